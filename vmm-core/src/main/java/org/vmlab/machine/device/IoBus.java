@@ -1,0 +1,54 @@
+package org.vmlab.machine.device;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The port I/O address space: routes {@code in} and {@code out} to the device attached at that
+ * port. As on a PC, a port nobody answers reads as all ones and ignores writes.
+ */
+public final class IoBus {
+    /** What an {@code in} from an unattached port returns. */
+    public static final int FLOATING = 0xFFFF_FFFF;
+
+    private record Range(int first, int count, PortDevice device) {
+        boolean contains(int port) {
+            return port >= first && port < first + count;
+        }
+    }
+
+    private final List<Range> ranges = new ArrayList<>();
+
+    /** Attaches {@code device} to ports {@code first .. first+count-1}. */
+    public void attach(int first, int count, PortDevice device) {
+        for (Range r : ranges) {
+            if (first < r.first + r.count && r.first < first + count) {
+                throw new IllegalArgumentException(String.format(
+                        "ports 0x%x..0x%x of %s overlap %s", first, first + count - 1,
+                        device.name(), r.device.name()));
+            }
+        }
+        ranges.add(new Range(first, count, device));
+    }
+
+    public int in(int port) {
+        Range r = find(port);
+        return r == null ? FLOATING : r.device.in(port - r.first);
+    }
+
+    public void out(int port, int value) {
+        Range r = find(port);
+        if (r != null) {
+            r.device.out(port - r.first, value);
+        }
+    }
+
+    private Range find(int port) {
+        for (Range r : ranges) {
+            if (r.contains(port)) {
+                return r;
+            }
+        }
+        return null;
+    }
+}

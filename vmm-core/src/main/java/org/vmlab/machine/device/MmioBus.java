@@ -1,0 +1,53 @@
+package org.vmlab.machine.device;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The memory-mapped I/O space: physical addresses above RAM that belong to device registers.
+ * An address no device claims reads as all ones and ignores writes.
+ */
+public final class MmioBus {
+    private record Window(long base, long size, MmioDevice device) {
+        boolean contains(long pa) {
+            return pa >= base && pa < base + size;
+        }
+    }
+
+    private final List<Window> windows = new ArrayList<>();
+
+    /** Maps {@code device}'s registers at physical {@code base .. base+size-1}. */
+    public void attach(int base, int size, MmioDevice device) {
+        long b = Integer.toUnsignedLong(base);
+        for (Window w : windows) {
+            if (b < w.base + w.size && w.base < b + size) {
+                throw new IllegalArgumentException(String.format(
+                        "MMIO window 0x%08x+0x%x of %s overlaps %s", base, size, device.name(),
+                        w.device.name()));
+            }
+        }
+        windows.add(new Window(b, size, device));
+    }
+
+    public int read(int pa) {
+        Window w = find(pa);
+        return w == null ? IoBus.FLOATING : w.device.read((int) (Integer.toUnsignedLong(pa) - w.base) & ~3);
+    }
+
+    public void write(int pa, int value) {
+        Window w = find(pa);
+        if (w != null) {
+            w.device.write((int) (Integer.toUnsignedLong(pa) - w.base) & ~3, value);
+        }
+    }
+
+    private Window find(int pa) {
+        long a = Integer.toUnsignedLong(pa);
+        for (Window w : windows) {
+            if (w.contains(a)) {
+                return w;
+            }
+        }
+        return null;
+    }
+}

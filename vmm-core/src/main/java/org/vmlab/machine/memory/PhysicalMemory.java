@@ -1,0 +1,150 @@
+package org.vmlab.machine.memory;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * The machine's RAM: a little-endian array of bytes, held as 32-bit words for speed.
+ *
+ * <p>Physical addresses run from 0 to {@link #size()}; an address beyond that is not RAM (the CPU
+ * routes it to memory-mapped I/O). Frames that hold decoded instructions are marked
+ * {@linkplain #markCode(int) code frames}: any write to one, by the CPU or by a device's DMA, is
+ * reported to the {@link CodeWriteListener}, so that a cache of decoded instructions can never go
+ * stale.
+ */
+public final class PhysicalMemory {
+    /** Bytes in a page and in a physical frame. */
+    public static final int PAGE_SIZE = 4096;
+    public static final int PAGE_SHIFT = 12;
+
+    private final int[] words;
+    private final int size;
+    private final boolean[] codeFrames;
+    private CodeWriteListener codeWriteListener = frame -> { };
+
+    public PhysicalMemory(int sizeBytes) {
+        if (sizeBytes <= 0 || sizeBytes % PAGE_SIZE != 0) {
+            throw new IllegalArgumentException(
+                    "memory size must be a positive multiple of 4096 bytes, was " + sizeBytes);
+        }
+        this.size = sizeBytes;
+        this.words = new int[sizeBytes >>> 2];
+        this.codeFrames = new boolean[sizeBytes >>> PAGE_SHIFT];
+    }
+
+    /** Size in bytes. */
+    public int size() {
+        return size;
+    }
+
+    /** Number of 4 KiB frames. */
+    public int frames() {
+        return codeFrames.length;
+    }
+
+    /** True if {@code [pa, pa+length)} lies inside RAM. */
+    public boolean contains(int pa, int length) {
+        long start = Integer.toUnsignedLong(pa);
+        return length >= 0 && start + length <= size;
+    }
+
+    /** Called when a marked code frame is written; replaces any earlier listener. */
+    public void setCodeWriteListener(CodeWriteListener listener) {
+        this.codeWriteListener = listener;
+    }
+
+    /** Marks {@code frame} as holding decoded code: the next write to it is reported. */
+    public void markCode(int frame) {
+        codeFrames[frame] = true;
+    }
+
+    public int readWord(int pa) {
+        return words[pa >>> 2];
+    }
+
+    public void writeWord(int pa, int value) {
+        int frame = pa >>> PAGE_SHIFT;
+        if (codeFrames[frame]) {
+            codeWritten(frame);
+        }
+        words[pa >>> 2] = value;
+    }
+
+    public int readByte(int pa) {
+        return (words[pa >>> 2] >>> ((pa & 3) << 3)) & 0xFF;
+    }
+
+    public void writeByte(int pa, int value) {
+        int frame = pa >>> PAGE_SHIFT;
+        if (codeFrames[frame]) {
+            codeWritten(frame);
+        }
+        int shift = (pa & 3) << 3;
+        int i = pa >>> 2;
+        words[i] = (words[i] & ~(0xFF << shift)) | ((value & 0xFF) << shift);
+    }
+
+    /** Copies {@code length} bytes from RAM at {@code pa} (bounds-checked). */
+    public byte[] read(int pa, int length) {
+        checkRange(pa, length);
+        byte[] out = new byte[length];
+        for (int i = 0; i < length; i++) {
+            out[i] = (byte) readByte(pa + i);
+        }
+        return out;
+    }
+
+    /** Copies {@code data} into RAM at {@code pa} (bounds-checked). */
+    public void write(int pa, byte[] data) {
+        write(pa, data, 0, data.length);
+    }
+
+    /** Copies {@code length} bytes of {@code data} from {@code offset} into RAM at {@code pa}. */
+    public void write(int pa, byte[] data, int offset, int length) {
+        checkRange(pa, length);
+        for (int i = 0; i < length; i++) {
+            writeByte(pa + i, data[offset + i]);
+        }
+    }
+
+    /** SHA-256 of the whole of RAM, in hex: two runs that leave the same memory agree on it. */
+    public String digest() {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            byte[] page = new byte[PAGE_SIZE];
+            for (int frame = 0; frame < frames(); frame++) {
+                int base = frame << (PAGE_SHIFT - 2);
+                for (int i = 0; i < PAGE_SIZE / 4; i++) {
+                    int w = words[base + i];
+                    page[4 * i] = (byte) w;
+                    page[4 * i + 1] = (byte) (w >>> 8);
+                    page[4 * i + 2] = (byte) (w >>> 16);
+                    page[4 * i + 3] = (byte) (w >>> 24);
+                }
+                sha.update(page);
+            }
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    private void codeWritten(int frame) {
+        codeFrames[frame] = false;
+        codeWriteListener.codeWritten(frame);
+    }
+
+    private void checkRange(int pa, int length) {
+        if (!contains(pa, length)) {
+            throw new IndexOutOfBoundsException(String.format(
+                    "physical range 0x%08x+%d is outside RAM (0x%x bytes)", pa, length, size));
+        }
+    }
+
+    /** Told when a frame that holds decoded instructions is written. */
+    @FunctionalInterface
+    public interface CodeWriteListener {
+        void codeWritten(int frame);
+    }
+}
