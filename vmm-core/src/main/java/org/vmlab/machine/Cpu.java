@@ -61,6 +61,7 @@ public final class Cpu {
     private final long[] vectorCounts = new long[Vector.COUNT];
     private long extraCycles;
     private long portAccesses;
+    private long interruptReturns;
 
     public Cpu(IsaVariant isa, Mmu mmu, IoBus io, InterruptController pic, Clock clock) {
         this.isa = isa;
@@ -501,6 +502,7 @@ public final class Cpu {
         pc = newPc;
         flags = newFlags & (CONDITION_BITS | FLAG_IF | CPL_MASK);
         regs[SP] = newSp;
+        interruptReturns++;
         forgetCodePage();
     }
 
@@ -581,6 +583,10 @@ public final class Cpu {
 
     public long portAccesses() {
         return portAccesses;
+    }
+
+    public long interruptReturns() {
+        return interruptReturns;
     }
 
     public long decodes() {

@@ -1,8 +1,13 @@
 package org.vmlab.machine;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.vmlab.machine.device.InterruptController;
 import org.vmlab.machine.device.IoBus;
 import org.vmlab.machine.device.MmioBus;
+import org.vmlab.machine.device.PhysicalDma;
+import org.vmlab.machine.device.StandardDevices;
+import org.vmlab.machine.isa.Vector;
 import org.vmlab.machine.memory.Mmu;
 import org.vmlab.machine.memory.PhysicalMemory;
 import org.vmlab.machine.memory.Tlb;
@@ -15,9 +20,6 @@ import org.vmlab.machine.memory.Tlb;
  * every register zero; {@link #load} puts a program in memory and points pc at its entry.
  */
 public final class Machine {
-    /** The interrupt controller's ports. */
-    public static final int PIC_PORT = 0x20;
-
     private final MachineConfig config;
     private final Clock clock = new Clock();
     private final PhysicalMemory memory;
@@ -26,13 +28,15 @@ public final class Machine {
     private final InterruptController pic = new InterruptController();
     private final Mmu mmu;
     private final Cpu cpu;
+    private final StandardDevices devices;
 
     public Machine(MachineConfig config) {
         this.config = config;
         this.memory = new PhysicalMemory(config.memoryBytes());
         this.mmu = new Mmu(memory, mmio, new Tlb(config.tlbEntries()));
         this.cpu = new Cpu(config.isa(), mmu, io, pic, clock);
-        io.attach(PIC_PORT, 3, pic);
+        this.devices = StandardDevices.attach(clock, pic, io, mmio, new PhysicalDma(memory),
+                config.devices());
     }
 
     public MachineConfig config() {
@@ -63,6 +67,10 @@ public final class Machine {
         return pic;
     }
 
+    public StandardDevices devices() {
+        return devices;
+    }
+
     public Clock clock() {
         return clock;
     }
@@ -74,8 +82,55 @@ public final class Machine {
         }
     }
 
-    /** Runs until the guest halts, faults beyond recovery, or the configured fuel is spent. */
-    public StopReason run() {
-        return cpu.run(config.fuel());
+    /**
+     * Runs until the guest halts, faults beyond recovery, or the configured fuel is spent in all
+     * (a second call goes on where the first stopped, with what fuel is left).
+     */
+    public RunResult run() {
+        StopReason reason = cpu.run(config.fuel());
+        return new RunResult(reason, cpu.stopDetail(), observables(), cpu.instructions(),
+                cpu.ticks(), cycles(), counters());
+    }
+
+    /** What can be observed of the guest now. */
+    public RunResult.Observables observables() {
+        return new RunResult.Observables(devices.consoleOutput(), devices.diskRequests(),
+                devices.frames(), devices.diskDigest(), memory.digest(), cpu.snapshot());
+    }
+
+    /** Simulated cycles so far: every instruction's cycles plus walks, traps and port accesses. */
+    public long cycles() {
+        CostModel cost = config.costModel();
+        long traps = 0;
+        for (int v = 0; v < Vector.COUNT; v++) {
+            traps += cpu.vectorCount(v);
+        }
+        return cpu.instructions() + cpu.extraCycles()
+                + mmu.walkReferences() * cost.memoryReference()
+                + traps * cost.trapEntry()
+                + cpu.interruptReturns() * cost.interruptReturn()
+                + cpu.portAccesses() * cost.portAccess();
+    }
+
+    /** Event counts by name, for reports and experiments. */
+    public Map<String, Long> counters() {
+        Map<String, Long> c = new LinkedHashMap<>();
+        c.put("instructions", cpu.instructions());
+        c.put("ticks", cpu.ticks());
+        c.put("decodes", cpu.decodes());
+        c.put("tlb.hits", mmu.tlb().hits());
+        c.put("tlb.misses", mmu.tlb().misses());
+        c.put("tlb.flushes", mmu.tlb().flushes());
+        c.put("walks", mmu.walks());
+        c.put("walk.references", mmu.walkReferences());
+        c.put("page.faults", mmu.pageFaults());
+        c.put("port.accesses", cpu.portAccesses());
+        c.put("iret", cpu.interruptReturns());
+        for (int v = 0; v < Vector.COUNT; v++) {
+            if (cpu.vectorCount(v) > 0) {
+                c.put("vector." + v, cpu.vectorCount(v));
+            }
+        }
+        return c;
     }
 }

@@ -1,58 +1,59 @@
 package org.vmlab.machine;
 
+import java.util.Objects;
+import org.vmlab.machine.device.DeviceConfig;
 import org.vmlab.machine.isa.IsaVariant;
 
 /**
- * How to build a machine: its ISA variant, memory, TLB, the fuel of a run and the outside world
- * its devices see.
+ * How to build a machine: its ISA variant, memory, TLB, the fuel of a run, what its devices start
+ * with, and what events cost.
  *
- * @param isa           the instruction-set variant
- * @param memoryBytes   RAM size, a multiple of 4096
- * @param tlbEntries    TLB size, a power of two
- * @param fuel          the most instructions a run may retire before it is stopped
- * @param consoleInput  what the console's input line will deliver
- * @param consoleLimit  the most console output bytes kept (the rest is counted, not stored)
- * @param diskSectors   size of the disk in 512-byte sectors
- * @param diskImage     initial disk contents (may be shorter than the disk), never null
- * @param costModel     what events cost in simulated cycles
+ * @param isa         the instruction-set variant
+ * @param memoryBytes RAM size, a positive multiple of 4096
+ * @param tlbEntries  TLB size, a power of two
+ * @param fuel        the most instructions a run may retire before it is stopped
+ * @param devices     console input, disk, network peer
+ * @param costModel   what events cost in simulated cycles
  */
 public record MachineConfig(IsaVariant isa, int memoryBytes, int tlbEntries, long fuel,
-                            String consoleInput, int consoleLimit, int diskSectors, byte[] diskImage,
-                            CostModel costModel) {
+                            DeviceConfig devices, CostModel costModel) {
 
     public static final int DEFAULT_MEMORY = 16 << 20;
     public static final int DEFAULT_TLB_ENTRIES = 64;
     public static final long DEFAULT_FUEL = 100_000_000L;
 
     public MachineConfig {
+        Objects.requireNonNull(isa, "isa");
+        Objects.requireNonNull(devices, "devices");
+        Objects.requireNonNull(costModel, "costModel");
         if (fuel <= 0) {
             throw new IllegalArgumentException("fuel must be positive, was " + fuel);
         }
-        if (diskSectors <= 0) {
-            throw new IllegalArgumentException("the disk needs at least one sector");
+        if (memoryBytes <= 0 || memoryBytes % 4096 != 0) {
+            throw new IllegalArgumentException(
+                    "memory must be a positive multiple of 4096 bytes, was " + memoryBytes);
         }
-        diskImage = diskImage.clone();
+        if (tlbEntries <= 0 || Integer.bitCount(tlbEntries) != 1) {
+            throw new IllegalArgumentException("TLB entries must be a power of two, was " + tlbEntries);
+        }
     }
 
-    @Override
-    public byte[] diskImage() {
-        return diskImage.clone();
+    /** The defaults: classic ISA, 16 MiB, 64 TLB entries, 100 million instructions of fuel. */
+    public static MachineConfig defaults() {
+        return builder().build();
     }
 
     public static Builder builder() {
         return new Builder();
     }
 
-    /** A builder starting from the defaults: classic ISA, 16 MiB, 64 TLB entries, 100M fuel. */
+    /** A builder starting from {@link #defaults()}. */
     public static final class Builder {
         private IsaVariant isa = IsaVariant.CLASSIC;
         private int memoryBytes = DEFAULT_MEMORY;
         private int tlbEntries = DEFAULT_TLB_ENTRIES;
         private long fuel = DEFAULT_FUEL;
-        private String consoleInput = "";
-        private int consoleLimit = 1 << 20;
-        private int diskSectors = 2048;
-        private byte[] diskImage = new byte[0];
+        private DeviceConfig devices = DeviceConfig.defaults();
         private CostModel costModel = CostModel.DEFAULT;
 
         public Builder isa(IsaVariant isa) {
@@ -75,23 +76,14 @@ public record MachineConfig(IsaVariant isa, int memoryBytes, int tlbEntries, lon
             return this;
         }
 
-        public Builder consoleInput(String consoleInput) {
-            this.consoleInput = consoleInput;
+        public Builder devices(DeviceConfig devices) {
+            this.devices = devices;
             return this;
         }
 
-        public Builder consoleLimit(int consoleLimit) {
-            this.consoleLimit = consoleLimit;
-            return this;
-        }
-
-        public Builder diskSectors(int diskSectors) {
-            this.diskSectors = diskSectors;
-            return this;
-        }
-
-        public Builder diskImage(byte[] diskImage) {
-            this.diskImage = diskImage;
+        /** Shorthand for {@code devices(devices.withConsoleInput(input))}. */
+        public Builder consoleInput(String input) {
+            this.devices = devices.withConsoleInput(input);
             return this;
         }
 
@@ -101,8 +93,7 @@ public record MachineConfig(IsaVariant isa, int memoryBytes, int tlbEntries, lon
         }
 
         public MachineConfig build() {
-            return new MachineConfig(isa, memoryBytes, tlbEntries, fuel, consoleInput, consoleLimit,
-                    diskSectors, diskImage, costModel);
+            return new MachineConfig(isa, memoryBytes, tlbEntries, fuel, devices, costModel);
         }
     }
 }
