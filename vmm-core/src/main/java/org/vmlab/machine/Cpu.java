@@ -552,6 +552,22 @@ public final class Cpu {
         return idtr;
     }
 
+    /** Sets IDTR, as {@code lidt} would (for loaders and monitors). */
+    public void setIdtr(int idtr) {
+        this.idtr = idtr;
+    }
+
+    /** Reads control register {@code n} as {@code mfcr} would. */
+    public int controlRegister(int n) {
+        return readControl(n);
+    }
+
+    /** Writes control register {@code n} as {@code mtcr} would (for loaders and monitors). */
+    public void setControlRegister(int n, int value) {
+        writeControl(n, value);
+        forgetCodePage();
+    }
+
     /** The state as the guest sees it. */
     public CpuSnapshot snapshot() {
         return new CpuSnapshot(regs, pc, flags, mmu.cr0(), cr2, mmu.cr3(), cr4, mmu.cr5(), idtr);
