@@ -26,12 +26,24 @@ public final class InterruptController implements PortDevice {
         return "pic";
     }
 
-    /** A device asks for attention on {@code line}. Requests on a pending line merge. */
+    /**
+     * A device asks for attention on {@code line}. Requests on a pending line merge; a request on
+     * a masked line stays pending until the line is unmasked.
+     */
     public void request(int line) {
-        if (line < 0 || line >= LINES) {
-            throw new IllegalArgumentException("no interrupt line " + line);
-        }
+        checkLine(line);
         pending |= 1 << line;
+    }
+
+    /**
+     * A level-triggered device lowers its line before the CPU accepted the request (the console
+     * ran out of input, the network driver read its interrupt causes): the pending request goes
+     * away, so the CPU is not interrupted for a condition that no longer holds. A line already in
+     * service is not affected.
+     */
+    public void withdraw(int line) {
+        checkLine(line);
+        pending &= ~(1 << line);
     }
 
     /** True if a request could interrupt the CPU now (if its IF allows). */
@@ -90,6 +102,12 @@ public final class InterruptController implements PortDevice {
             }
             case 1 -> mask = value & 0xFF;
             default -> { }
+        }
+    }
+
+    private static void checkLine(int line) {
+        if (line < 0 || line >= LINES) {
+            throw new IllegalArgumentException("no interrupt line " + line);
         }
     }
 

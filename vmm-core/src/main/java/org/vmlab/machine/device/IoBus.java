@@ -21,6 +21,10 @@ public final class IoBus {
 
     /** Attaches {@code device} to ports {@code first .. first+count-1}. */
     public void attach(int first, int count, PortDevice device) {
+        if (count <= 0 || (long) first + count - 1 > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(String.format(
+                    "bad port range 0x%x+%d for %s", first, count, device.name()));
+        }
         for (Range r : ranges) {
             if (first < r.first + r.count && r.first < first + count) {
                 throw new IllegalArgumentException(String.format(
@@ -31,11 +35,13 @@ public final class IoBus {
         ranges.add(new Range(first, count, device));
     }
 
+    /** The value of an {@code in} from {@code port}: the device's answer, or {@link #FLOATING}. */
     public int in(int port) {
         Range r = find(port);
         return r == null ? FLOATING : r.device.in(port - r.first);
     }
 
+    /** An {@code out} of {@code value} to {@code port}; ignored if no device is attached there. */
     public void out(int port, int value) {
         Range r = find(port);
         if (r != null) {

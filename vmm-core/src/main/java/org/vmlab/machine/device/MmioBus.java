@@ -19,6 +19,10 @@ public final class MmioBus {
     /** Maps {@code device}'s registers at physical {@code base .. base+size-1}. */
     public void attach(int base, int size, MmioDevice device) {
         long b = Integer.toUnsignedLong(base);
+        if (size <= 0 || b + size > 1L << 32) {
+            throw new IllegalArgumentException(String.format(
+                    "bad MMIO window 0x%08x+0x%x for %s", base, size, device.name()));
+        }
         for (Window w : windows) {
             if (b < w.base + w.size && w.base < b + size) {
                 throw new IllegalArgumentException(String.format(
@@ -29,11 +33,13 @@ public final class MmioBus {
         windows.add(new Window(b, size, device));
     }
 
+    /** A load from physical {@code pa}: the register's value, or {@link IoBus#FLOATING}. */
     public int read(int pa) {
         Window w = find(pa);
         return w == null ? IoBus.FLOATING : w.device.read((int) (Integer.toUnsignedLong(pa) - w.base) & ~3);
     }
 
+    /** A store to physical {@code pa}; ignored if no device claims it. */
     public void write(int pa, int value) {
         Window w = find(pa);
         if (w != null) {

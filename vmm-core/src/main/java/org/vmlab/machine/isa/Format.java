@@ -25,51 +25,78 @@ import java.util.List;
  */
 public enum Format {
     /** No operands: {@code hlt}. */
-    NONE(List.of()),
+    NONE(List.of(), ""),
     /** {@code add rd, rs1, rs2}: rd in ra, rs1 in rb, rs2 in rc. */
-    RRR(List.of(Operand.RA, Operand.RB, Operand.RC)),
+    RRR(List.of(Operand.RA, Operand.RB, Operand.RC), "rd, rs1, rs2"),
     /** {@code mov rd, rs}: rd in ra, rs in rb. */
-    RR(List.of(Operand.RA, Operand.RB)),
+    RR(List.of(Operand.RA, Operand.RB), "rd, rs"),
     /** {@code cmp rs1, rs2}: rs1 in rb, rs2 in rc (sets only the flags). */
-    COMPARE(List.of(Operand.RB, Operand.RC)),
+    COMPARE(List.of(Operand.RB, Operand.RC), "rs1, rs2"),
     /** {@code addi rd, rs, imm}: rd in ra, rs in rb, a signed 16-bit immediate. */
-    RRI(List.of(Operand.RA, Operand.RB, Operand.SIMM)),
+    RRI(List.of(Operand.RA, Operand.RB, Operand.SIMM), "rd, rs, imm"),
     /** {@code ori rd, rs, imm}: as RRI but the immediate is zero-extended (0..65535). */
-    RRU(List.of(Operand.RA, Operand.RB, Operand.UIMM)),
+    RRU(List.of(Operand.RA, Operand.RB, Operand.UIMM), "rd, rs, imm"),
     /** {@code lui rd, imm}: rd in ra, an unsigned 16-bit immediate. */
-    RU(List.of(Operand.RA, Operand.UIMM)),
+    RU(List.of(Operand.RA, Operand.UIMM), "rd, imm"),
     /** {@code cmpi rs, imm}: rs in rb, a signed 16-bit immediate. */
-    COMPARE_IMM(List.of(Operand.RB, Operand.SIMM)),
+    COMPARE_IMM(List.of(Operand.RB, Operand.SIMM), "rs, imm"),
     /** {@code lw rd, off(rs)}: rd in ra, base in rb, signed 16-bit offset. */
-    LOAD(List.of(Operand.RA, Operand.MEM)),
+    LOAD(List.of(Operand.RA, Operand.MEM), "rd, off(rs)"),
     /** {@code sw rs, off(rbase)}: the stored register in ra, base in rb, signed 16-bit offset. */
-    STORE(List.of(Operand.RA, Operand.MEM)),
+    STORE(List.of(Operand.RA, Operand.MEM), "rs, off(rbase)"),
     /** {@code pop rd}, {@code smsw rd}: one destination register in ra. */
-    RD(List.of(Operand.RA)),
+    RD(List.of(Operand.RA), "rd"),
     /** {@code push rs}, {@code jr rs}: one source register in rb. */
-    RS(List.of(Operand.RB)),
+    RS(List.of(Operand.RB), "rs"),
     /** {@code jmp label}: a signed 24-bit word offset from the next instruction. */
-    BRANCH(List.of(Operand.TARGET)),
+    BRANCH(List.of(Operand.TARGET), "target"),
     /** {@code mfcr rd, cr3}: rd in ra, control register number in imm16. */
-    FROM_CR(List.of(Operand.RA, Operand.CREG)),
+    FROM_CR(List.of(Operand.RA, Operand.CREG), "rd, crN"),
     /** {@code mtcr cr3, rs}: control register number in imm16, source in rb. */
-    TO_CR(List.of(Operand.CREG, Operand.RB)),
+    TO_CR(List.of(Operand.CREG, Operand.RB), "crN, rs"),
     /** {@code in rd, port}: rd in ra, port number in imm16. */
-    IN(List.of(Operand.RA, Operand.PORT)),
+    IN(List.of(Operand.RA, Operand.PORT), "rd, port"),
     /** {@code out port, rs}: port number in imm16, source in rb. */
-    OUT(List.of(Operand.PORT, Operand.RB)),
+    OUT(List.of(Operand.PORT, Operand.RB), "port, rs"),
     /** {@code int vector}: interrupt vector 0..255 in imm16. */
-    VECTOR(List.of(Operand.VEC));
+    VECTOR(List.of(Operand.VEC), "v");
 
     private final List<Operand> operands;
+    private final String syntax;
 
-    Format(List<Operand> operands) {
+    Format(List<Operand> operands, String syntax) {
         this.operands = operands;
+        this.syntax = syntax;
+    }
+
+    /** The operands as the reference writes them, such as {@code "rd, off(rs)"}. */
+    public String syntax() {
+        return syntax;
     }
 
     /** The operands in the order the assembly syntax writes them. */
     public List<Operand> operands() {
         return operands;
+    }
+
+    /** True if the ra field (bits 23..20) holds a register. */
+    public boolean usesRa() {
+        return operands.contains(Operand.RA);
+    }
+
+    /** True if the rb field (bits 19..16) holds a register. */
+    public boolean usesRb() {
+        return operands.contains(Operand.RB) || operands.contains(Operand.MEM);
+    }
+
+    /** True if the rc field (bits 15..12) holds a register. */
+    public boolean usesRc() {
+        return operands.contains(Operand.RC);
+    }
+
+    /** True if bits 15..0 hold an immediate (a value, offset, port, vector or register number). */
+    public boolean hasImmediate() {
+        return !usesRc() && this != NONE && this != RR && this != RD && this != RS && this != BRANCH;
     }
 
     /** What an operand is and which bits of the word hold it. */

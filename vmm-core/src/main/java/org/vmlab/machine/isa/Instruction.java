@@ -9,16 +9,20 @@ package org.vmlab.machine.isa;
  */
 public record Instruction(Opcode opcode, int ra, int rb, int rc, int imm) {
 
-    /** Decodes one instruction word, or returns null if its opcode byte is not an instruction. */
+    /**
+     * Decodes one instruction word, or returns null if its opcode byte is not an instruction.
+     * Fields the format does not use decode as 0.
+     */
     public static Instruction decode(int word) {
         Opcode op = Opcode.fromCode(word >>> 24);
         if (op == null) {
             return null;
         }
-        int ra = (word >>> 20) & 0xF;
-        int rb = (word >>> 16) & 0xF;
-        int rc = (word >>> 12) & 0xF;
-        int imm = switch (op.format()) {
+        Format f = op.format();
+        int ra = f.usesRa() ? (word >>> 20) & 0xF : 0;
+        int rb = f.usesRb() ? (word >>> 16) & 0xF : 0;
+        int rc = f.usesRc() ? (word >>> 12) & 0xF : 0;
+        int imm = switch (f) {
             case BRANCH -> (word << 8) >> 8;             // signed 24-bit word offset
             case RRI, COMPARE_IMM, LOAD, STORE -> (short) word;  // signed 16 bits
             case RRR, RR, COMPARE, RD, RS, NONE -> 0;
@@ -27,14 +31,25 @@ public record Instruction(Opcode opcode, int ra, int rb, int rc, int imm) {
         return new Instruction(op, ra, rb, rc, imm);
     }
 
-    /** Encodes this instruction back into its 32-bit word. */
+    /** Encodes this instruction into its 32-bit word. */
     public int encode() {
+        Format f = opcode.format();
         int word = opcode.code() << 24;
-        return switch (opcode.format()) {
-            case BRANCH -> word | (imm & 0xFF_FFFF);
-            case RRR, COMPARE, RR, RD, RS, NONE -> word | ra << 20 | rb << 16 | rc << 12;
-            default -> word | ra << 20 | rb << 16 | (imm & 0xFFFF);
-        };
+        if (f == Format.BRANCH) {
+            return word | (imm & 0xFF_FFFF);
+        }
+        if (f.usesRa()) {
+            word |= (ra & 0xF) << 20;
+        }
+        if (f.usesRb()) {
+            word |= (rb & 0xF) << 16;
+        }
+        if (f.usesRc()) {
+            word |= (rc & 0xF) << 12;
+        } else if (f.hasImmediate()) {
+            word |= imm & 0xFFFF;
+        }
+        return word;
     }
 
     /** For a branch at {@code pc}, the address it jumps to. */

@@ -9,9 +9,9 @@ import java.util.HexFormat;
  *
  * <p>Physical addresses run from 0 to {@link #size()}; an address beyond that is not RAM (the CPU
  * routes it to memory-mapped I/O). Frames that hold decoded instructions are marked
- * {@linkplain #markCode(int) code frames}: any write to one, by the CPU or by a device's DMA, is
- * reported to the {@link CodeWriteListener}, so that a cache of decoded instructions can never go
- * stale.
+ * {@linkplain #markCode(int) code frames}: every write into one, by the CPU or by a device's DMA,
+ * is reported to the {@link CodeWriteListener} with its address, so that a cache of decoded
+ * instructions can never go stale.
  */
 public final class PhysicalMemory {
     /** Bytes in a page and in a physical frame. */
@@ -54,7 +54,7 @@ public final class PhysicalMemory {
         this.codeWriteListener = listener;
     }
 
-    /** Marks {@code frame} as holding decoded code: the next write to it is reported. */
+    /** Marks {@code frame} as holding decoded code: from now on, writes into it are reported. */
     public void markCode(int frame) {
         codeFrames[frame] = true;
     }
@@ -66,7 +66,7 @@ public final class PhysicalMemory {
     public void writeWord(int pa, int value) {
         int frame = pa >>> PAGE_SHIFT;
         if (codeFrames[frame]) {
-            codeWritten(frame);
+            codeWriteListener.codeWritten(pa);
         }
         words[pa >>> 2] = value;
     }
@@ -78,7 +78,7 @@ public final class PhysicalMemory {
     public void writeByte(int pa, int value) {
         int frame = pa >>> PAGE_SHIFT;
         if (codeFrames[frame]) {
-            codeWritten(frame);
+            codeWriteListener.codeWritten(pa);
         }
         int shift = (pa & 3) << 3;
         int i = pa >>> 2;
@@ -130,9 +130,9 @@ public final class PhysicalMemory {
         }
     }
 
-    private void codeWritten(int frame) {
-        codeFrames[frame] = false;
-        codeWriteListener.codeWritten(frame);
+    /** Forgets every code mark, as after a reset. */
+    public void clearCodeMarks() {
+        java.util.Arrays.fill(codeFrames, false);
     }
 
     private void checkRange(int pa, int length) {
@@ -142,9 +142,10 @@ public final class PhysicalMemory {
         }
     }
 
-    /** Told when a frame that holds decoded instructions is written. */
+    /** Told of every write into a frame that holds decoded instructions. */
     @FunctionalInterface
     public interface CodeWriteListener {
-        void codeWritten(int frame);
+        /** The byte or word at physical address {@code pa} was written. */
+        void codeWritten(int pa);
     }
 }

@@ -1,0 +1,611 @@
+package org.vmlab.machine;
+
+import static org.vmlab.machine.isa.Registers.CONDITION_BITS;
+import static org.vmlab.machine.isa.Registers.CPL_MASK;
+import static org.vmlab.machine.isa.Registers.CPL_SHIFT;
+import static org.vmlab.machine.isa.Registers.FLAG_C;
+import static org.vmlab.machine.isa.Registers.FLAG_IF;
+import static org.vmlab.machine.isa.Registers.FLAG_N;
+import static org.vmlab.machine.isa.Registers.FLAG_V;
+import static org.vmlab.machine.isa.Registers.FLAG_Z;
+import static org.vmlab.machine.isa.Registers.SP;
+
+import org.vmlab.machine.device.InterruptController;
+import org.vmlab.machine.device.IoBus;
+import org.vmlab.machine.isa.IsaVariant;
+import org.vmlab.machine.isa.Opcode;
+import org.vmlab.machine.isa.Registers;
+import org.vmlab.machine.isa.Vector;
+import org.vmlab.machine.memory.Mmu;
+import org.vmlab.machine.memory.PhysicalMemory;
+
+/**
+ * The processor: architectural state and the interpreter that executes it.
+ *
+ * <p>The interpreter runs in two loops. The inner loop ({@link #execute}) fetches decoded
+ * instructions from the current code page and executes arithmetic, memory and branch instructions
+ * with nothing else to check but one comparison against a precomputed boundary: the tick of the
+ * next device event or of the end of the fuel. System instructions, faults and reaching the
+ * boundary return to the outer loop ({@link #run}), which runs due device events, delivers
+ * interrupts, idles in {@code hlt} and stops the run. So interrupts arrive at exact, repeatable
+ * instructions while the common path stays short.
+ */
+public final class Cpu {
+    private final Mmu mmu;
+    private final IoBus io;
+    private final InterruptController pic;
+    private final Clock clock;
+    private final DecodedCache decoded;
+    private final boolean[] trapsOutsideRing0 = new boolean[Opcode.values().length];
+    private final IsaVariant isa;
+
+    // Architectural state.
+    private final int[] regs = new int[Registers.COUNT];
+    private int pc;
+    private int flags;
+    private int cr2;
+    private int cr4;
+    private int idtr;
+
+    // Execution state.
+    private long ticks;
+    private long idleTicks;
+    private boolean waiting;
+    private long interruptsBlockedUntil;
+    private StopReason stopReason;
+    private String stopDetail = "";
+    private int codeVpn = -1;
+    private DecodedCache.Page codePage;
+
+    // Statistics.
+    private final long[] vectorCounts = new long[Vector.COUNT];
+    private long extraCycles;
+    private long portAccesses;
+    private long interruptReturns;
+
+    public Cpu(IsaVariant isa, Mmu mmu, IoBus io, InterruptController pic, Clock clock) {
+        this.isa = isa;
+        this.mmu = mmu;
+        this.io = io;
+        this.pic = pic;
+        this.clock = clock;
+        this.decoded = new DecodedCache(mmu.memory());
+        for (Opcode op : Opcode.values()) {
+            trapsOutsideRing0[op.ordinal()] = isa.trapsOutsideRing0(op);
+        }
+        mmu.tlb().setChangeListener(this::forgetCodePage);
+    }
+
+    public IsaVariant isa() {
+        return isa;
+    }
+
+    // --- the outer loop -----------------------------------------------------------------------
+
+    /**
+     * Runs until the guest halts, faults beyond recovery, or has retired {@code fuel}
+     * instructions in all.
+     */
+    public StopReason run(long fuel) {
+        stopReason = null;
+        while (stopReason == null) {
+            if (instructions() >= fuel) {
+                stop(StopReason.FUEL_EXHAUSTED, "retired " + instructions() + " instructions");
+                break;
+            }
+            clock.advanceTo(ticks);
+            clock.runDue();
+            if (interruptsEnabled() && ticks >= interruptsBlockedUntil && pic.hasDeliverable()) {
+                waiting = false;
+                int vector = pic.acknowledge();
+                deliver(vector, 0, pc);
+                continue;
+            }
+            if (waiting) {
+                idle();
+                continue;
+            }
+            long boundary = Math.min(clock.nextDeadline(), ticks + (fuel - instructions()));
+            boundary = Math.max(boundary, ticks + 1);
+            try {
+                execute(boundary);
+            } catch (Fault f) {
+                fault(f);
+            }
+        }
+        clock.advanceTo(ticks);
+        return stopReason;
+    }
+
+    /** In {@code hlt} with interrupts on: time skips to the next device event. */
+    private void idle() {
+        long next = clock.nextDeadline();
+        if (next == Long.MAX_VALUE) {
+            stop(StopReason.IDLE_FOREVER, "hlt with interrupts enabled, but no device event is pending");
+            return;
+        }
+        if (next > ticks) {
+            idleTicks += next - ticks;
+            ticks = next;
+        }
+    }
+
+    // --- the inner loop -----------------------------------------------------------------------
+
+    /** Executes instructions until the tick {@code boundary}, a system instruction or a fault. */
+    private void execute(long boundary) {
+        final int[] r = regs;
+        int pc = this.pc;
+        long t = ticks;
+        try {
+            while (t < boundary) {
+                if ((pc >>> PhysicalMemory.PAGE_SHIFT) != codeVpn) {
+                    enterCodePage(pc);
+                }
+                DecodedCache.Page page = codePage;
+                int slot = (pc & 0xFFF) >>> 2;
+                Opcode op = page.ops[slot];
+                if (op == null) {
+                    op = decoded.decode(page, slot);
+                    if (op == null) {
+                        throw new Fault(Vector.INVALID_OPCODE, 0);
+                    }
+                }
+                int w = page.words[slot];
+                int imm = page.imms[slot];
+                int a = (w >>> 20) & 0xF;
+                int b = (w >>> 16) & 0xF;
+                int c = (w >>> 12) & 0xF;
+                int next = pc + 4;
+                switch (op) {
+                    case ADD -> r[a] = r[b] + r[c];
+                    case SUB -> r[a] = r[b] - r[c];
+                    case AND -> r[a] = r[b] & r[c];
+                    case OR -> r[a] = r[b] | r[c];
+                    case XOR -> r[a] = r[b] ^ r[c];
+                    case SHL -> r[a] = r[b] << r[c];
+                    case SHR -> r[a] = r[b] >>> r[c];
+                    case SAR -> r[a] = r[b] >> r[c];
+                    case MUL -> {
+                        r[a] = r[b] * r[c];
+                        extraCycles += Opcode.MUL.cycles() - 1;
+                    }
+                    case DIV -> r[a] = divide(r[b], r[c], false, false);
+                    case DIVU -> r[a] = divide(r[b], r[c], true, false);
+                    case REM -> r[a] = divide(r[b], r[c], false, true);
+                    case REMU -> r[a] = divide(r[b], r[c], true, true);
+                    case CMP -> flags = compare(flags, r[b], r[c]);
+                    case TST -> flags = test(flags, r[b] & r[c]);
+                    case MOV -> r[a] = r[b];
+                    case ADDI -> r[a] = r[b] + imm;
+                    case ANDI -> r[a] = r[b] & imm;
+                    case ORI -> r[a] = r[b] | imm;
+                    case XORI -> r[a] = r[b] ^ imm;
+                    case SHLI -> r[a] = r[b] << imm;
+                    case SHRI -> r[a] = r[b] >>> imm;
+                    case SARI -> r[a] = r[b] >> imm;
+                    case LUI -> r[a] = imm << 16;
+                    case CMPI -> flags = compare(flags, r[b], imm);
+                    case MULI -> {
+                        r[a] = r[b] * imm;
+                        extraCycles += Opcode.MULI.cycles() - 1;
+                    }
+                    case LW -> r[a] = mmu.readWord(r[b] + imm, cpl());
+                    case LB -> r[a] = (byte) mmu.readByte(r[b] + imm, cpl());
+                    case LBU -> r[a] = mmu.readByte(r[b] + imm, cpl());
+                    case SW -> mmu.writeWord(r[b] + imm, r[a], cpl());
+                    case SB -> mmu.writeByte(r[b] + imm, r[a], cpl());
+                    case PUSH -> {
+                        int sp = r[SP] - 4;
+                        mmu.writeWord(sp, r[b], cpl());
+                        r[SP] = sp;
+                    }
+                    case POP -> {
+                        int value = mmu.readWord(r[SP], cpl());
+                        r[SP] += 4;
+                        r[a] = value;
+                    }
+                    case JMP -> next = pc + imm;
+                    case CALL -> {
+                        int sp = r[SP] - 4;
+                        mmu.writeWord(sp, next, cpl());
+                        r[SP] = sp;
+                        next = pc + imm;
+                    }
+                    case JR -> next = r[b];
+                    case CALLR -> {
+                        int target = r[b];
+                        int sp = r[SP] - 4;
+                        mmu.writeWord(sp, next, cpl());
+                        r[SP] = sp;
+                        next = target;
+                    }
+                    case RET -> {
+                        next = mmu.readWord(r[SP], cpl());
+                        r[SP] += 4;
+                    }
+                    case BEQ -> next = (flags & FLAG_Z) != 0 ? pc + imm : next;
+                    case BNE -> next = (flags & FLAG_Z) == 0 ? pc + imm : next;
+                    case BLT -> next = lessSigned(flags) ? pc + imm : next;
+                    case BGE -> next = !lessSigned(flags) ? pc + imm : next;
+                    case BLE -> next = (flags & FLAG_Z) != 0 || lessSigned(flags) ? pc + imm : next;
+                    case BGT -> next = (flags & FLAG_Z) == 0 && !lessSigned(flags) ? pc + imm : next;
+                    case BLTU -> next = (flags & FLAG_C) != 0 ? pc + imm : next;
+                    case BGEU -> next = (flags & FLAG_C) == 0 ? pc + imm : next;
+                    default -> {
+                        // A system instruction: run it with the state written back, then let
+                        // the outer loop look at interrupts and events before going on.
+                        this.pc = pc;
+                        ticks = t;
+                        executeSystem(op, a, b, imm, next);
+                        return;
+                    }
+                }
+                r[0] = 0;
+                pc = next;
+                t++;
+            }
+            this.pc = pc;
+            ticks = t;
+        } catch (Fault f) {
+            // The faulting instruction did not retire: pc stays on it, as faults require.
+            this.pc = pc;
+            ticks = t;
+            throw f;
+        }
+    }
+
+    private static boolean lessSigned(int flags) {
+        return ((flags & FLAG_N) != 0) != ((flags & FLAG_V) != 0);
+    }
+
+    private static int compare(int flags, int x, int y) {
+        int result = x - y;
+        int f = flags & ~CONDITION_BITS;
+        if (result == 0) {
+            f |= FLAG_Z;
+        }
+        if (result < 0) {
+            f |= FLAG_N;
+        }
+        if (Integer.compareUnsigned(x, y) < 0) {
+            f |= FLAG_C;
+        }
+        if (((x ^ y) & (x ^ result)) < 0) {
+            f |= FLAG_V;
+        }
+        return f;
+    }
+
+    private static int test(int flags, int result) {
+        int f = flags & ~CONDITION_BITS;
+        if (result == 0) {
+            f |= FLAG_Z;
+        }
+        if (result < 0) {
+            f |= FLAG_N;
+        }
+        return f;
+    }
+
+    private int divide(int x, int y, boolean unsigned, boolean remainder) {
+        if (y == 0) {
+            throw new Fault(Vector.DIVIDE_ERROR, 0);
+        }
+        extraCycles += Opcode.DIV.cycles() - 1;
+        if (unsigned) {
+            return remainder ? Integer.remainderUnsigned(x, y) : Integer.divideUnsigned(x, y);
+        }
+        return remainder ? x % y : x / y;
+    }
+
+    /** Translates the fetch of {@code pc} and makes its frame the current code page. */
+    private void enterCodePage(int pc) {
+        if ((pc & 3) != 0) {
+            throw new Fault(Vector.GENERAL_PROTECTION, 0);
+        }
+        int pa = mmu.translate(pc, Mmu.FETCH, cpl());
+        if (!mmu.isRam(pa)) {
+            throw new Fault(Vector.GENERAL_PROTECTION, 0);
+        }
+        codePage = decoded.page(pa);
+        codeVpn = pc >>> PhysicalMemory.PAGE_SHIFT;
+    }
+
+    /** A translation changed: the next fetch must translate its page again. */
+    private void forgetCodePage() {
+        codeVpn = -1;
+    }
+
+    // --- system instructions ------------------------------------------------------------------
+
+    /**
+     * Executes one system instruction at {@link #pc} whose successor is {@code next}. A privileged
+     * instruction outside ring 0 raises #GP, unless this ISA variant makes it unprivileged.
+     */
+    private void executeSystem(Opcode op, int a, int b, int imm, int next) {
+        int cpl = cpl();
+        boolean ring0 = cpl == 0;
+        if (!ring0 && trapsOutsideRing0[op.ordinal()]) {
+            throw new Fault(Vector.GENERAL_PROTECTION, 0);
+        }
+        switch (op) {
+            case NOP -> { }
+            case HLT -> {
+                if (interruptsEnabled()) {
+                    waiting = true;
+                } else {
+                    stop(StopReason.HALT, String.format("hlt at pc=0x%08x with interrupts disabled", pc));
+                }
+            }
+            case CLI -> flags &= ~FLAG_IF;
+            case STI -> {
+                flags |= FLAG_IF;
+                interruptsBlockedUntil = ticks + 2;   // the x86 STI shadow: one more instruction first
+            }
+            case IRET -> {
+                interruptReturn();
+                ticks++;
+                return;
+            }
+            case PUSHF -> push(flags);
+            case POPF -> {
+                int popped = pop();
+                int writable = ring0 ? CONDITION_BITS | FLAG_IF : CONDITION_BITS;
+                flags = (flags & ~writable) | (popped & writable);
+            }
+            case INT -> {
+                softwareInterrupt(imm & 0xFF, next);
+                return;
+            }
+            case SMSW -> regs[a] = (mmu.cr0() & 0xFF) | cpl << Registers.MSW_CPL_SHIFT;
+            case SIDT -> regs[a] = idtr;
+            case LIDT -> idtr = regs[b];
+            case MFCR -> regs[a] = readControl(imm);
+            case MTCR -> writeControl(imm, regs[b]);
+            case INVLPG -> mmu.invalidatePage(regs[b]);
+            case IN -> {
+                clock.advanceTo(ticks);
+                portAccesses++;
+                regs[a] = io.in(imm);
+            }
+            case OUT -> {
+                clock.advanceTo(ticks);
+                portAccesses++;
+                io.out(imm, regs[b]);
+            }
+            default -> throw new IllegalStateException("not a system instruction: " + op);
+        }
+        regs[0] = 0;
+        pc = next;
+        ticks++;
+    }
+
+    private int readControl(int n) {
+        return switch (n) {
+            case Registers.CR0 -> mmu.cr0();
+            case Registers.CR2 -> cr2;
+            case Registers.CR3 -> mmu.cr3();
+            case Registers.CR4 -> cr4;
+            case Registers.CR5 -> mmu.cr5();
+            default -> throw new Fault(Vector.GENERAL_PROTECTION, 0);
+        };
+    }
+
+    private void writeControl(int n, int value) {
+        switch (n) {
+            case Registers.CR0 -> mmu.setCr0(value);
+            case Registers.CR2 -> cr2 = value;
+            case Registers.CR3 -> mmu.setCr3(value);
+            case Registers.CR4 -> cr4 = value;
+            case Registers.CR5 -> mmu.setCr5(value);
+            default -> throw new Fault(Vector.GENERAL_PROTECTION, 0);
+        }
+    }
+
+    private void push(int value) {
+        int sp = regs[SP] - 4;
+        mmu.writeWord(sp, value, cpl());
+        regs[SP] = sp;
+    }
+
+    private int pop() {
+        int value = mmu.readWord(regs[SP], cpl());
+        regs[SP] += 4;
+        return value;
+    }
+
+    // --- traps and interrupts -----------------------------------------------------------------
+
+    /** {@code int v}: a gate whose DPL is below the caller's ring refuses with #GP. */
+    private void softwareInterrupt(int vector, int next) {
+        int gate = readGate(vector);
+        if ((gate & 3) < cpl()) {
+            throw new Fault(Vector.GENERAL_PROTECTION, gateErrorCode(vector));
+        }
+        ticks++;
+        deliver(vector, 0, next);
+    }
+
+    /** A fault raised by the instruction at {@link #pc}: deliver it to the guest's handler. */
+    private void fault(Fault f) {
+        if (f.vector() == Vector.PAGE_FAULT) {
+            cr2 = f.address();
+        }
+        deliver(f.vector(), f.errorCode(), pc);
+    }
+
+    /**
+     * Enters the handler of {@code vector}. A fault on the way (an absent gate, a stack that is not
+     * mapped) becomes a double fault; a fault delivering the double fault stops the machine.
+     */
+    private void deliver(int vector, int errorCode, int returnPc) {
+        try {
+            enterHandler(vector, errorCode, returnPc);
+        } catch (Fault nested) {
+            if (vector == Vector.DOUBLE_FAULT) {
+                stop(StopReason.TRIPLE_FAULT, String.format(
+                        "fault (%s) while delivering a double fault at pc=0x%08x", nested.getMessage(), pc));
+                return;
+            }
+            if (nested.vector() == Vector.PAGE_FAULT) {
+                cr2 = nested.address();
+            }
+            try {
+                enterHandler(Vector.DOUBLE_FAULT, 0, returnPc);
+            } catch (Fault again) {
+                stop(StopReason.TRIPLE_FAULT, String.format(
+                        "vector %d at pc=0x%08x could not be delivered (%s), nor could the double fault (%s)",
+                        vector, pc, nested.getMessage(), again.getMessage()));
+            }
+        }
+    }
+
+    /**
+     * The trap sequence: read the gate, switch to the kernel stack if coming from an outer ring,
+     * push old sp, FLAGS, the return pc and the error code, then enter ring 0 with interrupts off.
+     * Nothing changes until every push has succeeded.
+     */
+    private void enterHandler(int vector, int errorCode, int returnPc) {
+        int gate = readGate(vector);
+        if ((gate & ~3) == 0) {
+            throw new Fault(Vector.GENERAL_PROTECTION, gateErrorCode(vector));
+        }
+        int oldSp = regs[SP];
+        int sp = cpl() > 0 ? cr4 : oldSp;
+        mmu.writeWord(sp - 4, oldSp, 0);
+        mmu.writeWord(sp - 8, flags, 0);
+        mmu.writeWord(sp - 12, returnPc, 0);
+        mmu.writeWord(sp - 16, errorCode, 0);
+        regs[SP] = sp - 16;
+        flags &= ~(CPL_MASK | FLAG_IF);
+        pc = gate & ~3;
+        waiting = false;
+        vectorCounts[vector]++;
+        forgetCodePage();
+    }
+
+    private int readGate(int vector) {
+        return mmu.readWord(idtr + (vector << 2), 0);
+    }
+
+    private static int gateErrorCode(int vector) {
+        return (vector << 3) | 2;   // as on the x86: the gate's index, flagged "interrupt table"
+    }
+
+    /** {@code iret}: pop pc, FLAGS (ring and IF included) and sp. */
+    private void interruptReturn() {
+        int sp = regs[SP];
+        int newPc = mmu.readWord(sp, 0);
+        int newFlags = mmu.readWord(sp + 4, 0);
+        int newSp = mmu.readWord(sp + 8, 0);
+        pc = newPc;
+        flags = newFlags & (CONDITION_BITS | FLAG_IF | CPL_MASK);
+        regs[SP] = newSp;
+        interruptReturns++;
+        forgetCodePage();
+    }
+
+    // --- state ----------------------------------------------------------------------------------
+
+    private void stop(StopReason reason, String detail) {
+        stopReason = reason;
+        stopDetail = detail;
+    }
+
+    public int cpl() {
+        return (flags & CPL_MASK) >>> CPL_SHIFT;
+    }
+
+    public boolean interruptsEnabled() {
+        return (flags & FLAG_IF) != 0;
+    }
+
+    public int pc() {
+        return pc;
+    }
+
+    public void setPc(int pc) {
+        this.pc = pc;
+    }
+
+    public int register(int n) {
+        return regs[n];
+    }
+
+    public void setRegister(int n, int value) {
+        if (n != 0) {
+            regs[n] = value;
+        }
+    }
+
+    public int flags() {
+        return flags;
+    }
+
+    public void setFlags(int flags) {
+        this.flags = flags;
+        forgetCodePage();
+    }
+
+    public int idtr() {
+        return idtr;
+    }
+
+    /** Sets IDTR, as {@code lidt} would (for loaders and monitors). */
+    public void setIdtr(int idtr) {
+        this.idtr = idtr;
+    }
+
+    /** Reads control register {@code n} as {@code mfcr} would. */
+    public int controlRegister(int n) {
+        return readControl(n);
+    }
+
+    /** Writes control register {@code n} as {@code mtcr} would (for loaders and monitors). */
+    public void setControlRegister(int n, int value) {
+        writeControl(n, value);
+        forgetCodePage();
+    }
+
+    /** The state as the guest sees it. */
+    public CpuSnapshot snapshot() {
+        return new CpuSnapshot(regs, pc, flags, mmu.cr0(), cr2, mmu.cr3(), cr4, mmu.cr5(), idtr);
+    }
+
+    /** Instructions retired so far. */
+    public long instructions() {
+        return ticks - idleTicks;
+    }
+
+    /** Ticks elapsed: instructions retired plus ticks spent waiting in {@code hlt}. */
+    public long ticks() {
+        return ticks;
+    }
+
+    public String stopDetail() {
+        return stopDetail;
+    }
+
+    /** How many times each vector was entered (exceptions, interrupts and {@code int}). */
+    public long vectorCount(int vector) {
+        return vectorCounts[vector];
+    }
+
+    /** Cycles beyond one per instruction spent by multi-cycle instructions. */
+    public long extraCycles() {
+        return extraCycles;
+    }
+
+    public long portAccesses() {
+        return portAccesses;
+    }
+
+    public long interruptReturns() {
+        return interruptReturns;
+    }
+
+    public long decodes() {
+        return decoded.decodes();
+    }
+}

@@ -1,0 +1,136 @@
+package org.vmlab.machine;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.vmlab.machine.device.InterruptController;
+import org.vmlab.machine.device.IoBus;
+import org.vmlab.machine.device.MmioBus;
+import org.vmlab.machine.device.PhysicalDma;
+import org.vmlab.machine.device.StandardDevices;
+import org.vmlab.machine.isa.Vector;
+import org.vmlab.machine.memory.Mmu;
+import org.vmlab.machine.memory.PhysicalMemory;
+import org.vmlab.machine.memory.Tlb;
+
+/**
+ * One simulated computer: CPU, MMU, RAM, buses, interrupt controller and devices, on one clock.
+ *
+ * <p>A machine holds all of its state itself (nothing is static), so any number of machines run
+ * side by side in one JVM. It starts like a PC after reset: ring 0, paging off, interrupts off,
+ * every register zero; {@link #load} puts a program in memory and points pc at its entry.
+ */
+public final class Machine {
+    private final MachineConfig config;
+    private final Clock clock = new Clock();
+    private final PhysicalMemory memory;
+    private final IoBus io = new IoBus();
+    private final MmioBus mmio = new MmioBus();
+    private final InterruptController pic = new InterruptController();
+    private final Mmu mmu;
+    private final Cpu cpu;
+    private final StandardDevices devices;
+
+    public Machine(MachineConfig config) {
+        this.config = config;
+        this.memory = new PhysicalMemory(config.memoryBytes());
+        this.mmu = new Mmu(memory, mmio, new Tlb(config.tlbEntries()));
+        this.cpu = new Cpu(config.isa(), mmu, io, pic, clock);
+        this.devices = StandardDevices.attach(clock, pic, io, mmio, new PhysicalDma(memory),
+                config.devices());
+    }
+
+    public MachineConfig config() {
+        return config;
+    }
+
+    public Cpu cpu() {
+        return cpu;
+    }
+
+    public Mmu mmu() {
+        return mmu;
+    }
+
+    public PhysicalMemory memory() {
+        return memory;
+    }
+
+    public IoBus io() {
+        return io;
+    }
+
+    public MmioBus mmio() {
+        return mmio;
+    }
+
+    public InterruptController pic() {
+        return pic;
+    }
+
+    public StandardDevices devices() {
+        return devices;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    /** Writes instruction or data words at physical {@code address}, little-endian. */
+    public void loadWords(int address, int... words) {
+        for (int i = 0; i < words.length; i++) {
+            memory.writeWord(address + 4 * i, words[i]);
+        }
+    }
+
+    /**
+     * Runs until the guest halts, faults beyond recovery, or the configured fuel is spent in all
+     * (a second call goes on where the first stopped, with what fuel is left).
+     */
+    public RunResult run() {
+        StopReason reason = cpu.run(config.fuel());
+        return new RunResult(reason, cpu.stopDetail(), observables(), cpu.instructions(),
+                cpu.ticks(), cycles(), counters());
+    }
+
+    /** What can be observed of the guest now. */
+    public RunResult.Observables observables() {
+        return new RunResult.Observables(devices.consoleOutput(), devices.diskRequests(),
+                devices.frames(), devices.diskDigest(), memory.digest(), cpu.snapshot());
+    }
+
+    /** Simulated cycles so far: every instruction's cycles plus walks, traps and port accesses. */
+    public long cycles() {
+        CostModel cost = config.costModel();
+        long traps = 0;
+        for (int v = 0; v < Vector.COUNT; v++) {
+            traps += cpu.vectorCount(v);
+        }
+        return cpu.instructions() + cpu.extraCycles()
+                + mmu.walkReferences() * cost.memoryReference()
+                + traps * cost.trapEntry()
+                + cpu.interruptReturns() * cost.interruptReturn()
+                + cpu.portAccesses() * cost.portAccess();
+    }
+
+    /** Event counts by name, for reports and experiments. */
+    public Map<String, Long> counters() {
+        Map<String, Long> c = new LinkedHashMap<>();
+        c.put("instructions", cpu.instructions());
+        c.put("ticks", cpu.ticks());
+        c.put("decodes", cpu.decodes());
+        c.put("tlb.hits", mmu.tlb().hits());
+        c.put("tlb.misses", mmu.tlb().misses());
+        c.put("tlb.flushes", mmu.tlb().flushes());
+        c.put("walks", mmu.walks());
+        c.put("walk.references", mmu.walkReferences());
+        c.put("page.faults", mmu.pageFaults());
+        c.put("port.accesses", cpu.portAccesses());
+        c.put("iret", cpu.interruptReturns());
+        for (int v = 0; v < Vector.COUNT; v++) {
+            if (cpu.vectorCount(v) > 0) {
+                c.put("vector." + v, cpu.vectorCount(v));
+            }
+        }
+        return c;
+    }
+}

@@ -1,0 +1,99 @@
+package org.vmlab.machine;
+
+import java.util.Objects;
+import org.vmlab.machine.device.DeviceConfig;
+import org.vmlab.machine.isa.IsaVariant;
+
+/**
+ * How to build a machine: its ISA variant, memory, TLB, the fuel of a run, what its devices start
+ * with, and what events cost.
+ *
+ * @param isa         the instruction-set variant
+ * @param memoryBytes RAM size, a positive multiple of 4096
+ * @param tlbEntries  TLB size, a power of two
+ * @param fuel        the most instructions a run may retire before it is stopped
+ * @param devices     console input, disk, network peer
+ * @param costModel   what events cost in simulated cycles
+ */
+public record MachineConfig(IsaVariant isa, int memoryBytes, int tlbEntries, long fuel,
+                            DeviceConfig devices, CostModel costModel) {
+
+    public static final int DEFAULT_MEMORY = 16 << 20;
+    public static final int DEFAULT_TLB_ENTRIES = 64;
+    public static final long DEFAULT_FUEL = 100_000_000L;
+
+    public MachineConfig {
+        Objects.requireNonNull(isa, "isa");
+        Objects.requireNonNull(devices, "devices");
+        Objects.requireNonNull(costModel, "costModel");
+        if (fuel <= 0) {
+            throw new IllegalArgumentException("fuel must be positive, was " + fuel);
+        }
+        if (memoryBytes <= 0 || memoryBytes % 4096 != 0) {
+            throw new IllegalArgumentException(
+                    "memory must be a positive multiple of 4096 bytes, was " + memoryBytes);
+        }
+        if (tlbEntries <= 0 || Integer.bitCount(tlbEntries) != 1) {
+            throw new IllegalArgumentException("TLB entries must be a power of two, was " + tlbEntries);
+        }
+    }
+
+    /** The defaults: classic ISA, 16 MiB, 64 TLB entries, 100 million instructions of fuel. */
+    public static MachineConfig defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder starting from {@link #defaults()}. */
+    public static final class Builder {
+        private IsaVariant isa = IsaVariant.CLASSIC;
+        private int memoryBytes = DEFAULT_MEMORY;
+        private int tlbEntries = DEFAULT_TLB_ENTRIES;
+        private long fuel = DEFAULT_FUEL;
+        private DeviceConfig devices = DeviceConfig.defaults();
+        private CostModel costModel = CostModel.DEFAULT;
+
+        public Builder isa(IsaVariant isa) {
+            this.isa = isa;
+            return this;
+        }
+
+        public Builder memoryBytes(int memoryBytes) {
+            this.memoryBytes = memoryBytes;
+            return this;
+        }
+
+        public Builder tlbEntries(int tlbEntries) {
+            this.tlbEntries = tlbEntries;
+            return this;
+        }
+
+        public Builder fuel(long fuel) {
+            this.fuel = fuel;
+            return this;
+        }
+
+        public Builder devices(DeviceConfig devices) {
+            this.devices = devices;
+            return this;
+        }
+
+        /** Shorthand for {@code devices(devices.withConsoleInput(input))}. */
+        public Builder consoleInput(String input) {
+            this.devices = devices.withConsoleInput(input);
+            return this;
+        }
+
+        public Builder costModel(CostModel costModel) {
+            this.costModel = costModel;
+            return this;
+        }
+
+        public MachineConfig build() {
+            return new MachineConfig(isa, memoryBytes, tlbEntries, fuel, devices, costModel);
+        }
+    }
+}

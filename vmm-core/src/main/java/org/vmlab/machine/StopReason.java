@@ -1,0 +1,18 @@
+package org.vmlab.machine;
+
+/** Why a run ended. */
+public enum StopReason {
+    /** The guest executed {@code hlt} with interrupts disabled: it powered off. */
+    HALT,
+    /** The guest waits in {@code hlt} with interrupts enabled, but no device will ever interrupt. */
+    IDLE_FOREVER,
+    /** The run used up its fuel (instruction budget) before the guest stopped by itself. */
+    FUEL_EXHAUSTED,
+    /** A fault occurred while delivering a double fault: the machine cannot go on. */
+    TRIPLE_FAULT;
+
+    /** True if the guest ended the run itself, rather than being stopped. */
+    public boolean isClean() {
+        return this == HALT;
+    }
+}

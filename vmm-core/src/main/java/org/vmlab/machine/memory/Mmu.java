@@ -1,0 +1,249 @@
+package org.vmlab.machine.memory;
+
+import org.vmlab.machine.Fault;
+import org.vmlab.machine.device.MmioBus;
+import org.vmlab.machine.isa.Registers;
+import org.vmlab.machine.isa.Vector;
+
+/**
+ * The memory-management unit: turns the CPU's virtual addresses into physical ones through the
+ * TLB and the two-level page tables, checks permissions, and routes physical addresses beyond
+ * RAM to memory-mapped I/O.
+ *
+ * <p>It owns the paging control registers: cr0 (paging, write protect, TLB tagging), cr3 (the
+ * page directory) and cr5 (the TLB tag). The walker sets the accessed bit of every entry it uses
+ * and the dirty bit of a page-table entry on a write; a failed translation raises a page fault
+ * whose error code says whether the page was present, whether the access was a write, a user
+ * access or an instruction fetch.
+ */
+public final class Mmu {
+    /** Access kinds, valued as their page-fault error-code bits. */
+    public static final int READ = 0;
+    public static final int WRITE = Vector.PF_WRITE;
+    public static final int FETCH = Vector.PF_FETCH;
+
+    private static final int USER_RING = 3;
+
+    private final PhysicalMemory memory;
+    private final MmioBus mmio;
+    private final Tlb tlb;
+    private final int ramSize;
+
+    private int cr0;
+    private int cr3;
+    private int cr5;
+    private boolean paging;
+    private int tag;
+
+    private long walks;
+    private long walkReferences;
+    private long pageFaults;
+
+    public Mmu(PhysicalMemory memory, MmioBus mmio, Tlb tlb) {
+        this.memory = memory;
+        this.mmio = mmio;
+        this.tlb = tlb;
+        this.ramSize = memory.size();
+    }
+
+    public Tlb tlb() {
+        return tlb;
+    }
+
+    public PhysicalMemory memory() {
+        return memory;
+    }
+
+    // --- control registers ----------------------------------------------------------------------
+
+    public int cr0() {
+        return cr0;
+    }
+
+    public int cr3() {
+        return cr3;
+    }
+
+    public int cr5() {
+        return cr5;
+    }
+
+    public boolean pagingEnabled() {
+        return paging;
+    }
+
+    /** Writes cr0. Turning paging or tagging on or off flushes the TLB. */
+    public void setCr0(int value) {
+        int changed = cr0 ^ value;
+        cr0 = value & (Registers.CR0_PG | Registers.CR0_WP | Registers.CR0_TAG);
+        paging = (cr0 & Registers.CR0_PG) != 0;
+        tag = (cr0 & Registers.CR0_TAG) != 0 ? cr5 : 0;
+        if ((changed & (Registers.CR0_PG | Registers.CR0_TAG)) != 0) {
+            tlb.flush();
+        }
+    }
+
+    /** Writes cr3, switching address space: flushes the TLB unless entries are tagged. */
+    public void setCr3(int value) {
+        cr3 = value & Pte.FRAME_MASK;
+        if ((cr0 & Registers.CR0_TAG) == 0) {
+            tlb.flush();
+        } else {
+            tlb.tagSwitched();
+        }
+    }
+
+    /** Writes cr5, the tag of the current address space (effective when cr0.TAG is set). */
+    public void setCr5(int value) {
+        cr5 = value;
+        if ((cr0 & Registers.CR0_TAG) != 0) {
+            tag = value;
+            tlb.tagSwitched();
+        }
+    }
+
+    /** The single-page invalidate: drops the current address space's entry for {@code va}. */
+    public void invalidatePage(int va) {
+        tlb.invalidate(va >>> PhysicalMemory.PAGE_SHIFT, tag);
+    }
+
+    // --- translation ----------------------------------------------------------------------------
+
+    /**
+     * The physical address of {@code va} for an access of kind {@code access} ({@link #READ},
+     * {@link #WRITE}, {@link #FETCH}) from ring {@code cpl}.
+     *
+     * @throws Fault a page fault, with cr2's value as its address
+     */
+    public int translate(int va, int access, int cpl) {
+        if (!paging) {
+            return va;
+        }
+        int required = (cpl == USER_RING ? Pte.USER : 0)
+                | (access == WRITE ? writeRequirement(cpl) : 0);
+        int frame = tlb.lookup(va >>> PhysicalMemory.PAGE_SHIFT, tag, required);
+        if (frame >= 0) {
+            return (frame << PhysicalMemory.PAGE_SHIFT) | (va & 0xFFF);
+        }
+        return walk(va, access, cpl);
+    }
+
+    private int writeRequirement(int cpl) {
+        boolean honourReadOnly = cpl == USER_RING || (cr0 & Registers.CR0_WP) != 0;
+        return honourReadOnly ? Pte.WRITABLE | Pte.DIRTY : Pte.DIRTY;
+    }
+
+    /** The two-level walk: two memory references, plus the accessed and dirty bit updates. */
+    private int walk(int va, int access, int cpl) {
+        walks++;
+        boolean user = cpl == USER_RING;
+        int pdeAddress = cr3 | (Pte.directoryIndex(va) << 2);
+        int pde = readTableEntry(pdeAddress);
+        if ((pde & Pte.PRESENT) == 0) {
+            throw pageFault(va, access, user, false);
+        }
+        int pteAddress = (pde & Pte.FRAME_MASK) | (Pte.tableIndex(va) << 2);
+        int pte = readTableEntry(pteAddress);
+        if ((pte & Pte.PRESENT) == 0) {
+            throw pageFault(va, access, user, false);
+        }
+        int effective = pde & pte & (Pte.WRITABLE | Pte.USER);
+        if (user && (effective & Pte.USER) == 0) {
+            throw pageFault(va, access, user, true);
+        }
+        boolean honourReadOnly = user || (cr0 & Registers.CR0_WP) != 0;
+        if (access == WRITE && honourReadOnly && (effective & Pte.WRITABLE) == 0) {
+            throw pageFault(va, access, user, true);
+        }
+        setBits(pdeAddress, pde, Pte.ACCESSED);
+        int newPte = pte | Pte.ACCESSED | (access == WRITE ? Pte.DIRTY : 0);
+        setBits(pteAddress, pte, newPte);
+        tlb.insert(va >>> PhysicalMemory.PAGE_SHIFT, tag, pte >>> PhysicalMemory.PAGE_SHIFT,
+                effective | (newPte & Pte.DIRTY));
+        return (pte & Pte.FRAME_MASK) | (va & 0xFFF);
+    }
+
+    private int readTableEntry(int pa) {
+        walkReferences++;
+        // A page table outside RAM reads as "not present": a broken cr3 faults, it does not crash.
+        return memory.contains(pa, 4) ? memory.readWord(pa) : 0;
+    }
+
+    private void setBits(int pa, int old, int bits) {
+        int updated = old | bits;
+        if (updated != old) {
+            walkReferences++;
+            memory.writeWord(pa, updated);
+        }
+    }
+
+    private Fault pageFault(int va, int access, boolean user, boolean present) {
+        pageFaults++;
+        int code = access | (user ? Vector.PF_USER : 0) | (present ? Vector.PF_PRESENT : 0);
+        return new Fault(Vector.PAGE_FAULT, code, va);
+    }
+
+    // --- data access ----------------------------------------------------------------------------
+
+    /** The word at virtual {@code va} (4-aligned, else #AC). */
+    public int readWord(int va, int cpl) {
+        checkAligned(va);
+        int pa = translate(va, READ, cpl);
+        return isRam(pa) ? memory.readWord(pa) : mmio.read(pa);
+    }
+
+    public void writeWord(int va, int value, int cpl) {
+        checkAligned(va);
+        int pa = translate(va, WRITE, cpl);
+        if (isRam(pa)) {
+            memory.writeWord(pa, value);
+        } else {
+            mmio.write(pa, value);
+        }
+    }
+
+    /** The byte at virtual {@code va}, zero-extended. */
+    public int readByte(int va, int cpl) {
+        int pa = translate(va, READ, cpl);
+        if (isRam(pa)) {
+            return memory.readByte(pa);
+        }
+        return (mmio.read(pa) >>> ((pa & 3) << 3)) & 0xFF;
+    }
+
+    public void writeByte(int va, int value, int cpl) {
+        int pa = translate(va, WRITE, cpl);
+        if (isRam(pa)) {
+            memory.writeByte(pa, value);
+        } else {
+            mmio.write(pa, value & 0xFF);
+        }
+    }
+
+    /** True if physical {@code pa} is RAM rather than I/O. */
+    public boolean isRam(int pa) {
+        return pa >= 0 && pa < ramSize;
+    }
+
+    private static void checkAligned(int va) {
+        if ((va & 3) != 0) {
+            throw new Fault(Vector.ALIGNMENT_CHECK, 0, va);
+        }
+    }
+
+    // --- statistics -----------------------------------------------------------------------------
+
+    /** Page-table walks (TLB misses that reached the page tables). */
+    public long walks() {
+        return walks;
+    }
+
+    /** Memory references made by the walker, reads and accessed/dirty updates. */
+    public long walkReferences() {
+        return walkReferences;
+    }
+
+    public long pageFaults() {
+        return pageFaults;
+    }
+}

@@ -1,0 +1,113 @@
+package org.vmlab.machine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.vmlab.machine.Bench.i;
+import static org.vmlab.machine.Bench.rri;
+
+import org.junit.jupiter.api.Test;
+import org.vmlab.machine.isa.Opcode;
+import org.vmlab.machine.isa.Registers;
+import org.vmlab.machine.isa.Vector;
+
+/** Entering and leaving handlers: the trap frame, the stack switch, gates, iret, double faults. */
+class TrapTest {
+
+    @Test
+    void aTrapFromRing3SwitchesToTheKernelStackAndPushesTheFrame() {
+        Bench bench = Bench.classic().ring(3);
+        bench.cpu().setFlags(bench.cpu().flags() | Registers.FLAG_IF);
+        int at = bench.code(i(Opcode.INT, 0, 0, 0, 0x80));
+
+        bench.run();
+
+        assertThat(bench.trappedVector()).isEqualTo(0x80);
+        assertThat(bench.r(Registers.SP)).isEqualTo(Bench.KERNEL_STACK - 16);
+        int[] frame = bench.trapFrame();
+        assertThat(frame[0]).as("error code").isZero();
+        assertThat(frame[1]).as("return pc: after int").isEqualTo(at + 4);
+        assertThat(frame[2]).as("old FLAGS").isEqualTo(3 << Registers.CPL_SHIFT | Registers.FLAG_IF);
+        assertThat(frame[3]).as("old sp").isEqualTo(Bench.USER_STACK);
+        assertThat(bench.cpu().cpl()).isZero();
+        assertThat(bench.cpu().interruptsEnabled()).isFalse();
+    }
+
+    @Test
+    void aTrapInRing0StaysOnTheCurrentStack() {
+        Bench bench = Bench.classic().reg(Registers.SP, 0x6000);
+        bench.code(i(Opcode.INT, 0, 0, 0, 0x80));
+
+        bench.run();
+
+        assertThat(bench.r(Registers.SP)).isEqualTo(0x6000 - 16);
+        assertThat(bench.trapFrame()[3]).isEqualTo(0x6000);
+    }
+
+    @Test
+    void intThroughAGateBelowTheCallersRingRaisesGeneralProtection() {
+        Bench bench = Bench.classic().ring(3);
+        bench.machine.loadWords(Bench.IDT + 4 * 0x40, Bench.HANDLERS + 8 * 0x40);   // DPL 0
+        int at = bench.code(i(Opcode.INT, 0, 0, 0, 0x40));
+
+        bench.run();
+
+        assertThat(bench.trappedVector()).isEqualTo(Vector.GENERAL_PROTECTION);
+        assertThat(bench.trapFrame()[0]).as("error code names the gate").isEqualTo(0x40 << 3 | 2);
+        assertThat(bench.trapFrame()[1]).isEqualTo(at);
+    }
+
+    @Test
+    void iretReturnsToTheRingPcAndStackOfTheFrame() {
+        Bench bench = Bench.classic();
+        int user = 0x2000;
+        bench.machine.loadWords(user, rri(Opcode.ADDI, 1, 0, 33), i(Opcode.INT, 0, 0, 0, 0x80));
+        bench.reg(2, Bench.USER_STACK).reg(3, 3 << Registers.CPL_SHIFT).reg(4, user);
+        bench.code(i(Opcode.PUSH, 0, 2, 0, 0), i(Opcode.PUSH, 0, 3, 0, 0), i(Opcode.PUSH, 0, 4, 0, 0),
+                i(Opcode.IRET));
+
+        bench.run();
+
+        assertThat(bench.r(1)).as("ran the user code").isEqualTo(33);
+        assertThat(bench.trappedVector()).isEqualTo(0x80);
+        assertThat(bench.trapFrame()[2] & Registers.CPL_MASK).as("from ring 3").isEqualTo(3 << Registers.CPL_SHIFT);
+        assertThat(bench.trapFrame()[3]).isEqualTo(Bench.USER_STACK);
+    }
+
+    @Test
+    void anAbsentGateTurnsTheFaultIntoADoubleFault() {
+        Bench bench = Bench.classic();
+        bench.machine.loadWords(Bench.IDT + 4 * Vector.INVALID_OPCODE, 0);
+        int at = bench.code(0);
+
+        bench.run();
+
+        assertThat(bench.trappedVector()).isEqualTo(Vector.DOUBLE_FAULT);
+        assertThat(bench.trapFrame()[1]).isEqualTo(at);
+    }
+
+    @Test
+    void aFaultWhileDeliveringTheDoubleFaultStopsTheMachine() {
+        Bench bench = Bench.classic();
+        bench.machine.loadWords(Bench.IDT + 4 * Vector.INVALID_OPCODE, 0);
+        bench.machine.loadWords(Bench.IDT + 4 * Vector.DOUBLE_FAULT, 0);
+        bench.code(0);
+
+        RunResult result = bench.run();
+
+        assertThat(result.stopReason()).isEqualTo(StopReason.TRIPLE_FAULT);
+        assertThat(result.stopDetail()).contains("pc=0x00001000");
+    }
+
+    @Test
+    void aKernelStackThatIsNotThereIsATripleFaultNotACrash() {
+        Bench bench = Bench.classic().ring(3);
+        bench.cpu().setControlRegister(Registers.CR4, 0xFFF0_0000);   // beyond RAM: writes vanish
+        bench.cpu().setControlRegister(Registers.CR0, 0);
+        bench.code(i(Opcode.INT, 0, 0, 0, 0x80));
+
+        RunResult result = bench.run();
+
+        // Writes to unmapped physical addresses are ignored (MMIO with no device), so the
+        // handler runs; what matters is that the machine stays in control either way.
+        assertThat(result.stopReason()).isIn(StopReason.HALT, StopReason.TRIPLE_FAULT);
+    }
+}
