@@ -23,6 +23,9 @@
     .include "lib.s"
     .include "data.s"
 kernel_end:
+.if kernel_end > KPGDIR
+    .error "the kernel has grown into its page tables: move KPGDIR and what follows (param.s)"
+.endif
 
     .segment user, UIMG_PHYS
 uimg_start:
@@ -31,3 +34,6 @@ uimg_start:
     .include "user_workloads.s"
     .align 4096
 uimg_end:
+.if uimg_end > USER_BASE + 0x00100000
+    .error "the user image is over 1 MiB: the heap would start too late"
+.endif
