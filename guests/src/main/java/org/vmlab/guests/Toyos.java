@@ -69,6 +69,26 @@ public final class Toyos {
         return WORKLOADS;
     }
 
+    /**
+     * One line about what {@code workload} exercises, for menus and the {@code demo} command.
+     *
+     * @throws IllegalArgumentException if there is no such workload
+     */
+    public static String description(String workload) {
+        return switch (workload.isEmpty() ? "all" : workload) {
+            case "all" -> "three compute workers at once under timer preemption";
+            case "compute" -> "an arithmetic loop, 1,000,000 iterations, in user mode";
+            case "syscall" -> "10,000 getpid system calls";
+            case "pagefault" -> "demand paging of 256 pages, copy-on-write fork, exec";
+            case "ctxswitch" -> "two processes ping-pong through yield, 1,000 rounds each";
+            case "disk" -> "16 sectors written and read back by DMA, interrupt-driven";
+            case "net" -> "8 frames sent to the echo peer and their echoes received";
+            case "fault" -> "faulting user processes are killed; the kernel survives";
+            default -> throw new IllegalArgumentException("no such toyos workload: " + workload
+                    + " (known: " + String.join(", ", WORKLOADS) + ")");
+        };
+    }
+
     /** Assembles the kernel and its user programs (about a millisecond; not cached). */
     public static Image image(Flavor flavor) {
         Assembler assembler = new Assembler(SourceLoader.classpath(Toyos.class.getClassLoader()));
@@ -171,6 +191,7 @@ public final class Toyos {
             "general protection fault",   // cli in ring 3
             "divide error",
             "page fault at 0x01000000",   // an unmapped buffer handed to write
+            "page fault at 0x01000000",   // an unmapped buffer handed to a disk read
         };
         StringBuilder s = new StringBuilder();
         int pid = 3;                      // init 1, the fault program 2, its children 3..
@@ -178,7 +199,8 @@ public final class Toyos {
             s.append("toyos: pid ").append(pid++).append(" killed: ").append(kill).append('\n');
             s.append("fault: child exit status 0xffffffff\n");
         }
-        return s.append("fault: the kernel survived every fault\n").toString();
+        return s.append("fault: disk read afterwards returned 0x00000000\n")
+                .append("fault: the kernel survived every fault\n").toString();
     }
 
     private static String hex(int value) {

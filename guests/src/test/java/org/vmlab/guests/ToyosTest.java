@@ -102,6 +102,7 @@ class ToyosTest {
         assertThat(result.console())
                 .contains("toyos: pid 3 killed: page fault at 0x00000010")
                 .contains("toyos: pid 5 killed: general protection fault")
+                .contains("fault: disk read afterwards returned 0x00000000")
                 .endsWith("fault: the kernel survived every fault\n"
                         + "toyos: no processes left, power off\n");
     }
@@ -132,6 +133,11 @@ class ToyosTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Toyos.expectedOutput("nosuch"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("compute");
+    }
+
+    @Test
+    void everyWorkloadIsDescribed() {
+        assertThat(Toyos.workloads()).allSatisfy(w -> assertThat(Toyos.description(w)).isNotBlank());
     }
 
     @Test

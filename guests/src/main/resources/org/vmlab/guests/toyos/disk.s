@@ -3,7 +3,8 @@
 ; A request: copy the user's data to DISKBUF (for a write), program sector, count and DMA
 ; address, issue the command, and sleep. The disk moves the data by DMA and raises line 2;
 ; disk_intr records the status and wakes the sleeper, which copies the data out (for a read).
-; One request at a time: a process that finds the disk busy sleeps until it is free.
+; One request at a time: a process that finds the disk busy (disk_busy holds the owner's slot)
+; sleeps until it is free.
 
 ; disk_rw(r1 = sector, r2 = user buffer, r3 = sectors 1..8, r4 = DISK_READ or DISK_WRITE)
 ;   -> r1 = 0, or -1 on a bad argument or a device error
@@ -33,7 +34,8 @@ disk_rw_wait_free:
     call sleep                  ; channel: &disk_busy
     jmp disk_rw_wait_free
 disk_rw_take:
-    addi r2, r0, 1
+    la r2, current              ; the disk is ours (kexit gives it back if we die holding it)
+    lw r2, 0(r2)
     sw r2, 0(r1)
     cmpi r11, DISK_WRITE
     bne disk_rw_start
@@ -98,3 +100,17 @@ disk_intr:
     addi r2, r0, 1
     sw r2, 0(r1)
     jmp wakeup                  ; channel: &disk_done
+
+; disk_release_if_owner(): called by kexit; a process killed in the middle of a request (a bad
+; buffer) must not leave the disk busy forever.
+disk_release_if_owner:
+    la r1, disk_busy
+    lw r2, 0(r1)
+    la r3, current
+    lw r3, 0(r3)
+    cmp r2, r3
+    bne disk_release_done
+    sw r0, 0(r1)
+    jmp wakeup                  ; channel: &disk_busy
+disk_release_done:
+    ret

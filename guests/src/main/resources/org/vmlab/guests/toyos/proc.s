@@ -354,6 +354,7 @@ kexit:
     sw r1, P_PGDIR(r8)
     mov r1, r9
     call uvm_free
+    call disk_release_if_owner
     la r9, proctab              ; children become orphans; dead ones are freed
     la r10, proctab_end
 kexit_orphans:

@@ -415,6 +415,19 @@ fault_parent:
     addi r8, r8, 4
     jmp fault_loop
 fault_done:
+    addi sp, sp, -512           ; the disk is free again: read a sector onto our stack
+    addi r2, r0, 100
+    mov r3, sp
+    addi r4, r0, 1
+    call dread
+    addi sp, sp, 512
+    mov r10, r1
+    la r2, fault_msg_disk
+    call puts
+    mov r2, r10
+    call puthex
+    la r2, nl
+    call puts
     la r2, fault_msg2
     call puts
     mov r2, r0
@@ -441,9 +454,17 @@ fault_badptr:                   ; hand the kernel a pointer to unmapped user mem
     call write
     ret
 
+fault_disk:                     ; a disk read into unmapped user memory: killed after the
+    addi r2, r0, 100            ; DMA, while copying out; the disk must not stay busy
+    li r3, 0x01000000
+    addi r4, r0, 1
+    call dread
+    ret
+
     .align 4
 fault_cases:
-    .word fault_null, fault_kernel, fault_priv, fault_div, fault_badptr, 0
+    .word fault_null, fault_kernel, fault_priv, fault_div, fault_badptr, fault_disk, 0
+fault_msg_disk: .asciz "fault: disk read afterwards returned "
 fault_msg1: .asciz "fault: child exit status "
 fault_msg2: .asciz "fault: the kernel survived every fault\n"
     .align 4
