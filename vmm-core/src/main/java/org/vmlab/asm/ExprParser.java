@@ -32,7 +32,9 @@ final class ExprParser {
      * @param endColumn the column to blame if the expression is missing or cut short
      */
     static Expr parse(List<Token> tokens, int from, int to, int endColumn) {
-        ExprParser p = new ExprParser(tokens, from, to, endColumn);
+        // a missing operand or ')' is blamed just past the last token of the expression
+        int blame = to > from ? tokens.get(to - 1).end() + 1 : endColumn;
+        ExprParser p = new ExprParser(tokens, from, to, blame);
         Expr e = p.binary(0);
         if (p.pos < to) {
             Token t = tokens.get(p.pos);

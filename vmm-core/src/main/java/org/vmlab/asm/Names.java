@@ -80,7 +80,7 @@ final class Names {
                 bestDistance = d;
             }
         }
-        int allowed = lower.length() <= 3 ? 1 : 2;
+        int allowed = lower.length() <= 4 ? 1 : 2;
         return bestDistance <= allowed ? Optional.of(best) : Optional.empty();
     }
 }
