@@ -108,7 +108,8 @@ public final class Toyos {
     /**
      * Loads {@code image} (a toyos image, see {@link #image}) into {@code machine}: every segment
      * at its address, pc at the entry point; then writes {@code workload}, NUL-terminated, at
-     * {@link #CMDLINE_SYMBOL}. The machine must be fresh (reset state).
+     * {@link #CMDLINE_SYMBOL}. The machine must be fresh (reset state). This is the whole of
+     * loading an image, so it works on any machine whose memory and pc can be set.
      *
      * @throws IllegalArgumentException if the workload name is longer than {@link #CMDLINE_MAX}
      *                                  bytes or contains a NUL
