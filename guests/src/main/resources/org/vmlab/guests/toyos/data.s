@@ -1,0 +1,64 @@
+; data.s -- the kernel's variables and messages.
+
+    .align 4
+; The boot command line: Toyos.boot writes the workload's name here (NUL-terminated, at most
+; 31 characters). Empty or "all" runs the default set of concurrent processes.
+boot_cmdline:
+    .space 32
+current:    .word 0             ; the running process's slot
+nextpid:    .word 1
+freelist:   .word 0             ; free frames, linked through their first word
+bumpnext:   .word FRAMES_START  ; the next never-used frame
+ticks:      .word 0             ; timer interrupts so far
+stat_switches: .word 0          ; context switches
+stat_demand: .word 0            ; pages allocated on demand
+stat_cow:   .word 0             ; pages copied on write
+disk_busy:  .word 0
+disk_done:  .word 0
+disk_status: .word 0
+tx_tail:    .word 0
+rx_next:    .word 0
+execname:   .space 32
+
+    .align 4
+proctab:
+    .space NPROC * PSIZE
+proctab_end:
+
+; The built-in programs exec knows: name, entry point (in the user image).
+    .align 4
+progtab:
+    .word str_init, u_init
+    .word str_compute, u_compute
+    .word str_syscall, u_syscall
+    .word str_pagefault, u_pagefault
+    .word str_ctxswitch, u_ctxswitch
+    .word str_disk, u_disk
+    .word str_net, u_net
+    .word str_fault, u_fault
+    .word str_hello, u_hello
+    .word 0, 0
+
+str_init:       .asciz "init"
+str_compute:    .asciz "compute"
+str_syscall:    .asciz "syscall"
+str_pagefault:  .asciz "pagefault"
+str_ctxswitch:  .asciz "ctxswitch"
+str_disk:       .asciz "disk"
+str_net:        .asciz "net"
+str_fault:      .asciz "fault"
+str_hello:      .asciz "hello"
+
+msg_boot:       .asciz "toyos: boot\n"
+msg_paging:     .asciz "toyos: paging on\n"
+msg_poweroff:   .asciz "toyos: no processes left, power off\n"
+msg_panic:      .asciz "toyos: panic: "
+msg_oom:        .asciz "out of memory"
+msg_zombie:     .asciz "a dead process ran"
+msg_halt:       .asciz "halting"
+msg_nl:         .asciz "\n"
+
+; The interrupt table: 256 gates, filled by idt_init.
+    .align 4096
+idt:
+    .space 1024

@@ -1,0 +1,161 @@
+; param.s -- the constants of toyos: memory layout, devices, process and trap-frame layout.
+;
+; Physical memory (16 MiB):
+;
+;   0x0000_0000  page 0: never mapped, so a null pointer faults
+;   0x0000_1000  kernel image: code and data (segment "kernel")
+;   0x0008_0000  kernel page directory and the shared kernel page tables
+;   0x0008_6000  page reference counts, one byte per physical frame
+;   0x000A_0000  kernel stacks, one 4 KiB stack per process slot
+;   0x000B_0000  boot stack (until the first process runs)
+;   0x000C_0000  DMA buffers: disk bounce buffer, NIC rings and frame buffers
+;   0x0010_0000  free frames (page tables, user pages), handed out by kalloc
+;   0x00C0_0000  the user image (segment "user"): every built-in user program
+;
+; Virtual memory of every process:
+;
+;   0x0000_0000 .. 0x00BF_FFFF  kernel: identity map of physical 0..12 MiB, supervisor only
+;   0x00C0_0000 .. 0x01FF_FFFF  user: image copy, heap (sbrk), stack; PDEs 3..7, private
+;   0xF000_0000                 the NIC's registers (MMIO), supervisor only
+;   0xFFC0_0000 .. 0xFFFF_FFFF  read-only window on physical 12..16 MiB (the user image as
+;                               loaded), from which exec copies programs; supervisor only
+
+PAGE        = 4096
+
+; --- physical layout -----------------------------------------------------------------------
+KPGDIR      = 0x00080000        ; kernel page directory (cr3 at boot and for dead processes)
+KPT0        = 0x00081000        ; 3 page tables: identity map of 0..12 MiB
+NICPT       = 0x00084000        ; page table for the NIC's MMIO window
+IMGPT       = 0x00085000        ; page table for the user-image window
+REFCNT      = 0x00086000        ; 4096 one-byte reference counts (frame number -> count)
+KSTACKS     = 0x000A0000        ; NPROC kernel stacks of PAGE bytes
+BOOTSTACK   = 0x000B1000        ; top of the boot stack
+DISKBUF     = 0x000C0000        ; disk bounce buffer, 8 sectors
+NIC_TXRING  = 0x000C1000        ; 16 transmit descriptors
+NIC_RXRING  = 0x000C1100        ; 16 receive descriptors
+NIC_TXBUF   = 0x000C8000        ; 16 transmit buffers of 2 KiB
+NIC_RXBUF   = 0x000D0000        ; 16 receive buffers of 2 KiB
+FRAMES_START = 0x00100000       ; first frame kalloc hands out
+FRAMES_END  = 0x00C00000        ; one past the last
+UIMG_PHYS   = 0x00C00000        ; where the loader puts the user image
+
+; --- virtual layout ------------------------------------------------------------------------
+USER_BASE   = 0x00C00000        ; lowest user address
+USER_TOP    = 0x02000000        ; one past the highest user address
+USTACK_TOP  = 0x02000000        ; initial user sp
+USTACK_BOTTOM = 0x01F00000      ; the stack may grow (on demand) down to here: 1 MiB
+HEAP_LIMIT  = 0x01E00000        ; sbrk refuses to grow the heap beyond this
+USER_PDE_FIRST = 3              ; page-directory entries owned by the process: 3..7
+USER_PDE_END = 8
+WINDOW_OFF  = 0xFF000000        ; user-image window: virtual = physical + WINDOW_OFF
+NIC_VA      = 0xF0000000        ; the NIC's registers, mapped at their physical address
+
+; --- page-table entry bits (x86 layout) ------------------------------------------------------
+PTE_P       = 1
+PTE_W       = 2
+PTE_U       = 4
+PTE_A       = 32
+PTE_D       = 64
+PTE_COW     = 0x200             ; software bit: a read-only page shared by fork, copy on write
+
+; --- FLAGS and trap error codes ----------------------------------------------------------------
+FLAG_IF     = 0x200
+FLAG_CPL    = 0x3000
+USER_FLAGS  = 0x3200            ; CPL 3, interrupts enabled: the FLAGS a process starts with
+CR0_PG      = 1
+CR0_WP      = 2
+PF_P        = 1
+PF_W        = 2
+PF_U        = 4
+
+; --- devices (docs/devices.md) -------------------------------------------------------------------
+PIC_CMD     = 0x20              ; write 0x20: end of interrupt
+PIC_MASK    = 0x21
+PIC_EOI     = 0x20
+TIMER_PERIOD_PORT = 0x40
+TIMER_PERIOD = 10000            ; ticks between timer interrupts (the scheduling quantum)
+COM1        = 0x3F8
+DISK_SECTOR = 0x1F0
+DISK_COUNT  = 0x1F1
+DISK_DMA    = 0x1F2
+DISK_CMD    = 0x1F3
+DISK_STATUS = 0x1F4
+DISK_READ   = 1
+DISK_WRITE  = 2
+DISK_MAXSECT = 8                ; the bounce buffer holds 8 sectors
+NIC_TX_BASE = 0x00
+NIC_TX_SIZE = 0x04
+NIC_TX_HEAD = 0x08
+NIC_TX_TAIL = 0x0C
+NIC_RX_BASE = 0x10
+NIC_RX_SIZE = 0x14
+NIC_RX_HEAD = 0x18
+NIC_RX_TAIL = 0x1C
+NIC_ICR     = 0x20
+NIC_IMS     = 0x24
+NIC_RING    = 16                ; descriptors per ring
+NIC_BUFSZ   = 2048
+NIC_MAXFRAME = 1514
+
+; --- interrupt vectors -------------------------------------------------------------------------
+T_DE        = 0
+T_UD        = 6
+T_DF        = 8
+T_GP        = 13
+T_PF        = 14
+T_AC        = 17
+T_IRQ0      = 32                ; timer
+T_IRQ1      = 33                ; console
+T_IRQ2      = 34                ; disk
+T_IRQ3      = 35                ; network
+T_SYSCALL   = 0x80
+
+; --- the trap frame ------------------------------------------------------------------------------
+; What the CPU pushes (err, pc, FLAGS, sp) plus what alltraps pushes, from the frame's base (sp):
+TF_VEC      = 0                 ; vector number
+TF_R2       = 4                 ; r2 .. r13 at 4 .. 48
+TF_R3       = 8
+TF_R4       = 12
+TF_R15      = 52
+TF_R1       = 56                ; pushed first, by the vector stub
+TF_ERR      = 60                ; pushed by the CPU: error code
+TF_PC       = 64                ;                    return pc
+TF_FLAGS    = 68                ;                    FLAGS of the interrupted code
+TF_SP       = 72                ;                    sp of the interrupted code
+TF_SIZE     = 76
+
+; --- processes ------------------------------------------------------------------------------------
+NPROC       = 8
+PSIZE       = 64                ; bytes per process slot (a power of two: slot = offset >> 6)
+P_STATE     = 0
+P_PID       = 4
+P_PARENT    = 8                 ; address of the parent's slot, 0 for init and orphans
+P_PGDIR     = 12                ; physical address of the page directory (loaded into cr3)
+P_KSP       = 16                ; saved kernel sp while switched out (see swtch)
+P_BRK       = 20                ; end of the heap (sbrk)
+P_XSTATE    = 24                ; exit status, for wait
+P_CHAN      = 28                ; what a sleeping process waits for
+P_HEAP      = 32                ; start of the heap
+P_KSTACK    = 36                ; top of the kernel stack (loaded into cr4 while running)
+
+UNUSED      = 0
+EMBRYO      = 1
+RUNNABLE    = 2
+SLEEPING    = 3
+ZOMBIE      = 4
+
+; --- system calls ----------------------------------------------------------------------------------
+SYS_EXIT    = 1
+SYS_WRITE   = 2
+SYS_GETPID  = 3
+SYS_YIELD   = 4
+SYS_WAIT    = 5
+SYS_SBRK    = 6
+SYS_FORK    = 7
+SYS_EXEC    = 8
+SYS_DREAD   = 9
+SYS_DWRITE  = 10
+SYS_NSEND   = 11
+SYS_NRECV   = 12
+SYS_GETARG  = 13
+NSYSCALLS   = 14
