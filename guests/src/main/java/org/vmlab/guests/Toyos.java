@@ -9,7 +9,6 @@ import org.vmlab.asm.AssemblyException;
 import org.vmlab.asm.SourceLoader;
 import org.vmlab.machine.Machine;
 import org.vmlab.machine.image.Image;
-import org.vmlab.machine.image.Segment;
 
 /**
  * toyos, the guest operating system, and its workloads.
@@ -108,8 +107,7 @@ public final class Toyos {
     /**
      * Loads {@code image} (a toyos image, see {@link #image}) into {@code machine}: every segment
      * at its address, pc at the entry point; then writes {@code workload}, NUL-terminated, at
-     * {@link #CMDLINE_SYMBOL}. The machine must be fresh (reset state). This is the whole of
-     * loading an image, so it works on any machine whose memory and pc can be set.
+     * {@link #CMDLINE_SYMBOL}. The machine must be fresh (reset state).
      *
      * @throws IllegalArgumentException if the workload name is longer than {@link #CMDLINE_MAX}
      *                                  bytes or contains a NUL
@@ -120,10 +118,7 @@ public final class Toyos {
             throw new IllegalArgumentException("a toyos command line has at most " + CMDLINE_MAX
                     + " characters and no NUL: \"" + workload + "\"");
         }
-        for (Segment segment : image.segments()) {
-            machine.memory().write(segment.address(), segment.bytes());
-        }
-        machine.cpu().setPc(image.entry());
+        machine.load(image);
         int at = image.symbols().address(CMDLINE_SYMBOL).orElseThrow(
                 () -> new IllegalArgumentException("not a toyos image: no symbol " + CMDLINE_SYMBOL));
         byte[] withNul = new byte[cmdline.length + 1];

@@ -7,6 +7,9 @@ import org.vmlab.machine.device.IoBus;
 import org.vmlab.machine.device.MmioBus;
 import org.vmlab.machine.device.PhysicalDma;
 import org.vmlab.machine.device.StandardDevices;
+import org.vmlab.machine.image.Image;
+import org.vmlab.machine.image.Segment;
+import org.vmlab.machine.image.SymbolTable;
 import org.vmlab.machine.isa.Vector;
 import org.vmlab.machine.memory.Mmu;
 import org.vmlab.machine.memory.PhysicalMemory;
@@ -29,6 +32,7 @@ public final class Machine {
     private final Mmu mmu;
     private final Cpu cpu;
     private final StandardDevices devices;
+    private SymbolTable symbols = SymbolTable.empty();
 
     public Machine(MachineConfig config) {
         this.config = config;
@@ -73,6 +77,29 @@ public final class Machine {
 
     public Clock clock() {
         return clock;
+    }
+
+    /**
+     * Loads a program: every segment of {@code image} into RAM at its address, pc at its entry.
+     *
+     * @throws IllegalArgumentException if a segment does not fit in RAM
+     */
+    public void load(Image image) {
+        for (Segment segment : image.segments()) {
+            if (!memory.contains(segment.address(), segment.size())) {
+                throw new IllegalArgumentException(String.format(
+                        "segment %s at 0x%08x (%d bytes) does not fit in %d KiB of RAM",
+                        segment.name(), segment.address(), segment.size(), memory.size() >> 10));
+            }
+            memory.write(segment.address(), segment.bytes());
+        }
+        cpu.setPc(image.entry());
+        this.symbols = image.symbols();
+    }
+
+    /** The symbols of the loaded program (empty if none was loaded), to name addresses. */
+    public SymbolTable symbols() {
+        return symbols;
     }
 
     /** Writes instruction or data words at physical {@code address}, little-endian. */
