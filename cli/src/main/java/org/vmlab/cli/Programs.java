@@ -44,7 +44,7 @@ final class Programs {
                 return new org.vmlab.asm.AsmError(displayPath(shown), err.line(), err.column(),
                         err.message()).toString();
             }).collect(Collectors.joining("\n"));
-            throw new UserError(lines);
+            throw UserError.located(lines);
         }
     }
 

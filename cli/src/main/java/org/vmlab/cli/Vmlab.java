@@ -30,7 +30,12 @@ public final class Vmlab implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        PrintWriter out = new PrintWriter(System.out, true);
+        PrintWriter err = new PrintWriter(System.err, true);
+        int code = execute(args, out, err);
+        out.flush();
+        err.flush();
+        System.exit(code);
     }
 
     /** Runs the command line {@code args}, writing to {@code out} and {@code err}; returns the exit code. */
@@ -44,8 +49,9 @@ public final class Vmlab implements Runnable {
             return USAGE;
         });
         cli.setExecutionExceptionHandler((e, cmd, parseResult) -> {
-            if (e instanceof UserError) {
-                cmd.getErr().println("vmlab: " + e.getMessage());
+            if (e instanceof UserError user) {
+                cmd.getOut().flush();
+                cmd.getErr().println(user.located() ? user.getMessage() : "vmlab: " + user.getMessage());
                 return USAGE;
             }
             cmd.getErr().println("vmlab: internal error: " + e);

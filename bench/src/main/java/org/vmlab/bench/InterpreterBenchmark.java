@@ -1,0 +1,78 @@
+package org.vmlab.bench;
+
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import org.vmlab.guests.Toyos;
+import org.vmlab.machine.Machine;
+import org.vmlab.machine.MachineConfig;
+import org.vmlab.machine.RunResult;
+import org.vmlab.machine.StopReason;
+import org.vmlab.machine.image.Image;
+import org.vmlab.machine.isa.IsaVariant;
+
+/**
+ * Host speed of the interpreter: guest instructions per host second, booting toyos natively and
+ * running one workload to power-off.
+ *
+ * <p>The "instructions" line of the result is the figure that matters (guest instructions retired
+ * per second, counted by the machine); the primary score counts whole boots per second.
+ * Run with {@code java -jar bench/target/benchmarks.jar InterpreterBenchmark}.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class InterpreterBenchmark {
+
+    @Param({"compute"})
+    public String workload;
+
+    @Param({"classic"})
+    public String isa;
+
+    private Image kernel;
+    private Machine machine;
+
+    /** Guest instructions retired, reported by JMH as a rate. */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.OPERATIONS)
+    public static class Retired {
+        public long instructions;
+    }
+
+    @Setup(Level.Trial)
+    public void assemble() {
+        kernel = Toyos.image(Toyos.Flavor.NATIVE);
+    }
+
+    @Setup(Level.Invocation)
+    public void boot() {
+        machine = new Machine(MachineConfig.builder()
+                .isa(IsaVariant.named(isa).orElseThrow()).fuel(Toyos.FUEL).build());
+        Toyos.boot(machine, kernel, workload);
+    }
+
+    @Benchmark
+    public RunResult run(Retired retired) {
+        RunResult result = machine.run();
+        if (result.stopReason() != StopReason.HALT) {
+            throw new IllegalStateException("the workload did not finish: " + result.stopDetail());
+        }
+        retired.instructions += result.instructions();
+        return result;
+    }
+}
