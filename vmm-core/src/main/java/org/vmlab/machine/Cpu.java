@@ -38,6 +38,7 @@ public final class Cpu {
     private final DecodedCache decoded;
     private final boolean[] trapsOutsideRing0 = new boolean[Opcode.values().length];
     private final IsaVariant isa;
+    private static final int MULTIPLY_EXTRA = Opcode.MUL.cycles() - 1;
 
     // Architectural state.
     private final int[] regs = new int[Registers.COUNT];
@@ -56,6 +57,11 @@ public final class Cpu {
     private String stopDetail = "";
     private int codeVpn = -1;
     private DecodedCache.Page codePage;
+    // Pages recently fetched from, by virtual page: a loop that straddles a page boundary must not
+    // translate on every crossing. Emptied whenever any translation changes, so it is never stale.
+    private static final int FETCH_WAYS = 8;
+    private final int[] fetchVpns = new int[FETCH_WAYS];
+    private final DecodedCache.Page[] fetchPages = new DecodedCache.Page[FETCH_WAYS];
 
     // Statistics.
     private final long[] vectorCounts = new long[Vector.COUNT];
@@ -74,6 +80,7 @@ public final class Cpu {
             trapsOutsideRing0[op.ordinal()] = isa.trapsOutsideRing0(op);
         }
         mmu.tlb().setChangeListener(this::forgetCodePage);
+        forgetCodePage();
     }
 
     public IsaVariant isa() {
@@ -135,8 +142,10 @@ public final class Cpu {
     /** Executes instructions until the tick {@code boundary}, a system instruction or a fault. */
     private void execute(long boundary) {
         final int[] r = regs;
+        final int cpl = cpl();               // only system instructions change it, and they return
         int pc = this.pc;
         long t = ticks;
+        long extra = 0;
         try {
             while (t < boundary) {
                 if ((pc >>> PhysicalMemory.PAGE_SHIFT) != codeVpn) {
@@ -144,6 +153,8 @@ public final class Cpu {
                 }
                 DecodedCache.Page page = codePage;
                 int slot = (pc & 0xFFF) >>> 2;
+                // The immediate is cut from the word by each case, as its format says: cheaper
+                // than keeping it decoded.
                 Opcode op = page.ops[slot];
                 if (op == null) {
                     op = decoded.decode(page, slot);
@@ -152,7 +163,6 @@ public final class Cpu {
                     }
                 }
                 int w = page.words[slot];
-                int imm = page.imms[slot];
                 int a = (w >>> 20) & 0xF;
                 int b = (w >>> 16) & 0xF;
                 int c = (w >>> 12) & 0xF;
@@ -168,7 +178,7 @@ public final class Cpu {
                     case SAR -> r[a] = r[b] >> r[c];
                     case MUL -> {
                         r[a] = r[b] * r[c];
-                        extraCycles += Opcode.MUL.cycles() - 1;
+                        extra += MULTIPLY_EXTRA;
                     }
                     case DIV -> r[a] = divide(r[b], r[c], false, false);
                     case DIVU -> r[a] = divide(r[b], r[c], true, false);
@@ -177,67 +187,68 @@ public final class Cpu {
                     case CMP -> flags = compare(flags, r[b], r[c]);
                     case TST -> flags = test(flags, r[b] & r[c]);
                     case MOV -> r[a] = r[b];
-                    case ADDI -> r[a] = r[b] + imm;
-                    case ANDI -> r[a] = r[b] & imm;
-                    case ORI -> r[a] = r[b] | imm;
-                    case XORI -> r[a] = r[b] ^ imm;
-                    case SHLI -> r[a] = r[b] << imm;
-                    case SHRI -> r[a] = r[b] >>> imm;
-                    case SARI -> r[a] = r[b] >> imm;
-                    case LUI -> r[a] = imm << 16;
-                    case CMPI -> flags = compare(flags, r[b], imm);
+                    case ADDI -> r[a] = r[b] + (short) w;
+                    case ANDI -> r[a] = r[b] & (w & 0xFFFF);
+                    case ORI -> r[a] = r[b] | (w & 0xFFFF);
+                    case XORI -> r[a] = r[b] ^ (w & 0xFFFF);
+                    case SHLI -> r[a] = r[b] << w;
+                    case SHRI -> r[a] = r[b] >>> w;
+                    case SARI -> r[a] = r[b] >> w;
+                    case LUI -> r[a] = w << 16;
+                    case CMPI -> flags = compare(flags, r[b], (short) w);
                     case MULI -> {
-                        r[a] = r[b] * imm;
-                        extraCycles += Opcode.MULI.cycles() - 1;
+                        r[a] = r[b] * (short) w;
+                        extra += MULTIPLY_EXTRA;
                     }
-                    case LW -> r[a] = mmu.readWord(r[b] + imm, cpl());
-                    case LB -> r[a] = (byte) mmu.readByte(r[b] + imm, cpl());
-                    case LBU -> r[a] = mmu.readByte(r[b] + imm, cpl());
-                    case SW -> mmu.writeWord(r[b] + imm, r[a], cpl());
-                    case SB -> mmu.writeByte(r[b] + imm, r[a], cpl());
+                    case LW -> r[a] = mmu.readWord(r[b] + (short) w, cpl);
+                    case LB -> r[a] = (byte) mmu.readByte(r[b] + (short) w, cpl);
+                    case LBU -> r[a] = mmu.readByte(r[b] + (short) w, cpl);
+                    case SW -> mmu.writeWord(r[b] + (short) w, r[a], cpl);
+                    case SB -> mmu.writeByte(r[b] + (short) w, r[a], cpl);
                     case PUSH -> {
                         int sp = r[SP] - 4;
-                        mmu.writeWord(sp, r[b], cpl());
+                        mmu.writeWord(sp, r[b], cpl);
                         r[SP] = sp;
                     }
                     case POP -> {
-                        int value = mmu.readWord(r[SP], cpl());
+                        int value = mmu.readWord(r[SP], cpl);
                         r[SP] += 4;
                         r[a] = value;
                     }
-                    case JMP -> next = pc + imm;
+                    case JMP -> next = pc + branchOffset(w);
                     case CALL -> {
                         int sp = r[SP] - 4;
-                        mmu.writeWord(sp, next, cpl());
+                        mmu.writeWord(sp, next, cpl);
                         r[SP] = sp;
-                        next = pc + imm;
+                        next = pc + branchOffset(w);
                     }
                     case JR -> next = r[b];
                     case CALLR -> {
                         int target = r[b];
                         int sp = r[SP] - 4;
-                        mmu.writeWord(sp, next, cpl());
+                        mmu.writeWord(sp, next, cpl);
                         r[SP] = sp;
                         next = target;
                     }
                     case RET -> {
-                        next = mmu.readWord(r[SP], cpl());
+                        next = mmu.readWord(r[SP], cpl);
                         r[SP] += 4;
                     }
-                    case BEQ -> next = (flags & FLAG_Z) != 0 ? pc + imm : next;
-                    case BNE -> next = (flags & FLAG_Z) == 0 ? pc + imm : next;
-                    case BLT -> next = lessSigned(flags) ? pc + imm : next;
-                    case BGE -> next = !lessSigned(flags) ? pc + imm : next;
-                    case BLE -> next = (flags & FLAG_Z) != 0 || lessSigned(flags) ? pc + imm : next;
-                    case BGT -> next = (flags & FLAG_Z) == 0 && !lessSigned(flags) ? pc + imm : next;
-                    case BLTU -> next = (flags & FLAG_C) != 0 ? pc + imm : next;
-                    case BGEU -> next = (flags & FLAG_C) == 0 ? pc + imm : next;
+                    case BEQ -> next = (flags & FLAG_Z) != 0 ? pc + branchOffset(w) : next;
+                    case BNE -> next = (flags & FLAG_Z) == 0 ? pc + branchOffset(w) : next;
+                    case BLT -> next = lessSigned(flags) ? pc + branchOffset(w) : next;
+                    case BGE -> next = !lessSigned(flags) ? pc + branchOffset(w) : next;
+                    case BLE -> next = (flags & FLAG_Z) != 0 || lessSigned(flags) ? pc + branchOffset(w) : next;
+                    case BGT -> next = (flags & FLAG_Z) == 0 && !lessSigned(flags) ? pc + branchOffset(w) : next;
+                    case BLTU -> next = (flags & FLAG_C) != 0 ? pc + branchOffset(w) : next;
+                    case BGEU -> next = (flags & FLAG_C) == 0 ? pc + branchOffset(w) : next;
                     default -> {
                         // A system instruction: run it with the state written back, then let
                         // the outer loop look at interrupts and events before going on.
                         this.pc = pc;
                         ticks = t;
-                        executeSystem(op, a, b, imm, next);
+                        extraCycles += extra;
+                        executeSystem(op, a, b, w & 0xFFFF, next);
                         return;
                     }
                 }
@@ -247,12 +258,19 @@ public final class Cpu {
             }
             this.pc = pc;
             ticks = t;
+            extraCycles += extra;
         } catch (Fault f) {
             // The faulting instruction did not retire: pc stays on it, as faults require.
             this.pc = pc;
             ticks = t;
+            extraCycles += extra;
             throw f;
         }
+    }
+
+    /** The byte distance from a branch to its target: the signed 24-bit word offset, plus 4. */
+    private static int branchOffset(int word) {
+        return (((word << 8) >> 8) << 2) + 4;
     }
 
     private static boolean lessSigned(int flags) {
@@ -304,17 +322,24 @@ public final class Cpu {
         if ((pc & 3) != 0) {
             throw new Fault(Vector.GENERAL_PROTECTION, 0);
         }
-        int pa = mmu.translate(pc, Mmu.FETCH, cpl());
-        if (!mmu.isRam(pa)) {
-            throw new Fault(Vector.GENERAL_PROTECTION, 0);
+        int vpn = pc >>> PhysicalMemory.PAGE_SHIFT;
+        int way = vpn & (FETCH_WAYS - 1);
+        if (fetchVpns[way] != vpn) {
+            int pa = mmu.translate(pc, Mmu.FETCH, cpl());
+            if (!mmu.isRam(pa)) {
+                throw new Fault(Vector.GENERAL_PROTECTION, 0);
+            }
+            fetchPages[way] = decoded.page(pa);
+            fetchVpns[way] = vpn;
         }
-        codePage = decoded.page(pa);
-        codeVpn = pc >>> PhysicalMemory.PAGE_SHIFT;
+        codePage = fetchPages[way];
+        codeVpn = vpn;
     }
 
-    /** A translation changed: the next fetch must translate its page again. */
+    /** A translation or the ring changed: the next fetch must translate its page again. */
     private void forgetCodePage() {
         codeVpn = -1;
+        java.util.Arrays.fill(fetchVpns, -1);
     }
 
     // --- system instructions ------------------------------------------------------------------

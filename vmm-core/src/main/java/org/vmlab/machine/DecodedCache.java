@@ -1,6 +1,5 @@
 package org.vmlab.machine;
 
-import org.vmlab.machine.isa.Format;
 import org.vmlab.machine.isa.Opcode;
 import org.vmlab.machine.memory.PhysicalMemory;
 
@@ -8,7 +7,7 @@ import org.vmlab.machine.memory.PhysicalMemory;
  * Decoded instructions, kept per physical frame so that each instruction word is decoded once.
  *
  * <p>A frame's {@link Page} holds, per word slot, the {@link Opcode} (null until first executed)
- * and its immediate already extended. The frame is marked as code in {@link PhysicalMemory}, which
+ * and the instruction word its fields are cut from. The frame is marked as code in {@link PhysicalMemory}, which
  * reports every later write into it; the written slot is forgotten, so self-modifying code and
  * a loader writing new code are seen at once, and data that shares a page with code costs only
  * its own slots.
@@ -20,7 +19,6 @@ final class DecodedCache implements PhysicalMemory.CodeWriteListener {
     static final class Page {
         final Opcode[] ops = new Opcode[SLOTS];
         final int[] words = new int[SLOTS];
-        final int[] imms = new int[SLOTS];
         final int base;
 
         Page(int base) {
@@ -62,21 +60,8 @@ final class DecodedCache implements PhysicalMemory.CodeWriteListener {
         }
         decodes++;
         page.words[slot] = word;
-        page.imms[slot] = immediate(op.format(), word);
         page.ops[slot] = op;
         return op;
-    }
-
-    /**
-     * The immediate as execution wants it: sign- or zero-extended per the format, and for a branch
-     * the byte distance from the branch itself to its target.
-     */
-    private static int immediate(Format format, int word) {
-        return switch (format) {
-            case BRANCH -> (((word << 8) >> 8) << 2) + 4;
-            case RRI, COMPARE_IMM, LOAD, STORE -> (short) word;
-            default -> word & 0xFFFF;
-        };
     }
 
     @Override
