@@ -1,0 +1,133 @@
+package org.vmlab.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.vmlab.guests.Toyos;
+
+/** The vmlab command as a user meets it: output, exit codes, and one-line errors. */
+class VmlabTest {
+
+    /** What one invocation printed and returned. */
+    record Outcome(int exitCode, String out, String err) {
+    }
+
+    static Outcome vmlab(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Vmlab.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Outcome(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void helpListsTheSubcommands() {
+        Outcome o = vmlab("--help");
+
+        assertThat(o.exitCode()).isZero();
+        assertThat(o.out()).contains("run", "asm", "disasm", "demo");
+    }
+
+    @Test
+    void everySubcommandHasHelp() {
+        for (String cmd : new String[] {"run", "asm", "disasm", "demo"}) {
+            Outcome o = vmlab(cmd, "--help");
+            assertThat(o.exitCode()).as(cmd).isZero();
+            assertThat(o.out()).as(cmd).contains("Usage: vmlab " + cmd);
+        }
+    }
+
+    @Test
+    void aBadFlagIsOneLineAndExitCode2() {
+        Outcome o = vmlab("run", "toyos", "--bogus");
+
+        assertThat(o.exitCode()).isEqualTo(2);
+        assertThat(o.err().strip()).doesNotContain("\n").startsWith("vmlab: Unknown option: '--bogus'");
+    }
+
+    @Test
+    void aBadValueNamesWhatIsAccepted() {
+        Outcome o = vmlab("run", "toyos", "--isa", "x86");
+
+        assertThat(o.exitCode()).isEqualTo(2);
+        assertThat(o.err()).contains("unknown ISA variant 'x86' (expected one of: classic, legacy)");
+        assertThat(o.err().strip()).doesNotContain("\n");
+    }
+
+    @Test
+    void anUnknownWorkloadOrMissingFileIsOneLine() {
+        assertThat(vmlab("run", "toyos", "--workload", "nope").err())
+                .startsWith("vmlab: unknown workload 'nope' (expected one of: all, compute");
+        Outcome missing = vmlab("run", "missing.s");
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.err().strip()).isEqualTo("vmlab: missing.s: no such file");
+    }
+
+    @Test
+    void runPrintsTheGuestsConsoleAndASummary() {
+        Outcome o = vmlab("run", "toyos", "--workload", "syscall", "--isa", "legacy", "--fuel", "50000000");
+
+        assertThat(o.exitCode()).isZero();
+        assertThat(o.out()).startsWith(Toyos.expectedOutput("syscall"));
+        assertThat(o.out()).contains("stopped:      HALT", "instructions:", "cycles:");
+    }
+
+    @Test
+    void aRunOutOfFuelIsStoppedWithExitCode3() {
+        Outcome o = vmlab("run", "toyos", "--workload", "compute", "--fuel", "100k", "--quiet");
+
+        assertThat(o.exitCode()).isEqualTo(RunCommand.STOPPED);
+        assertThat(o.out()).contains("FUEL_EXHAUSTED").contains("instructions: 100,000");
+    }
+
+    @Test
+    void asmReportsErrorsAsFileLineColumn(@TempDir Path dir) throws IOException {
+        Path source = dir.resolve("bad.s");
+        Files.writeString(source, "start:\n  addi r1, r0, 5\n  bogus r1\n");
+
+        Outcome o = vmlab("asm", source.toString());
+
+        assertThat(o.exitCode()).isEqualTo(2);
+        assertThat(o.err()).contains("bad.s:3:3: unknown mnemonic 'bogus'");
+        assertThat(o.err()).doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    @Test
+    void asmWritesAnImageThatRunsAndDisassembles(@TempDir Path dir) throws IOException {
+        Path source = dir.resolve("hello.s");
+        Files.writeString(source, String.join("\n",
+                "start:",
+                "    addi r2, r0, 'H'",
+                "    out 0x3f8, r2",
+                "    addi r2, r0, '\\n'",
+                "    out 0x3f8, r2",
+                "    hlt",
+                ""));
+
+        Outcome asm = vmlab("asm", source.toString());
+        Path image = dir.resolve("hello.img");
+        Outcome run = vmlab("run", image.toString());
+        Outcome disasm = vmlab("disasm", image.toString());
+
+        assertThat(asm.exitCode()).isZero();
+        assertThat(Files.exists(image)).isTrue();
+        assertThat(run.out()).startsWith("H\n");
+        assertThat(disasm.out()).contains("start:", "out 0x3f8, r2", "hlt");
+    }
+
+    @Test
+    void demoRunsEveryWorkloadToItsExpectedOutput() {
+        Outcome o = vmlab("demo");
+
+        assertThat(o.exitCode()).isZero();
+        for (String workload : Toyos.workloads()) {
+            assertThat(o.out()).containsPattern("(?m)^" + workload + " +HALT .* ok ");
+        }
+        assertThat(o.out()).contains("Every workload printed its expected output.");
+    }
+}
