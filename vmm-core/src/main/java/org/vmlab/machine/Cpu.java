@@ -52,6 +52,7 @@ public final class Cpu {
     private long ticks;
     private long idleTicks;
     private boolean waiting;
+    private long eventsWaited;
     private long interruptsBlockedUntil;
     private StopReason stopReason;
     private String stopDetail = "";
@@ -80,6 +81,8 @@ public final class Cpu {
             trapsOutsideRing0[op.ordinal()] = isa.trapsOutsideRing0(op);
         }
         mmu.tlb().setChangeListener(this::forgetCodePage);
+        // A load or store that reaches a device register happens at this instruction's tick.
+        mmu.setBeforeDeviceAccess(() -> clock.advanceTo(ticks));
         forgetCodePage();
     }
 
@@ -109,7 +112,7 @@ public final class Cpu {
                 continue;
             }
             if (waiting) {
-                idle();
+                idle(fuel);
                 continue;
             }
             long boundary = Math.min(clock.nextDeadline(), ticks + (fuel - instructions()));
@@ -124,13 +127,27 @@ public final class Cpu {
         return stopReason;
     }
 
-    /** In {@code hlt} with interrupts on: time skips to the next device event. */
-    private void idle() {
+    /**
+     * In {@code hlt} with interrupts on: time skips to the next device event.
+     *
+     * <p>Waiting retires no instructions, so fuel alone cannot end it: a periodic timer whose line
+     * the guest masked (or left in service) would wake the host forever and the guest never. So a
+     * wait may pass at most as many device events as there is fuel left; then no device will ever
+     * interrupt, as far as this run can tell, and it stops.
+     */
+    private void idle(long fuel) {
         long next = clock.nextDeadline();
         if (next == Long.MAX_VALUE) {
             stop(StopReason.IDLE_FOREVER, "hlt with interrupts enabled, but no device event is pending");
             return;
         }
+        if (eventsWaited >= fuel - instructions()) {
+            stop(StopReason.IDLE_FOREVER, String.format("hlt at pc=0x%08x with interrupts enabled "
+                    + "waited through %d device events, none of which could interrupt "
+                    + "(lines masked or in service)", pc - 4, eventsWaited));
+            return;
+        }
+        eventsWaited++;
         if (next > ticks) {
             idleTicks += next - ticks;
             ticks = next;
@@ -167,6 +184,7 @@ public final class Cpu {
                 int b = (w >>> 16) & 0xF;
                 int c = (w >>> 12) & 0xF;
                 int next = pc + 4;
+                ticks = t;   // current for a device behind memory-mapped I/O (see the constructor)
                 switch (op) {
                     case ADD -> r[a] = r[b] + r[c];
                     case SUB -> r[a] = r[b] - r[c];
@@ -359,6 +377,7 @@ public final class Cpu {
             case HLT -> {
                 if (interruptsEnabled()) {
                     waiting = true;
+                    eventsWaited = 0;
                 } else {
                     stop(StopReason.HALT, String.format("hlt at pc=0x%08x with interrupts disabled", pc));
                 }

@@ -1,10 +1,13 @@
 package org.vmlab.machine;
 
+import org.vmlab.asm.Assembler;
+import org.vmlab.asm.AssemblyException;
 import org.vmlab.machine.isa.Instruction;
 import org.vmlab.machine.isa.IsaVariant;
 import org.vmlab.machine.isa.Opcode;
 import org.vmlab.machine.isa.Registers;
 import org.vmlab.machine.isa.Vector;
+import org.vmlab.machine.memory.Pte;
 
 /**
  * A test bench: a bare machine whose interrupt table sends every vector to a tiny handler that
@@ -83,6 +86,37 @@ final class Bench {
         machine.loadWords(at, words);
         next += 4 * words.length;
         return at;
+    }
+
+    /**
+     * Assembles {@code source} and loads it (pc at its entry). The source should place itself
+     * with {@code .org}, away from the interrupt table and handlers in the first page.
+     */
+    Bench asm(String source) {
+        try {
+            machine.load(Assembler.assembleSource(source));
+        } catch (AssemblyException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        return this;
+    }
+
+    /** Where {@link #paging} puts the page directory, and its page tables after it. */
+    static final int PAGE_DIRECTORY = 0x20000;
+    /** The end of what {@link #paging} identity-maps for the supervisor. */
+    static final int IDENTITY_END = 0x30000;
+
+    /**
+     * Turns paging on with page tables that identity-map the bench's low memory and the page
+     * tables themselves ({@code [0, IDENTITY_END)}), supervisor read-write, and returns them for
+     * the test to map more.
+     */
+    PageTables paging() {
+        PageTables tables = new PageTables(machine.memory(), PAGE_DIRECTORY, PAGE_DIRECTORY + 0x1000);
+        tables.identity(0, IDENTITY_END, Pte.PRESENT | Pte.WRITABLE);
+        cpu().setControlRegister(Registers.CR3, tables.directory);
+        cpu().setControlRegister(Registers.CR0, Registers.CR0_PG);
+        return tables;
     }
 
     /** The address the next {@link #code} call will write to. */

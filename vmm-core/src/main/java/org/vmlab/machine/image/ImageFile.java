@@ -35,7 +35,7 @@ import java.util.zip.CRC32;
  * guest that crashes for no visible reason.
  */
 final class ImageFile {
-    static final byte[] MAGIC = {'V', 'M', 'L', 'I'};
+    private static final byte[] MAGIC = {'V', 'M', 'L', 'I'};
     static final int VERSION = 1;
     /** Upper bound on any count or length in a file, so a corrupted header cannot ask for GiBs. */
     private static final int MAX_LENGTH = 1 << 30;

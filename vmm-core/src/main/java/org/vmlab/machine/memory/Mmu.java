@@ -35,6 +35,8 @@ public final class Mmu {
     private boolean paging;
     private int tag;
 
+    private Runnable beforeDeviceAccess = () -> { };
+
     private long walks;
     private long walkReferences;
     private long pageFaults;
@@ -52,6 +54,25 @@ public final class Mmu {
 
     public PhysicalMemory memory() {
         return memory;
+    }
+
+    /**
+     * Runs {@code action} before every access to memory-mapped I/O, so that the CPU can bring the
+     * devices' clock up to the instruction that makes the access: a device register written by a
+     * plain store must see the same time as one written by {@code out}.
+     */
+    public void setBeforeDeviceAccess(Runnable action) {
+        this.beforeDeviceAccess = action;
+    }
+
+    private int deviceRead(int pa) {
+        beforeDeviceAccess.run();
+        return mmio.read(pa);
+    }
+
+    private void deviceWrite(int pa, int value) {
+        beforeDeviceAccess.run();
+        mmio.write(pa, value);
     }
 
     // --- control registers ----------------------------------------------------------------------
@@ -189,7 +210,7 @@ public final class Mmu {
     public int readWord(int va, int cpl) {
         checkAligned(va);
         int pa = translate(va, READ, cpl);
-        return isRam(pa) ? memory.readWord(pa) : mmio.read(pa);
+        return isRam(pa) ? memory.readWord(pa) : deviceRead(pa);
     }
 
     public void writeWord(int va, int value, int cpl) {
@@ -198,7 +219,7 @@ public final class Mmu {
         if (isRam(pa)) {
             memory.writeWord(pa, value);
         } else {
-            mmio.write(pa, value);
+            deviceWrite(pa, value);
         }
     }
 
@@ -208,7 +229,7 @@ public final class Mmu {
         if (isRam(pa)) {
             return memory.readByte(pa);
         }
-        return (mmio.read(pa) >>> ((pa & 3) << 3)) & 0xFF;
+        return (deviceRead(pa) >>> ((pa & 3) << 3)) & 0xFF;
     }
 
     public void writeByte(int va, int value, int cpl) {
@@ -216,7 +237,7 @@ public final class Mmu {
         if (isRam(pa)) {
             memory.writeByte(pa, value);
         } else {
-            mmio.write(pa, value & 0xFF);
+            deviceWrite(pa, value & 0xFF);
         }
     }
 
