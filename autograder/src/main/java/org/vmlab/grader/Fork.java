@@ -1,0 +1,171 @@
+package org.vmlab.grader;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One forked test JVM: started with {@link Limits}, watched while it runs, killed when a test
+ * overstays its time, and summed up as a {@link Outcome} once it is gone.
+ */
+final class Fork {
+
+    /** How often the grader looks at the events file and the process. */
+    private static final long POLL_MILLIS = 20;
+
+    private final GradingRequest request;
+    private final Path workDir;
+
+    /**
+     * @param request what to grade
+     * @param workDir a directory for the fork's files (request, events, its own output)
+     */
+    Fork(GradingRequest request, Path workDir) {
+        this.request = request;
+        this.workDir = workDir;
+    }
+
+    /**
+     * What one fork did.
+     *
+     * @param planned     the graded tests it discovered, in order
+     * @param finished    the tests it ran to the end, by unique id
+     * @param checkpoints the checkpoints reached, by unique id, including by unfinished tests
+     * @param running     the test it was running when it ended, or null
+     * @param end         how it ended
+     */
+    record Outcome(Map<String, GradedTest> planned, Map<String, Event.Finished> finished,
+                   Map<String, List<Checkpoint>> checkpoints, String running, ForkEnd end) {
+    }
+
+    /**
+     * Runs the graded tests of the request (only {@code uniqueIds} when not empty) in a new JVM
+     * and waits until it ends.
+     */
+    Outcome run(List<String> uniqueIds, int attempt) throws IOException, InterruptedException {
+        Limits limits = request.limits();
+        Path requestFile = workDir.resolve("fork-" + attempt + "-request.json");
+        Path eventsFile = workDir.resolve("fork-" + attempt + "-events.jsonl");
+        Path outFile = workDir.resolve("fork-" + attempt + "-stdout.txt");
+        Path errFile = workDir.resolve("fork-" + attempt + "-stderr.txt");
+        new ObjectMapper().writeValue(requestFile.toFile(), new ForkRequest(request.classes(),
+                request.packages(), uniqueIds, limits.outputCap(), limits.heapMb()));
+
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx" + limits.heapMb() + "m");
+        command.add("-XX:+ExitOnOutOfMemoryError");
+        command.add("-XX:+UseSerialGC");
+        command.addAll(limits.jvmOptions());
+        command.add("-cp");
+        command.add(request.classpath());
+        command.add(TestJvm.class.getName());
+        command.add(requestFile.toString());
+        command.add(eventsFile.toString());
+        Process process = new ProcessBuilder(command)
+                .directory(workDir.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(nullDevice()))
+                .redirectOutput(outFile.toFile())
+                .redirectError(errFile.toFile())
+                .start();
+
+        Map<String, GradedTest> planned = new LinkedHashMap<>();
+        Map<String, Event.Finished> finished = new LinkedHashMap<>();
+        Map<String, List<Checkpoint>> checkpoints = new LinkedHashMap<>();
+        EventReader reader = new EventReader(eventsFile);
+        String running = null;
+        boolean done = false;
+        boolean timedOut = false;
+        long timeoutNanos = limits.testTimeout().toNanos();
+        long lastProgress = System.nanoTime();
+        while (true) {
+            boolean exited = process.waitFor(POLL_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+            for (Event event : reader.poll()) {
+                if (!(event instanceof Event.Reached)) {
+                    lastProgress = System.nanoTime();
+                }
+                if (event instanceof Event.Planned p) {
+                    planned.put(p.test().uniqueId(), p.test());
+                } else if (event instanceof Event.Started s) {
+                    running = s.uniqueId();
+                } else if (event instanceof Event.Reached r) {
+                    checkpoints.computeIfAbsent(r.uniqueId(), k -> new ArrayList<>())
+                            .add(r.checkpoint());
+                } else if (event instanceof Event.Finished f) {
+                    finished.put(f.uniqueId(), f);
+                    if (f.uniqueId().equals(running)) {
+                        running = null;
+                    }
+                } else if (event instanceof Event.Done) {
+                    done = true;
+                }
+            }
+            if (exited) {
+                break;
+            }
+            if (System.nanoTime() - lastProgress > timeoutNanos) {
+                timedOut = true;
+                kill(process);
+                break;
+            }
+        }
+        ForkEnd end;
+        if (timedOut) {
+            end = new ForkEnd.TimedOut(limits.testTimeout());
+        } else if (done) {
+            end = new ForkEnd.Completed();
+        } else {
+            end = classify(process.exitValue(), tail(errFile), limits.heapMb());
+        }
+        return new Outcome(planned, finished, checkpoints, running, end);
+    }
+
+    /** Why a JVM that did not write {@link Event.Done} ended, from its exit code and stderr. */
+    static ForkEnd classify(int exitCode, String stderrTail, int heapMb) {
+        if (stderrTail.contains("java.lang.OutOfMemoryError")) {
+            return new ForkEnd.OutOfMemory(heapMb);
+        }
+        if (exitCode >= 128 || exitCode < 0) {
+            return new ForkEnd.Died(exitCode, Failures.firstLine(stderrTail.substring(Math.max(0, stderrTail.indexOf(TestJvm.INTERNAL_ERROR)))));
+        }
+        if (stderrTail.contains(TestJvm.INTERNAL_ERROR)
+                || stderrTail.contains("Error: Could not find or load main class")
+                || stderrTail.contains("Error occurred during initialization of VM")) {
+            return new ForkEnd.Died(exitCode, Failures.firstLine(stderrTail));
+        }
+        return new ForkEnd.Exited(exitCode);
+    }
+
+    private static void kill(Process process) throws InterruptedException {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    /** The last few KB of {@code file}: the JVM's own messages, if it left any. */
+    private static String tail(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return "";
+        }
+        try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
+            long length = in.length();
+            int n = (int) Math.min(length, 8192);
+            byte[] bytes = new byte[n];
+            in.seek(length - n);
+            in.readFully(bytes);
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
+    }
+
+    private static java.io.File nullDevice() {
+        return new java.io.File(System.getProperty("os.name").startsWith("Windows") ? "NUL"
+                : "/dev/null");
+    }
+}

@@ -1,0 +1,137 @@
+package org.vmlab.grader;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Grades: runs the {@link Graded} tests of a {@link GradingRequest} in a forked JVM and turns
+ * what happened into a {@link GradingReport}.
+ *
+ * <p>Whatever the code under test does, {@link #grade} returns a report. When the forked JVM
+ * dies (a loop that outlasts the time limit, {@code System.exit}, running out of memory), the
+ * test it was running fails with that reason, keeping the checkpoints it reached, and a new JVM
+ * runs the tests that had not run yet. A test that does not pass makes the tests declared
+ * {@link Graded#after() after} it {@code skipped: <prerequisite> failed}.
+ */
+public final class Grader {
+
+    private final Path workDir;
+
+    /** @param workDir where forked JVMs keep their files; created if missing */
+    public Grader(Path workDir) {
+        this.workDir = workDir;
+    }
+
+    /** Runs the graded tests and reports on every one of them. */
+    public GradingReport grade(GradingRequest request) {
+        long start = System.nanoTime();
+        Map<String, GradedTest> plan = new LinkedHashMap<>();
+        Map<String, TestResult> results = new HashMap<>();
+        List<String> notes = new ArrayList<>();
+        try {
+            Files.createDirectories(workDir);
+            Fork fork = new Fork(request, workDir);
+            List<String> only = List.of();
+            for (int attempt = 1; ; attempt++) {
+                Fork.Outcome outcome = fork.run(only, attempt);
+                if (attempt == 1) {
+                    plan.putAll(outcome.planned());
+                }
+                collect(outcome, plan, results);
+                if (outcome.end() instanceof ForkEnd.Completed) {
+                    failUnreported(plan, results, "the test JVM ended without running this test",
+                            Map.of());
+                    break;
+                }
+                String culprit = outcome.running();
+                if (culprit != null && plan.containsKey(culprit)) {
+                    GradedTest test = plan.get(culprit);
+                    results.put(culprit, TestResult.of(test, TestStatus.FAILED,
+                            outcome.end().reason(), outcome.end().reason() + "\n",
+                            outcome.checkpoints().getOrDefault(culprit, List.of()), Duration.ZERO));
+                    notes.add("The test JVM ended during " + test.label() + ": "
+                            + outcome.end().reason() + ".");
+                }
+                List<String> remaining = plan.keySet().stream()
+                        .filter(id -> !results.containsKey(id)).toList();
+                if (remaining.isEmpty()) {
+                    break;
+                }
+                if (culprit == null) {
+                    String reason = "not run: " + outcome.end().reason()
+                            + (plan.isEmpty() ? "" : " outside any graded test");
+                    if (plan.isEmpty()) {
+                        notes.add("No graded test could run: " + outcome.end().reason() + ".");
+                    } else {
+                        notes.add(reason + ".");
+                    }
+                    failUnreported(plan, results, reason, outcome.checkpoints());
+                    break;
+                }
+                notes.add("A new test JVM runs the " + remaining.size() + " tests left.");
+                only = remaining;
+            }
+        } catch (IOException e) {
+            notes.add("The grader could not run the tests: " + e.getMessage());
+            failUnreported(plan, results, "not run: the grader failed: " + e.getMessage(),
+                    Map.of());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            notes.add("Grading was interrupted.");
+            failUnreported(plan, results, "not run: grading was interrupted", Map.of());
+        } finally {
+            deleteQuietly(workDir);
+        }
+        List<TestResult> ordered = new Prerequisites(plan.values()).apply(
+                plan.keySet().stream().map(results::get).toList());
+        return new GradingReport(ordered, Duration.ofNanos(System.nanoTime() - start),
+                String.join("\n", notes));
+    }
+
+    private static void collect(Fork.Outcome outcome, Map<String, GradedTest> plan,
+                                Map<String, TestResult> results) {
+        for (Event.Finished f : outcome.finished().values()) {
+            GradedTest test = plan.get(f.uniqueId());
+            if (test != null) {
+                results.put(f.uniqueId(), TestResult.of(test, f.status(), f.reason(), f.output(),
+                        outcome.checkpoints().getOrDefault(f.uniqueId(), List.of()),
+                        Duration.ofMillis(f.millis())));
+            }
+        }
+    }
+
+    private static void failUnreported(Map<String, GradedTest> plan,
+                                       Map<String, TestResult> results, String reason,
+                                       Map<String, List<Checkpoint>> checkpoints) {
+        plan.forEach((id, test) -> results.computeIfAbsent(id, k -> TestResult.of(test,
+                TestStatus.FAILED, reason, reason + "\n", checkpoints.getOrDefault(id, List.of()),
+                Duration.ZERO)));
+    }
+
+    private static void deleteQuietly(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    // leave it
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            // leave it
+        }
+    }
+}
