@@ -128,12 +128,16 @@ final class Fork {
         } else if (done) {
             end = new ForkEnd.Completed();
         } else {
-            end = classify(process.exitValue(), tail(errFile), limits.heapMb());
+            // the JVM reports running out of memory on its standard output, other trouble on error
+            end = classify(process.exitValue(), tail(outFile) + tail(errFile), limits.heapMb());
         }
         return new Outcome(planned, finished, checkpoints, running, end);
     }
 
-    /** Why a JVM that did not write {@link Event.Done} ended, from its exit code and stderr. */
+    /**
+     * Why a JVM that did not write {@link Event.Done} ended, from its exit code and the end of
+     * what it wrote outside the capture (its own messages).
+     */
     static ForkEnd classify(int exitCode, String stderrTail, int heapMb) {
         if (stderrTail.contains("java.lang.OutOfMemoryError")) {
             return new ForkEnd.OutOfMemory(heapMb);
