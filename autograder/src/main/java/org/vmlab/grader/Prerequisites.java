@@ -30,11 +30,11 @@ final class Prerequisites {
         Map<String, TestResult> byId = new HashMap<>();
         results.forEach(r -> byId.put(r.test().uniqueId(), r));
         Map<String, TestResult> resolved = new HashMap<>();
-        return results.stream().map(r -> resolve(r, byId, resolved, new HashSet<>())).toList();
+        return results.stream().map(r -> resolve(r, byId, resolved)).toList();
     }
 
     private TestResult resolve(TestResult result, Map<String, TestResult> byId,
-                               Map<String, TestResult> resolved, Set<String> visiting) {
+                               Map<String, TestResult> resolved) {
         String id = result.test().uniqueId();
         TestResult known = resolved.get(id);
         if (known != null) {
@@ -47,12 +47,12 @@ final class Prerequisites {
             if (prerequisite == null) {
                 outcome = result.skipped("skipped: its prerequisite " + after
                         + " is not a graded test");
-            } else if (!visiting.add(id)) {
+            } else if (inCycle(result.test())) {
                 outcome = result.skipped("skipped: its prerequisites form a cycle");
             } else {
                 TestResult before = byId.get(prerequisite.uniqueId());
                 TestResult prerequisiteOutcome = before == null ? null
-                        : resolve(before, byId, resolved, visiting);
+                        : resolve(before, byId, resolved);
                 if (prerequisiteOutcome == null
                         || prerequisiteOutcome.status() != TestStatus.PASSED) {
                     outcome = result.skipped("skipped: " + prerequisite.label() + " failed");
@@ -61,5 +61,18 @@ final class Prerequisites {
         }
         resolved.put(id, outcome);
         return outcome;
+    }
+
+    /** Whether following {@code after} from {@code test} comes back to it. */
+    private boolean inCycle(GradedTest test) {
+        Set<String> seen = new HashSet<>();
+        GradedTest current = byNumber.get(test.after());
+        while (current != null && seen.add(current.uniqueId())) {
+            if (current.uniqueId().equals(test.uniqueId())) {
+                return true;
+            }
+            current = current.after().isEmpty() ? null : byNumber.get(current.after());
+        }
+        return false;
     }
 }
