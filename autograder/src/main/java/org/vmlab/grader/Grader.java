@@ -54,31 +54,31 @@ public final class Grader {
                     break;
                 }
                 String culprit = outcome.running();
-                if (culprit != null && plan.containsKey(culprit)) {
-                    GradedTest test = plan.get(culprit);
-                    results.put(culprit, TestResult.of(test, TestStatus.FAILED,
-                            outcome.end().reason(), outcome.end().reason() + "\n",
-                            outcome.checkpoints().getOrDefault(culprit, List.of()), Duration.ZERO));
-                    notes.add("The test JVM ended during " + test.label() + ": "
-                            + outcome.end().reason() + ".");
+                if (culprit == null || !plan.containsKey(culprit)) {
+                    if (plan.isEmpty()) {
+                        notes.add("No graded test could run: " + outcome.end().reason() + ".");
+                    } else {
+                        notes.add("The test JVM ended outside any graded test: "
+                                + outcome.end().reason() + ".");
+                    }
+                    failUnreported(plan, results, "not run: " + outcome.end().reason(),
+                            outcome.checkpoints());
+                    break;
                 }
+                // the test that was running is the one that brought the JVM down
+                GradedTest test = plan.get(culprit);
+                results.put(culprit, TestResult.of(test, TestStatus.FAILED,
+                        outcome.end().reason(), outcome.end().reason() + "\n",
+                        outcome.checkpoints().getOrDefault(culprit, List.of()), Duration.ZERO));
+                notes.add("The test JVM ended during " + test.label() + ": "
+                        + outcome.end().reason() + ".");
                 List<String> remaining = plan.keySet().stream()
                         .filter(id -> !results.containsKey(id)).toList();
                 if (remaining.isEmpty()) {
                     break;
                 }
-                if (culprit == null) {
-                    String reason = "not run: " + outcome.end().reason()
-                            + (plan.isEmpty() ? "" : " outside any graded test");
-                    if (plan.isEmpty()) {
-                        notes.add("No graded test could run: " + outcome.end().reason() + ".");
-                    } else {
-                        notes.add(reason + ".");
-                    }
-                    failUnreported(plan, results, reason, outcome.checkpoints());
-                    break;
-                }
-                notes.add("A new test JVM runs the " + remaining.size() + " tests left.");
+                notes.add("A new test JVM runs the " + remaining.size()
+                        + (remaining.size() == 1 ? " test" : " tests") + " left.");
                 only = remaining;
             }
         } catch (IOException e) {

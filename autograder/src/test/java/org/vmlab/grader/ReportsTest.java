@@ -113,4 +113,14 @@ class ReportsTest {
         new GradescopeReport().write(sample(), file);
         assertThat(Files.readString(file)).contains("\"tests\"");
     }
+
+    @Test
+    void writeAllWritesEveryReport(@TempDir Path dir) throws Exception {
+        Reports.writeAll(sample(), dir);
+        assertThat(dir.resolve(Reports.RESULTS_JSON)).exists();
+        assertThat(dir.resolve(Reports.JUNIT_XML)).exists();
+        assertThat(dir.resolve(Reports.MARKDOWN)).exists();
+        assertThat(dir.resolve(Reports.HTML)).exists();
+        assertThat(Files.readString(dir.resolve(Reports.CONSOLE))).contains("total: 2.5/6");
+    }
 }
