@@ -55,15 +55,31 @@ public final class Grader {
                 }
                 String culprit = outcome.running();
                 if (culprit == null || !plan.containsKey(culprit)) {
+                    // it died outside any graded test: in a static initializer, @BeforeAll,
+                    // @AfterAll, or a thread of its own
+                    String reason = outcome.end().reason();
                     if (plan.isEmpty()) {
-                        notes.add("No graded test could run: " + outcome.end().reason() + ".");
-                    } else {
-                        notes.add("The test JVM ended outside any graded test: "
-                                + outcome.end().reason() + ".");
+                        notes.add("No graded test could run: " + reason + ".");
+                        break;
                     }
-                    failUnreported(plan, results, "not run: " + outcome.end().reason(),
-                            outcome.checkpoints());
-                    break;
+                    notes.add("The test JVM ended outside any graded test: " + reason + ".");
+                    if (outcome.finished().isEmpty()) {
+                        // no test finished: blame the class it was about to run
+                        String blamed = plan.values().stream()
+                                .filter(t -> !results.containsKey(t.uniqueId()))
+                                .findFirst().map(GradedTest::className).orElseThrow();
+                        plan.values().stream().filter(t -> t.className().equals(blamed))
+                                .forEach(t -> results.putIfAbsent(t.uniqueId(), TestResult.of(t,
+                                        TestStatus.FAILED, "not run: " + reason
+                                                + " (while starting " + simpleName(blamed) + ")",
+                                        "", List.of(), Duration.ZERO)));
+                    }
+                    only = remaining(plan, results);
+                    if (only.isEmpty()) {
+                        break;
+                    }
+                    notes.add(restart(only));
+                    continue;
                 }
                 // the test that was running is the one that brought the JVM down
                 GradedTest test = plan.get(culprit);
@@ -72,14 +88,11 @@ public final class Grader {
                         outcome.checkpoints().getOrDefault(culprit, List.of()), Duration.ZERO));
                 notes.add("The test JVM ended during " + test.label() + ": "
                         + outcome.end().reason() + ".");
-                List<String> remaining = plan.keySet().stream()
-                        .filter(id -> !results.containsKey(id)).toList();
-                if (remaining.isEmpty()) {
+                only = remaining(plan, results);
+                if (only.isEmpty()) {
                     break;
                 }
-                notes.add("A new test JVM runs the " + remaining.size()
-                        + (remaining.size() == 1 ? " test" : " tests") + " left.");
-                only = remaining;
+                notes.add(restart(only));
             }
         } catch (IOException e) {
             notes.add("The grader could not run the tests: " + e.getMessage());
@@ -96,6 +109,20 @@ public final class Grader {
                 plan.keySet().stream().map(results::get).toList());
         return new GradingReport(ordered, Duration.ofNanos(System.nanoTime() - start),
                 String.join("\n", notes));
+    }
+
+    private static List<String> remaining(Map<String, GradedTest> plan,
+                                          Map<String, TestResult> results) {
+        return plan.keySet().stream().filter(id -> !results.containsKey(id)).toList();
+    }
+
+    private static String restart(List<String> remaining) {
+        return "A new test JVM runs the " + remaining.size()
+                + (remaining.size() == 1 ? " test" : " tests") + " left.";
+    }
+
+    private static String simpleName(String className) {
+        return className.substring(className.lastIndexOf('.') + 1);
     }
 
     private static void collect(Fork.Outcome outcome, Map<String, GradedTest> plan,

@@ -19,15 +19,28 @@ class GraderEdgeCasesTest {
     Path dir;
 
     @Test
-    void exitOutsideAnyTestStillGivesAValidReport() {
+    void anExitWhileStartingAClassFailsThatClassAndGradesTheOthers() {
         GradingReport report = Grading.grade(dir, ExitInStaticInitializerSubmission.class,
                 WellBehavedSubmission.class);
         JsonNode json = Grading.resultsJson(report);
         assertThat(json.get("output").asText()).contains("System.exit(5)");
-        assertThat(report.results()).allSatisfy(r -> {
-            assertThat(r.status()).isNotEqualTo(TestStatus.PASSED);
-            assertThat(r.score()).isZero();
-        });
+        assertThat(report.results()).hasSize(10);
+        assertThat(report.results().get(0).reason()).isEqualTo("not run: System.exit(5) called"
+                + " by the code under test (while starting ExitInStaticInitializerSubmission)");
+        assertThat(report.score()).isEqualTo(13.5);
+    }
+
+    @Test
+    void testsThatFinishedBeforeAnExitOutsideAnyTestKeepTheirPoints() {
+        GradingReport report = Grading.grade(dir, WellBehavedSubmission.class,
+                ExitInStaticInitializerSubmission.class);
+        Grading.resultsJson(report);
+        assertThat(report.results()).hasSize(10);
+        assertThat(report.score()).isEqualTo(13.5);
+        assertThat(report.results().get(9).reason())
+                .isEqualTo("not run: System.exit(5) called by the code under test"
+                        + " (while starting ExitInStaticInitializerSubmission)");
+        assertThat(report.notes()).contains("A new test JVM runs the 1 test left.");
     }
 
     @Test
