@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One forked test JVM: started with {@link Limits}, watched while it runs, killed when a test
@@ -90,36 +91,43 @@ final class Fork {
         boolean timedOut = false;
         long timeoutNanos = limits.testTimeout().toNanos();
         long lastProgress = System.nanoTime();
-        while (true) {
-            boolean exited = process.waitFor(POLL_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
-            for (Event event : reader.poll()) {
-                if (!(event instanceof Event.Reached)) {
-                    lastProgress = System.nanoTime();
-                }
-                if (event instanceof Event.Planned p) {
-                    planned.put(p.test().uniqueId(), p.test());
-                } else if (event instanceof Event.Started s) {
-                    running = s.uniqueId();
-                } else if (event instanceof Event.Reached r) {
-                    checkpoints.computeIfAbsent(r.uniqueId(), k -> new ArrayList<>())
-                            .add(r.checkpoint());
-                } else if (event instanceof Event.Finished f) {
-                    finished.put(f.uniqueId(), f);
-                    if (f.uniqueId().equals(running)) {
-                        running = null;
+        try {
+            while (true) {
+                boolean exited = process.waitFor(POLL_MILLIS, TimeUnit.MILLISECONDS);
+                for (Event event : reader.poll()) {
+                    if (!(event instanceof Event.Reached)) {
+                        lastProgress = System.nanoTime();
                     }
-                } else if (event instanceof Event.Done) {
-                    done = true;
+                    if (event instanceof Event.Planned p) {
+                        planned.put(p.test().uniqueId(), p.test());
+                    } else if (event instanceof Event.Started s) {
+                        running = s.uniqueId();
+                    } else if (event instanceof Event.Reached r) {
+                        checkpoints.computeIfAbsent(r.uniqueId(), k -> new ArrayList<>())
+                                .add(r.checkpoint());
+                    } else if (event instanceof Event.Finished f) {
+                        finished.put(f.uniqueId(), f);
+                        if (f.uniqueId().equals(running)) {
+                            running = null;
+                        }
+                    } else if (event instanceof Event.Done) {
+                        done = true;
+                    }
+                }
+                if (exited) {
+                    break;
+                }
+                long allowed = running != null ? timeoutNanos
+                        : Math.max(timeoutNanos, OUTSIDE_TEST_NANOS);
+                if (System.nanoTime() - lastProgress > allowed) {
+                    timedOut = true;
+                    kill(process);
+                    break;
                 }
             }
-            if (exited) {
-                break;
-            }
-            long allowed = running != null ? timeoutNanos : Math.max(timeoutNanos, OUTSIDE_TEST_NANOS);
-            if (System.nanoTime() - lastProgress > allowed) {
-                timedOut = true;
-                kill(process);
-                break;
+        } finally {
+            if (process.isAlive()) {
+                kill(process); // interrupted: leave no JVM behind
             }
         }
         ForkEnd end;
@@ -129,7 +137,8 @@ final class Fork {
             end = new ForkEnd.Completed();
         } else {
             // the JVM reports running out of memory on its standard output, other trouble on error
-            end = classify(process.exitValue(), tail(outFile) + tail(errFile), limits.heapMb());
+            end = classify(process.exitValue(), tail(outFile) + tail(errFile),
+                    limits.heapMb());
         }
         return new Outcome(planned, finished, checkpoints, running, end);
     }
@@ -138,17 +147,17 @@ final class Fork {
      * Why a JVM that did not write {@link Event.Done} ended, from its exit code and the end of
      * what it wrote outside the capture (its own messages).
      */
-    static ForkEnd classify(int exitCode, String stderrTail, int heapMb) {
-        if (stderrTail.contains("java.lang.OutOfMemoryError")) {
+    static ForkEnd classify(int exitCode, String jvmMessages, int heapMb) {
+        if (jvmMessages.contains("java.lang.OutOfMemoryError")) {
             return new ForkEnd.OutOfMemory(heapMb);
         }
         if (exitCode >= 128 || exitCode < 0) {
-            return new ForkEnd.Died(exitCode, Failures.firstLine(stderrTail.substring(Math.max(0, stderrTail.indexOf(TestJvm.INTERNAL_ERROR)))));
+            return new ForkEnd.Died(exitCode, Failures.firstLine(jvmMessages.substring(Math.max(0, jvmMessages.indexOf(TestJvm.INTERNAL_ERROR)))));
         }
-        if (stderrTail.contains(TestJvm.INTERNAL_ERROR)
-                || stderrTail.contains("Error: Could not find or load main class")
-                || stderrTail.contains("Error occurred during initialization of VM")) {
-            return new ForkEnd.Died(exitCode, Failures.firstLine(stderrTail));
+        if (jvmMessages.contains(TestJvm.INTERNAL_ERROR)
+                || jvmMessages.contains("Error: Could not find or load main class")
+                || jvmMessages.contains("Error occurred during initialization of VM")) {
+            return new ForkEnd.Died(exitCode, Failures.firstLine(jvmMessages));
         }
         return new ForkEnd.Exited(exitCode);
     }

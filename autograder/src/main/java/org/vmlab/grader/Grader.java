@@ -27,7 +27,10 @@ public final class Grader {
 
     private final Path workDir;
 
-    /** @param workDir where forked JVMs keep their files; created if missing */
+    /**
+     * @param workDir where forked JVMs keep their files, in a fresh subdirectory per run that is
+     *                deleted afterwards; created if missing
+     */
     public Grader(Path workDir) {
         this.workDir = workDir;
     }
@@ -38,9 +41,11 @@ public final class Grader {
         Map<String, GradedTest> plan = new LinkedHashMap<>();
         Map<String, TestResult> results = new HashMap<>();
         List<String> notes = new ArrayList<>();
+        Path runDir = null;
         try {
             Files.createDirectories(workDir);
-            Fork fork = new Fork(request, workDir);
+            runDir = Files.createTempDirectory(workDir, "grading-");
+            Fork fork = new Fork(request, runDir);
             List<String> only = List.of();
             for (int attempt = 1; ; attempt++) {
                 Fork.Outcome outcome = fork.run(only, attempt);
@@ -94,16 +99,16 @@ public final class Grader {
                 }
                 notes.add(restart(only));
             }
-        } catch (IOException e) {
-            notes.add("The grader could not run the tests: " + e.getMessage());
-            failUnreported(plan, results, "not run: the grader failed: " + e.getMessage(),
+        } catch (IOException | RuntimeException e) {
+            notes.add("The grader could not run the tests: " + e);
+            failUnreported(plan, results, "not run: the grader failed: " + e,
                     Map.of());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             notes.add("Grading was interrupted.");
             failUnreported(plan, results, "not run: grading was interrupted", Map.of());
         } finally {
-            deleteQuietly(workDir);
+            deleteQuietly(runDir);
         }
         List<TestResult> ordered = new Prerequisites(plan.values()).apply(
                 plan.keySet().stream().map(results::get).toList());
@@ -146,7 +151,7 @@ public final class Grader {
     }
 
     private static void deleteQuietly(Path dir) {
-        if (!Files.exists(dir)) {
+        if (dir == null || !Files.exists(dir)) {
             return;
         }
         try (Stream<Path> files = Files.walk(dir)) {

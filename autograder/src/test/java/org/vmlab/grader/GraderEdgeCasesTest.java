@@ -74,6 +74,6 @@ class GraderEdgeCasesTest {
     @Test
     void theGradersWorkDirectoryIsRemoved() {
         Grading.grade(dir, ForgerySubmission.class);
-        assertThat(Files.exists(dir.resolve("grader"))).isFalse();
+        assertThat(dir.resolve("grader")).isEmptyDirectory();
     }
 }
