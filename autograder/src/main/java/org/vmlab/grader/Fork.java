@@ -45,10 +45,12 @@ final class Fork {
      * @param finished    the tests it ran to the end, by unique id
      * @param checkpoints the checkpoints reached, by unique id, including by unfinished tests
      * @param running     the test it was running when it ended, or null
+     * @param runningOutput what that test had printed, up to the output cap
      * @param end         how it ended
      */
     record Outcome(Map<String, GradedTest> planned, Map<String, Event.Finished> finished,
-                   Map<String, List<Checkpoint>> checkpoints, String running, ForkEnd end) {
+                   Map<String, List<Checkpoint>> checkpoints, String running,
+                   String runningOutput, ForkEnd end) {
     }
 
     /**
@@ -61,6 +63,7 @@ final class Fork {
         Path eventsFile = workDir.resolve("fork-" + attempt + "-events.jsonl");
         Path outFile = workDir.resolve("fork-" + attempt + "-stdout.txt");
         Path errFile = workDir.resolve("fork-" + attempt + "-stderr.txt");
+        Path spillFile = workDir.resolve("fork-" + attempt + "-running-output.txt");
         new ObjectMapper().writeValue(requestFile.toFile(), new ForkRequest(request.classes(),
                 request.packages(), uniqueIds, limits.outputCap(), limits.heapMb()));
 
@@ -75,6 +78,7 @@ final class Fork {
         command.add(TestJvm.class.getName());
         command.add(requestFile.toString());
         command.add(eventsFile.toString());
+        command.add(spillFile.toString());
         Process process = new ProcessBuilder(command)
                 .directory(workDir.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(nullDevice()))
@@ -140,7 +144,8 @@ final class Fork {
             end = classify(process.exitValue(), tail(outFile) + tail(errFile),
                     limits.heapMb());
         }
-        return new Outcome(planned, finished, checkpoints, running, end);
+        String runningOutput = running == null ? "" : head(spillFile, limits.outputCap());
+        return new Outcome(planned, finished, checkpoints, running, runningOutput, end);
     }
 
     /**
@@ -152,14 +157,20 @@ final class Fork {
             return new ForkEnd.OutOfMemory(heapMb);
         }
         if (exitCode >= 128 || exitCode < 0) {
-            return new ForkEnd.Died(exitCode, Failures.firstLine(jvmMessages.substring(Math.max(0, jvmMessages.indexOf(TestJvm.INTERNAL_ERROR)))));
+            return new ForkEnd.Died(exitCode, detail(jvmMessages));
         }
         if (jvmMessages.contains(TestJvm.INTERNAL_ERROR)
                 || jvmMessages.contains("Error: Could not find or load main class")
                 || jvmMessages.contains("Error occurred during initialization of VM")) {
-            return new ForkEnd.Died(exitCode, Failures.firstLine(jvmMessages));
+            return new ForkEnd.Died(exitCode, detail(jvmMessages));
         }
         return new ForkEnd.Exited(exitCode);
+    }
+
+    /** The line that explains the death: the grader's own, else the JVM's first. */
+    private static String detail(String jvmMessages) {
+        int ours = jvmMessages.indexOf(TestJvm.INTERNAL_ERROR);
+        return Failures.firstLine(ours < 0 ? jvmMessages : jvmMessages.substring(ours));
     }
 
     private static void kill(Process process) throws InterruptedException {
@@ -178,6 +189,18 @@ final class Fork {
             int n = (int) Math.min(length, 8192);
             byte[] bytes = new byte[n];
             in.seek(length - n);
+            in.readFully(bytes);
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
+    }
+
+    /** The first {@code max} bytes of {@code file}, or empty. */
+    private static String head(Path file, int max) throws IOException {
+        if (!Files.exists(file)) {
+            return "";
+        }
+        try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
+            byte[] bytes = new byte[(int) Math.min(in.length(), max)];
             in.readFully(bytes);
             return new String(bytes, StandardCharsets.UTF_8);
         }

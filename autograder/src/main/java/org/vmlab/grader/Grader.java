@@ -25,6 +25,9 @@ import java.util.stream.Stream;
  */
 public final class Grader {
 
+    /** Closes the output of a test that was running when its JVM died. */
+    static final String CUT_OFF = "[output cut off: the test JVM ended]";
+
     private final Path workDir;
 
     /**
@@ -88,8 +91,11 @@ public final class Grader {
                 }
                 // the test that was running is the one that brought the JVM down
                 GradedTest test = plan.get(culprit);
+                String printed = outcome.runningOutput();
                 results.put(culprit, TestResult.of(test, TestStatus.FAILED,
-                        outcome.end().reason(), outcome.end().reason() + "\n",
+                        outcome.end().reason(), outcome.end().reason() + "\n"
+                                + (printed.isEmpty() ? "" : "--- output ---\n" + printed
+                                + (printed.endsWith("\n") ? "" : "\n") + CUT_OFF + "\n"),
                         outcome.checkpoints().getOrDefault(culprit, List.of()), Duration.ZERO));
                 notes.add("The test JVM ended during " + test.label() + ": "
                         + outcome.end().reason() + ".");

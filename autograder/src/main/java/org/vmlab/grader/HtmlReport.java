@@ -18,7 +18,8 @@ public record HtmlReport() implements Report {
                 <style>
                 body { font-family: sans-serif; margin: 2em; }
                 table { border-collapse: collapse; }
-                th, td { border: 1px solid #ccc; padding: 0.3em 0.6em; text-align: left; vertical-align: top; }
+                th, td { border: 1px solid #ccc; padding: 0.3em 0.6em; text-align: left;
+                         vertical-align: top; }
                 td.points { text-align: right; }
                 .passed { color: #176b25; } .failed { color: #b00020; } .skipped { color: #777; }
                 pre { background: #f6f6f6; padding: 0.5em; white-space: pre-wrap; }

@@ -2,6 +2,7 @@ package org.vmlab.grader;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintStream;
+import java.io.RandomAccessFile;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,8 +20,8 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectPacka
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectUniqueId;
 
 /**
- * The main class of the forked test JVM. Arguments: the {@link ForkRequest} JSON file and the
- * events file to write. It runs the selected graded tests through the JUnit Platform launcher,
+ * The main class of the forked test JVM. Arguments: the {@link ForkRequest} JSON file, the
+ * events file to write, and the file that holds the running test's output so far. It runs the selected graded tests through the JUnit Platform launcher,
  * one at a time, with standard output and error captured per test, writes {@link Event.Done}
  * and halts, so that threads left running cannot keep it alive.
  */
@@ -38,7 +39,8 @@ public final class TestJvm {
     public static void main(String[] args) throws Exception {
         ForkRequest request = new ObjectMapper().readValue(Path.of(args[0]).toFile(),
                 ForkRequest.class);
-        OutputCapture capture = new OutputCapture(request.outputCap());
+        RandomAccessFile spill = new RandomAccessFile(args[2], "rw");
+        OutputCapture capture = new OutputCapture(request.outputCap(), spill);
         PrintStream realErr = System.err;
         PrintStream captured = capture.printStream();
         System.setOut(captured);

@@ -65,8 +65,11 @@ class MisbehavingSubmissionsTest {
 
     @Test
     void endlessOutputIsCappedAndKilledAfterTheTimeLimit() {
-        assertThat(misbehaving(EndlessOutputSubmission.class).reason())
-                .contains("the code under test did not finish");
+        TestResult bad = misbehaving(EndlessOutputSubmission.class);
+        assertThat(bad.reason()).contains("the code under test did not finish");
+        assertThat(bad.output()).contains("tick: the guest is still running, pc=0x00400010")
+                .endsWith(Grader.CUT_OFF + "\n")
+                .hasSizeLessThan(Grading.TEST_LIMITS.outputCap() + 512);
     }
 
     @Test

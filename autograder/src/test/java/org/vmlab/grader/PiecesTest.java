@@ -24,7 +24,8 @@ class PiecesTest {
     @Test
     void forkEndsAreNamedInPlainWords() {
         assertThat(new ForkEnd.TimedOut(Duration.ofSeconds(30)).reason())
-                .isEqualTo("the test JVM was killed after 30 s: the code under test did not finish");
+                .isEqualTo("the test JVM was killed after 30 s:"
+                        + " the code under test did not finish");
         assertThat(new ForkEnd.TimedOut(Duration.ofMillis(1500)).reason()).contains("1500 ms");
         assertThat(Fork.classify(3, "", 256)).isEqualTo(new ForkEnd.Exited(3));
         assertThat(Fork.classify(3,
@@ -32,7 +33,8 @@ class PiecesTest {
                 .isEqualTo("OutOfMemoryError (heap limit 256 MB): the code under test used"
                         + " more memory than the limit");
         assertThat(Fork.classify(137, "", 256)).isInstanceOf(ForkEnd.Died.class);
-        assertThat(Fork.classify(70, TestJvm.INTERNAL_ERROR + "boom\n\tat x", 256).reason())
+        assertThat(Fork.classify(70, "noise\n" + TestJvm.INTERNAL_ERROR + "boom\n\tat x", 256)
+                .reason())
                 .isEqualTo("the test JVM died (exit code 70): " + TestJvm.INTERNAL_ERROR + "boom");
     }
 
@@ -86,8 +88,10 @@ class PiecesTest {
 
     @Test
     void valuesRejectNonsense() {
-        assertThatThrownBy(() -> new Checkpoint(" ", 1)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new Checkpoint("a", -1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Checkpoint(" ", 1))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Checkpoint("a", -1))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Limits.DEFAULT.withHeapMb(8))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Limits.DEFAULT.withTestTimeout(Duration.ZERO))

@@ -24,7 +24,8 @@ public class HugeOutputSubmission {
     @Graded(points = 4, number = "2", name = "misbehaves")
     void misbehaves(Checkpoints checkpoints) throws Exception {
         checkpoints.reached("boots", 1);
-        byte[] line = ("x".repeat(1023) + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] line = ("x".repeat(1023) + "\n")
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         for (int i = 0; i < 50 * 1024; i++) {
             System.out.write(line, 0, line.length);
         }
