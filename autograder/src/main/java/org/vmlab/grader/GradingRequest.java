@@ -1,0 +1,47 @@
+package org.vmlab.grader;
+
+import java.io.File;
+import java.util.List;
+
+/**
+ * What to grade: test classes and packages to search for {@link Graded} tests, the classpath of
+ * the forked JVM, and its limits.
+ *
+ * @param classes   fully qualified test class names
+ * @param packages  package names whose test classes are searched
+ * @param classpath the forked JVM's classpath; it must hold the tests, the code under test, this
+ *                  module and its dependencies (the JUnit Platform launcher and Jupiter engine,
+ *                  Jackson)
+ * @param limits    memory, time and output limits
+ */
+public record GradingRequest(List<String> classes, List<String> packages, String classpath,
+                             Limits limits) {
+
+    /** Checks and copies. */
+    public GradingRequest {
+        classes = List.copyOf(classes);
+        packages = List.copyOf(packages);
+        if (classes.isEmpty() && packages.isEmpty()) {
+            throw new IllegalArgumentException("nothing to grade: give test classes or packages");
+        }
+        if (classpath == null || limits == null) {
+            throw new IllegalArgumentException("a grading request needs a classpath and limits");
+        }
+    }
+
+    /** Grades the given test classes on this JVM's own classpath. */
+    public static GradingRequest ofClasses(Limits limits, Class<?>... tests) {
+        return new GradingRequest(java.util.Arrays.stream(tests).map(Class::getName).toList(),
+                List.of(), currentClasspath(), limits);
+    }
+
+    /** This JVM's classpath, {@code java.class.path}. */
+    public static String currentClasspath() {
+        return System.getProperty("java.class.path", "");
+    }
+
+    /** The classpath as its entries. */
+    public List<String> classpathEntries() {
+        return List.of(classpath.split(File.pathSeparator));
+    }
+}

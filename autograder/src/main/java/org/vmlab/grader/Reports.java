@@ -1,0 +1,42 @@
+package org.vmlab.grader;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Writes every report of one run into a directory, under fixed file names. */
+public final class Reports {
+
+    /** Gradescope's file name, which its harness reads from {@code /autograder/results/}. */
+    public static final String RESULTS_JSON = "results.json";
+    /** The JUnit XML file name; the {@code TEST-} prefix is what CI servers look for. */
+    public static final String JUNIT_XML = "TEST-vmlab-grading.xml";
+    /** The Markdown summary. */
+    public static final String MARKDOWN = "summary.md";
+    /** The HTML page. */
+    public static final String HTML = "report.html";
+    /** The console table, as a file. */
+    public static final String CONSOLE = "summary.txt";
+
+    private Reports() {
+    }
+
+    /** The reports by file name, in the order they are written. */
+    public static Map<String, Report> all() {
+        Map<String, Report> reports = new LinkedHashMap<>();
+        reports.put(RESULTS_JSON, new GradescopeReport());
+        reports.put(JUNIT_XML, new JunitXmlReport());
+        reports.put(MARKDOWN, new MarkdownReport());
+        reports.put(HTML, new HtmlReport());
+        reports.put(CONSOLE, new ConsoleReport());
+        return reports;
+    }
+
+    /** Writes every report of {@code report} into {@code dir}, creating it if needed. */
+    public static void writeAll(GradingReport report, Path dir) throws IOException {
+        for (Map.Entry<String, Report> entry : all().entrySet()) {
+            entry.getValue().write(report, dir.resolve(entry.getKey()));
+        }
+    }
+}

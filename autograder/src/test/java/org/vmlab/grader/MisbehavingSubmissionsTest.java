@@ -1,0 +1,103 @@
+package org.vmlab.grader;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.vmlab.grader.samples.EndlessOutputSubmission;
+import org.vmlab.grader.samples.HugeOutputSubmission;
+import org.vmlab.grader.samples.InfiniteLoopSubmission;
+import org.vmlab.grader.samples.LingeringThreadSubmission;
+import org.vmlab.grader.samples.OutOfMemorySubmission;
+import org.vmlab.grader.samples.StackOverflowSubmission;
+import org.vmlab.grader.samples.SystemExitSubmission;
+
+/**
+ * Each sample submission misbehaves in test 2, between tests 1 and 3 that pass. Whatever it
+ * does, the grader writes a valid results.json in which test 2 failed with a clear reason and
+ * keeps its checkpoint, and tests 1 and 3 keep their points.
+ */
+class MisbehavingSubmissionsTest {
+
+    @TempDir
+    Path dir;
+
+    /** Grades {@code sample}, checks the neighbours' points, and returns test 2. */
+    private TestResult misbehaving(Class<?> sample) {
+        GradingReport report = Grading.grade(dir, sample);
+        JsonNode json = Grading.resultsJson(report);
+        assertThat(Grading.test(json, "1").get("score").asDouble()).isEqualTo(1);
+        assertThat(Grading.test(json, "3").get("score").asDouble()).isEqualTo(2);
+        assertThat(Grading.test(json, "2").get("status").asText()).isEqualTo("failed");
+        assertThat(Grading.test(json, "2").get("score").asDouble())
+                .as("the checkpoint reached before misbehaving").isEqualTo(1);
+        assertThat(json.get("score").asDouble()).isEqualTo(4);
+        TestResult bad = report.results().get(1);
+        assertThat(bad.status()).isEqualTo(TestStatus.FAILED);
+        return bad;
+    }
+
+    @Test
+    void anInfiniteLoopIsKilledAfterTheTimeLimit() {
+        assertThat(misbehaving(InfiniteLoopSubmission.class).reason()).isEqualTo(
+                "the test JVM was killed after 2 s: the code under test did not finish");
+    }
+
+    @Test
+    void systemExitIsReportedWithItsCode() {
+        assertThat(misbehaving(SystemExitSubmission.class).reason())
+                .isEqualTo("System.exit(3) called by the code under test");
+    }
+
+    @Test
+    void aStackOverflowIsAnOrdinaryFailure() {
+        assertThat(misbehaving(StackOverflowSubmission.class).reason())
+                .startsWith("StackOverflowError: the code under test recursed without end");
+    }
+
+    @Test
+    void runningOutOfMemoryNamesTheHeapLimit() {
+        assertThat(misbehaving(OutOfMemorySubmission.class).reason())
+                .startsWith("OutOfMemoryError (heap limit 64 MB)");
+    }
+
+    @Test
+    void endlessOutputIsCappedAndKilledAfterTheTimeLimit() {
+        TestResult bad = misbehaving(EndlessOutputSubmission.class);
+        assertThat(bad.reason()).contains("the code under test did not finish");
+        assertThat(bad.output()).contains("tick: the guest is still running, pc=0x00400010")
+                .endsWith(Grader.CUT_OFF + "\n")
+                .hasSizeLessThan(Grading.TEST_LIMITS.outputCap() + 512);
+    }
+
+    @Test
+    void fiftyMegabytesOfOutputAreCappedWithAMarker() {
+        TestResult bad = misbehaving(HugeOutputSubmission.class);
+        assertThat(bad.reason()).isEqualTo("the guest printed 50 MB instead of halting");
+        assertThat(bad.output()).contains("[output truncated: ")
+                .hasSizeLessThan(Grading.TEST_LIMITS.outputCap() + 4096);
+        long dropped = 50L * 1024 * 1024 - Grading.TEST_LIMITS.outputCap();
+        assertThat(bad.output()).contains("[output truncated: " + dropped + " more bytes]");
+    }
+
+    @Test
+    void aThreadLeftRunningFailsTheTestThatStartedIt() {
+        assertThat(misbehaving(LingeringThreadSubmission.class).reason()).isEqualTo(
+                "the code under test left thread \"vcpu-1\" running after the test ended");
+    }
+
+    @Test
+    void allMisbehavioursInOneRunStillGradeEveryOtherTest() {
+        GradingReport report = Grading.grade(dir, SystemExitSubmission.class,
+                OutOfMemorySubmission.class, StackOverflowSubmission.class,
+                LingeringThreadSubmission.class);
+        Grading.resultsJson(report);
+        assertThat(report.results()).hasSize(12);
+        assertThat(report.count(TestStatus.PASSED)).isEqualTo(8);
+        assertThat(report.count(TestStatus.FAILED)).isEqualTo(4);
+        assertThat(report.score()).isEqualTo(4 * 4);
+        assertThat(report.notes()).contains("A new test JVM runs the");
+    }
+}
