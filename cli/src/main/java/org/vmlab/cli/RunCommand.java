@@ -75,7 +75,11 @@ final class RunCommand implements Callable<Integer> {
         if (guest.equals(Programs.TOYOS)) {
             Toyos.boot(machine, Toyos.image(flavor), workload == null ? "all" : workload);
         } else {
-            machine.load(Programs.load(guest, flavor, defines));
+            try {
+                machine.load(Programs.load(guest, flavor, defines));
+            } catch (IllegalArgumentException e) {
+                throw new UserError(guest + ": " + e.getMessage() + " (give more with --memory)");
+            }
         }
         RunResult result = machine.run();
         PrintWriter out = spec.commandLine().getOut();

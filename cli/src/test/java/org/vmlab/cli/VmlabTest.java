@@ -98,6 +98,18 @@ class VmlabTest {
     }
 
     @Test
+    void aProgramThatDoesNotFitInRamIsOneLine(@TempDir Path dir) throws IOException {
+        Path source = dir.resolve("high.s");
+        Files.writeString(source, ".segment high, 0x02000000\nstart:\n    hlt\n");
+
+        Outcome o = vmlab("run", source.toString(), "--memory", "16");
+
+        assertThat(o.exitCode()).isEqualTo(2);
+        assertThat(o.err().strip()).doesNotContain("\n")
+                .contains("segment high at 0x02000000 (4 bytes) does not fit in 16384 KiB of RAM");
+    }
+
+    @Test
     void asmWritesAnImageThatRunsAndDisassembles(@TempDir Path dir) throws IOException {
         Path source = dir.resolve("hello.s");
         Files.writeString(source, String.join("\n",
