@@ -72,14 +72,14 @@ final class RunCommand implements Callable<Integer> {
                     + String.join(", ", Toyos.workloads()) + ")");
         }
         Machine machine = new Machine(config());
-        if (guest.equals(Programs.TOYOS)) {
-            Toyos.boot(machine, Toyos.image(flavor), workload == null ? "all" : workload);
-        } else {
-            try {
+        try {
+            if (guest.equals(Programs.TOYOS)) {
+                Toyos.boot(machine, Toyos.image(flavor), workload == null ? "all" : workload);
+            } else {
                 machine.load(Programs.load(guest, flavor, defines));
-            } catch (IllegalArgumentException e) {
-                throw new UserError(guest + ": " + e.getMessage() + " (give more with --memory)");
             }
+        } catch (IllegalArgumentException e) {
+            throw new UserError(guest + ": " + e.getMessage() + " (give more with --memory)");
         }
         RunResult result = machine.run();
         PrintWriter out = spec.commandLine().getOut();
