@@ -1,0 +1,124 @@
+package org.vmlab.cli;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.vmlab.grader.ConsoleReport;
+import org.vmlab.grader.Grader;
+import org.vmlab.grader.GradingReport;
+import org.vmlab.grader.GradingRequest;
+import org.vmlab.grader.Limits;
+import org.vmlab.grader.Reports;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code vmlab grade}: run the labs' graded tests against the student's code (or the reference
+ * solutions) in a forked, limited JVM, and report.
+ */
+@Command(name = "grade", mixinStandardHelpOptions = true,
+        description = {"Grade labs: run their graded tests in a separate JVM with memory and time limits.",
+                "Prints a table of tests, points, status and reasons; --out also writes results.json",
+                "(Gradescope), JUnit XML, Markdown and HTML.",
+                "Example: vmlab grade lab0 --out results"})
+final class GradeCommand implements Callable<Integer> {
+    /** The implementations a grading run can use. */
+    enum Impl { labs, solutions }
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "LAB", arity = "0..*",
+            description = "Labs to grade, such as lab0 (default: every lab).")
+    List<String> labs = new ArrayList<>();
+
+    @Option(names = "--impl", paramLabel = "IMPL", defaultValue = "labs",
+            description = "Whose code: labs (yours, the default) or solutions (the reference).")
+    Impl impl;
+
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "Also write every report (results.json, JUnit XML, Markdown, HTML) into DIR.")
+    Path out;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "30",
+            description = "Wall-clock limit per test (default: ${DEFAULT-VALUE}).")
+    int timeoutSeconds;
+
+    @Option(names = "--heap", paramLabel = "MB", defaultValue = "256",
+            description = "Heap limit of the test JVM (default: ${DEFAULT-VALUE}).")
+    int heapMb;
+
+    @Override
+    public Integer call() throws IOException {
+        Path root = Home.root();
+        List<String> available = availableLabs(root);
+        List<String> chosen = labs.isEmpty() ? available : labs;
+        for (String lab : chosen) {
+            if (!available.contains(lab)) {
+                throw new UserError("unknown lab '" + lab + "' (expected one of: "
+                        + String.join(", ", available) + ")");
+            }
+        }
+        if (timeoutSeconds <= 0 || heapMb < 64) {
+            throw new UserError("--timeout must be positive and --heap at least 64 MB");
+        }
+        GradingRequest request = new GradingRequest(List.of(),
+                chosen.stream().map(lab -> "org.vmlab.labs." + lab).toList(),
+                classpath(root), Limits.DEFAULT.withHeapMb(heapMb)
+                .withTestTimeout(Duration.ofSeconds(timeoutSeconds)));
+        Path work = Files.createTempDirectory("vmlab-grade");
+        GradingReport report = new Grader(work).grade(request);
+        PrintWriter console = spec.commandLine().getOut();
+        console.print(new ConsoleReport().render(report));
+        if (out != null) {
+            Reports.writeAll(report, out);
+            console.println("reports written to " + out);
+        }
+        console.flush();
+        return 0;
+    }
+
+    /** The labs whose graded tests exist: labs/src/test/java/org/vmlab/labs/labN. */
+    static List<String> availableLabs(Path root) throws IOException {
+        Path tests = root.resolve("labs/src/test/java/org/vmlab/labs");
+        if (!Files.isDirectory(tests)) {
+            throw new UserError("no labs found under " + tests + " (run vmlab from the repository root)");
+        }
+        try (Stream<Path> dirs = Files.list(tests)) {
+            return dirs.map(p -> p.getFileName().toString()).filter(n -> n.matches("lab\\d+")).sorted().toList();
+        }
+    }
+
+    /** The test JVM's classpath: the graded tests, the chosen code, and this jar's libraries. */
+    private String classpath(Path root) {
+        Path tests = root.resolve("labs/target/test-classes");
+        Path code = root.resolve(impl + "/target/classes");
+        for (Path dir : List.of(tests, code)) {
+            if (!Files.isDirectory(dir)) {
+                throw new UserError(dir + " is missing: build first (./mvnw -q -DskipTests package)");
+            }
+        }
+        return String.join(File.pathSeparator, tests.toString(), code.toString(), ownClasspath());
+    }
+
+    /** Where this command's own classes come from: the vmlab jar, or the class path in a test. */
+    private static String ownClasspath() {
+        try {
+            Path self = Path.of(GradeCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return Files.isRegularFile(self) ? self.toString() : System.getProperty("java.class.path");
+        } catch (URISyntaxException e) {
+            return System.getProperty("java.class.path");
+        }
+    }
+}
