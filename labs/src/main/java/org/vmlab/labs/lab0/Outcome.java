@@ -33,6 +33,10 @@ public record Outcome(int ring, Layout layout, int vector, Configuration before,
 
     /** The entries of the effect that differ from {@code other}'s, as {@code "r1=0x0 vs 0x3000"}. */
     public String effectDifferences(Outcome other) {
+        if (trapped() != other.trapped()) {
+            return (trapped() ? "trap " + vector : "no trap") + " vs "
+                    + (other.trapped() ? "trap " + other.vector : "no trap");
+        }
         List<String> d = new java.util.ArrayList<>();
         for (int i = 0; i < Math.max(effect.size(), other.effect.size()); i++) {
             String mine = i < effect.size() ? effect.get(i) : "-";
