@@ -17,8 +17,9 @@ import org.vmlab.machine.memory.Pte;
  * Runs single instructions on fresh machines of one ISA variant and reports what they did.
  *
  * <p>Each run builds a 1 MiB machine with paging on, puts one instruction at {@link #CODE},
- * starts it in the chosen ring with interrupts off and the same registers, data and stack, and
- * lets exactly one instruction retire (fuel 1). Every vector of the interrupt table leads to a
+ * starts it in the chosen ring with the same registers, data and stack, and lets exactly one
+ * instruction retire (fuel 1). Interrupts are off in ring 0 with the native layout, and on
+ * otherwise: under a monitor the real IF stays on, and user code runs with it on. Every vector of the interrupt table leads to a
  * {@code hlt}, so a trap is seen as the vector that was entered. The probe knows nothing about
  * the instruction beyond its encoding: every instruction gets the operands {@code ra = r1},
  * {@code rb = r2}, {@code rc = r3} and the immediate 4 ({@code int 4}, {@code cr4}, port 4,
@@ -109,7 +110,10 @@ public final class InstructionProbe {
         }
         cpu.setRegister(15, DATA + 0x20);
         cpu.setRegister(Registers.SP, STACK);
-        cpu.setFlags(ring << Registers.CPL_SHIFT);
+        // Interrupts: off in a native ring 0 (a kernel in a critical section), on under a monitor
+        // (which keeps the real IF on whatever the guest believes) and in user mode.
+        boolean interrupts = ring == 3 || layout == Layout.RELOCATED;
+        cpu.setFlags(ring << Registers.CPL_SHIFT | (interrupts ? Registers.FLAG_IF : 0));
         cpu.setPc(CODE);
         // Cache every page, so that only an instruction that drops translations changes the TLB.
         for (int vpn : USER_PAGES) {
