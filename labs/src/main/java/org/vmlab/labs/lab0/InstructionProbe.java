@@ -27,14 +27,15 @@ import org.vmlab.machine.memory.Pte;
  *
  * <p>Virtual layout: the interrupt table at 0x0000 (native) or 0x3000 (relocated), its handler
  * at 0x0800, the code at 0x1000, data at 0x4000, the stack pointer at 0x6F00, the kernel stack
- * (cr4) at 0x9000. Natively every page is in the frame of the same number; relocated, 0x40000
- * higher.
+ * (cr4) at 0x9000 (0x8800 relocated). Natively every page is in the frame of the same number;
+ * relocated, 0x40000 higher, and in ring 0 cr0's write protection is on.
  */
 public final class InstructionProbe {
     public static final int CODE = 0x1000;
     public static final int DATA = 0x4000;
     public static final int STACK = 0x6F00;
     public static final int KERNEL_STACK = 0x9000;
+    public static final int MONITOR_KERNEL_STACK = 0x8800;
     static final int HANDLER = 0x0800;
     static final int RELOCATION = 0x40000;
     private static final int[] USER_PAGES = {1, 4, 6};
@@ -100,8 +101,13 @@ public final class InstructionProbe {
         var cpu = m.cpu();
         cpu.setIdtr(idt);
         cpu.setControlRegister(Registers.CR3, directory);
-        cpu.setControlRegister(Registers.CR4, KERNEL_STACK);
-        cpu.setControlRegister(Registers.CR0, Registers.CR0_PG);
+        // A monitor's own supervisor state differs from its guest's: its kernel stack and, while
+        // it runs in ring 0, cr0's write protection. (cr0 as user code sees it through smsw is
+        // kept equal: a monitor runs its guest's user code with the status bits it expects.)
+        boolean monitor = layout == Layout.RELOCATED;
+        cpu.setControlRegister(Registers.CR4, monitor ? MONITOR_KERNEL_STACK : KERNEL_STACK);
+        cpu.setControlRegister(Registers.CR0, Registers.CR0_PG
+                | (monitor && ring == 0 ? Registers.CR0_WP : 0));
         cpu.setRegister(1, DATA + 0x10);
         cpu.setRegister(2, DATA);
         cpu.setRegister(3, 7);
