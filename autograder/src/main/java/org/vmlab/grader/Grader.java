@@ -35,7 +35,7 @@ public final class Grader {
      *                deleted afterwards; created if missing
      */
     public Grader(Path workDir) {
-        this.workDir = workDir;
+        this.workDir = workDir.toAbsolutePath();   // the test JVM runs in another directory
     }
 
     /** Runs the graded tests and reports on every one of them. */

@@ -3,7 +3,6 @@ package org.vmlab.cli;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -100,25 +99,20 @@ final class GradeCommand implements Callable<Integer> {
         }
     }
 
-    /** The test JVM's classpath: the graded tests, the chosen code, and this jar's libraries. */
-    private String classpath(Path root) {
+    /**
+     * The test JVM's classpath: the graded tests, the chosen code, and the tests' own run-time
+     * dependencies, which the labs build writes to {@code labs/target/graded-test-classpath.txt}.
+     */
+    private String classpath(Path root) throws IOException {
         Path tests = root.resolve("labs/target/test-classes");
         Path code = root.resolve(impl + "/target/classes");
-        for (Path dir : List.of(tests, code)) {
-            if (!Files.isDirectory(dir)) {
-                throw new UserError(dir + " is missing: build first (./mvnw -q -DskipTests package)");
+        Path dependencies = root.resolve("labs/target/graded-test-classpath.txt");
+        for (Path needed : List.of(tests, code, dependencies)) {
+            if (!Files.exists(needed)) {
+                throw new UserError(needed + " is missing: build first (./mvnw -q -DskipTests package)");
             }
         }
-        return String.join(File.pathSeparator, tests.toString(), code.toString(), ownClasspath());
-    }
-
-    /** Where this command's own classes come from: the vmlab jar, or the class path in a test. */
-    private static String ownClasspath() {
-        try {
-            Path self = Path.of(GradeCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            return Files.isRegularFile(self) ? self.toString() : System.getProperty("java.class.path");
-        } catch (URISyntaxException e) {
-            return System.getProperty("java.class.path");
-        }
+        return String.join(File.pathSeparator, tests.toString(), code.toString(),
+                Files.readString(dependencies).strip());
     }
 }

@@ -142,4 +142,31 @@ class VmlabTest {
         }
         assertThat(o.out()).contains("Every workload printed its expected output.");
     }
+
+    @Test
+    void gradeGivesTheStubsNothingAndTheSolutionsFullMarks(@TempDir Path out) throws IOException {
+        Outcome stubs = vmlab("grade", "lab0");
+        Outcome solutions = vmlab("grade", "lab0", "--impl", "solutions", "--out", out.toString());
+
+        assertThat(stubs.exitCode()).isZero();
+        assertThat(stubs.out()).contains("total: 0/16 points").contains("TODO(lab0)");
+        assertThat(solutions.out()).contains("total: 16/16 points");
+        assertThat(out.resolve("results.json")).exists();
+    }
+
+    @Test
+    void gradeRefusesAnUnknownLab() {
+        Outcome o = vmlab("grade", "lab99");
+
+        assertThat(o.exitCode()).isEqualTo(2);
+        assertThat(o.err().strip()).isEqualTo("vmlab: unknown lab 'lab99' (expected one of: lab0)");
+    }
+
+    @Test
+    void syncLabsCheckFindsTheLabsInSync() {
+        Outcome o = vmlab("sync-labs", "--check");
+
+        assertThat(o.exitCode()).isZero();
+        assertThat(o.out()).contains("labs/ is in sync with solutions/.");
+    }
 }

@@ -1,0 +1,40 @@
+package org.vmlab.cli;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.vmlab.grader.labs.LabSync;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code vmlab sync-labs}: write the students' stubs in labs/ from the marked solutions. */
+@Command(name = "sync-labs", mixinStandardHelpOptions = true,
+        description = {"Write labs/src/main from solutions/src/main: every // BEGIN SOLUTION: <todo> ...",
+                "// END SOLUTION block becomes a TODO stub; other files are copied. See docs/instructors.md.",
+                "With --check, write nothing and exit 1 if labs/ differs from what sync would write."})
+final class SyncLabsCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--check", description = "Only list the files that differ.")
+    boolean check;
+
+    @Override
+    public Integer call() {
+        LabSync sync = new LabSync(Home.root());
+        List<String> differences;
+        try {
+            differences = check ? sync.check() : sync.write();
+        } catch (LabSync.SyncException e) {
+            throw UserError.located(e.getMessage());
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        differences.forEach(d -> out.println((check ? "differs: " : "wrote: ") + d));
+        if (differences.isEmpty()) {
+            out.println("labs/ is in sync with solutions/.");
+        }
+        return check && !differences.isEmpty() ? 1 : 0;
+    }
+}
