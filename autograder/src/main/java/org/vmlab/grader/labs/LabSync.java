@@ -25,7 +25,8 @@ import java.util.stream.Stream;
  *   <li>A Java file's marked blocks are replaced. A block starts with a line
  *       {@code // BEGIN SOLUTION: <what the student must do>} and ends with a line
  *       {@code // END SOLUTION}; the whole block, marker lines included, becomes one line
- *       {@code throw new UnsupportedOperationException("TODO(labN): <what the student must do>");}
+ *       {@code throw new UnsupportedOperationException(...)} whose message is
+ *       {@code TODO(labN): <what the student must do>},
  *       at the indentation of the {@code BEGIN} line. {@code labN} is the nearest folder of the
  *       file's path named {@code lab<digits>} ({@code TODO:} if there is none).</li>
  *   <li>Every other file, and a Java file without markers, is copied byte for byte.</li>
