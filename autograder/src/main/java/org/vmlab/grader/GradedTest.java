@@ -35,4 +35,25 @@ public record GradedTest(String uniqueId, String className, String methodName, S
     public String label() {
         return number.isEmpty() ? name : number + " " + name;
     }
+
+    /**
+     * Orders points-table numbers as a reader does: "0.2" before "0.10", "1" before "1.1";
+     * a test without a number comes after the numbered ones.
+     */
+    public static int compareNumbers(String a, String b) {
+        if (a.isEmpty() || b.isEmpty()) {
+            return Boolean.compare(a.isEmpty(), b.isEmpty());
+        }
+        String[] x = a.split("\\.");
+        String[] y = b.split("\\.");
+        for (int i = 0; i < Math.min(x.length, y.length); i++) {
+            int c = x[i].matches("\\d{1,9}") && y[i].matches("\\d{1,9}")
+                    ? Integer.compare(Integer.parseInt(x[i]), Integer.parseInt(y[i]))
+                    : x[i].compareTo(y[i]);
+            if (c != 0) {
+                return c;
+            }
+        }
+        return Integer.compare(x.length, y.length);
+    }
 }

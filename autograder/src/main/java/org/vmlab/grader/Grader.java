@@ -117,7 +117,9 @@ public final class Grader {
             deleteQuietly(runDir);
         }
         List<TestResult> ordered = new Prerequisites(plan.values()).apply(
-                plan.keySet().stream().map(results::get).toList());
+                plan.keySet().stream().map(results::get).toList()).stream()
+                .sorted((x, y) -> GradedTest.compareNumbers(x.test().number(), y.test().number()))
+                .toList();
         return new GradingReport(ordered, Duration.ofNanos(System.nanoTime() - start),
                 String.join("\n", notes));
     }

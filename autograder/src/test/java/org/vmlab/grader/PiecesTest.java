@@ -108,4 +108,15 @@ class PiecesTest {
         assertThat(Scores.format(2.5)).isEqualTo("2.5");
         assertThat(Scores.format(0.1 + 0.2)).isEqualTo("0.3");
     }
+
+    @Test
+    void pointsTableNumbersSortAsAReaderReadsThem() {
+        java.util.List<String> numbers = new java.util.ArrayList<>(
+                java.util.List.of("0.10", "", "1", "0.2", "0.1", "1.1", "a"));
+
+        numbers.sort(GradedTest::compareNumbers);
+
+        org.assertj.core.api.Assertions.assertThat(numbers)
+                .containsExactly("0.1", "0.2", "0.10", "1", "1.1", "a", "");
+    }
 }
