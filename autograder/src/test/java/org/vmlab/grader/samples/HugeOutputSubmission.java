@@ -1,51 +1,16 @@
 package org.vmlab.grader.samples;
 
-import java.util.ArrayList;
-import java.util.List;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.vmlab.grader.Checkpoints;
-import org.vmlab.grader.Graded;
+import java.nio.charset.StandardCharsets;
 
 /** A test that prints 50 MB and then fails, between two tests that pass. */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-public class HugeOutputSubmission {
+public class HugeOutputSubmission extends BetweenTwoPassingTests {
 
-    @Test
-    @Order(1)
-    @Graded(points = 1, number = "1", name = "before")
-    void before() {
-    }
-
-    @Test
-    @Order(2)
-    @Graded(points = 4, number = "2", name = "misbehaves")
-    void misbehaves(Checkpoints checkpoints) throws Exception {
-        checkpoints.reached("boots", 1);
-        byte[] line = ("x".repeat(1023) + "\n")
-                .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    @Override
+    void misbehave() {
+        byte[] line = ("x".repeat(1023) + "\n").getBytes(StandardCharsets.US_ASCII);
         for (int i = 0; i < 50 * 1024; i++) {
             System.out.write(line, 0, line.length);
         }
         throw new AssertionError("the guest printed 50 MB instead of halting");
-    }
-
-    @Test
-    @Order(3)
-    @Graded(points = 2, number = "3", name = "after")
-    void after() {
-    }
-
-    static int recurse(int depth) {
-        return recurse(depth + 1) + 1;
-    }
-
-    static List<byte[]> hoard() {
-        List<byte[]> hoard = new ArrayList<>();
-        while (true) {
-            hoard.add(new byte[1 << 20]);
-        }
     }
 }
