@@ -14,32 +14,27 @@
 ; A trap from user mode always finds the kernel stack empty, so its frame sits at the very top
 ; of the process's kernel stack: P_KSTACK - TF_SIZE. fork and exec rely on it.
 
+; set_gate VECTOR, HANDLER, DPL: the gate of VECTOR in the table at r1 (clobbers r2). The DPL,
+; in the gate's low two bits, is the outermost ring that may reach it with `int`.
+.macro set_gate vector, handler, dpl
+    la r2, \handler + \dpl
+    sw r2, \vector * 4(r1)
+.endm
+
 ; idt_init(): fill the interrupt table and load IDTR.
 idt_init:
     la r1, idt
-    la r2, vec_de
-    sw r2, T_DE * 4(r1)
-    la r2, vec_ud
-    sw r2, T_UD * 4(r1)
-    la r2, vec_df
-    sw r2, T_DF * 4(r1)
-    la r2, vec_gp
-    sw r2, T_GP * 4(r1)
-    la r2, vec_pf
-    sw r2, T_PF * 4(r1)
-    la r2, vec_ac
-    sw r2, T_AC * 4(r1)
-    la r2, vec_irq0
-    sw r2, T_IRQ0 * 4(r1)
-    la r2, vec_irq1
-    sw r2, T_IRQ1 * 4(r1)
-    la r2, vec_irq2
-    sw r2, T_IRQ2 * 4(r1)
-    la r2, vec_irq3
-    sw r2, T_IRQ3 * 4(r1)
-    la r2, vec_syscall
-    ori r2, r2, 3               ; DPL 3: user mode may `int 0x80`
-    sw r2, T_SYSCALL * 4(r1)
+    set_gate T_DE, vec_de, 0
+    set_gate T_UD, vec_ud, 0
+    set_gate T_DF, vec_df, 0
+    set_gate T_GP, vec_gp, 0
+    set_gate T_PF, vec_pf, 0
+    set_gate T_AC, vec_ac, 0
+    set_gate T_IRQ0, vec_irq0, 0
+    set_gate T_IRQ1, vec_irq1, 0
+    set_gate T_IRQ2, vec_irq2, 0
+    set_gate T_IRQ3, vec_irq3, 0
+    set_gate T_SYSCALL, vec_syscall, 3   ; user mode may `int 0x80`
     pv_lidt r1
     ret
 
