@@ -57,6 +57,12 @@ public final class Cpu {
     private StopReason stopReason;
     private String stopDetail = "";
     private int codeVpn = -1;
+    // Set when a load or store reached a device register: the device may have raised a line, so
+    // the inner loop must end after this instruction and let the outer loop look at interrupts.
+    private boolean deviceAccessed;
+    // When a monitor owns ring 0, traps stop the run instead of entering the in-memory table.
+    private boolean monitored;
+    private Trap lastTrap;
     private DecodedCache.Page codePage;
     // Pages recently fetched from, by virtual page: a loop that straddles a page boundary must not
     // translate on every crossing. Emptied whenever any translation changes, so it is never stale.
@@ -83,6 +89,7 @@ public final class Cpu {
         mmu.tlb().setChangeListener(this::forgetCodePage);
         // A load or store that reaches a device register happens at this instruction's tick.
         mmu.setBeforeDeviceAccess(() -> clock.advanceTo(ticks));
+        mmu.setAfterDeviceAccess(this::endBlockAfterDeviceAccess);
         forgetCodePage();
     }
 
@@ -116,9 +123,15 @@ public final class Cpu {
                 continue;
             }
             long boundary = Math.min(clock.nextDeadline(), ticks + (fuel - instructions()));
+            if (interruptsBlockedUntil > ticks) {
+                boundary = Math.min(boundary, interruptsBlockedUntil);   // the STI shadow ends
+            }
             boundary = Math.max(boundary, ticks + 1);
+            deviceAccessed = false;
             try {
                 execute(boundary);
+            } catch (EndOfBlock end) {
+                // a device register was accessed: interrupts are looked at before going on
             } catch (Fault f) {
                 fault(f);
             }
@@ -277,12 +290,13 @@ public final class Cpu {
             this.pc = pc;
             ticks = t;
             extraCycles += extra;
-        } catch (Fault f) {
-            // The faulting instruction did not retire: pc stays on it, as faults require.
+        } catch (Fault | EndOfBlock e) {
+            // A faulting instruction did not retire: pc stays on it, as faults require. At the end
+            // of a block, pc is the next instruction's.
             this.pc = pc;
             ticks = t;
             extraCycles += extra;
-            throw f;
+            throw e;
         }
     }
 
@@ -335,8 +349,20 @@ public final class Cpu {
         return remainder ? x % y : x / y;
     }
 
+    /**
+     * Ends the inner loop before the next instruction, at no cost to the common path: forgetting
+     * the code page sends the next fetch to {@link #enterCodePage}, which throws {@link EndOfBlock}.
+     */
+    private void endBlockAfterDeviceAccess() {
+        deviceAccessed = true;
+        codeVpn = -1;
+    }
+
     /** Translates the fetch of {@code pc} and makes its frame the current code page. */
     private void enterCodePage(int pc) {
+        if (deviceAccessed) {
+            throw EndOfBlock.INSTANCE;
+        }
         if ((pc & 3) != 0) {
             throw new Fault(Vector.GENERAL_PROTECTION, 0);
         }
@@ -463,6 +489,11 @@ public final class Cpu {
 
     /** {@code int v}: a gate whose DPL is below the caller's ring refuses with #GP. */
     private void softwareInterrupt(int vector, int next) {
+        if (monitored) {
+            // The monitor decides what the guest's gate allows, and retires the int if it may.
+            trapToMonitor(new Trap(Trap.Kind.SOFTWARE_INTERRUPT, vector, 0, 0, pc, next));
+            return;
+        }
         int gate = readGate(vector);
         if ((gate & 3) < cpl()) {
             throw new Fault(Vector.GENERAL_PROTECTION, gateErrorCode(vector));
@@ -473,6 +504,10 @@ public final class Cpu {
 
     /** A fault raised by the instruction at {@link #pc}: deliver it to the guest's handler. */
     private void fault(Fault f) {
+        if (monitored) {
+            trapToMonitor(new Trap(Trap.Kind.FAULT, f.vector(), f.errorCode(), f.address(), pc, pc));
+            return;
+        }
         if (f.vector() == Vector.PAGE_FAULT) {
             cr2 = f.address();
         }
@@ -484,6 +519,10 @@ public final class Cpu {
      * mapped) becomes a double fault; a fault delivering the double fault stops the machine.
      */
     private void deliver(int vector, int errorCode, int returnPc) {
+        if (monitored) {
+            trapToMonitor(new Trap(Trap.Kind.INTERRUPT, vector, errorCode, 0, returnPc, returnPc));
+            return;
+        }
         try {
             enterHandler(vector, errorCode, returnPc);
         } catch (Fault nested) {
@@ -548,6 +587,33 @@ public final class Cpu {
         regs[SP] = newSp;
         interruptReturns++;
         forgetCodePage();
+    }
+
+    /** Ring 0 belongs to the monitor: the trap stops the run, and the monitor takes it from here. */
+    private void trapToMonitor(Trap trap) {
+        lastTrap = trap;
+        waiting = false;
+        stop(StopReason.TRAP, trap.toString());
+    }
+
+    /**
+     * Hands ring 0 to a monitor written in Java, as a VMM owns the real machine's interrupt table:
+     * from now on every exception, {@code int} and external interrupt stops {@link #run} with
+     * {@link StopReason#TRAP} and leaves the state as it was at the trap (pc on the faulting
+     * instruction or the {@code int}, neither retired), instead of entering a handler through the table in
+     * memory. The monitor reads {@link #lastTrap()}, handles it, and calls {@code run} again.
+     */
+    public void setMonitored(boolean monitored) {
+        this.monitored = monitored;
+    }
+
+    public boolean monitored() {
+        return monitored;
+    }
+
+    /** The trap that ended the last run with {@link StopReason#TRAP}, or null. */
+    public Trap lastTrap() {
+        return lastTrap;
     }
 
     // --- state ----------------------------------------------------------------------------------

@@ -9,7 +9,12 @@ public enum StopReason {
     /** The run used up its fuel (instruction budget) before the guest stopped by itself. */
     FUEL_EXHAUSTED,
     /** A fault occurred while delivering a double fault: the machine cannot go on. */
-    TRIPLE_FAULT;
+    TRIPLE_FAULT,
+    /**
+     * A monitor owns the machine ({@link Cpu#setMonitored}) and the guest trapped to it: the
+     * {@link Cpu#lastTrap() trap} says why. The monitor handles it and runs the guest again.
+     */
+    TRAP;
 
     /** True if the guest ended the run itself, rather than being stopped. */
     public boolean isClean() {

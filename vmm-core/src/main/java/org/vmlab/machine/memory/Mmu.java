@@ -36,6 +36,7 @@ public final class Mmu {
     private int tag;
 
     private Runnable beforeDeviceAccess = () -> { };
+    private Runnable afterDeviceAccess = () -> { };
 
     private long walks;
     private long walkReferences;
@@ -65,14 +66,25 @@ public final class Mmu {
         this.beforeDeviceAccess = action;
     }
 
+    /**
+     * Runs {@code action} after every access to memory-mapped I/O: a device may have raised an
+     * interrupt line, which the CPU must look at before its next instruction.
+     */
+    public void setAfterDeviceAccess(Runnable action) {
+        this.afterDeviceAccess = action;
+    }
+
     private int deviceRead(int pa) {
         beforeDeviceAccess.run();
-        return mmio.read(pa);
+        int value = mmio.read(pa);
+        afterDeviceAccess.run();
+        return value;
     }
 
     private void deviceWrite(int pa, int value) {
         beforeDeviceAccess.run();
         mmio.write(pa, value);
+        afterDeviceAccess.run();
     }
 
     // --- control registers ----------------------------------------------------------------------

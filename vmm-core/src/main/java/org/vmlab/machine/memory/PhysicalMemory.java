@@ -1,9 +1,5 @@
 package org.vmlab.machine.memory;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
-
 /**
  * The machine's RAM: a little-endian array of bytes, held as 32-bit words for speed.
  *
@@ -108,50 +104,12 @@ public final class PhysicalMemory {
         }
     }
 
-    /**
-     * A SHA-256 fingerprint of the whole of RAM, in hex: two runs that leave the same memory agree
-     * on it, and runs that differ in any byte do not. Frames that are all zero are skipped (the
-     * fingerprint covers each non-zero frame's number and contents, plus the RAM size), so the
-     * cost is a scan of RAM plus hashing only what the guest used.
-     */
+    /** The {@link MemoryDigest} of the whole of RAM. */
     public String digest() {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update(intBytes(size));
-            byte[] page = new byte[PAGE_SIZE];
-            int wordsPerPage = PAGE_SIZE / 4;
-            for (int frame = 0; frame < frames(); frame++) {
-                int base = frame * wordsPerPage;
-                if (isZero(base, wordsPerPage)) {
-                    continue;
-                }
-                for (int i = 0; i < wordsPerPage; i++) {
-                    int w = words[base + i];
-                    page[4 * i] = (byte) w;
-                    page[4 * i + 1] = (byte) (w >>> 8);
-                    page[4 * i + 2] = (byte) (w >>> 16);
-                    page[4 * i + 3] = (byte) (w >>> 24);
-                }
-                sha.update(intBytes(frame));
-                sha.update(page);
-            }
-            return HexFormat.of().formatHex(sha.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
-    }
-
-    private boolean isZero(int from, int count) {
-        for (int i = from; i < from + count; i++) {
-            if (words[i] != 0) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static byte[] intBytes(int v) {
-        return new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v};
+        return MemoryDigest.of(size, (frame, into) -> {
+            System.arraycopy(words, frame * into.length, into, 0, into.length);
+            return true;
+        });
     }
 
     /** Forgets every code mark, as after a reset. */

@@ -1,0 +1,108 @@
+package org.vmlab.cpu.trapemulate;
+
+import org.vmlab.machine.Cpu;
+import org.vmlab.machine.Fault;
+import org.vmlab.machine.StopReason;
+import org.vmlab.machine.Trap;
+import org.vmlab.machine.isa.Instruction;
+import org.vmlab.machine.isa.Opcode;
+import org.vmlab.machine.isa.Vector;
+import org.vmlab.vmm.CpuVirtualization;
+import org.vmlab.vmm.Exit;
+import org.vmlab.vmm.ExitReason;
+import org.vmlab.vmm.VirtualMachine;
+import org.vmlab.vmm.VmmEvent;
+
+/**
+ * Trap-and-emulate (Popek and Goldberg 1974): the guest, kernel included, runs directly on the
+ * real CPU, deprivileged (its kernel in ring 1). Innocuous instructions run at full speed; every
+ * privileged one traps, because it is not in ring 0, and the VMM emulates it on the vCPU. On an
+ * ISA where every sensitive instruction is privileged (Theorem 1), nothing sensitive escapes.
+ *
+ * <p>This class is the mechanism: run the guest directly, and turn what stopped it into an
+ * {@link Exit}. What to do with each exit is the {@link TrapHandler}'s.
+ */
+public final class TrapAndEmulate implements CpuVirtualization {
+    private final TrapHandler handler;
+
+    public TrapAndEmulate(TrapHandler handler) {
+        this.handler = handler;
+    }
+
+    @Override
+    public String name() {
+        return "trap-emulate";
+    }
+
+    @Override
+    public Exit run(VirtualMachine vm, long budget) {
+        Cpu cpu = vm.host().cpu();
+        long before = cpu.instructions();
+        StopReason stop = cpu.run(before + budget);
+        vm.vcpu().retire(cpu.instructions() - before);
+        return switch (stop) {
+            case FUEL_EXHAUSTED -> Exit.timer(cpu.pc());
+            case TRAP -> exitFor(vm, cpu.lastTrap());
+            default -> throw new IllegalStateException(
+                    "the guest stopped the real machine: " + stop + " " + cpu.stopDetail());
+        };
+    }
+
+    /** Names a trap as an exit: a #GP on a privileged instruction is the VMM's cue to emulate. */
+    private static Exit exitFor(VirtualMachine vm, Trap trap) {
+        return switch (trap.kind()) {
+            case SOFTWARE_INTERRUPT -> new Exit(ExitReason.SOFTWARE_INTERRUPT, trap.pc(), trap.vector(), 0, 0, null);
+            case INTERRUPT -> Exit.timer(trap.pc());
+            case FAULT -> switch (trap.vector()) {
+                case Vector.PAGE_FAULT -> new Exit(ExitReason.PAGE_FAULT, trap.pc(), trap.vector(),
+                        trap.errorCode(), trap.address(), null);
+                case Vector.GENERAL_PROTECTION -> generalProtection(vm, trap);
+                default -> exception(trap);
+            };
+        };
+    }
+
+    private static Exit generalProtection(VirtualMachine vm, Trap trap) {
+        Instruction insn = decodeAt(vm, trap.pc());
+        if (insn == null || !vm.host().cpu().isa().trapsOutsideRing0(insn.opcode())) {
+            return exception(trap);
+        }
+        ExitReason reason = switch (insn.opcode()) {
+            case IN, OUT -> ExitReason.IO_ACCESS;
+            case HLT -> ExitReason.HALT;
+            default -> ExitReason.PRIVILEGED_INSTRUCTION;
+        };
+        return new Exit(reason, trap.pc(), Vector.GENERAL_PROTECTION, trap.errorCode(), 0, insn);
+    }
+
+    private static Instruction decodeAt(VirtualMachine vm, int pc) {
+        try {
+            return Instruction.decode(vm.guestMemory().fetch(pc));
+        } catch (Fault f) {
+            return null;
+        }
+    }
+
+    private static Exit exception(Trap trap) {
+        return new Exit(ExitReason.EXCEPTION, trap.pc(), trap.vector(), trap.errorCode(), trap.address(), null);
+    }
+
+    @Override
+    public void handle(VirtualMachine vm, Exit exit) {
+        switch (exit.reason()) {
+            case PRIVILEGED_INSTRUCTION, HALT -> vm.counters().event(VmmEvent.TRAP_AND_EMULATE);
+            case IO_ACCESS -> {
+                vm.counters().event(VmmEvent.TRAP_AND_EMULATE);
+                vm.counters().event(VmmEvent.DEVICE_EMULATION);
+            }
+            case EXCEPTION, SOFTWARE_INTERRUPT -> vm.counters().event(VmmEvent.REFLECTION);
+            default -> throw new IllegalArgumentException("not an exit of trap-and-emulate: " + exit);
+        }
+        handler.handle(vm, exit);
+    }
+
+    /** True if {@code op} is one that trap-and-emulate must emulate when the guest kernel runs it. */
+    public static boolean isSystem(Opcode op) {
+        return op.code() < Opcode.ADD.code();
+    }
+}

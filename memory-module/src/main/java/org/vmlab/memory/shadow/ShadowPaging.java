@@ -1,0 +1,194 @@
+package org.vmlab.memory.shadow;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.vmlab.machine.Cpu;
+import org.vmlab.machine.isa.Registers;
+import org.vmlab.machine.memory.PhysicalMemory;
+import org.vmlab.vmm.Exit;
+import org.vmlab.vmm.MachineFrames;
+import org.vmlab.vmm.MemoryVirtualization;
+import org.vmlab.vmm.PageFaultOutcome;
+import org.vmlab.vmm.VirtualMachine;
+import org.vmlab.vmm.VmmEvent;
+
+/**
+ * Shadow paging, the software technique of VMware's VMM (Adams and Agesen 2006, section 2.3): the
+ * real MMU walks shadow page tables that map guest-virtual pages to machine frames, kept by the
+ * VMM as the composition of the guest's page tables and the physical-to-machine map.
+ *
+ * <p>This class is the mechanism: one {@link ShadowPageTable} per guest address space, cached
+ * across address-space switches (up to {@link #CACHED_SHADOWS}, least recently used dropped first),
+ * the {@link TracedPages} that keep them consistent, and the real MMU pointed at the current one.
+ * The decisions (what a fault means, how an entry is filled, what a traced write changes) are the
+ * {@link ShadowRules}'.
+ */
+public final class ShadowPaging implements MemoryVirtualization {
+    /** The key of the shadow used while the guest runs with paging off: it maps guest-physical 1:1. */
+    public static final int PHYSICAL_MODE = -1;
+    public static final int CACHED_SHADOWS = 8;
+
+    private final ShadowRules rules;
+    private final Map<Integer, ShadowPageTable> cache = new LinkedHashMap<>(16, 0.75f, true);
+    private final TracedPages traced = new TracedPages();
+    private VirtualMachine vm;
+    private ShadowPageTable current;
+
+    public ShadowPaging(ShadowRules rules) {
+        this.rules = rules;
+    }
+
+    @Override
+    public String name() {
+        return "shadow";
+    }
+
+    @Override
+    public void attach(VirtualMachine machine) {
+        this.vm = machine;
+        vm.memory().setWriteListener(this::guestWrote);
+        current = shadowFor(guestKey());
+    }
+
+    @Override
+    public void activate() {
+        cpu().setControlRegister(Registers.CR3, current.root());
+    }
+
+    @Override
+    public void controlRegisterWritten(int cr) {
+        if (cr == Registers.CR0 || cr == Registers.CR3) {
+            vm.counters().event(VmmEvent.SHADOW_SWITCH);
+            current = shadowFor(guestKey());
+            activate();
+        }
+    }
+
+    @Override
+    public void invalidatePage(int va) {
+        current.unmap(va);
+        vm.host().mmu().invalidatePage(va);
+    }
+
+    @Override
+    public PageFaultOutcome pageFault(Exit exit) {
+        PageFaultOutcome outcome = rules.pageFault(this, exit);
+        if (outcome == PageFaultOutcome.FIXED) {
+            vm.counters().event(VmmEvent.HIDDEN_FAULT);
+            vm.counters().add("shadow.hidden_faults", 1);
+            vm.trace().mark(vm, "hidden fault", exit.pc());
+        } else if (outcome instanceof PageFaultOutcome.GuestFault) {
+            vm.counters().add("shadow.true_faults", 1);
+        }
+        return outcome;
+    }
+
+    private void guestWrote(int gpa) {
+        if (traced.isTraced(gpa >>> PhysicalMemory.PAGE_SHIFT)) {
+            vm.counters().event(VmmEvent.TRACE);
+            vm.counters().add("shadow.traces", 1);
+            vm.trace().mark(vm, "trace", vm.vcpu().pc());
+            rules.pageTableWritten(this, gpa);
+        }
+    }
+
+    // --- for the rules ---------------------------------------------------------------------------
+
+    public VirtualMachine vm() {
+        return vm;
+    }
+
+    /** The shadow the real MMU walks now. */
+    public ShadowPageTable current() {
+        return current;
+    }
+
+    /** Every cached shadow, the current one included. */
+    public List<ShadowPageTable> shadows() {
+        return new ArrayList<>(cache.values());
+    }
+
+    public TracedPages traced() {
+        return traced;
+    }
+
+    /** The key of the guest's current address space: its cr3, or {@link #PHYSICAL_MODE}. */
+    public int guestKey() {
+        return vm.vcpu().pagingEnabled() ? vm.vcpu().controlRegister(Registers.CR3) : PHYSICAL_MODE;
+    }
+
+    /** Maps {@code va} in the current shadow, and forgets the real TLB's entry for it. */
+    public void map(int va, int mfn, int bits) {
+        current.map(va, mfn, bits);
+        vm.host().mmu().invalidatePage(va);
+    }
+
+    /** Removes {@code va}'s entry from {@code shadow}, and from the real TLB if it is current. */
+    public void unmap(ShadowPageTable shadow, int va) {
+        shadow.unmap(va);
+        if (shadow == current) {
+            vm.host().mmu().invalidatePage(va);
+        }
+    }
+
+    /** Drops {@code shadow}'s table behind directory entry {@code pdi} (4 MiB of mappings). */
+    public void dropTable(ShadowPageTable shadow, int pdi) {
+        traced.remove(new TracedPages.Use(shadow, pdi));
+        shadow.dropTable(pdi);
+        if (shadow == current) {
+            activate();   // reloading cr3 flushes the real TLB
+        }
+    }
+
+    /**
+     * Records that {@code use} was built from guest frame {@code gfn}. When the frame was not
+     * traced until now, every writable mapping of it, in every shadow, becomes read-only, so that
+     * the guest's next write to it traps.
+     */
+    public void trace(int gfn, TracedPages.Use use) {
+        if (traced.add(gfn, use)) {
+            int mfn = vm.memory().machineFrame(gfn);
+            for (ShadowPageTable shadow : cache.values()) {
+                for (int va : shadow.writeProtect(mfn)) {
+                    if (shadow == current) {
+                        vm.host().mmu().invalidatePage(va);
+                    }
+                }
+            }
+        }
+    }
+
+    // --- the cache ---------------------------------------------------------------------------------
+
+    private ShadowPageTable shadowFor(int key) {
+        ShadowPageTable shadow = cache.get(key);
+        if (shadow == null) {
+            if (cache.size() >= CACHED_SHADOWS) {
+                evictLeastRecentlyUsed();
+            }
+            shadow = new ShadowPageTable(key, frames());
+            cache.put(key, shadow);
+            vm.counters().add("shadow.built", 1);
+        }
+        return shadow;
+    }
+
+    private void evictLeastRecentlyUsed() {
+        Map.Entry<Integer, ShadowPageTable> eldest = cache.entrySet().iterator().next();
+        ShadowPageTable shadow = eldest.getValue();
+        cache.remove(eldest.getKey());
+        traced.removeShadow(shadow);
+        shadow.release();
+        vm.counters().add("shadow.evicted", 1);
+    }
+
+    private MachineFrames frames() {
+        return vm.memory().machineFrames();
+    }
+
+    private Cpu cpu() {
+        return vm.host().cpu();
+    }
+}

@@ -1,0 +1,44 @@
+package org.vmlab.labs.lab1;
+
+import org.vmlab.cpu.InstructionEmulator;
+import org.vmlab.cpu.trapemulate.TrapHandler;
+import org.vmlab.machine.isa.Vector;
+import org.vmlab.vmm.Exit;
+import org.vmlab.vmm.VirtualMachine;
+
+/**
+ * Lab 1, part 1: the trap handler of a trap-and-emulate VMM. Every trap of the deprivileged guest
+ * arrives here. Decide, as Popek and Goldberg's control program does, whether the VMM must
+ * emulate the instruction (the guest kernel believes it runs in ring 0) or the guest must see the
+ * trap itself (its user code trapped, or it made a system call, or faulted).
+ */
+public final class TrapAndEmulateHandler implements TrapHandler {
+    private final InstructionEmulator emulator;
+
+    public TrapAndEmulateHandler() {
+        this(new PrivilegedInstructionEmulator());
+    }
+
+    public TrapAndEmulateHandler(InstructionEmulator emulator) {
+        this.emulator = emulator;
+    }
+
+    @Override
+    public void handle(VirtualMachine vm, Exit exit) {
+        // BEGIN SOLUTION: route the exit: emulate the guest kernel's privileged instructions, reflect everything else into the guest (see VirtualTraps)
+        switch (exit.reason()) {
+            case SOFTWARE_INTERRUPT -> vm.traps().softwareInterrupt(exit.vector(), exit.pc());
+            case EXCEPTION -> vm.traps().deliver(exit.vector(), exit.errorCode(), exit.pc());
+            case PRIVILEGED_INSTRUCTION, IO_ACCESS, HALT -> {
+                if (vm.vcpu().virtualRing() == 0) {
+                    emulator.emulate(vm, exit.instruction());
+                } else {
+                    // The guest's user code tried it: on bare metal it would trap to the guest.
+                    vm.traps().deliver(Vector.GENERAL_PROTECTION, exit.errorCode(), exit.pc());
+                }
+            }
+            default -> throw new IllegalArgumentException("not a trap-and-emulate exit: " + exit);
+        }
+        // END SOLUTION
+    }
+}

@@ -1,0 +1,27 @@
+package org.vmlab.vmm;
+
+/**
+ * The seam for CPU virtualization: how a VM's guest code runs deprivileged, and what the VMM does
+ * when it traps or calls out. Trap-and-emulate, binary translation, paravirtualization and
+ * hardware assistance each implement it; a {@link VirtualMachine} is built with one.
+ */
+public interface CpuVirtualization {
+    /** The technique's name, as the command line spells it ({@code trap-emulate}, ...). */
+    String name();
+
+    /**
+     * Runs the guest of {@code vm}, whose vCPU is loaded on the real CPU, for at most
+     * {@code budget} guest instructions, and retires on the vCPU the instructions it ran.
+     *
+     * @return why control came back; {@link ExitReason#TIMER} when the budget was spent
+     */
+    Exit run(VirtualMachine vm, long budget);
+
+    /**
+     * Handles an exit of this technique's: a privileged instruction, I/O, {@code hlt}, an
+     * exception or a system call, a callout, a hypercall. (Timer and page-fault exits are the VM's
+     * and memory virtualization's.) A guest fault raised while handling is thrown as a
+     * {@link org.vmlab.machine.Fault}; the VM reflects it into the guest.
+     */
+    void handle(VirtualMachine vm, Exit exit);
+}

@@ -1,0 +1,113 @@
+package org.vmlab.vmm;
+
+import org.vmlab.machine.Fault;
+import org.vmlab.machine.isa.Registers;
+import org.vmlab.machine.isa.Vector;
+import org.vmlab.machine.memory.Mmu;
+
+/**
+ * Guest-virtual memory as the VMM touches it on the guest's behalf: when it delivers a trap onto
+ * the guest's kernel stack, pops an {@code iret} frame, or emulates a load or store. Each access
+ * is translated through the guest's own page tables (when the guest has paging on) and checked as
+ * the guest's hardware would check it, raising the same page fault; then it goes to guest RAM or,
+ * beyond RAM, to the VM's emulated memory-mapped devices.
+ */
+public final class GuestVirtualMemory {
+    private final Vcpu vcpu;
+    private final GuestPhysicalMemory memory;
+    private final GuestPageWalker walker;
+    private final VirtualDevices devices;
+
+    public GuestVirtualMemory(Vcpu vcpu, GuestPhysicalMemory memory, VirtualDevices devices) {
+        this.vcpu = vcpu;
+        this.memory = memory;
+        this.walker = new GuestPageWalker(memory);
+        this.devices = devices;
+    }
+
+    public GuestPageWalker walker() {
+        return walker;
+    }
+
+    /**
+     * The guest-physical address of {@code va} for an access from guest ring {@code ring},
+     * setting accessed and dirty bits as the guest's hardware would.
+     *
+     * @throws Fault the guest's page fault
+     */
+    public int translate(int va, int access, int ring) {
+        if (!vcpu.pagingEnabled()) {
+            return va;
+        }
+        return walker.walk(va, access, ring, vcpu.controlRegister(Registers.CR3),
+                writeProtect(), true).gpa();
+    }
+
+    /** The instruction word at {@code va} as the guest in its current ring fetches it; sets no bits. */
+    public int fetch(int va) {
+        if ((va & 3) != 0) {
+            throw new Fault(Vector.GENERAL_PROTECTION, 0);
+        }
+        int gpa = vcpu.pagingEnabled()
+                ? walker.walk(va, Mmu.FETCH, vcpu.virtualRing(), vcpu.controlRegister(Registers.CR3),
+                        writeProtect(), false).gpa()
+                : va;
+        if (!memory.isRam(gpa)) {
+            throw new Fault(Vector.GENERAL_PROTECTION, 0);
+        }
+        return memory.readWord(gpa);
+    }
+
+    public int readWord(int va, int ring) {
+        checkAligned(va);
+        int gpa = translate(va, Mmu.READ, ring);
+        return memory.isRam(gpa) ? memory.readWord(gpa) : deviceRead(gpa);
+    }
+
+    public void writeWord(int va, int value, int ring) {
+        checkAligned(va);
+        int gpa = translate(va, Mmu.WRITE, ring);
+        if (memory.isRam(gpa)) {
+            memory.writeWord(gpa, value);
+        } else {
+            deviceWrite(gpa, value);
+        }
+    }
+
+    public int readByte(int va, int ring) {
+        int gpa = translate(va, Mmu.READ, ring);
+        if (memory.isRam(gpa)) {
+            return memory.readByte(gpa);
+        }
+        return (deviceRead(gpa) >>> ((gpa & 3) << 3)) & 0xFF;
+    }
+
+    public void writeByte(int va, int value, int ring) {
+        int gpa = translate(va, Mmu.WRITE, ring);
+        if (memory.isRam(gpa)) {
+            memory.writeByte(gpa, value);
+        } else {
+            deviceWrite(gpa, value & 0xFF);
+        }
+    }
+
+    private boolean writeProtect() {
+        return (vcpu.controlRegister(Registers.CR0) & Registers.CR0_WP) != 0;
+    }
+
+    private int deviceRead(int gpa) {
+        devices.clock().advanceTo(vcpu.ticks());
+        return devices.mmio().read(gpa);
+    }
+
+    private void deviceWrite(int gpa, int value) {
+        devices.clock().advanceTo(vcpu.ticks());
+        devices.mmio().write(gpa, value);
+    }
+
+    private static void checkAligned(int va) {
+        if ((va & 3) != 0) {
+            throw new Fault(Vector.ALIGNMENT_CHECK, 0, va);
+        }
+    }
+}

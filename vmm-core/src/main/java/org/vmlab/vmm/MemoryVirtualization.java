@@ -1,0 +1,30 @@
+package org.vmlab.vmm;
+
+/**
+ * The seam for memory virtualization: how the real MMU comes to translate the guest's virtual
+ * addresses to machine addresses that the VMM handed out, while the guest believes it manages its
+ * own page tables over its own physical memory. Shadow paging, the paravirtual MMU and nested
+ * paging each implement it.
+ */
+public interface MemoryVirtualization {
+    /** The technique's name, as the command line spells it ({@code shadow}, ...). */
+    String name();
+
+    /** Prepares to virtualize {@code vm}'s memory; called once, before the guest first runs. */
+    void attach(VirtualMachine vm);
+
+    /** World switch in: points the real MMU at this VM's current translation. */
+    void activate();
+
+    /**
+     * The guest wrote control register {@code cr} (cr0 or cr3; the vCPU already holds the new
+     * value): follow it, e.g. switch to the shadow of the new address space.
+     */
+    void controlRegisterWritten(int cr);
+
+    /** The guest invalidated the translation of {@code va} ({@code invlpg}). */
+    void invalidatePage(int va);
+
+    /** A page-fault exit: whose fault it is, and what the VMM has done about it. */
+    PageFaultOutcome pageFault(Exit exit);
+}

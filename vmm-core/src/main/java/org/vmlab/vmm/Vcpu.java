@@ -1,0 +1,294 @@
+package org.vmlab.vmm;
+
+import static org.vmlab.machine.isa.Registers.CONDITION_BITS;
+import static org.vmlab.machine.isa.Registers.CPL_MASK;
+import static org.vmlab.machine.isa.Registers.CPL_SHIFT;
+import static org.vmlab.machine.isa.Registers.FLAG_IF;
+
+import org.vmlab.machine.Cpu;
+import org.vmlab.machine.CpuSnapshot;
+import org.vmlab.machine.StopReason;
+import org.vmlab.machine.isa.Registers;
+
+/**
+ * A virtual CPU: the processor as the guest believes it is, while it really runs deprivileged.
+ *
+ * <p>The guest's general registers, pc and condition flags are the real CPU's while this vCPU is
+ * loaded (they need no virtualizing). What the guest may not hold for real is kept here, virtual:
+ * its privilege level (the guest kernel believes it runs in ring 0; it runs in ring 1), its
+ * interrupt flag (the real IF stays on, so that the VMM keeps control of the machine), its control
+ * registers and its interrupt-table base. {@link #flags()} and {@link #snapshot()} show the state
+ * the guest would see on bare metal.
+ *
+ * <p>The vCPU also keeps the guest's time: ticks are instructions retired (run directly or
+ * emulated) plus ticks waited in {@code hlt}, the same count as a bare machine's, which drives the
+ * VM's devices.
+ */
+public final class Vcpu {
+    /** The real ring that each virtual ring runs in: ring compression, kernel 0 to 1. */
+    private static final int[] REAL_RING = {1, 2, 2, 3};
+
+    private final Cpu cpu;
+
+    // Virtual architectural state.
+    private int virtualRing;
+    private boolean virtualIf;
+    private int cr0;
+    private int cr2;
+    private int cr3;
+    private int cr4;
+    private int cr5;
+    private int idtr;
+
+    // The real state while the vCPU is not loaded on the CPU.
+    private final int[] savedRegisters = new int[Registers.COUNT];
+    private int savedPc;
+    private int savedConditions;
+    private boolean loaded;
+
+    // Time, as the guest counts it.
+    private long ticks;
+    private long idleTicks;
+    private long interruptsBlockedUntil;
+    private boolean waiting;
+    private long eventsWaited;
+
+    private StopReason stopReason;
+    private String stopDetail = "";
+
+    /** A vCPU in the reset state (ring 0, interrupts off, paging off) at {@code entry}. */
+    public Vcpu(Cpu cpu, int entry) {
+        this.cpu = cpu;
+        this.savedPc = entry;
+    }
+
+    // --- world switch --------------------------------------------------------------------------
+
+    /** Puts this vCPU's state on the real CPU (world switch in). */
+    public void load() {
+        for (int r = 1; r < Registers.COUNT; r++) {
+            cpu.setRegister(r, savedRegisters[r]);
+        }
+        cpu.setPc(savedPc);
+        cpu.setFlags(realFlags(savedConditions));
+        loaded = true;
+    }
+
+    /** Takes this vCPU's state off the real CPU (world switch out). */
+    public void save() {
+        for (int r = 1; r < Registers.COUNT; r++) {
+            savedRegisters[r] = cpu.register(r);
+        }
+        savedPc = cpu.pc();
+        savedConditions = cpu.flags() & CONDITION_BITS;
+        loaded = false;
+    }
+
+    public boolean loaded() {
+        return loaded;
+    }
+
+    // --- registers -----------------------------------------------------------------------------
+
+    public int register(int n) {
+        return loaded ? cpu.register(n) : savedRegisters[n];
+    }
+
+    public void setRegister(int n, int value) {
+        if (n == 0) {
+            return;
+        }
+        if (loaded) {
+            cpu.setRegister(n, value);
+        } else {
+            savedRegisters[n] = value;
+        }
+    }
+
+    public int pc() {
+        return loaded ? cpu.pc() : savedPc;
+    }
+
+    public void setPc(int pc) {
+        if (loaded) {
+            cpu.setPc(pc);
+        } else {
+            savedPc = pc;
+        }
+    }
+
+    /** FLAGS as the guest would read them on bare metal: conditions, virtual IF, virtual ring. */
+    public int flags() {
+        int conditions = loaded ? cpu.flags() & CONDITION_BITS : savedConditions;
+        return conditions | (virtualIf ? FLAG_IF : 0) | virtualRing << CPL_SHIFT;
+    }
+
+    /**
+     * Sets FLAGS as the guest means them: the condition bits for real, IF and the ring virtually;
+     * the real CPU runs in the ring that the virtual ring maps to, with interrupts on.
+     */
+    public void setFlags(int flags) {
+        virtualIf = (flags & FLAG_IF) != 0;
+        virtualRing = (flags & CPL_MASK) >>> CPL_SHIFT;
+        if (loaded) {
+            cpu.setFlags(realFlags(flags & CONDITION_BITS));
+        } else {
+            savedConditions = flags & CONDITION_BITS;
+        }
+    }
+
+    private int realFlags(int conditions) {
+        return conditions | FLAG_IF | REAL_RING[virtualRing] << CPL_SHIFT;
+    }
+
+    /** The ring the guest believes it runs in. */
+    public int virtualRing() {
+        return virtualRing;
+    }
+
+    /** The ring the guest really runs in. */
+    public int realRing() {
+        return REAL_RING[virtualRing];
+    }
+
+    public boolean virtualInterruptsEnabled() {
+        return virtualIf;
+    }
+
+    public void setVirtualInterruptsEnabled(boolean enabled) {
+        virtualIf = enabled;
+    }
+
+    // --- virtual control registers ---------------------------------------------------------------
+
+    /** The guest's control register {@code n} ({@link Registers#CR0} ...). */
+    public int controlRegister(int n) {
+        return switch (n) {
+            case Registers.CR0 -> cr0;
+            case Registers.CR2 -> cr2;
+            case Registers.CR3 -> cr3;
+            case Registers.CR4 -> cr4;
+            case Registers.CR5 -> cr5;
+            default -> throw new IllegalArgumentException("no control register " + n);
+        };
+    }
+
+    /**
+     * Records the guest's control register {@code n}. Only the record: making the MMU follow a
+     * new cr0 or cr3 is memory virtualization's work.
+     */
+    public void setControlRegister(int n, int value) {
+        switch (n) {
+            case Registers.CR0 -> cr0 = value & (Registers.CR0_PG | Registers.CR0_WP | Registers.CR0_TAG);
+            case Registers.CR2 -> cr2 = value;
+            case Registers.CR3 -> cr3 = value & 0xFFFF_F000;
+            case Registers.CR4 -> cr4 = value;
+            case Registers.CR5 -> cr5 = value;
+            default -> throw new IllegalArgumentException("no control register " + n);
+        }
+    }
+
+    public boolean pagingEnabled() {
+        return (cr0 & Registers.CR0_PG) != 0;
+    }
+
+    public int idtr() {
+        return idtr;
+    }
+
+    public void setIdtr(int idtr) {
+        this.idtr = idtr;
+    }
+
+    /** The state the guest would see on bare metal. */
+    public CpuSnapshot snapshot() {
+        int[] registers = new int[Registers.COUNT];
+        for (int r = 0; r < Registers.COUNT; r++) {
+            registers[r] = register(r);
+        }
+        return new CpuSnapshot(registers, pc(), flags(), cr0, cr2, cr3, cr4, cr5, idtr);
+    }
+
+    // --- time ----------------------------------------------------------------------------------
+
+    /** The guest's ticks: instructions retired plus ticks waited. */
+    public long ticks() {
+        return ticks;
+    }
+
+    /** Guest instructions retired, whether run directly, translated or emulated. */
+    public long instructions() {
+        return ticks - idleTicks;
+    }
+
+    /** {@code count} guest instructions retired. */
+    public void retire(long count) {
+        ticks += count;
+    }
+
+    /** Waiting in {@code hlt}: time skips to {@code tick}. */
+    public void idleUntil(long tick) {
+        if (tick > ticks) {
+            idleTicks += tick - ticks;
+            ticks = tick;
+        }
+    }
+
+    /** An {@code sti} just retired: as on the x86, one more instruction runs before any interrupt. */
+    public void blockInterruptsForOneInstruction() {
+        interruptsBlockedUntil = ticks + 1;
+    }
+
+    public long interruptsBlockedUntil() {
+        return interruptsBlockedUntil;
+    }
+
+    /** True if a virtual interrupt may be taken now: virtual IF on and no STI shadow. */
+    public boolean interruptible() {
+        return virtualIf && ticks >= interruptsBlockedUntil;
+    }
+
+    public boolean waiting() {
+        return waiting;
+    }
+
+    /** The guest executed {@code hlt} with interrupts on: it waits for the next interrupt. */
+    public void startWaiting() {
+        waiting = true;
+        eventsWaited = 0;
+    }
+
+    public void stopWaiting() {
+        waiting = false;
+    }
+
+    /** Device events passed while waiting (see the bare machine's idle rule). */
+    public long eventsWaited() {
+        return eventsWaited;
+    }
+
+    public void countEventWaited() {
+        eventsWaited++;
+    }
+
+    // --- stopping ------------------------------------------------------------------------------
+
+    public void stop(StopReason reason, String detail) {
+        if (stopReason == null) {
+            stopReason = reason;
+            stopDetail = detail;
+        }
+    }
+
+    public boolean stopped() {
+        return stopReason != null;
+    }
+
+    public StopReason stopReason() {
+        return stopReason;
+    }
+
+    public String stopDetail() {
+        return stopDetail;
+    }
+}

@@ -1,0 +1,49 @@
+package org.vmlab.vmm;
+
+import org.vmlab.machine.Clock;
+import org.vmlab.machine.device.DeviceConfig;
+import org.vmlab.machine.device.InterruptController;
+import org.vmlab.machine.device.IoBus;
+import org.vmlab.machine.device.MmioBus;
+import org.vmlab.machine.device.StandardDevices;
+
+/**
+ * A VM's devices, emulated by the VMM (hypervisor-direct): the same device models as the bare
+ * machine's, one set per VM, on the VM's own buses and interrupt controller, doing DMA into the
+ * VM's guest-physical memory only.
+ *
+ * <p>Their clock is virtual time: it counts the guest's ticks (instructions retired plus time
+ * waited in {@code hlt}), not the machine's, so a device interrupts the guest at the very same
+ * instruction as on bare metal, however much time the VMM spends in between.
+ */
+public final class VirtualDevices {
+    private final Clock clock = new Clock();
+    private final IoBus io = new IoBus();
+    private final MmioBus mmio = new MmioBus();
+    private final InterruptController pic = new InterruptController();
+    private final StandardDevices devices;
+
+    public VirtualDevices(GuestPhysicalMemory memory, DeviceConfig config) {
+        this.devices = StandardDevices.attach(clock, pic, io, mmio, new GuestDma(memory), config);
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public IoBus io() {
+        return io;
+    }
+
+    public MmioBus mmio() {
+        return mmio;
+    }
+
+    public InterruptController pic() {
+        return pic;
+    }
+
+    public StandardDevices devices() {
+        return devices;
+    }
+}

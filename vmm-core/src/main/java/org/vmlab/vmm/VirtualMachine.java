@@ -1,0 +1,262 @@
+package org.vmlab.vmm;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.vmlab.machine.Clock;
+import org.vmlab.machine.Fault;
+import org.vmlab.machine.Machine;
+import org.vmlab.machine.RunResult;
+import org.vmlab.machine.StopReason;
+import org.vmlab.machine.device.InterruptController;
+import org.vmlab.machine.device.StandardDevices;
+import org.vmlab.machine.image.Image;
+import org.vmlab.machine.image.SymbolTable;
+
+/**
+ * One virtual machine: guest-physical memory backed by machine frames, emulated devices, a vCPU,
+ * and the two techniques it was built with, one for the CPU and one for memory.
+ *
+ * <p>{@link #runSlice} is the VMM's loop for this VM, the same loop as the bare machine's
+ * processor, one level up: run device events that are due, inject a virtual interrupt if the
+ * guest can take one, idle while the guest waits in {@code hlt}, else run the guest directly
+ * (through the CPU technique) until it exits, and handle the exit. Because the guest's time is
+ * counted in its own instructions, every interrupt reaches the guest at the instruction where it
+ * would have reached it on bare metal, and the run's observables can be compared exactly.
+ */
+public final class VirtualMachine {
+    private final VmConfig config;
+    private final Machine host;
+    private final GuestPhysicalMemory memory;
+    private final VirtualDevices devices;
+    private final Vcpu vcpu;
+    private final GuestVirtualMemory guestMemory;
+    private final VirtualTraps traps;
+    private final CpuVirtualization cpuVirtualization;
+    private final MemoryVirtualization memoryVirtualization;
+    private final VmmCounters counters;
+    private VmmTrace trace = VmmTrace.NONE;
+    private SymbolTable symbols = SymbolTable.empty();
+    private long guestCycles;
+    private boolean attached;
+
+    public VirtualMachine(VmConfig config, Machine host, MachineFrames frames,
+            CpuVirtualization cpuVirtualization, MemoryVirtualization memoryVirtualization,
+            VmmCostModel costs) {
+        this.config = config;
+        this.host = host;
+        this.memory = new GuestPhysicalMemory(config.name(), config.memoryBytes(), config.frameLimit(), frames);
+        this.devices = new VirtualDevices(memory, config.devices());
+        this.vcpu = new Vcpu(host.cpu(), 0);
+        this.guestMemory = new GuestVirtualMemory(vcpu, memory, devices);
+        this.traps = new VirtualTraps(vcpu, guestMemory);
+        this.cpuVirtualization = cpuVirtualization;
+        this.memoryVirtualization = memoryVirtualization;
+        this.counters = new VmmCounters(costs);
+    }
+
+    /** Loads a program into guest memory, as a bare machine's loader would; pc at its entry. */
+    public void load(Image image) {
+        memory.load(image);
+        vcpu.setPc(image.entry());
+        symbols = image.symbols();
+    }
+
+    // --- the VMM's loop --------------------------------------------------------------------------
+
+    /** World switch in: this VM's state onto the real CPU and MMU. */
+    public void switchIn() {
+        if (!attached) {
+            memoryVirtualization.attach(this);
+            attached = true;
+        }
+        vcpu.load();
+        memoryVirtualization.activate();
+    }
+
+    /** World switch out. */
+    public void switchOut() {
+        vcpu.save();
+    }
+
+    /**
+     * Runs the guest (switched in) until it stops or has retired {@code instructions} more
+     * instructions: its time slice.
+     */
+    public void runSlice(long instructions) {
+        long end = vcpu.instructions() + instructions;
+        while (!vcpu.stopped() && vcpu.instructions() < end) {
+            step(end);
+        }
+    }
+
+    private void step(long sliceEnd) {
+        if (vcpu.instructions() >= config.fuel()) {
+            vcpu.stop(StopReason.FUEL_EXHAUSTED, "retired " + vcpu.instructions() + " instructions");
+            return;
+        }
+        Clock clock = devices.clock();
+        clock.advanceTo(vcpu.ticks());
+        clock.runDue();
+        InterruptController pic = devices.pic();
+        if (vcpu.interruptible() && pic.hasDeliverable()) {
+            int vector = pic.acknowledge();
+            counters.event(VmmEvent.INJECTION);
+            trace.injection(this, vector);
+            traps.deliver(vector, 0, vcpu.pc());
+            return;
+        }
+        if (vcpu.waiting()) {
+            idle();
+            return;
+        }
+        long budget = Math.min(clock.nextDeadline() - vcpu.ticks(), config.fuel() - vcpu.instructions());
+        budget = Math.min(budget, sliceEnd - vcpu.instructions());
+        if (vcpu.interruptsBlockedUntil() > vcpu.ticks()) {
+            budget = Math.min(budget, vcpu.interruptsBlockedUntil() - vcpu.ticks());
+        }
+        runGuest(Math.max(budget, 1));
+    }
+
+    private void runGuest(long budget) {
+        long before = host.cycles();
+        Exit exit = cpuVirtualization.run(this, budget);
+        guestCycles += host.cycles() - before;
+        counters.exit(exit.reason());
+        trace.exit(this, exit);
+        try {
+            handle(exit);
+        } catch (Fault f) {
+            traps.reflect(f, vcpu.pc());
+        } catch (GuestPhysicalMemory.MemoryLimitExceeded e) {
+            vcpu.stop(StopReason.FUEL_EXHAUSTED, "stopped by the VMM: " + e.getMessage());
+        }
+    }
+
+    private void handle(Exit exit) {
+        switch (exit.reason()) {
+            case TIMER -> counters.event(VmmEvent.TIMER_EXIT);
+            case PAGE_FAULT -> {
+                PageFaultOutcome outcome = memoryVirtualization.pageFault(exit);
+                if (outcome instanceof PageFaultOutcome.GuestFault guest) {
+                    counters.event(VmmEvent.REFLECTION);
+                    traps.reflect(guest.fault(), exit.pc());
+                } else if (outcome instanceof PageFaultOutcome.Emulate emulate) {
+                    counters.event(emulate.why() == PageFaultOutcome.Why.DEVICE
+                            ? VmmEvent.DEVICE_EMULATION : VmmEvent.TRAP_AND_EMULATE);
+                    MemoryInstructionEmulator.emulate(this);
+                }
+            }
+            default -> cpuVirtualization.handle(this, exit);
+        }
+    }
+
+    /** The bare machine's idle rule, in the guest's time: skip to the next device event. */
+    private void idle() {
+        Clock clock = devices.clock();
+        long next = clock.nextDeadline();
+        if (next == Long.MAX_VALUE) {
+            vcpu.stop(StopReason.IDLE_FOREVER, "hlt with interrupts enabled, but no device event is pending");
+            return;
+        }
+        if (vcpu.eventsWaited() >= config.fuel() - vcpu.instructions()) {
+            vcpu.stop(StopReason.IDLE_FOREVER, String.format("hlt at pc=0x%08x with interrupts enabled "
+                    + "waited through %d device events, none of which could interrupt "
+                    + "(lines masked or in service)", vcpu.pc() - 4, vcpu.eventsWaited()));
+            return;
+        }
+        vcpu.countEventWaited();
+        vcpu.idleUntil(next);
+    }
+
+    // --- results ---------------------------------------------------------------------------------
+
+    /** What the guest did, in the bare machine's terms, so that the two compare directly. */
+    public RunResult result() {
+        StandardDevices d = devices.devices();
+        RunResult.Observables observables = new RunResult.Observables(d.consoleOutput(),
+                d.diskRequests(), d.frames(), d.diskDigest(), memory.digest(), vcpu.snapshot());
+        StopReason reason = vcpu.stopped() ? vcpu.stopReason() : StopReason.FUEL_EXHAUSTED;
+        return new RunResult(reason, vcpu.stopDetail(), observables, vcpu.instructions(),
+                vcpu.ticks(), cycles(), counterMap());
+    }
+
+    /** Simulated cycles: the guest's own (run directly) plus everything the VMM spent for it. */
+    public long cycles() {
+        return guestCycles + counters.cycles();
+    }
+
+    private Map<String, Long> counterMap() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("instructions", vcpu.instructions());
+        m.put("ticks", vcpu.ticks());
+        m.put("cycles.guest", guestCycles);
+        m.put("cycles.vmm", counters.cycles());
+        m.put("frames", (long) memory.framesInUse());
+        m.putAll(counters.asMap());
+        return m;
+    }
+
+    // --- parts ---------------------------------------------------------------------------------
+
+    public VmConfig config() {
+        return config;
+    }
+
+    public String name() {
+        return config.name();
+    }
+
+    /** The real machine this VM runs on (shared with the VMM and any other VM). */
+    public Machine host() {
+        return host;
+    }
+
+    public Vcpu vcpu() {
+        return vcpu;
+    }
+
+    public GuestPhysicalMemory memory() {
+        return memory;
+    }
+
+    /** Guest-virtual memory, as the VMM accesses it on the guest's behalf. */
+    public GuestVirtualMemory guestMemory() {
+        return guestMemory;
+    }
+
+    public VirtualDevices devices() {
+        return devices;
+    }
+
+    public VirtualTraps traps() {
+        return traps;
+    }
+
+    public CpuVirtualization cpuVirtualization() {
+        return cpuVirtualization;
+    }
+
+    public MemoryVirtualization memoryVirtualization() {
+        return memoryVirtualization;
+    }
+
+    public VmmCounters counters() {
+        return counters;
+    }
+
+    public SymbolTable symbols() {
+        return symbols;
+    }
+
+    public VmmTrace trace() {
+        return trace;
+    }
+
+    public void setTrace(VmmTrace trace) {
+        this.trace = trace;
+    }
+
+    public boolean stopped() {
+        return vcpu.stopped();
+    }
+}

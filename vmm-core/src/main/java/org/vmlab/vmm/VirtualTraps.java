@@ -1,0 +1,110 @@
+package org.vmlab.vmm;
+
+import static org.vmlab.machine.isa.Registers.CPL_MASK;
+import static org.vmlab.machine.isa.Registers.FLAG_IF;
+import static org.vmlab.machine.isa.Registers.SP;
+
+import org.vmlab.machine.Fault;
+import org.vmlab.machine.StopReason;
+import org.vmlab.machine.isa.Registers;
+import org.vmlab.machine.isa.Vector;
+
+/**
+ * Delivering a trap into the guest: the VMM does in software what the guest's hardware would do,
+ * through the guest's own interrupt table, onto the guest's own kernel stack. It is how a true
+ * fault or a system call is <em>reflected</em> and how a virtual interrupt is <em>injected</em>.
+ *
+ * <p>The sequence is the bare machine's, step for step: read the gate at the virtual IDTR; switch
+ * to the kernel stack (virtual cr4) when coming from an outer virtual ring; push the old sp, the
+ * FLAGS the guest would see (virtual IF and ring), the return pc and the error code; enter virtual
+ * ring 0 with virtual interrupts off. A fault on the way becomes a double fault, and a fault
+ * delivering that stops the VM, as it would stop the machine.
+ */
+public final class VirtualTraps {
+    private final Vcpu vcpu;
+    private final GuestVirtualMemory memory;
+
+    public VirtualTraps(Vcpu vcpu, GuestVirtualMemory memory) {
+        this.vcpu = vcpu;
+        this.memory = memory;
+    }
+
+    /** Reflects {@code fault}, raised by the guest instruction at {@code pc}, into the guest. */
+    public void reflect(Fault fault, int pc) {
+        if (fault.vector() == Vector.PAGE_FAULT) {
+            vcpu.setControlRegister(Registers.CR2, fault.address());
+        }
+        deliver(fault.vector(), fault.errorCode(), pc);
+    }
+
+    /**
+     * {@code int vector} at {@code pc}: if the guest's gate admits the guest's current ring, the
+     * instruction retires and the guest enters its handler; else it raises #GP, as on bare metal.
+     */
+    public void softwareInterrupt(int vector, int pc) {
+        int gate;
+        try {
+            gate = readGate(vector);
+        } catch (Fault f) {
+            reflect(f, pc);
+            return;
+        }
+        if ((gate & 3) < vcpu.virtualRing()) {
+            deliver(Vector.GENERAL_PROTECTION, gateErrorCode(vector), pc);
+            return;
+        }
+        vcpu.retire(1);
+        deliver(vector, 0, pc + 4);
+    }
+
+    /** Enters the guest's handler of {@code vector}, returning to {@code returnPc}. */
+    public void deliver(int vector, int errorCode, int returnPc) {
+        try {
+            enterHandler(vector, errorCode, returnPc);
+        } catch (Fault nested) {
+            if (vector == Vector.DOUBLE_FAULT) {
+                vcpu.stop(StopReason.TRIPLE_FAULT, String.format(
+                        "fault (%s) while delivering a double fault at pc=0x%08x",
+                        nested.getMessage(), vcpu.pc()));
+                return;
+            }
+            if (nested.vector() == Vector.PAGE_FAULT) {
+                vcpu.setControlRegister(Registers.CR2, nested.address());
+            }
+            try {
+                enterHandler(Vector.DOUBLE_FAULT, 0, returnPc);
+            } catch (Fault again) {
+                vcpu.stop(StopReason.TRIPLE_FAULT, String.format(
+                        "vector %d at pc=0x%08x could not be delivered (%s), nor could the double fault (%s)",
+                        vector, vcpu.pc(), nested.getMessage(), again.getMessage()));
+            }
+        }
+    }
+
+    /** Nothing of the guest's state changes until every push has succeeded. */
+    private void enterHandler(int vector, int errorCode, int returnPc) {
+        int gate = readGate(vector);
+        if ((gate & ~3) == 0) {
+            throw new Fault(Vector.GENERAL_PROTECTION, gateErrorCode(vector));
+        }
+        int oldSp = vcpu.register(SP);
+        int sp = vcpu.virtualRing() > 0 ? vcpu.controlRegister(Registers.CR4) : oldSp;
+        memory.writeWord(sp - 4, oldSp, 0);
+        memory.writeWord(sp - 8, vcpu.flags(), 0);
+        memory.writeWord(sp - 12, returnPc, 0);
+        memory.writeWord(sp - 16, errorCode, 0);
+        vcpu.setRegister(SP, sp - 16);
+        vcpu.setFlags(vcpu.flags() & ~(CPL_MASK | FLAG_IF));
+        vcpu.setPc(gate & ~3);
+        vcpu.stopWaiting();
+    }
+
+    private int readGate(int vector) {
+        return memory.readWord(vcpu.idtr() + (vector << 2), 0);
+    }
+
+    /** As on the x86: the gate's index, flagged "interrupt table". */
+    public static int gateErrorCode(int vector) {
+        return (vector << 3) | 2;
+    }
+}
