@@ -101,7 +101,7 @@ public final class VirtualMachine {
         if (vcpu.interruptible() && pic.hasDeliverable()) {
             int vector = pic.acknowledge();
             counters.event(VmmEvent.INJECTION);
-            trace.injection(this, vector);
+            trace.injection(this, vector, cycles());
             traps.deliver(vector, 0, vcpu.pc());
             return;
         }
@@ -122,7 +122,7 @@ public final class VirtualMachine {
         Exit exit = cpuVirtualization.run(this, budget);
         guestCycles += host.cycles() - before;
         counters.exit(exit.reason());
-        trace.exit(this, exit);
+        long start = cycles();
         try {
             handle(exit);
         } catch (Fault f) {
@@ -130,6 +130,12 @@ public final class VirtualMachine {
         } catch (GuestPhysicalMemory.MemoryLimitExceeded e) {
             vcpu.stop(StopReason.FUEL_EXHAUSTED, "stopped by the VMM: " + e.getMessage());
         }
+        trace.exit(this, exit, start, cycles());
+    }
+
+    /** Reports what a technique did for the guest instruction at {@code pc} to the trace. */
+    public void mark(String category, String name, int pc) {
+        trace.mark(this, category, name, pc, cycles());
     }
 
     private void handle(Exit exit) {

@@ -78,7 +78,7 @@ public final class ShadowPaging implements MemoryVirtualization {
         if (outcome == PageFaultOutcome.FIXED) {
             vm.counters().event(VmmEvent.HIDDEN_FAULT);
             vm.counters().add("shadow.hidden_faults", 1);
-            vm.trace().mark(vm, "hidden fault", exit.pc());
+            vm.mark("shadow", "hidden fault", exit.pc());
         } else if (outcome instanceof PageFaultOutcome.GuestFault) {
             vm.counters().add("shadow.true_faults", 1);
         }
@@ -89,7 +89,7 @@ public final class ShadowPaging implements MemoryVirtualization {
         if (traced.isTraced(gpa >>> PhysicalMemory.PAGE_SHIFT)) {
             vm.counters().event(VmmEvent.TRACE);
             vm.counters().add("shadow.traces", 1);
-            vm.trace().mark(vm, "trace", vm.vcpu().pc());
+            vm.mark("shadow", "trace", vm.vcpu().pc());
             rules.pageTableWritten(this, gpa);
         }
     }
