@@ -4,11 +4,17 @@ import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import org.vmlab.guests.Toyos;
 import org.vmlab.machine.Machine;
 import org.vmlab.machine.MachineConfig;
 import org.vmlab.machine.RunResult;
+import org.vmlab.machine.image.Image;
 import org.vmlab.machine.isa.IsaVariant;
+import org.vmlab.vmm.CpuTechnique;
+import org.vmlab.vmm.MemoryTechnique;
+import org.vmlab.vmm.Techniques;
+import org.vmlab.vmm.VirtualMachine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -17,9 +23,13 @@ import picocli.CommandLine.Spec;
 
 /** {@code vmlab run}: boot a guest on the bare machine and report what it did. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Run a guest on the simulated machine: print its console output, then a summary.",
-                "Exit code 0 if the guest halted by itself, 3 if it was stopped (fuel, triple fault).",
-                "Example: vmlab run toyos --workload syscall --isa legacy --fuel 50M"})
+        description = {"Run a guest on the simulated machine, or in VMs under a VMM (--cpu): print its",
+                "console output, then a summary. Under a VMM the guest also runs on bare metal, and the",
+                "summary compares the two: equivalence, share run directly, slowdown in simulated cycles.",
+                "Exit code 0 if the guest halted by itself, 3 if it was stopped (fuel, triple fault),",
+                "4 if it diverged from bare metal.",
+                "Examples: vmlab run toyos --workload syscall --isa legacy --fuel 50M",
+                "          vmlab run toyos -w pagefault --cpu trap-emulate --mem shadow --vms 2"})
 final class RunCommand implements Callable<Integer> {
     /** Exit code of a run the machine had to stop. */
     static final int STOPPED = 3;
@@ -62,6 +72,28 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "Print only the summary, not the console output.")
     boolean quiet;
 
+    @Option(names = "--cpu", paramLabel = "TECHNIQUE",
+            description = "Run in VMs under a VMM, with this CPU virtualization: trap-emulate.")
+    String cpuTechnique;
+
+    @Option(names = "--mem", paramLabel = "TECHNIQUE", defaultValue = "shadow",
+            description = "The VMM's memory virtualization (with --cpu): shadow (default: ${DEFAULT-VALUE}).")
+    String memoryTechnique;
+
+    @Option(names = "--vms", paramLabel = "N", defaultValue = "1",
+            description = "How many VMs run the guest side by side (with --cpu; default: ${DEFAULT-VALUE}).")
+    int vms;
+
+    @Option(names = "--lockstep",
+            description = "With --cpu: run against bare metal instruction by instruction and report the"
+                    + " first instruction after which the states differ.")
+    boolean lockstep;
+
+    @Option(names = "--impl", paramLabel = "IMPL",
+            description = "Whose lab code the VMM runs: labs (yours) or solutions (the reference;"
+                    + " the default where the repository has it).")
+    LabCode.Impl impl;
+
     @Override
     public Integer call() {
         if (workload != null && !guest.equals(Programs.TOYOS)) {
@@ -70,6 +102,12 @@ final class RunCommand implements Callable<Integer> {
         if (workload != null && !Toyos.workloads().contains(workload)) {
             throw new UserError("unknown workload '" + workload + "' (expected one of: "
                     + String.join(", ", Toyos.workloads()) + ")");
+        }
+        if (cpuTechnique != null) {
+            return runVirtualized();
+        }
+        if (lockstep || vms != 1) {
+            throw new UserError((lockstep ? "--lockstep" : "--vms") + " needs a VMM: add --cpu trap-emulate");
         }
         Machine machine = new Machine(config());
         try {
@@ -92,6 +130,47 @@ final class RunCommand implements Callable<Integer> {
         Summary.print(out, machine, result);
         out.flush();
         return result.stopReason().isClean() ? 0 : STOPPED;
+    }
+
+    private int runVirtualized() {
+        if (vms < 1 || vms > 8) {
+            throw new UserError("--vms must be 1..8, was " + vms);
+        }
+        if (lockstep && vms != 1) {
+            throw new UserError("--lockstep compares one VM with bare metal: leave out --vms");
+        }
+        LabCode.Impl code = impl != null ? impl : LabCode.defaultImpl();
+        Techniques techniques = LabCode.techniques(code);
+        CpuTechnique cpu = techniques.cpu(cpuTechnique).orElseThrow(() -> new UserError(
+                "unknown --cpu '" + cpuTechnique + "' (" + code + " has: "
+                        + String.join(", ", techniques.cpuNames()) + ")"));
+        MemoryTechnique memory = techniques.memory(memoryTechnique).orElseThrow(() -> new UserError(
+                "unknown --mem '" + memoryTechnique + "' (" + code + " has: "
+                        + String.join(", ", techniques.memoryNames()) + ")"));
+        if (memoryMib != 16) {
+            throw new UserError("--memory sets the bare machine's RAM; a VM has 16 MiB of guest memory");
+        }
+        Image image = guest.equals(Programs.TOYOS) ? Toyos.image(flavor) : Programs.load(guest, flavor, defines);
+        String line = workload == null ? "all" : workload;
+        Consumer<Machine> bootBare = m -> {
+            if (guest.equals(Programs.TOYOS)) {
+                Toyos.boot(m, image, line);
+            } else {
+                m.load(image);
+            }
+        };
+        Consumer<VirtualMachine> bootVm = vm -> {
+            if (guest.equals(Programs.TOYOS)) {
+                Toyos.boot(vm, image, line);
+            } else {
+                vm.load(image);
+            }
+        };
+        VirtualizedRun.Plan plan = new VirtualizedRun.Plan(config(), vms, cpu, memory, lockstep);
+        PrintWriter out = spec.commandLine().getOut();
+        int exit = VirtualizedRun.run(out, plan, bootBare, bootVm, quiet);
+        out.flush();
+        return exit;
     }
 
     private MachineConfig config() {

@@ -9,6 +9,7 @@ import org.vmlab.asm.AssemblyException;
 import org.vmlab.asm.SourceLoader;
 import org.vmlab.machine.Machine;
 import org.vmlab.machine.image.Image;
+import org.vmlab.vmm.VirtualMachine;
 
 /**
  * toyos, the guest operating system, and its workloads.
@@ -113,17 +114,36 @@ public final class Toyos {
      *                                  bytes or contains a NUL
      */
     public static void boot(Machine machine, Image image, String workload) {
+        byte[] cmdline = commandLine(workload);
+        machine.load(image);
+        machine.memory().write(cmdlineAddress(image), cmdline);
+    }
+
+    /**
+     * Loads {@code image} into virtual machine {@code vm}, as {@link #boot(Machine, Image, String)}
+     * loads it into a bare machine: the same bytes at the same guest-physical addresses.
+     */
+    public static void boot(VirtualMachine vm, Image image, String workload) {
+        byte[] cmdline = commandLine(workload);
+        vm.load(image);
+        vm.memory().write(cmdlineAddress(image), cmdline);
+    }
+
+    /** The command line's bytes, NUL-terminated. */
+    private static byte[] commandLine(String workload) {
         byte[] cmdline = workload.getBytes(StandardCharsets.US_ASCII);
         if (cmdline.length > CMDLINE_MAX || workload.indexOf('\0') >= 0) {
             throw new IllegalArgumentException("a toyos command line has at most " + CMDLINE_MAX
                     + " characters and no NUL: \"" + workload + "\"");
         }
-        machine.load(image);
-        int at = image.symbols().address(CMDLINE_SYMBOL).orElseThrow(
-                () -> new IllegalArgumentException("not a toyos image: no symbol " + CMDLINE_SYMBOL));
         byte[] withNul = new byte[cmdline.length + 1];
         System.arraycopy(cmdline, 0, withNul, 0, cmdline.length);
-        machine.memory().write(at, withNul);
+        return withNul;
+    }
+
+    private static int cmdlineAddress(Image image) {
+        return image.symbols().address(CMDLINE_SYMBOL).orElseThrow(
+                () -> new IllegalArgumentException("not a toyos image: no symbol " + CMDLINE_SYMBOL));
     }
 
     /**

@@ -49,6 +49,7 @@ public final class Vcpu {
     // Time, as the guest counts it.
     private long ticks;
     private long idleTicks;
+    private long directInstructions;
     private long interruptsBlockedUntil;
     private boolean waiting;
     private long eventsWaited;
@@ -221,9 +222,20 @@ public final class Vcpu {
         return ticks - idleTicks;
     }
 
-    /** {@code count} guest instructions retired. */
+    /** {@code count} guest instructions retired by the VMM, emulated or translated. */
     public void retire(long count) {
         ticks += count;
+    }
+
+    /** {@code count} guest instructions retired by the real CPU, run directly. */
+    public void retireDirectly(long count) {
+        ticks += count;
+        directInstructions += count;
+    }
+
+    /** Guest instructions the real CPU ran directly: Popek and Goldberg's efficiency counts these. */
+    public long directInstructions() {
+        return directInstructions;
     }
 
     /** Waiting in {@code hlt}: time skips to {@code tick}. */

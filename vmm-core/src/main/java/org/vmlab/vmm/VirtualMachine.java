@@ -195,6 +195,7 @@ public final class VirtualMachine {
         Map<String, Long> m = new LinkedHashMap<>();
         m.put("instructions", vcpu.instructions());
         m.put("ticks", vcpu.ticks());
+        m.put("instructions.direct", vcpu.directInstructions());
         m.put("cycles.guest", guestCycles);
         m.put("cycles.vmm", counters.cycles());
         m.put("frames", (long) memory.framesInUse());

@@ -5,7 +5,6 @@ import org.vmlab.machine.Fault;
 import org.vmlab.machine.StopReason;
 import org.vmlab.machine.Trap;
 import org.vmlab.machine.isa.Instruction;
-import org.vmlab.machine.isa.Opcode;
 import org.vmlab.machine.isa.Vector;
 import org.vmlab.vmm.CpuVirtualization;
 import org.vmlab.vmm.Exit;
@@ -39,7 +38,7 @@ public final class TrapAndEmulate implements CpuVirtualization {
         Cpu cpu = vm.host().cpu();
         long before = cpu.instructions();
         StopReason stop = cpu.run(before + budget);
-        vm.vcpu().retire(cpu.instructions() - before);
+        vm.vcpu().retireDirectly(cpu.instructions() - before);
         return switch (stop) {
             case FUEL_EXHAUSTED -> Exit.timer(cpu.pc());
             case TRAP -> exitFor(vm, cpu.lastTrap());
@@ -99,10 +98,5 @@ public final class TrapAndEmulate implements CpuVirtualization {
             default -> throw new IllegalArgumentException("not an exit of trap-and-emulate: " + exit);
         }
         handler.handle(vm, exit);
-    }
-
-    /** True if {@code op} is one that trap-and-emulate must emulate when the guest kernel runs it. */
-    public static boolean isSystem(Opcode op) {
-        return op.code() < Opcode.ADD.code();
     }
 }

@@ -1,0 +1,57 @@
+package org.vmlab.cli;
+
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.vmlab.vmm.Techniques;
+
+/**
+ * Whose implementation of the labs a command runs: the student's ({@code labs}) or the reference
+ * ({@code solutions}, in the instructors' repository only). The classes are loaded from that
+ * module's build output, and the techniques they register are found by name.
+ */
+final class LabCode {
+    /** The implementations there are. */
+    enum Impl { labs, solutions }
+
+    private LabCode() {
+    }
+
+    /** {@code solutions} where the repository has them (an instructor's), else {@code labs}. */
+    static Impl defaultImpl() {
+        return Files.isDirectory(Home.root().resolve("solutions/src")) ? Impl.solutions : Impl.labs;
+    }
+
+    /** The techniques registered by {@code impl}'s classes. */
+    static Techniques techniques(Impl impl) {
+        Path classes = Home.root().resolve(impl + "/target/classes");
+        if (!Files.isDirectory(classes)) {
+            throw new UserError(classes + " is missing: build first (./mvnw -q -DskipTests package)");
+        }
+        try {
+            URL[] urls = {classes.toUri().toURL()};
+            // Never closed: the VM's classes are in use until the command ends.
+            return Techniques.installed(new URLClassLoader(urls, LabCode.class.getClassLoader()));
+        } catch (MalformedURLException e) {
+            throw new UserError("cannot load " + classes + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * If {@code e} is a lab stub's "not written yet", the one line that says so, naming the lab;
+     * else null.
+     */
+    static String unwritten(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof UnsupportedOperationException && t.getMessage() != null
+                    && t.getMessage().startsWith("TODO(")) {
+                String lab = t.getMessage().substring(5, t.getMessage().indexOf(')'));
+                return "this needs " + lab + ", which is not written yet: " + t.getMessage()
+                        + " (see labs/docs/, and grade it with: ./vmlab grade " + lab + ")";
+            }
+        }
+        return null;
+    }
+}

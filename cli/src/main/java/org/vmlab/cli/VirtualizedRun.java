@@ -1,0 +1,170 @@
+package org.vmlab.cli;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.vmlab.machine.Machine;
+import org.vmlab.machine.MachineConfig;
+import org.vmlab.machine.RunResult;
+import org.vmlab.vmm.CpuTechnique;
+import org.vmlab.vmm.Equivalence;
+import org.vmlab.vmm.ExitReason;
+import org.vmlab.vmm.Hypervisor;
+import org.vmlab.vmm.Lockstep;
+import org.vmlab.vmm.MemoryTechnique;
+import org.vmlab.vmm.VirtualMachine;
+import org.vmlab.vmm.VmConfig;
+import org.vmlab.vmm.VmmCostModel;
+import org.vmlab.vmm.VmmEvent;
+
+/**
+ * {@code vmlab run --cpu ...}: the guest in one or more VMs, and the same guest on bare metal for
+ * comparison: Popek and Goldberg's three properties, measured. Equivalence (the observables
+ * agree), efficiency (the share of instructions run directly), and the cost (slowdown in
+ * simulated cycles).
+ */
+final class VirtualizedRun {
+    /** Exit code of a run whose guest diverged from bare metal. */
+    static final int DIVERGED = 4;
+
+    /**
+     * What to run.
+     *
+     * @param bare     a configuration of the bare machine to compare with (its ISA is the host's)
+     * @param vms      how many VMs, each running the same guest
+     * @param cpu      the CPU technique
+     * @param memory   the memory technique
+     * @param lockstep true to find the first divergent instruction (one VM only)
+     */
+    record Plan(MachineConfig bare, int vms, CpuTechnique cpu, MemoryTechnique memory, boolean lockstep) {
+    }
+
+    private VirtualizedRun() {
+    }
+
+    static int run(PrintWriter out, Plan plan, Consumer<Machine> bootBare, Consumer<VirtualMachine> bootVm,
+            boolean quiet) {
+        Machine bare = new Machine(plan.bare());
+        bootBare.accept(bare);
+        Hypervisor vmm = new Hypervisor(hostConfig(plan), VmmCostModel.DEFAULT);
+        List<VirtualMachine> vms = new ArrayList<>();
+        for (int i = 1; i <= plan.vms(); i++) {
+            VirtualMachine vm = vmm.create(VmConfig.named("vm" + i).withFuel(plan.bare().fuel()),
+                    plan.cpu().create(), plan.memory().create());
+            bootVm.accept(vm);
+            vms.add(vm);
+        }
+        try {
+            if (plan.lockstep()) {
+                return lockstep(out, plan, bare, vms.get(0));
+            }
+            RunResult nativeRun = bare.run();
+            vmm.run();
+            return report(out, plan, nativeRun, vms, quiet);
+        } catch (RuntimeException e) {
+            String unwritten = LabCode.unwritten(e);
+            if (unwritten != null) {
+                throw new UserError(plan.cpu().name() + " + " + plan.memory().name() + ": " + unwritten);
+            }
+            throw e;
+        }
+    }
+
+    private static MachineConfig hostConfig(Plan plan) {
+        int mib = Math.max(64, 16 * (plan.vms() + 1));
+        return MachineConfig.builder().isa(plan.bare().isa()).memoryBytes(mib << 20)
+                .tlbEntries(plan.bare().tlbEntries()).fuel(Long.MAX_VALUE).build();
+    }
+
+    private static int lockstep(PrintWriter out, Plan plan, Machine bare, VirtualMachine vm) {
+        Lockstep.Outcome outcome = Lockstep.run(bare, vm);
+        out.println("---");
+        out.printf("lockstep:     %s + %s on %s, against bare metal, instruction by instruction%n",
+                plan.cpu().name(), plan.memory().name(), plan.bare().isa().name());
+        if (outcome.divergence().isPresent()) {
+            Lockstep.Divergence d = outcome.divergence().get();
+            out.println("verdict:      " + d.describe());
+            out.println("native state after it:");
+            out.println(indent(d.nativeState().toString()));
+            out.println("virtual state after it:");
+            out.println(indent(d.virtualState().toString()));
+            return DIVERGED;
+        }
+        out.printf("verdict:      no divergence in %,d instructions (%s)%n",
+                outcome.virtualRun().instructions(), outcome.virtualRun().stopReason());
+        return 0;
+    }
+
+    private static int report(PrintWriter out, Plan plan, RunResult nativeRun, List<VirtualMachine> vms,
+            boolean quiet) {
+        int code = 0;
+        for (VirtualMachine vm : vms) {
+            RunResult r = vm.result();
+            if (!quiet) {
+                if (vms.size() > 1) {
+                    out.println("=== " + vm.name() + " console ===");
+                }
+                out.print(r.console());
+                if (!r.console().isEmpty() && !r.console().endsWith("\n")) {
+                    out.println();
+                }
+            }
+            Equivalence.Verdict verdict = Equivalence.compare(nativeRun, r);
+            printSummary(out, plan, vm, r, nativeRun, verdict);
+            if (!verdict.equivalent()) {
+                code = DIVERGED;
+            } else if (!r.stopReason().isClean() && code == 0) {
+                code = RunCommand.STOPPED;
+            }
+        }
+        return code;
+    }
+
+    private static void printSummary(PrintWriter out, Plan plan, VirtualMachine vm, RunResult r,
+            RunResult nativeRun, Equivalence.Verdict verdict) {
+        Map<String, Long> c = r.counters();
+        int pc = r.observables().cpu().pc();
+        out.println("---");
+        out.printf("vm:           %s, %s + %s on %s%n", vm.name(), plan.cpu().name(), plan.memory().name(),
+                plan.bare().isa().name());
+        out.printf("stopped:      %s at pc=0x%08x (%s)%n", r.stopReason(), pc, vm.symbols().describe(pc));
+        out.printf("instructions: %,d, %.2f%% run directly%n", r.instructions(),
+                100.0 * c.get("instructions.direct") / Math.max(1, r.instructions()));
+        out.printf("exits:        %,d: %s%n", vm.counters().totalExits(), exits(vm));
+        out.printf("vmm:          %s%n", events(vm));
+        out.printf("cycles:       %,d simulated, bare metal %,d: slowdown %.2fx%n", r.cycles(),
+                nativeRun.cycles(), (double) r.cycles() / Math.max(1, nativeRun.cycles()));
+        out.printf("memory:       %,d machine frames held%n", c.get("frames"));
+        out.printf("equivalence:  %s%n", verdict.equivalent()
+                ? "equivalent to bare metal (stop, console, disk, network, memory, registers)"
+                : String.join("\n              ", verdict.differences()));
+    }
+
+    private static String exits(VirtualMachine vm) {
+        List<String> parts = new ArrayList<>();
+        for (ExitReason reason : ExitReason.values()) {
+            long n = vm.counters().exits(reason);
+            if (n > 0) {
+                parts.add(String.format("%,d %s", n, reason.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')));
+            }
+        }
+        return String.join(", ", parts);
+    }
+
+    private static String events(VirtualMachine vm) {
+        List<String> parts = new ArrayList<>();
+        for (VmmEvent event : VmmEvent.values()) {
+            long n = vm.counters().events(event);
+            if (n > 0) {
+                parts.add(String.format("%,d %s", n, event.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')));
+            }
+        }
+        return String.join(", ", parts);
+    }
+
+    private static String indent(String text) {
+        return "  " + text.replace("\n", "\n  ");
+    }
+}

@@ -1,0 +1,18 @@
+package org.vmlab.vmm;
+
+/**
+ * A CPU virtualization technique that the VMM can be built with, found by name. Implementations
+ * are registered with {@link java.util.ServiceLoader} (a file
+ * {@code META-INF/services/org.vmlab.vmm.CpuTechnique}), so that the command line finds the
+ * techniques of whichever implementation of the labs is on its class path.
+ */
+public interface CpuTechnique {
+    /** The name on the command line: {@code trap-emulate}, {@code binary-translation}, ... */
+    String name();
+
+    /** One line for help and reports. */
+    String description();
+
+    /** A fresh instance, for one VM. */
+    CpuVirtualization create();
+}

@@ -1,0 +1,102 @@
+package org.vmlab.vmm;
+
+import java.util.List;
+import java.util.Optional;
+import org.vmlab.asm.Disassembler;
+import org.vmlab.machine.Cpu;
+import org.vmlab.machine.CpuSnapshot;
+import org.vmlab.machine.Fault;
+import org.vmlab.machine.Machine;
+import org.vmlab.machine.RunResult;
+import org.vmlab.machine.StopReason;
+import org.vmlab.machine.memory.Mmu;
+
+/**
+ * Runs a guest on bare metal and in a VM side by side, one instruction at a time, and finds the
+ * first guest instruction after which their processor states differ. Where {@link Equivalence}
+ * says <em>that</em> a run diverged, this says <em>where</em>: the instruction, and both states.
+ *
+ * <p>Both sides must start from the same program in the same state. Each step retires exactly one
+ * guest instruction on each side (delivering any interrupt that is due first, as both loops do),
+ * so the two stay aligned instruction for instruction as long as the VMM is faithful.
+ */
+public final class Lockstep {
+    private Lockstep() {
+    }
+
+    /**
+     * The first difference.
+     *
+     * @param instruction  how many guest instructions had retired when the states differed
+     * @param pc           the address of the instruction after which they differ
+     * @param text         that instruction, disassembled
+     * @param symbol       where it is, by the program's symbols
+     * @param nativeState  the state on bare metal after it
+     * @param virtualState the state in the VM after it
+     * @param differences  what differs, one line per field
+     */
+    public record Divergence(long instruction, int pc, String text, String symbol, CpuSnapshot nativeState,
+            CpuSnapshot virtualState, List<String> differences) {
+        /** The report a student reads: where, what, and how the two states differ. */
+        public String describe() {
+            return String.format("guest diverged from bare metal at instruction %,d, pc=0x%08x (%s) `%s`: %s",
+                    instruction, pc, symbol, text, String.join("; ", differences));
+        }
+    }
+
+    /** What a lockstep run found. */
+    public record Outcome(Optional<Divergence> divergence, RunResult nativeRun, RunResult virtualRun) {
+    }
+
+    /**
+     * Runs {@code bare} and {@code vm} (whose hypervisor runs no other VM) in lockstep until one
+     * of them stops, or until they diverge.
+     */
+    public static Outcome run(Machine bare, VirtualMachine vm) {
+        Cpu cpu = bare.cpu();
+        Disassembler disassembler = new Disassembler();
+        vm.switchIn();
+        try {
+            while (true) {
+                int pc = cpu.pc();
+                String text = instructionAt(bare, pc, disassembler);
+                StopReason nativeStop = cpu.run(cpu.instructions() + 1);
+                vm.runSlice(1);
+                List<String> differences = StateDifference.between(cpu.snapshot(), vm.vcpu().snapshot());
+                if (!differences.isEmpty()) {
+                    Divergence d = new Divergence(cpu.instructions(), pc, text, bare.symbols().describe(pc),
+                            cpu.snapshot(),
+                            vm.vcpu().snapshot(), differences);
+                    return new Outcome(Optional.of(d), bare.run(), vm.result());
+                }
+                boolean nativeStopped = nativeStop != StopReason.FUEL_EXHAUSTED
+                        || cpu.instructions() >= bare.config().fuel();
+                if (nativeStopped || vm.stopped()) {
+                    return new Outcome(Optional.empty(), resultOf(bare, nativeStop), vm.result());
+                }
+            }
+        } finally {
+            vm.switchOut();
+        }
+    }
+
+    private static RunResult resultOf(Machine bare, StopReason stop) {
+        Cpu cpu = bare.cpu();
+        StopReason reason = stop == StopReason.FUEL_EXHAUSTED && cpu.instructions() < bare.config().fuel()
+                ? StopReason.FUEL_EXHAUSTED : stop;
+        return new RunResult(reason, cpu.stopDetail(), bare.observables(), cpu.instructions(),
+                cpu.ticks(), bare.cycles(), bare.counters());
+    }
+
+    private static String instructionAt(Machine bare, int pc, Disassembler disassembler) {
+        try {
+            int pa = bare.mmu().translate(pc, Mmu.FETCH, bare.cpu().cpl());
+            if (!bare.mmu().isRam(pa)) {
+                return "?";
+            }
+            return disassembler.disassemble(bare.memory().readWord(pa), pc, bare.symbols());
+        } catch (Fault f) {
+            return "?";
+        }
+    }
+}

@@ -1,0 +1,16 @@
+package org.vmlab.vmm;
+
+/**
+ * A memory virtualization technique that the VMM can be built with, found by name; registered
+ * like {@link CpuTechnique}, in {@code META-INF/services/org.vmlab.vmm.MemoryTechnique}.
+ */
+public interface MemoryTechnique {
+    /** The name on the command line: {@code shadow}, ... */
+    String name();
+
+    /** One line for help and reports. */
+    String description();
+
+    /** A fresh instance, for one VM. */
+    MemoryVirtualization create();
+}

@@ -1,0 +1,42 @@
+package org.vmlab.vmm;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.ServiceLoader;
+
+/** The techniques registered on a class path, by name. */
+public final class Techniques {
+    private final List<CpuTechnique> cpu;
+    private final List<MemoryTechnique> memory;
+
+    private Techniques(List<CpuTechnique> cpu, List<MemoryTechnique> memory) {
+        this.cpu = List.copyOf(cpu);
+        this.memory = List.copyOf(memory);
+    }
+
+    /** The techniques that {@code loader} can see. */
+    public static Techniques installed(ClassLoader loader) {
+        List<CpuTechnique> cpu = new ArrayList<>();
+        ServiceLoader.load(CpuTechnique.class, loader).forEach(cpu::add);
+        List<MemoryTechnique> memory = new ArrayList<>();
+        ServiceLoader.load(MemoryTechnique.class, loader).forEach(memory::add);
+        return new Techniques(cpu, memory);
+    }
+
+    public Optional<CpuTechnique> cpu(String name) {
+        return cpu.stream().filter(t -> t.name().equals(name)).findFirst();
+    }
+
+    public Optional<MemoryTechnique> memory(String name) {
+        return memory.stream().filter(t -> t.name().equals(name)).findFirst();
+    }
+
+    public List<String> cpuNames() {
+        return cpu.stream().map(CpuTechnique::name).toList();
+    }
+
+    public List<String> memoryNames() {
+        return memory.stream().map(MemoryTechnique::name).toList();
+    }
+}
