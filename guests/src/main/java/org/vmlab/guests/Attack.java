@@ -1,8 +1,6 @@
 package org.vmlab.guests;
 
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import org.vmlab.machine.RunResult;
 import org.vmlab.machine.StopReason;
@@ -136,10 +134,6 @@ public enum Attack {
      * @throws IllegalArgumentException if there is none
      */
     public static Attack named(String id) {
-        return Arrays.stream(values())
-                .filter(a -> a.id.equals(id.toLowerCase(Locale.ROOT)))
-                .findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no such attack: " + id + " (known: "
-                        + String.join(", ", all().stream().map(Attack::id).toList()) + ")"));
+        return Catalog.named(all(), Attack::id, id, "attack");
     }
 }

@@ -1,8 +1,6 @@
 package org.vmlab.guests;
 
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The nanobenchmarks of Adams and Agesen ("A comparison of software and hardware techniques for
@@ -76,11 +74,6 @@ public enum Nanobenchmark {
      * @throws IllegalArgumentException if there is none
      */
     public static Nanobenchmark named(String id) {
-        return Arrays.stream(values())
-                .filter(b -> b.id.equals(id.toLowerCase(Locale.ROOT)))
-                .findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no such nanobenchmark: " + id
-                        + " (known: " + String.join(", ", all().stream().map(Nanobenchmark::id)
-                        .toList()) + ")"));
+        return Catalog.named(all(), Nanobenchmark::id, id, "nanobenchmark");
     }
 }
