@@ -47,12 +47,11 @@ class NanobenchTest {
     }
 
     /** What each iteration must do once: a counter that goes up by one per iteration. */
-    private static final Map<Nanobenchmark, ToLongFunction<RunResult>> OPERATION =
-            new EnumMap<>(Map.of(
-                    Nanobenchmark.SYSCALL, r -> r.counters().getOrDefault("vector.128", 0L),
-                    Nanobenchmark.IN, r -> r.counters().get("port.accesses"),
-                    Nanobenchmark.PGFAULT, r -> r.counters().getOrDefault("vector.14", 0L),
-                    Nanobenchmark.DIVZERO, r -> r.counters().getOrDefault("vector.0", 0L)));
+    private static final Map<Nanobenchmark, ToLongFunction<RunResult>> OPERATION = Map.of(
+            Nanobenchmark.SYSCALL, r -> r.counters().getOrDefault("vector.128", 0L),
+            Nanobenchmark.IN, r -> r.counters().get("port.accesses"),
+            Nanobenchmark.PGFAULT, r -> r.counters().getOrDefault("vector.14", 0L),
+            Nanobenchmark.DIVZERO, r -> r.counters().getOrDefault("vector.0", 0L));
 
     @ParameterizedTest
     @EnumSource(value = Nanobenchmark.class, names = {"SYSCALL", "IN", "PGFAULT", "DIVZERO"})
