@@ -51,12 +51,14 @@ public final class Toyos {
 
     /** The workloads, in the order a menu shows them. "all" is also what an empty line runs. */
     private static final List<String> WORKLOADS = List.of(
-            "all", "compute", "syscall", "pagefault", "ctxswitch", "disk", "net", "fault");
+            "all", "compute", "syscall", "pagefault", "ctxswitch", "forkwait", "disk", "net",
+            "fault");
 
     // Parameters of the workloads, as their sources define them.
     private static final int COMPUTE_ITERATIONS = 1_000_000;
     private static final int ALL_ITERATIONS = 200_000;
     private static final int ALL_WORKERS = 3;
+    private static final int FORKWAIT_CHILDREN = 100;
 
     private static final String BANNER = "toyos: boot\ntoyos: paging on\n";
     private static final String POWER_OFF = "toyos: no processes left, power off\n";
@@ -81,6 +83,7 @@ public final class Toyos {
             case "syscall" -> "10,000 getpid system calls";
             case "pagefault" -> "demand paging of 256 pages, copy-on-write fork, exec";
             case "ctxswitch" -> "two processes ping-pong through yield, 1,000 rounds each";
+            case "forkwait" -> "100 times: fork a child that exits at once, and wait for it";
             case "disk" -> "16 sectors written and read back by DMA, interrupt-driven";
             case "net" -> "8 frames sent to the echo peer and their echoes received";
             case "fault" -> "faulting user processes are killed; the kernel survives";
@@ -172,6 +175,9 @@ public final class Toyos {
                     + "hello: running after exec\n"
                     + "pagefault: exec child exited with status 7\n";
             case "ctxswitch" -> "ctxswitch: parent yielded 1000 times, child yielded 1000 times\n";
+            // each child exits with status 1, so the sum of the statuses counts the reaped
+            case "forkwait" -> "forkwait: forked " + FORKWAIT_CHILDREN + " children, reaped "
+                    + FORKWAIT_CHILDREN + "\n";
             case "disk" -> "disk: wrote 16 sectors, read them back: OK, checksum "
                     + hex(diskChecksum()) + "\n";
             case "net" -> "net: sent 8 frames, received 8 echoes, 3280 bytes, OK\n";

@@ -95,6 +95,19 @@ class ToyosTest {
     }
 
     @Test
+    void forkwaitCreatesAndReapsAHundredProcesses() {
+        Machine machine = new Machine(MachineConfig.builder().fuel(FUEL).build());
+        Image image = Toyos.image(Toyos.Flavor.NATIVE);
+        Toyos.boot(machine, image, "forkwait");
+        RunResult result = machine.run();
+
+        int nextpid = machine.memory().readWord(image.symbols().address("nextpid").orElseThrow());
+        assertThat(nextpid).isEqualTo(1 + 2 + 100);   // init, forkwait, then its 100 children
+        assertThat(result.counters().get("vector.128")).isGreaterThanOrEqualTo(3 * 100);
+        assertThat(result.instructions()).isLessThan(5_000_000);
+    }
+
+    @Test
     void theKernelSurvivesUserFaults() {
         RunResult result = run(IsaVariant.CLASSIC, Toyos.Flavor.NATIVE, "fault");
 

@@ -33,6 +33,7 @@ progtab:
     .word str_syscall, u_syscall
     .word str_pagefault, u_pagefault
     .word str_ctxswitch, u_ctxswitch
+    .word str_forkwait, u_forkwait
     .word str_disk, u_disk
     .word str_net, u_net
     .word str_fault, u_fault
@@ -44,6 +45,7 @@ str_compute:    .asciz "compute"
 str_syscall:    .asciz "syscall"
 str_pagefault:  .asciz "pagefault"
 str_ctxswitch:  .asciz "ctxswitch"
+str_forkwait:   .asciz "forkwait"
 str_disk:       .asciz "disk"
 str_net:        .asciz "net"
 str_fault:      .asciz "fault"

@@ -202,6 +202,46 @@ ctx_msg2: .asciz " times, child yielded "
 ctx_msg3: .asciz " times\n"
     .align 4
 
+; --- forkwait: fork a child that exits at once, wait for it, many times -------------------------
+; The forkwait of Adams and Agesen (ASPLOS 2006, section 6.2): process creation and destruction,
+; which under a VMM means page-table creation, copy-on-write protection, address-space switches
+; and teardown, all of which shadow paging must follow. Each child exits with status 1; the
+; parent adds up what wait returns, so the sum counts the children reaped.
+FORKWAIT_CHILDREN = 100
+
+u_forkwait:
+    mov r9, r0                  ; children forked
+    mov r10, r0                 ; sum of their exit statuses
+forkwait_loop:
+    call fork
+    cmp r1, r0
+    bne forkwait_parent
+    addi r2, r0, 1              ; child: exit at once
+    call exit
+forkwait_parent:
+    mov r2, r1
+    call wait
+    add r10, r10, r1
+    addi r9, r9, 1
+    cmpi r9, FORKWAIT_CHILDREN
+    bne forkwait_loop
+    la r2, forkwait_msg1
+    call puts
+    mov r2, r9
+    call putdec
+    la r2, forkwait_msg2
+    call puts
+    mov r2, r10
+    call putdec
+    la r2, forkwait_msg3
+    call puts
+    mov r2, r0
+    call exit
+forkwait_msg1: .asciz "forkwait: forked "
+forkwait_msg2: .asciz " children, reaped "
+forkwait_msg3: .asciz "\n"
+    .align 4
+
 ; --- disk: write 16 sectors, read them back, compare ----------------------------------------------
 DISK_FIRST = 100                ; first sector used
 

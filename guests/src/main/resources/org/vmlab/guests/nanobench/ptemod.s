@@ -1,0 +1,27 @@
+; ptemod.s -- nanobenchmark 7, "ptemod": the kernel changes a page-table entry and drops its
+; TLB entry.
+;
+; The entry maps the kernel page PTEMOD_VA; each iteration points it at the other of two
+; frames and executes invlpg. Natively a store and an invalidation. Under shadow paging the
+; guest's page tables are write-protected, so the store traps and the VMM validates it and
+; updates the shadow (A&A: the operation where binary translation, which can adapt its
+; translated code, beat hardware assistance most), and the invlpg traps too.
+
+PTEMOD_VA = 0x00600000          ; a page of PT_USER's range, supervisor only, absent at boot
+PTEMOD_PTE = PT_USER + ((PTEMOD_VA >> 12) & 1023) * 4
+
+bench_name: .asciz "ptemod"
+    .align 4
+
+bench:
+    li r2, PTEMOD_PTE
+    li r3, PTEMOD_VA
+    li r4, PTEMOD_VA | PTE_P | PTE_W
+ptemod_loop:
+    xori r4, r4, PAGE           ; the other frame
+    sw r4, 0(r2)
+    invlpg r3
+    addi r9, r9, -1
+    cmp r9, r0
+    bne ptemod_loop
+    jmp finish
