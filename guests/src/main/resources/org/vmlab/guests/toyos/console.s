@@ -10,13 +10,16 @@ kputc:
 
 ; kputs(r1 = NUL-terminated string)
 kputs:
+    pv_irq_save                 ; a line is not interleaved with an interrupt handler's output
+kputs_next:
     lbu r2, 0(r1)
     cmp r2, r0
     beq kputs_done
     pv_out COM1, r2
     addi r1, r1, 1
-    jmp kputs
+    jmp kputs_next
 kputs_done:
+    pv_irq_restore
     ret
 
 ; kputhex(r1 = value): "0x" and eight hex digits

@@ -1,13 +1,13 @@
 ; privops.s -- every privileged operation of toyos, as a macro.
 ;
-; The rest of the kernel never writes cli, sti, hlt, iret, lidt, mtcr, mfcr, invlpg, in or out
-; itself (nor popf, which toyos does not need). It writes one of the macros below. This is the
-; seam of paravirtualization, as in Linux's paravirt-ops: a paravirtual kernel is the same
-; source assembled with PARAVIRT=1, where each macro becomes a hypercall to the hypervisor
+; The rest of the kernel never writes cli, sti, hlt, iret, lidt, mtcr, mfcr, invlpg, in, out,
+; pushf or popf itself. It writes one of the macros below. This is the seam of
+; paravirtualization, as in Linux's paravirt-ops: a paravirtual kernel is the same source
+; assembled with PARAVIRT=1, where each macro becomes a hypercall to the hypervisor
 ; instead of an instruction that would trap (or, on the legacy ISA, silently misbehave).
 ;
-; PARAVIRT SEAM: for now both flavors assemble the native instructions. A later issue fills
-; the `.if PARAVIRT` branches with hypercalls; nothing outside this file needs to change.
+; PARAVIRT SEAM: for now both flavors assemble the native instructions. The hypercalls go in
+; the `.if PARAVIRT` branches; nothing outside this file needs to change.
 ;
 ; Register convention: the macros change only the registers named as their operands.
 
@@ -33,17 +33,44 @@ PARAVIRT = 0
 .endif
 .endm
 
-; Idle: enable interrupts, wait for the next one, and mask them again. The instruction after
-; sti runs before any interrupt is taken, so a wake-up cannot slip in between sti and hlt.
+; Idle: wait for the next interrupt with interrupts enabled, then put back the interrupt state
+; the kernel had (masked), saved and restored through FLAGS as Linux's local_irq_save and
+; local_irq_restore do. The instruction after sti runs before any interrupt is taken, so a
+; wake-up cannot slip in between sti and hlt.
+;
+; On the legacy ISA this is where trap-and-emulate breaks: in ring 1, popf does not trap and
+; silently ignores IF, so the deprivileged kernel goes on with (virtual) interrupts enabled.
 .macro pv_idle
 .if PARAVIRT
-    sti                         ; PARAVIRT SEAM: hypercall "block until an event"
-    hlt
-    cli
-.else
+    pushf                       ; PARAVIRT SEAM: hypercall "block until an event"
     sti
     hlt
+    popf
+.else
+    pushf
+    sti
+    hlt
+    popf
+.endif
+.endm
+
+; Save FLAGS on the stack and mask interrupts; pv_irq_restore puts IF back as it was. For code
+; that may run with interrupts on or off (Linux's local_irq_save / local_irq_restore).
+.macro pv_irq_save
+.if PARAVIRT
+    pushf                       ; PARAVIRT SEAM: hypercall "save virtual IF, clear it"
     cli
+.else
+    pushf
+    cli
+.endif
+.endm
+
+.macro pv_irq_restore
+.if PARAVIRT
+    popf                        ; PARAVIRT SEAM: hypercall "restore virtual IF"
+.else
+    popf
 .endif
 .endm
 
