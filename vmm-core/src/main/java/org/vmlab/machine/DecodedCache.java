@@ -33,7 +33,7 @@ final class DecodedCache implements PhysicalMemory.CodeWriteListener {
     DecodedCache(PhysicalMemory memory) {
         this.memory = memory;
         this.pages = new Page[memory.frames()];
-        memory.setCodeWriteListener(this);
+        memory.addCodeWriteListener(this);
     }
 
     /** The decoded page of the frame holding physical address {@code pa}. */

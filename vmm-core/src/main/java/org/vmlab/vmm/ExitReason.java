@@ -16,6 +16,11 @@ public enum ExitReason {
     SOFTWARE_INTERRUPT,
     /** Binary translation: translated code called out to the VMM for a sensitive instruction. */
     CALLOUT,
+    /**
+     * The guest made interrupts deliverable (emulated {@code sti}, {@code popf}, {@code iret}
+     * without leaving the VMM's code path): the VMM looks at pending interrupts before going on.
+     */
+    INTERRUPT_WINDOW,
     /** Paravirtualization: the guest kernel called the hypervisor. */
     HYPERCALL,
     /**

@@ -45,6 +45,16 @@ public final class GuestVirtualMemory {
 
     /** The instruction word at {@code va} as the guest in its current ring fetches it; sets no bits. */
     public int fetch(int va) {
+        return memory.readWord(physicalAddressOfCode(va));
+    }
+
+    /**
+     * The guest-physical address from which the guest in its current ring would fetch the
+     * instruction at {@code va}; sets no bits.
+     *
+     * @throws Fault the fault the guest's fetch would raise
+     */
+    public int physicalAddressOfCode(int va) {
         if ((va & 3) != 0) {
             throw new Fault(Vector.GENERAL_PROTECTION, 0);
         }
@@ -55,7 +65,7 @@ public final class GuestVirtualMemory {
         if (!memory.isRam(gpa)) {
             throw new Fault(Vector.GENERAL_PROTECTION, 0);
         }
-        return memory.readWord(gpa);
+        return gpa;
     }
 
     public int readWord(int va, int ring) {

@@ -53,6 +53,8 @@ public record VmmCostModel(Map<VmmEvent, Integer> cycles) {
         c.put(VmmEvent.TRANSLATED_INSTRUCTION, 200);   // estimate: decode and emit one instruction
         c.put(VmmEvent.CALLOUT, 1254);                 // Adams and Agesen 2006
         c.put(VmmEvent.IN_CACHE_EMULATION, 216);       // Adams and Agesen 2006
+        c.put(VmmEvent.INDIRECT_LOOKUP, 50);           // estimate: a hash probe in the cache
+        c.put(VmmEvent.TRANSLATION_INVALIDATION, 3000); // estimate: as a trace
         c.put(VmmEvent.WORLD_SWITCH, 2409);            // estimate: as a VT-x VM exit and entry, A&A
         return c;
     }

@@ -27,6 +27,10 @@ public enum VmmEvent {
     CALLOUT,
     /** Binary translation: a sensitive instruction emulated inside the translation cache. */
     IN_CACHE_EMULATION,
+    /** Binary translation: an indirect branch looked up its target's translation. */
+    INDIRECT_LOOKUP,
+    /** Binary translation: the guest wrote code it had translated; translations dropped. */
+    TRANSLATION_INVALIDATION,
     /** Switching the physical CPU from one VM to another. */
     WORLD_SWITCH
 }

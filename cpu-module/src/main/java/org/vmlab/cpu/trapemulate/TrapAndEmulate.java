@@ -1,8 +1,7 @@
 package org.vmlab.cpu.trapemulate;
 
-import org.vmlab.machine.Cpu;
+import org.vmlab.cpu.DirectExecution;
 import org.vmlab.machine.Fault;
-import org.vmlab.machine.StopReason;
 import org.vmlab.machine.Trap;
 import org.vmlab.machine.isa.Instruction;
 import org.vmlab.machine.isa.Vector;
@@ -35,43 +34,26 @@ public final class TrapAndEmulate implements CpuVirtualization {
 
     @Override
     public Exit run(VirtualMachine vm, long budget) {
-        Cpu cpu = vm.host().cpu();
-        long before = cpu.instructions();
-        StopReason stop = cpu.run(before + budget);
-        vm.vcpu().retireDirectly(cpu.instructions() - before);
-        return switch (stop) {
-            case FUEL_EXHAUSTED -> Exit.timer(cpu.pc());
-            case TRAP -> exitFor(vm, cpu.lastTrap());
-            default -> throw new IllegalStateException(
-                    "the guest stopped the real machine: " + stop + " " + cpu.stopDetail());
-        };
+        Trap trap = DirectExecution.run(vm, budget);
+        if (trap == null) {
+            return Exit.timer(vm.vcpu().pc());
+        }
+        Exit exit = DirectExecution.exitFor(trap);
+        return exit.vector() == Vector.GENERAL_PROTECTION ? privilegedOrNot(vm, exit) : exit;
     }
 
-    /** Names a trap as an exit: a #GP on a privileged instruction is the VMM's cue to emulate. */
-    private static Exit exitFor(VirtualMachine vm, Trap trap) {
-        return switch (trap.kind()) {
-            case SOFTWARE_INTERRUPT -> new Exit(ExitReason.SOFTWARE_INTERRUPT, trap.pc(), trap.vector(), 0, 0, null);
-            case INTERRUPT -> Exit.timer(trap.pc());
-            case FAULT -> switch (trap.vector()) {
-                case Vector.PAGE_FAULT -> new Exit(ExitReason.PAGE_FAULT, trap.pc(), trap.vector(),
-                        trap.errorCode(), trap.address(), null);
-                case Vector.GENERAL_PROTECTION -> generalProtection(vm, trap);
-                default -> exception(trap);
-            };
-        };
-    }
-
-    private static Exit generalProtection(VirtualMachine vm, Trap trap) {
-        Instruction insn = decodeAt(vm, trap.pc());
+    /** A #GP on a privileged instruction is the VMM's cue to emulate; any other is the guest's. */
+    private static Exit privilegedOrNot(VirtualMachine vm, Exit fault) {
+        Instruction insn = decodeAt(vm, fault.pc());
         if (insn == null || !vm.host().cpu().isa().trapsOutsideRing0(insn.opcode())) {
-            return exception(trap);
+            return fault;
         }
         ExitReason reason = switch (insn.opcode()) {
             case IN, OUT -> ExitReason.IO_ACCESS;
             case HLT -> ExitReason.HALT;
             default -> ExitReason.PRIVILEGED_INSTRUCTION;
         };
-        return new Exit(reason, trap.pc(), Vector.GENERAL_PROTECTION, trap.errorCode(), 0, insn);
+        return new Exit(reason, fault.pc(), Vector.GENERAL_PROTECTION, fault.errorCode(), 0, insn);
     }
 
     private static Instruction decodeAt(VirtualMachine vm, int pc) {
@@ -80,10 +62,6 @@ public final class TrapAndEmulate implements CpuVirtualization {
         } catch (Fault f) {
             return null;
         }
-    }
-
-    private static Exit exception(Trap trap) {
-        return new Exit(ExitReason.EXCEPTION, trap.pc(), trap.vector(), trap.errorCode(), trap.address(), null);
     }
 
     @Override

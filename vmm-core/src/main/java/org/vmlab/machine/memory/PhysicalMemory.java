@@ -17,7 +17,7 @@ public final class PhysicalMemory {
     private final int[] words;
     private final int size;
     private final boolean[] codeFrames;
-    private CodeWriteListener codeWriteListener = frame -> { };
+    private CodeWriteListener[] codeWriteListeners = new CodeWriteListener[0];
 
     public PhysicalMemory(int sizeBytes) {
         if (sizeBytes <= 0 || sizeBytes % PAGE_SIZE != 0) {
@@ -45,12 +45,22 @@ public final class PhysicalMemory {
         return length >= 0 && start + length <= size;
     }
 
-    /** Called when a marked code frame is written; replaces any earlier listener. */
-    public void setCodeWriteListener(CodeWriteListener listener) {
-        this.codeWriteListener = listener;
+    /**
+     * Adds a listener told of every write into a marked code frame: the decoded-instruction cache
+     * of the CPU, and a binary translator's translation cache.
+     */
+    public void addCodeWriteListener(CodeWriteListener listener) {
+        codeWriteListeners = java.util.Arrays.copyOf(codeWriteListeners, codeWriteListeners.length + 1);
+        codeWriteListeners[codeWriteListeners.length - 1] = listener;
     }
 
-    /** Marks {@code frame} as holding decoded code: from now on, writes into it are reported. */
+    private void codeWritten(int pa) {
+        for (CodeWriteListener listener : codeWriteListeners) {
+            listener.codeWritten(pa);
+        }
+    }
+
+    /** Marks {@code frame} as holding code: from now on, writes into it are reported. */
     public void markCode(int frame) {
         codeFrames[frame] = true;
     }
@@ -62,7 +72,7 @@ public final class PhysicalMemory {
     public void writeWord(int pa, int value) {
         int frame = pa >>> PAGE_SHIFT;
         if (codeFrames[frame]) {
-            codeWriteListener.codeWritten(pa);
+            codeWritten(pa);
         }
         words[pa >>> 2] = value;
     }
@@ -74,7 +84,7 @@ public final class PhysicalMemory {
     public void writeByte(int pa, int value) {
         int frame = pa >>> PAGE_SHIFT;
         if (codeFrames[frame]) {
-            codeWriteListener.codeWritten(pa);
+            codeWritten(pa);
         }
         int shift = (pa & 3) << 3;
         int i = pa >>> 2;

@@ -39,7 +39,7 @@ class PhysicalDmaTest {
     @Test
     void dmaIntoACodeFrameIsReportedLikeACpuStore() throws DmaFault {
         int[] reported = {-1};
-        memory.setCodeWriteListener(pa -> reported[0] = pa);
+        memory.addCodeWriteListener(pa -> reported[0] = pa);
         memory.markCode(1);
         dma.write(4096 + 8, new byte[] {1});
         assertThat(reported[0]).isEqualTo(4096 + 8);
