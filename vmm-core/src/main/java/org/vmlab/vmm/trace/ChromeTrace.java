@@ -119,6 +119,7 @@ public final class ChromeTrace implements VmmTrace, AutoCloseable {
 
     @Override
     public void exit(VirtualMachine vm, Exit exit, long start, long end) {
+        ensureOpen();
         Map<String, Object> args = exitArgs(vm, exit);   // first: if describing fails, nothing is written
         VmTracks tracks = tracks(vm);
         guestRun(tracks, start);
@@ -132,6 +133,7 @@ public final class ChromeTrace implements VmmTrace, AutoCloseable {
 
     @Override
     public void injection(VirtualMachine vm, int vector, long at) {
+        ensureOpen();
         VmTracks tracks = tracks(vm);
         emit(TraceEvent.instant(tracks.pid(), VmTracks.INJECTIONS, "injection", "injection",
                 micros(at), Map.of("vector", vector)));
@@ -141,6 +143,7 @@ public final class ChromeTrace implements VmmTrace, AutoCloseable {
 
     @Override
     public void mark(VirtualMachine vm, String category, String name, int pc, long at) {
+        ensureOpen();
         Map<String, Object> args = pcArgs(vm, pc);
         VmTracks tracks = tracks(vm);
         Integer tid = tracks.markThread(category);
@@ -171,7 +174,6 @@ public final class ChromeTrace implements VmmTrace, AutoCloseable {
 
     /** The VM's tracks; on first hearing of the VM, a new process, named in the file. */
     private VmTracks tracks(VirtualMachine vm) {
-        ensureOpen();
         VmTracks tracks = vms.get(vm);
         if (tracks == null) {
             tracks = new VmTracks(vms.size() + 1);
