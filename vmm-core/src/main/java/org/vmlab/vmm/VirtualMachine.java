@@ -79,6 +79,22 @@ public final class VirtualMachine {
     }
 
     /**
+     * Runs this VM by itself until it stops (the hypervisor's other VMs wait), and says what the
+     * guest did.
+     */
+    public RunResult run() {
+        switchIn();
+        try {
+            while (!vcpu.stopped()) {
+                runSlice(Long.MAX_VALUE / 2);
+            }
+        } finally {
+            switchOut();
+        }
+        return result();
+    }
+
+    /**
      * Runs the guest (switched in) until it stops or has retired {@code instructions} more
      * instructions: its time slice.
      */

@@ -1,0 +1,229 @@
+package org.vmlab.cpu.bt;
+
+import org.vmlab.cpu.DirectExecution;
+import org.vmlab.cpu.InstructionEmulator;
+import org.vmlab.machine.Fault;
+import org.vmlab.machine.Trap;
+import org.vmlab.machine.isa.Instruction;
+import org.vmlab.machine.isa.Opcode;
+import org.vmlab.machine.isa.Vector;
+import org.vmlab.vmm.CpuVirtualization;
+import org.vmlab.vmm.Exit;
+import org.vmlab.vmm.ExitReason;
+import org.vmlab.vmm.VirtualMachine;
+import org.vmlab.vmm.VmmEvent;
+
+/**
+ * Dynamic binary translation, as in VMware's VMM (Adams and Agesen 2006, section 3): the guest's
+ * user code runs directly, deprivileged; its kernel code never runs as written. The kernel is
+ * translated a basic block at a time, on first execution: innocuous instructions are copied as
+ * they are, sensitive ones are replaced by an in-cache sequence or a callout into the VMM. So the
+ * sensitive instructions that do not trap (the legacy ISA's {@code popf}, {@code pushf},
+ * {@code smsw}, {@code sidt}) are found by reading the code before it runs, not by trapping.
+ *
+ * <p>How the translated units run here: the copied (IDENT) instructions of a unit are bit for bit
+ * the guest's, so they run in place on the real CPU, exactly that many, bounded by the instruction
+ * budget; an in-cache instruction is emulated on the vCPU without leaving the cache, and a callout
+ * leaves it for the VMM. Units are chained along direct branches and fall-throughs; an indirect
+ * branch looks its target up. A write to guest code that was translated invalidates its units.
+ */
+public final class BinaryTranslation implements CpuVirtualization {
+    private final TranslationRules rules;
+    private final InstructionEmulator emulator;
+    private final Translator translator;
+    private final TranslationCache cache = new TranslationCache();
+    private boolean watching;
+
+    /**
+     * @param rules    how guest kernel instructions are translated, and what writes invalidate
+     * @param emulator what in-cache sequences and callouts do to the vCPU
+     */
+    public BinaryTranslation(TranslationRules rules, InstructionEmulator emulator) {
+        this.rules = rules;
+        this.emulator = emulator;
+        this.translator = new Translator(rules);
+    }
+
+    @Override
+    public String name() {
+        return "binary-translation";
+    }
+
+    public TranslationCache cache() {
+        return cache;
+    }
+
+    @Override
+    public Exit run(VirtualMachine vm, long budget) {
+        watchCodeWrites(vm);
+        long remaining = budget;
+        TranslationUnit previous = null;
+        while (remaining > 0) {
+            if (vm.vcpu().virtualRing() != 0) {
+                return runUserCode(vm, remaining);
+            }
+            TranslationUnit unit;
+            try {
+                unit = unitAt(vm, previous);
+            } catch (Fault f) {
+                return faultAt(vm, f);
+            }
+            Step step = execute(vm, unit, remaining);
+            remaining -= step.retired();
+            if (step.exit() != null) {
+                return step.exit();
+            }
+            previous = unit.valid() && !unit.endsIndirect() ? unit : null;
+        }
+        return Exit.timer(vm.vcpu().pc());
+    }
+
+    /** User code runs directly: it is deprivileged for real, in ring 3 as the guest wants it. */
+    private static Exit runUserCode(VirtualMachine vm, long budget) {
+        Trap trap = DirectExecution.run(vm, budget);
+        return trap == null ? Exit.timer(vm.vcpu().pc()) : DirectExecution.exitFor(trap);
+    }
+
+    /** The unit at the vCPU's pc: chained from the previous one, found in the cache, or translated. */
+    private TranslationUnit unitAt(VirtualMachine vm, TranslationUnit previous) {
+        int pc = vm.vcpu().pc();
+        if (previous != null) {
+            TranslationUnit chained = previous.link(pc);
+            if (chained != null && chained.valid()) {
+                vm.counters().add("bt.chained", 1);
+                return chained;
+            }
+        } else {
+            vm.counters().event(VmmEvent.INDIRECT_LOOKUP);
+        }
+        TranslationUnit unit = cache.lookup(pc);
+        if (unit != null && unit.machineAddress() == Translator.machineAddress(vm, pc)) {
+            vm.counters().add("bt.cache_hits", 1);
+        } else {
+            unit = translate(vm, pc);
+        }
+        if (previous != null) {
+            previous.chain(unit);
+        }
+        return unit;
+    }
+
+    private TranslationUnit translate(VirtualMachine vm, int pc) {
+        TranslationUnit unit = translator.translate(vm, pc);
+        cache.insert(unit);
+        vm.host().memory().markCode(unit.frame());
+        vm.counters().add("bt.units_translated", 1);
+        for (int i = 0; i < unit.length(); i++) {
+            vm.counters().event(VmmEvent.TRANSLATED_INSTRUCTION);
+        }
+        vm.mark("bt", "translate", pc);
+        return unit;
+    }
+
+    /** What running (part of) a unit did: instructions retired, and the exit if control left. */
+    private record Step(long retired, Exit exit) {
+    }
+
+    /** Runs {@code unit} from the vCPU's pc (its start) for at most {@code budget} instructions. */
+    private Step execute(VirtualMachine vm, TranslationUnit unit, long budget) {
+        long retired = 0;
+        int i = 0;
+        while (i < unit.length() && retired < budget) {
+            int idents = identRun(unit, i, budget - retired);
+            if (idents > 0) {
+                long before = vm.vcpu().instructions();
+                Trap trap = DirectExecution.run(vm, idents);
+                long ran = vm.vcpu().instructions() - before;
+                retired += ran;
+                i += (int) ran;
+                if (trap != null) {
+                    return new Step(retired, DirectExecution.exitFor(trap));
+                }
+                if (!unit.valid()) {
+                    return new Step(retired, null);   // it wrote its own code: translate afresh
+                }
+                continue;
+            }
+            Instruction insn = unit.instruction(i);
+            if (unit.translation(i) == Translation.CALLOUT) {
+                return new Step(retired, new Exit(ExitReason.CALLOUT, vm.vcpu().pc(), -1, 0, 0, insn));
+            }
+            emulateInCache(vm, insn);
+            retired++;
+            i++;
+            if (changesInterruptState(insn.opcode())) {
+                return new Step(retired, new Exit(ExitReason.INTERRUPT_WINDOW, vm.vcpu().pc(), -1, 0, 0, insn));
+            }
+        }
+        return new Step(retired, null);
+    }
+
+    /** How many IDENT instructions follow from {@code i}, at most {@code limit}. */
+    private static int identRun(TranslationUnit unit, int i, long limit) {
+        int n = 0;
+        while (i + n < unit.length() && n < limit && unit.translation(i + n) == Translation.IDENT) {
+            n++;
+        }
+        return n;
+    }
+
+    private void emulateInCache(VirtualMachine vm, Instruction insn) {
+        if (!InCacheSafety.allows(insn.opcode())) {
+            throw new IllegalStateException(insn.opcode() + " cannot be emulated inside the translation cache: "
+                    + InCacheSafety.why(insn.opcode()) + "; translate it as a CALLOUT");
+        }
+        vm.counters().event(VmmEvent.IN_CACHE_EMULATION);
+        emulator.emulate(vm, insn);
+    }
+
+    /** After these, an interrupt may have become deliverable: the VMM must look before going on. */
+    private static boolean changesInterruptState(Opcode op) {
+        return op == Opcode.STI || op == Opcode.POPF || op == Opcode.IRET;
+    }
+
+    /** The guest's fetch of its next instruction faults: report it as the trap it would be. */
+    private static Exit faultAt(VirtualMachine vm, Fault f) {
+        int pc = vm.vcpu().pc();
+        ExitReason reason = f.vector() == Vector.PAGE_FAULT ? ExitReason.PAGE_FAULT : ExitReason.EXCEPTION;
+        return new Exit(reason, pc, f.vector(), f.errorCode(), f.address(), null);
+    }
+
+    @Override
+    public void handle(VirtualMachine vm, Exit exit) {
+        switch (exit.reason()) {
+            case CALLOUT -> {
+                vm.counters().event(VmmEvent.CALLOUT);
+                vm.counters().add("bt.callouts", 1);
+                emulator.emulate(vm, exit.instruction());
+            }
+            case INTERRUPT_WINDOW -> { }   // the VMM's loop injects what is pending
+            case EXCEPTION -> {
+                vm.counters().event(VmmEvent.REFLECTION);
+                vm.traps().deliver(exit.vector(), exit.errorCode(), exit.pc());
+            }
+            case SOFTWARE_INTERRUPT -> {
+                vm.counters().event(VmmEvent.REFLECTION);
+                vm.traps().softwareInterrupt(exit.vector(), exit.pc());
+            }
+            default -> throw new IllegalArgumentException("not an exit of binary translation: " + exit);
+        }
+    }
+
+    /** Writes into frames with translations reach the rules, which drop what went stale. */
+    private void watchCodeWrites(VirtualMachine vm) {
+        if (watching) {
+            return;
+        }
+        watching = true;
+        vm.host().memory().addCodeWriteListener(pa -> {
+            if (cache.hasUnitsIn(pa >>> 12)) {
+                long before = cache.invalidated();
+                rules.codeWritten(cache, pa);
+                if (cache.invalidated() > before) {
+                    vm.counters().event(VmmEvent.TRANSLATION_INVALIDATION);
+                    vm.counters().add("bt.units_invalidated", cache.invalidated() - before);
+                }
+            }
+        });
+    }
+}
