@@ -163,8 +163,11 @@ public final class VirtualMachine {
                     counters.event(VmmEvent.REFLECTION);
                     traps.reflect(guest.fault(), exit.pc());
                 } else if (outcome instanceof PageFaultOutcome.Emulate emulate) {
-                    counters.event(emulate.why() == PageFaultOutcome.Why.DEVICE
-                            ? VmmEvent.DEVICE_EMULATION : VmmEvent.TRAP_AND_EMULATE);
+                    switch (emulate.why()) {
+                        case DEVICE -> counters.event(VmmEvent.DEVICE_EMULATION);
+                        case SUPERVISOR_WRITE -> counters.event(VmmEvent.TRAP_AND_EMULATE);
+                        case TRACED_WRITE -> { }   // the trace itself is charged when the write lands
+                    }
                     MemoryInstructionEmulator.emulate(this);
                 }
             }
