@@ -73,7 +73,8 @@ final class RunCommand implements Callable<Integer> {
     boolean quiet;
 
     @Option(names = "--cpu", paramLabel = "TECHNIQUE",
-            description = "Run in VMs under a VMM, with this CPU virtualization: trap-emulate.")
+            description = "Run in VMs under a VMM, with this CPU virtualization: trap-emulate or"
+                    + " binary-translation.")
     String cpuTechnique;
 
     @Option(names = "--mem", paramLabel = "TECHNIQUE", defaultValue = "shadow",
@@ -88,6 +89,11 @@ final class RunCommand implements Callable<Integer> {
             description = "With --cpu: run against bare metal instruction by instruction and report the"
                     + " first instruction after which the states differ.")
     boolean lockstep;
+
+    @Option(names = "--trace", paramLabel = "FILE",
+            description = "With --cpu: write the VMM's exits, injections, translations and faults as a"
+                    + " Chrome trace (JSON) that Perfetto or chrome://tracing shows as a timeline.")
+    java.nio.file.Path trace;
 
     @Option(names = "--impl", paramLabel = "IMPL",
             description = "Whose lab code the VMM runs: labs (yours) or solutions (the reference;"
@@ -106,8 +112,9 @@ final class RunCommand implements Callable<Integer> {
         if (cpuTechnique != null) {
             return runVirtualized();
         }
-        if (lockstep || vms != 1) {
-            throw new UserError((lockstep ? "--lockstep" : "--vms") + " needs a VMM: add --cpu trap-emulate");
+        if (lockstep || vms != 1 || trace != null) {
+            String flag = lockstep ? "--lockstep" : vms != 1 ? "--vms" : "--trace";
+            throw new UserError(flag + " needs a VMM: add --cpu trap-emulate");
         }
         Machine machine = new Machine(config());
         try {
@@ -166,7 +173,7 @@ final class RunCommand implements Callable<Integer> {
                 vm.load(image);
             }
         };
-        VirtualizedRun.Plan plan = new VirtualizedRun.Plan(config(), vms, cpu, memory, lockstep);
+        VirtualizedRun.Plan plan = new VirtualizedRun.Plan(config(), vms, cpu, memory, lockstep, trace);
         PrintWriter out = spec.commandLine().getOut();
         int exit = VirtualizedRun.run(out, plan, bootBare, bootVm, quiet);
         out.flush();

@@ -1,6 +1,8 @@
 package org.vmlab.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +20,7 @@ import org.vmlab.vmm.VirtualMachine;
 import org.vmlab.vmm.VmConfig;
 import org.vmlab.vmm.VmmCostModel;
 import org.vmlab.vmm.VmmEvent;
+import org.vmlab.vmm.trace.ChromeTrace;
 
 /**
  * {@code vmlab run --cpu ...}: the guest in one or more VMs, and the same guest on bare metal for
@@ -37,8 +40,10 @@ final class VirtualizedRun {
      * @param cpu      the CPU technique
      * @param memory   the memory technique
      * @param lockstep true to find the first divergent instruction (one VM only)
+     * @param trace    where to write the Chrome trace of the VMs, or null
      */
-    record Plan(MachineConfig bare, int vms, CpuTechnique cpu, MemoryTechnique memory, boolean lockstep) {
+    record Plan(MachineConfig bare, int vms, CpuTechnique cpu, MemoryTechnique memory, boolean lockstep,
+            Path trace) {
     }
 
     private VirtualizedRun() {
@@ -56,19 +61,34 @@ final class VirtualizedRun {
             bootVm.accept(vm);
             vms.add(vm);
         }
-        try {
+        try (ChromeTrace trace = plan.trace() == null ? null : openTrace(plan.trace())) {
+            if (trace != null) {
+                vms.forEach(vm -> vm.setTrace(trace));
+            }
             if (plan.lockstep()) {
                 return lockstep(out, plan, bare, vms.get(0));
             }
             RunResult nativeRun = bare.run();
             vmm.run();
-            return report(out, plan, nativeRun, vms, quiet);
+            int code = report(out, plan, nativeRun, vms, quiet);
+            if (trace != null) {
+                out.printf("trace:        %s (open it in https://ui.perfetto.dev or chrome://tracing)%n", plan.trace());
+            }
+            return code;
         } catch (RuntimeException e) {
             String unwritten = LabCode.unwritten(e);
             if (unwritten != null) {
                 throw new UserError(plan.cpu().name() + " + " + plan.memory().name() + ": " + unwritten);
             }
             throw e;
+        }
+    }
+
+    private static ChromeTrace openTrace(Path file) {
+        try {
+            return ChromeTrace.open(file);
+        } catch (IOException e) {
+            throw new UserError("cannot write the trace " + file + ": " + e.getMessage());
         }
     }
 
