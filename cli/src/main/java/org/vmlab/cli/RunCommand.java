@@ -78,7 +78,8 @@ final class RunCommand implements Callable<Integer> {
     String cpuTechnique;
 
     @Option(names = "--mem", paramLabel = "TECHNIQUE", defaultValue = "shadow",
-            description = "The VMM's memory virtualization (with --cpu): shadow (default: ${DEFAULT-VALUE}).")
+            description = "The VMM's memory virtualization (with --cpu): shadow, or direct (none: the"
+                    + " guest's own page tables, one VM; default: ${DEFAULT-VALUE}).")
     String memoryTechnique;
 
     @Option(names = "--vms", paramLabel = "N", defaultValue = "1",
@@ -154,6 +155,9 @@ final class RunCommand implements Callable<Integer> {
         MemoryTechnique memory = techniques.memory(memoryTechnique).orElseThrow(() -> new UserError(
                 "unknown --mem '" + memoryTechnique + "' (" + code + " has: "
                         + String.join(", ", techniques.memoryNames()) + ")"));
+        if (memory.name().equals("direct") && vms != 1) {
+            throw new UserError("--mem direct gives one VM the whole machine: leave out --vms");
+        }
         if (memoryMib != 16) {
             throw new UserError("--memory sets the bare machine's RAM; a VM has 16 MiB of guest memory");
         }

@@ -93,7 +93,9 @@ final class VirtualizedRun {
     }
 
     private static MachineConfig hostConfig(Plan plan) {
-        int mib = Math.max(64, 16 * (plan.vms() + 1));
+        // Direct paging gives one VM the whole machine: exactly its guest memory.
+        int mib = plan.memory().name().equals("direct") ? VmConfig.DEFAULT_MEMORY >> 20
+                : Math.max(64, 16 * (plan.vms() + 1));
         return MachineConfig.builder().isa(plan.bare().isa()).memoryBytes(mib << 20)
                 .tlbEntries(plan.bare().tlbEntries()).fuel(Long.MAX_VALUE).build();
     }

@@ -97,6 +97,25 @@ public final class GuestPhysicalMemory {
         return mfn;
     }
 
+    /**
+     * Backs every guest frame by the machine frame of the same number, at once: guest-physical
+     * addresses become machine addresses. For a VM that owns the whole machine and whose page
+     * tables the real MMU walks as they are.
+     *
+     * @throws MachineFrames.OutOfMachineMemory if any of those frames is taken
+     */
+    public void backIdentically() {
+        for (int gfn = 0; gfn < p2m.length; gfn++) {
+            if (p2m[gfn] != gfn) {
+                if (p2m[gfn] != NONE) {
+                    throw new IllegalStateException("guest frame " + gfn + " is already backed by machine frame " + p2m[gfn]);
+                }
+                p2m[gfn] = machineFrames.claim(gfn, owner);
+                framesInUse++;
+            }
+        }
+    }
+
     /** The machine address of guest-physical {@code gpa} (RAM), its frame handed out if need be. */
     public int machineAddress(int gpa) {
         return (machineFrame(gpa >>> PAGE_SHIFT) << PAGE_SHIFT) | (gpa & 0xFFF);

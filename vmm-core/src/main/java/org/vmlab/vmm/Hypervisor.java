@@ -16,8 +16,6 @@ import org.vmlab.machine.isa.Registers;
 public final class Hypervisor {
     /** Guest instructions a VM runs before the next VM's turn. */
     public static final long DEFAULT_SLICE = 100_000;
-    /** Frame 0 stays unused, so that a stray machine address 0 is never a VM's frame. */
-    private static final int RESERVED_FRAMES = 1;
 
     private final Machine machine;
     private final MachineFrames frames;
@@ -29,9 +27,10 @@ public final class Hypervisor {
     /** A VMM on a new machine built from {@code hostConfig}. */
     public Hypervisor(MachineConfig hostConfig, VmmCostModel costs) {
         this.machine = new Machine(hostConfig);
-        this.frames = new MachineFrames(machine.memory(), RESERVED_FRAMES);
+        this.frames = new MachineFrames(machine.memory(), 0);
         this.costs = costs;
         machine.cpu().setMonitored(true);
+        machine.mmu().setDeviceAccessTraps(true);
         // Paging is always on for real: guest addresses, even "physical" ones, are translated.
         machine.cpu().setControlRegister(Registers.CR0, Registers.CR0_PG | Registers.CR0_WP);
     }

@@ -42,6 +42,21 @@ public final class MachineFrames {
         return frame;
     }
 
+    /**
+     * Hands out the particular frame {@code frame} to {@code owner}, zeroed.
+     *
+     * @throws OutOfMachineMemory if it is not free
+     */
+    public int claim(int frame, String owner) {
+        if (frame < 0 || frame >= owners.length || !free.remove(frame)) {
+            throw new OutOfMachineMemory("machine frame " + frame + " is not free for " + owner
+                    + (owner(frame) != null ? " (it belongs to " + owner(frame) + ")" : ""));
+        }
+        owners[frame] = owner;
+        zero(frame);
+        return frame;
+    }
+
     /** Gives {@code frame} back. */
     public void release(int frame) {
         if (owners[frame] == null) {

@@ -10,7 +10,10 @@ public interface MemoryVirtualization {
     /** The technique's name, as the command line spells it ({@code shadow}, ...). */
     String name();
 
-    /** Prepares to virtualize {@code vm}'s memory; called once, before the guest first runs. */
+    /**
+     * Prepares to virtualize {@code vm}'s memory; called once, as the VM is built, before anything
+     * is loaded into its memory.
+     */
     void attach(VirtualMachine vm);
 
     /** World switch in: points the real MMU at this VM's current translation. */

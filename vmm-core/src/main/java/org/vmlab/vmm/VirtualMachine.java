@@ -37,7 +37,6 @@ public final class VirtualMachine {
     private VmmTrace trace = VmmTrace.NONE;
     private SymbolTable symbols = SymbolTable.empty();
     private long guestCycles;
-    private boolean attached;
 
     public VirtualMachine(VmConfig config, Machine host, MachineFrames frames,
             CpuVirtualization cpuVirtualization, MemoryVirtualization memoryVirtualization,
@@ -52,6 +51,7 @@ public final class VirtualMachine {
         this.cpuVirtualization = cpuVirtualization;
         this.memoryVirtualization = memoryVirtualization;
         this.counters = new VmmCounters(costs);
+        memoryVirtualization.attach(this);   // before anything is loaded: it may decide the backing
     }
 
     /** Loads a program into guest memory, as a bare machine's loader would; pc at its entry. */
@@ -65,10 +65,6 @@ public final class VirtualMachine {
 
     /** World switch in: this VM's state onto the real CPU and MMU. */
     public void switchIn() {
-        if (!attached) {
-            memoryVirtualization.attach(this);
-            attached = true;
-        }
         vcpu.load();
         memoryVirtualization.activate();
     }

@@ -37,6 +37,7 @@ public final class Mmu {
 
     private Runnable beforeDeviceAccess = () -> { };
     private Runnable afterDeviceAccess = () -> { };
+    private boolean deviceAccessTraps;
 
     private long walks;
     private long walkReferences;
@@ -72,6 +73,21 @@ public final class Mmu {
      */
     public void setAfterDeviceAccess(Runnable action) {
         this.afterDeviceAccess = action;
+    }
+
+    /**
+     * When a monitor owns the machine, device registers are its own: a guest's load or store that
+     * reaches one raises a page fault (present, with the access's bits) for the monitor to emulate,
+     * instead of touching the real device.
+     */
+    public void setDeviceAccessTraps(boolean traps) {
+        this.deviceAccessTraps = traps;
+    }
+
+    private void checkDeviceAccess(int va, int access, int cpl) {
+        if (deviceAccessTraps) {
+            throw pageFault(va, access, cpl == USER_RING, true);
+        }
     }
 
     private int deviceRead(int pa) {
@@ -222,7 +238,11 @@ public final class Mmu {
     public int readWord(int va, int cpl) {
         checkAligned(va);
         int pa = translate(va, READ, cpl);
-        return isRam(pa) ? memory.readWord(pa) : deviceRead(pa);
+        if (isRam(pa)) {
+            return memory.readWord(pa);
+        }
+        checkDeviceAccess(va, READ, cpl);
+        return deviceRead(pa);
     }
 
     public void writeWord(int va, int value, int cpl) {
@@ -231,6 +251,7 @@ public final class Mmu {
         if (isRam(pa)) {
             memory.writeWord(pa, value);
         } else {
+            checkDeviceAccess(va, WRITE, cpl);
             deviceWrite(pa, value);
         }
     }
@@ -241,6 +262,7 @@ public final class Mmu {
         if (isRam(pa)) {
             return memory.readByte(pa);
         }
+        checkDeviceAccess(va, READ, cpl);
         return (deviceRead(pa) >>> ((pa & 3) << 3)) & 0xFF;
     }
 
@@ -249,6 +271,7 @@ public final class Mmu {
         if (isRam(pa)) {
             memory.writeByte(pa, value);
         } else {
+            checkDeviceAccess(va, WRITE, cpl);
             deviceWrite(pa, value & 0xFF);
         }
     }

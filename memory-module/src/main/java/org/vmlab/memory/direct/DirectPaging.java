@@ -1,0 +1,93 @@
+package org.vmlab.memory.direct;
+
+import org.vmlab.machine.Cpu;
+import org.vmlab.machine.Fault;
+import org.vmlab.machine.isa.Registers;
+import org.vmlab.machine.memory.Mmu;
+import org.vmlab.machine.memory.PhysicalMemory;
+import org.vmlab.vmm.Exit;
+import org.vmlab.vmm.MemoryVirtualization;
+import org.vmlab.vmm.PageFaultOutcome;
+import org.vmlab.vmm.VirtualMachine;
+import org.vmlab.vmm.Vcpu;
+
+/**
+ * No memory virtualization at all: the VM's guest-physical memory is the machine's memory, frame
+ * for frame, and the real MMU walks the guest's own page tables as they are. Only device
+ * registers are the VMM's: an access to one traps and is emulated.
+ *
+ * <p>It gives up what memory virtualization is for, resource control: the guest can map and reach
+ * every frame of the machine. So it runs one VM, which must own the whole machine. It exists so
+ * that CPU virtualization can be built and studied on its own (Labs 1 and 2), and, next to shadow
+ * paging, to show what shadow paging adds: run the {@code map-foreign} attack under both.
+ */
+public final class DirectPaging implements MemoryVirtualization {
+    private VirtualMachine vm;
+
+    @Override
+    public String name() {
+        return "direct";
+    }
+
+    @Override
+    public void attach(VirtualMachine machine) {
+        int machineBytes = machine.host().memory().size();
+        if (machine.memory().size() != machineBytes) {
+            throw new IllegalArgumentException(String.format(
+                    "direct paging gives the VM the whole machine: the machine has %d KiB of memory, "
+                            + "the VM %d KiB; make them equal", machineBytes >> 10, machine.memory().size() >> 10));
+        }
+        machine.memory().backIdentically();
+        this.vm = machine;
+    }
+
+    @Override
+    public void activate() {
+        Cpu cpu = vm.host().cpu();
+        Vcpu vcpu = vm.vcpu();
+        cpu.setControlRegister(Registers.CR3, vcpu.controlRegister(Registers.CR3));
+        cpu.setControlRegister(Registers.CR0, vcpu.controlRegister(Registers.CR0));
+    }
+
+    @Override
+    public void controlRegisterWritten(int cr) {
+        if (cr == Registers.CR0 || cr == Registers.CR3) {
+            activate();
+        }
+    }
+
+    @Override
+    public void invalidatePage(int va) {
+        vm.host().mmu().invalidatePage(va);
+    }
+
+    /** A fault on the guest's own tables is the guest's; an access to a device register is emulated. */
+    @Override
+    public PageFaultOutcome pageFault(Exit exit) {
+        Vcpu vcpu = vm.vcpu();
+        int gpa = exit.address();
+        if (vcpu.pagingEnabled()) {
+            try {
+                gpa = vm.guestMemory().walker().walk(exit.address(), accessOf(exit.errorCode()),
+                        vcpu.virtualRing(), vcpu.controlRegister(Registers.CR3),
+                        (vcpu.controlRegister(Registers.CR0) & Registers.CR0_WP) != 0, false).gpa();
+            } catch (Fault guestFault) {
+                return new PageFaultOutcome.GuestFault(guestFault);
+            }
+        }
+        if (!vm.memory().isRam(gpa)) {
+            return PageFaultOutcome.emulate(PageFaultOutcome.Why.DEVICE);
+        }
+        throw new IllegalStateException(String.format(
+                "a page fault at 0x%08x that the guest's own tables allow (frame 0x%05x): under direct "
+                        + "paging the real MMU walks those very tables", exit.address(),
+                gpa >>> PhysicalMemory.PAGE_SHIFT));
+    }
+
+    private static int accessOf(int errorCode) {
+        if ((errorCode & org.vmlab.machine.isa.Vector.PF_WRITE) != 0) {
+            return Mmu.WRITE;
+        }
+        return (errorCode & org.vmlab.machine.isa.Vector.PF_FETCH) != 0 ? Mmu.FETCH : Mmu.READ;
+    }
+}
