@@ -44,8 +44,10 @@ import java.util.stream.Stream;
  */
 public final class LabSync {
 
-    private static final Pattern BEGIN = Pattern.compile("^(\\s*)//\\s*BEGIN SOLUTION\\b(.*)$");
-    private static final Pattern END = Pattern.compile("^\\s*//\\s*END SOLUTION\\b.*$");
+    /** A line that opens a marked block; group 1 is its indentation, group 2 the TODO text. */
+    static final Pattern BEGIN = Pattern.compile("^(\\s*)//\\s*BEGIN SOLUTION\\b(.*)$");
+    /** A line that closes a marked block. */
+    static final Pattern END = Pattern.compile("^\\s*//\\s*END SOLUTION\\b.*$");
     private static final Pattern LAB = Pattern.compile("lab\\d+");
 
     private final Path solutions;
