@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -30,12 +31,8 @@ public final class BuildFailureReport {
      * the grading folder) is removed from paths, so that files read as the student names them.
      */
     public static String render(String buildLog, String dropPrefix) {
-        List<String> errors = buildLog.lines()
-                .filter(l -> l.startsWith("[ERROR]") || l.contains("error:"))
+        List<String> shown = diagnostics(buildLog).stream()
                 .map(l -> dropPrefix.isEmpty() ? l : l.replace(dropPrefix, ""))
-                .filter(l -> !l.isBlank())
-                .toList();
-        List<String> shown = (errors.isEmpty() ? buildLog.lines().toList() : errors).stream()
                 .limit(MAX_LINES).toList();
         String output = "Your code did not compile, so no test could run: 0 points.\n"
                 + "Fix these errors (./mvnw -q -DskipTests package shows them too):\n\n"
@@ -55,6 +52,37 @@ public final class BuildFailureReport {
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The compiler's messages, which Maven lists after "Compilation failure" (with javac's
+     * "symbol:" and "location:" lines) and before its advice ("-> [Help 1]"); all the log's
+     * error lines if it failed otherwise (a missing dependency, say).
+     */
+    static List<String> diagnostics(String buildLog) {
+        List<String> errors = buildLog.lines()
+                .filter(l -> l.startsWith("[ERROR]"))
+                .map(l -> l.substring("[ERROR]".length()).stripTrailing())
+                .map(l -> l.startsWith(" ") ? l.substring(1) : l)
+                .filter(l -> !l.isBlank())
+                .toList();
+        int failure = -1;
+        for (int i = 0; i < errors.size() && failure < 0; i++) {
+            if (errors.get(i).contains("Compilation failure")) {
+                failure = i;
+            }
+        }
+        if (failure < 0) {
+            return errors.isEmpty() ? buildLog.lines().toList() : errors;
+        }
+        List<String> compiler = new ArrayList<>();
+        for (String line : errors.subList(failure + 1, errors.size())) {
+            if (line.startsWith("-> [Help")) {
+                break;
+            }
+            compiler.add(line);
+        }
+        return compiler;
     }
 
     /** {@code BuildFailureReport <build log> <results.json to write> [<path prefix to drop>]}. */
