@@ -24,9 +24,9 @@ import java.util.stream.Stream;
  *       modules); {@code .git}; whatever the root {@code .gitignore} ignores ({@code target/},
  *       IDE files); for {@link Audience#STUDENTS}, the test classes under {@code labs/} whose
  *       graded tests are all hidden ({@link GradedTestSource}).</li>
- *   <li>In Markdown and XML files, the lines from {@code <!-- BEGIN INSTRUCTORS ONLY -->} to
- *       {@code <!-- END INSTRUCTORS ONLY -->} are left out; a file with nothing else is left
- *       out whole (the instructors' guide).</li>
+ *   <li>In Markdown and XML files, the lines from a line {@code <!-- BEGIN INSTRUCTORS ONLY -->}
+ *       to a line {@code <!-- END INSTRUCTORS ONLY -->} (each alone on its line) are left out; a
+ *       file with nothing else is left out whole (the instructors' guide).</li>
  *   <li>Everything else is copied as it is, with its permissions: every module present and
  *       future, the Maven wrapper, the {@code vmlab} script, the docs.</li>
  * </ul>
@@ -144,13 +144,13 @@ public final class Handout {
         String[] lines = text.split("(?<=\n)");
         for (int i = 0; i < lines.length; i++) {
             String line = lines[i];
-            if (line.contains(BEGIN_INSTRUCTORS)) {
+            if (line.strip().equals(BEGIN_INSTRUCTORS)) {
                 if (openedAt >= 0) {
                     throw new HandoutException(rel + ":" + (i + 1) + ": " + BEGIN_INSTRUCTORS
                             + " inside the block opened at line " + (openedAt + 1));
                 }
                 openedAt = i;
-            } else if (line.contains(END_INSTRUCTORS)) {
+            } else if (line.strip().equals(END_INSTRUCTORS)) {
                 if (openedAt < 0) {
                     throw new HandoutException(rel + ":" + (i + 1) + ": " + END_INSTRUCTORS
                             + " without " + BEGIN_INSTRUCTORS);

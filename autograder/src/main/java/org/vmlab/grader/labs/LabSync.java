@@ -207,7 +207,8 @@ public final class LabSync {
         return text.replace("\\", "\\\\").replace("\"", "\\\"");
     }
 
-    private static List<Path> files(Path root) {
+    /** The regular files under {@code root}, sorted; none if it is not a folder. */
+    static List<Path> files(Path root) {
         if (!Files.isDirectory(root)) {
             return List.of();
         }
@@ -218,7 +219,8 @@ public final class LabSync {
         }
     }
 
-    private static String relative(Path root, Path file) {
+    /** {@code file} relative to {@code root}, with '/' between names. */
+    static String relative(Path root, Path file) {
         return root.relativize(file).toString().replace('\\', '/');
     }
 

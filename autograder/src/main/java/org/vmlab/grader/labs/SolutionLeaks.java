@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * Finds the reference solutions' text in a tree that must not hold it: a students' handout or a
@@ -63,8 +62,8 @@ public final class SolutionLeaks {
     /** The solution text of every marked block under {@code solutionSources} (solutions/src/main). */
     public static SolutionLeaks of(Path solutionSources) {
         Map<String, Origin> secrets = new HashMap<>();
-        for (Path file : files(solutionSources)) {
-            String rel = relative(solutionSources, file);
+        for (Path file : LabSync.files(solutionSources)) {
+            String rel = LabSync.relative(solutionSources, file);
             List<String> block = null;
             List<Integer> numbers = null;
             List<String> lines = lines(file);
@@ -98,8 +97,8 @@ public final class SolutionLeaks {
     /** Every leak in the files under {@code tree}, in file order; empty if there is none. */
     public List<Leak> findIn(Path tree) {
         List<Leak> leaks = new ArrayList<>();
-        for (Path file : files(tree)) {
-            String rel = relative(tree, file);
+        for (Path file : LabSync.files(tree)) {
+            String rel = LabSync.relative(tree, file);
             if (!text(file)) {
                 continue;
             }
@@ -163,20 +162,5 @@ public final class SolutionLeaks {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static List<Path> files(Path root) {
-        if (!Files.isDirectory(root)) {
-            return List.of();
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            return walk.filter(Files::isRegularFile).sorted().toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String relative(Path root, Path file) {
-        return root.relativize(file).toString().replace('\\', '/');
     }
 }

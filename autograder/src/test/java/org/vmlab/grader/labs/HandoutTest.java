@@ -103,6 +103,12 @@ class HandoutTest {
     }
 
     @Test
+    void aMarkerMentionedInATextIsNoMarker() {
+        assertThat(Handout.withoutInstructorsBlocks("Put it between `<!-- BEGIN INSTRUCTORS ONLY -->` and\n", "R.md"))
+                .isEqualTo("Put it between `<!-- BEGIN INSTRUCTORS ONLY -->` and\n");
+    }
+
+    @Test
     void anUnclosedInstructorsBlockIsAnError() {
         assertThatThrownBy(() -> Handout.withoutInstructorsBlocks("a\n<!-- BEGIN INSTRUCTORS ONLY -->\nb\n", "R.md"))
                 .hasMessage("R.md:2: <!-- BEGIN INSTRUCTORS ONLY --> is never closed");
