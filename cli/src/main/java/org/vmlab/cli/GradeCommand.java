@@ -90,7 +90,7 @@ final class GradeCommand implements Callable<Integer> {
             throw new UserError("there are no solutions in this repository (a students' handout); "
                     + "grade your own code with: vmlab grade");
         }
-        Double minimum = minimum();
+        checkMin();
         GradingRequest request = new GradingRequest(List.of(),
                 chosen.stream().map(lab -> "org.vmlab.labs." + lab).toList(),
                 classpath(root), Limits.DEFAULT.withHeapMb(heapMb)
@@ -98,40 +98,41 @@ final class GradeCommand implements Callable<Integer> {
         // The test JVM works in a fresh, empty folder outside the repository (see docs/grading.md).
         Path work = Files.createTempDirectory("vmlab-grade");
         GradingReport report = new Grader(work).grade(request);
-        Files.deleteIfExists(work);
+        work.toFile().delete();   // empty by now: the grader deletes what it wrote
         PrintWriter console = spec.commandLine().getOut();
         console.print(new ConsoleReport().render(report));
         if (out != null) {
             Reports.writeAll(report, out);
             console.println("reports written to " + out);
         }
-        double needed = minimum == null ? 0 : minimum.isNaN() ? report.maxScore() : minimum;
-        boolean below = report.score() < needed;
-        if (minimum != null) {
-            console.println(below ? "below the minimum of " + Scores.format(needed) + " points (exit code 1)"
-                    : "at least the minimum of " + Scores.format(needed) + " points");
+        boolean below = min != null && report.score() < minimumOf(report);
+        if (min != null) {
+            String points = Scores.format(minimumOf(report));
+            console.println(below ? "below the minimum of " + points + " points (exit code 1)"
+                    : "at least the minimum of " + points + " points");
         }
         console.flush();
         return below ? BELOW_MIN : 0;
     }
 
-    /** {@code --min} as a number; NaN for max; null when not given. */
-    private Double minimum() {
-        if (min == null) {
-            return null;
-        }
-        if (min.equals("max")) {
-            return Double.NaN;
+    /** Refuses a {@code --min} that is neither {@code max} nor a number of points. */
+    private void checkMin() {
+        if (min == null || min.equals("max")) {
+            return;
         }
         try {
-            double points = Double.parseDouble(min);
-            if (points >= 0) {
-                return points;
+            if (Double.parseDouble(min) >= 0) {
+                return;
             }
         } catch (NumberFormatException e) {
-            // below
+            // refused below
         }
         throw new UserError("--min takes a number of points (at least 0) or max, not '" + min + "'");
+    }
+
+    /** The points {@code --min} asks for: its number, or for max the report's full marks. */
+    private double minimumOf(GradingReport report) {
+        return min.equals("max") ? report.maxScore() : Double.parseDouble(min);
     }
 
     /** The labs whose graded tests exist: labs/src/test/java/org/vmlab/labs/labN. */
