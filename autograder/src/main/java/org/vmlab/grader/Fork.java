@@ -79,8 +79,11 @@ final class Fork {
         command.add(requestFile.toString());
         command.add(eventsFile.toString());
         command.add(spillFile.toString());
+        // The code under test starts in an empty folder of its own: nothing of the grader's, the
+        // repository's or another submission's is at hand by a relative path.
+        Path cwd = Files.createDirectories(workDir.resolve("fork-" + attempt + "-cwd"));
         Process process = new ProcessBuilder(command)
-                .directory(workDir.toFile())
+                .directory(cwd.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(nullDevice()))
                 .redirectOutput(outFile.toFile())
                 .redirectError(errFile.toFile())

@@ -11,6 +11,7 @@ import org.vmlab.grader.samples.HugeOutputSubmission;
 import org.vmlab.grader.samples.InfiniteLoopSubmission;
 import org.vmlab.grader.samples.LingeringThreadSubmission;
 import org.vmlab.grader.samples.OutOfMemorySubmission;
+import org.vmlab.grader.samples.SnoopingSubmission;
 import org.vmlab.grader.samples.StackOverflowSubmission;
 import org.vmlab.grader.samples.SystemExitSubmission;
 
@@ -86,6 +87,12 @@ class MisbehavingSubmissionsTest {
     void aThreadLeftRunningFailsTheTestThatStartedIt() {
         assertThat(misbehaving(LingeringThreadSubmission.class).reason()).isEqualTo(
                 "the code under test left thread \"vcpu-1\" running after the test ended");
+    }
+
+    @Test
+    void codeThatSnoopsFindsAnEmptyWorkingDirectoryAndNothingNearIt() {
+        assertThat(misbehaving(SnoopingSubmission.class).reason())
+                .isEqualTo("snooped: the working directory holds []; near it: []");
     }
 
     @Test

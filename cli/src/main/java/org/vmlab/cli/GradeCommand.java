@@ -16,6 +16,7 @@ import org.vmlab.grader.GradingReport;
 import org.vmlab.grader.GradingRequest;
 import org.vmlab.grader.Limits;
 import org.vmlab.grader.Reports;
+import org.vmlab.grader.Scores;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -29,9 +30,13 @@ import picocli.CommandLine.Spec;
 @Command(name = "grade", mixinStandardHelpOptions = true,
         description = {"Grade labs: run their graded tests in a separate JVM with memory and time limits.",
                 "Prints a table of tests, points, status and reasons; --out also writes results.json",
-                "(Gradescope), JUnit XML, Markdown and HTML.",
-                "Example: vmlab grade lab0 --out results"})
+                "(Gradescope), JUnit XML, Markdown and HTML. Exit code 0, or 1 when the score is below",
+                "--min (for CI: GitHub Classroom gives a step its points when it exits 0).",
+                "Example: vmlab grade lab0 --out results --min max"})
 final class GradeCommand implements Callable<Integer> {
+    /** The exit code when the score is below {@code --min}. */
+    static final int BELOW_MIN = 1;
+
     /** The implementations a grading run can use. */
     enum Impl { labs, solutions }
 
@@ -58,6 +63,15 @@ final class GradeCommand implements Callable<Integer> {
             description = "Heap limit of the test JVM (default: ${DEFAULT-VALUE}).")
     int heapMb;
 
+    @Option(names = "--min", paramLabel = "POINTS",
+            description = "Exit with code 1 if the score is below POINTS (a number, or max for full marks).")
+    String min;
+
+    @Option(names = "--jvm-option", paramLabel = "OPTION", defaultValue = "-XX:TieredStopAtLevel=1",
+            description = {"An option for the test JVM; repeat for more (default: ${DEFAULT-VALUE},",
+                    "which starts quickly: graded tests are short; give -XX:TieredStopAtLevel=4 for long ones)."})
+    List<String> jvmOptions = new ArrayList<>();
+
     @Override
     public Integer call() throws IOException {
         Path root = Home.root();
@@ -72,20 +86,53 @@ final class GradeCommand implements Callable<Integer> {
         if (timeoutSeconds <= 0 || heapMb < 64) {
             throw new UserError("--timeout must be positive and --heap at least 64 MB");
         }
+        if (impl == Impl.solutions && !Files.isDirectory(root.resolve("solutions"))) {
+            throw new UserError("there are no solutions in this repository (a students' handout); "
+                    + "grade your own code with: vmlab grade");
+        }
+        checkMin();
         GradingRequest request = new GradingRequest(List.of(),
                 chosen.stream().map(lab -> "org.vmlab.labs." + lab).toList(),
                 classpath(root), Limits.DEFAULT.withHeapMb(heapMb)
-                .withTestTimeout(Duration.ofSeconds(timeoutSeconds)));
+                .withTestTimeout(Duration.ofSeconds(timeoutSeconds)).withJvmOptions(jvmOptions));
+        // The test JVM works in a fresh, empty folder outside the repository (see docs/grading.md).
         Path work = Files.createTempDirectory("vmlab-grade");
         GradingReport report = new Grader(work).grade(request);
+        work.toFile().delete();   // empty by now: the grader deletes what it wrote
         PrintWriter console = spec.commandLine().getOut();
         console.print(new ConsoleReport().render(report));
         if (out != null) {
             Reports.writeAll(report, out);
             console.println("reports written to " + out);
         }
+        boolean below = min != null && report.score() < minimumOf(report);
+        if (min != null) {
+            String points = Scores.format(minimumOf(report));
+            console.println(below ? "below the minimum of " + points + " points (exit code 1)"
+                    : "at least the minimum of " + points + " points");
+        }
         console.flush();
-        return 0;
+        return below ? BELOW_MIN : 0;
+    }
+
+    /** Refuses a {@code --min} that is neither {@code max} nor a number of points. */
+    private void checkMin() {
+        if (min == null || min.equals("max")) {
+            return;
+        }
+        try {
+            if (Double.parseDouble(min) >= 0) {
+                return;
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw new UserError("--min takes a number of points (at least 0) or max, not '" + min + "'");
+    }
+
+    /** The points {@code --min} asks for: its number, or for max the report's full marks. */
+    private double minimumOf(GradingReport report) {
+        return min.equals("max") ? report.maxScore() : Double.parseDouble(min);
     }
 
     /** The labs whose graded tests exist: labs/src/test/java/org/vmlab/labs/labN. */

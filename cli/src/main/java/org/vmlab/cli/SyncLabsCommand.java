@@ -1,6 +1,8 @@
 package org.vmlab.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.vmlab.grader.labs.LabSync;
@@ -23,7 +25,13 @@ final class SyncLabsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        LabSync sync = new LabSync(Home.root());
+        Path root = Home.root();
+        if (!Files.isDirectory(root.resolve("solutions/src/main"))) {
+            // without this, a sync would find no solution files and delete every stub
+            throw new UserError("no solutions/ here: sync-labs belongs to the instructors' repository, "
+                    + "not to a handout");
+        }
+        LabSync sync = new LabSync(root);
         List<String> differences;
         try {
             differences = check ? sync.check() : sync.write();

@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
         versionProvider = Vmlab.Version.class,
         description = "Learn virtualization by building a virtual machine monitor on a simulated machine.",
         subcommands = {RunCommand.class, AsmCommand.class, DisasmCommand.class, DemoCommand.class,
-                GradeCommand.class, SyncLabsCommand.class,
+                GradeCommand.class, SyncLabsCommand.class, ExportHandoutCommand.class,
+                GradescopePackageCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Vmlab implements Runnable {
     /** Exit code for a user mistake: bad flag, missing file, bad program. */

@@ -1,6 +1,7 @@
 package org.vmlab.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -35,7 +36,8 @@ class VmlabTest {
 
     @Test
     void everySubcommandHasHelp() {
-        for (String cmd : new String[] {"run", "asm", "disasm", "demo"}) {
+        for (String cmd : new String[] {"run", "asm", "disasm", "demo", "grade", "sync-labs",
+                "export-handout", "gradescope-package"}) {
             Outcome o = vmlab(cmd, "--help");
             assertThat(o.exitCode()).as(cmd).isZero();
             assertThat(o.out()).as(cmd).contains("Usage: vmlab " + cmd);
@@ -182,14 +184,33 @@ class VmlabTest {
     }
 
     @Test
-    void gradeGivesTheStubsNothingAndTheSolutionsFullMarks(@TempDir Path out) throws IOException {
+    void gradeGivesTheStubsNothingWithTheirTodos() {
         Outcome stubs = vmlab("grade", "lab0");
-        Outcome solutions = vmlab("grade", "lab0", "--impl", "solutions", "--out", out.toString());
 
         assertThat(stubs.exitCode()).isZero();
-        assertThat(stubs.out()).contains("total: 0/16 points").contains("TODO(lab0)");
+        assertThat(stubs.out()).contains("total: 0/").contains("TODO(lab0)");
+    }
+
+    @Test
+    void gradeGivesTheSolutionsFullMarks(@TempDir Path out) {
+        assumeTrue(Files.isDirectory(Home.root().resolve("solutions")), "the instructors' repository");
+
+        Outcome solutions = vmlab("grade", "lab0", "--impl", "solutions", "--out", out.toString());
+
         assertThat(solutions.out()).contains("total: 16/16 points");
         assertThat(out.resolve("results.json")).exists();
+    }
+
+    @Test
+    void gradeExitsWith1BelowTheMinimumForCi() {
+        Outcome below = vmlab("grade", "lab0", "--min", "max");
+        Outcome zero = vmlab("grade", "lab0", "--min", "0");
+
+        assertThat(below.exitCode()).isEqualTo(GradeCommand.BELOW_MIN);
+        assertThat(below.out()).contains("below the minimum of ").contains("points (exit code 1)");
+        assertThat(zero.exitCode()).isZero();
+        assertThat(vmlab("grade", "lab0", "--min", "lots").err().strip())
+                .isEqualTo("vmlab: --min takes a number of points (at least 0) or max, not 'lots'");
     }
 
     @Test
@@ -202,9 +223,44 @@ class VmlabTest {
 
     @Test
     void syncLabsCheckFindsTheLabsInSync() {
+        assumeTrue(Files.isDirectory(Home.root().resolve("solutions")), "the instructors' repository");
+
         Outcome o = vmlab("sync-labs", "--check");
 
         assertThat(o.exitCode()).isZero();
         assertThat(o.out()).contains("labs/ is in sync with solutions/.");
+    }
+
+    @Test
+    void inAHandoutTheSolutionsCommandsSayWhyTheyCannotRun(@TempDir Path handout) throws IOException {
+        Files.createDirectories(handout.resolve("labs/src/test/java/org/vmlab/labs/lab0"));
+        Files.writeString(handout.resolve("pom.xml"), "<project/>");
+
+        Outcome grade = inRepository(handout, "grade", "--impl", "solutions");
+        Outcome sync = inRepository(handout, "sync-labs");
+        Outcome export = inRepository(handout, "export-handout", "--out", handout.resolveSibling("again").toString());
+
+        assertThat(grade.exitCode()).isEqualTo(2);
+        assertThat(grade.err().strip()).isEqualTo("vmlab: there are no solutions in this repository "
+                + "(a students' handout); grade your own code with: vmlab grade");
+        assertThat(sync.err().strip()).isEqualTo("vmlab: no solutions/ here: sync-labs belongs to the "
+                + "instructors' repository, not to a handout");
+        assertThat(export.err().strip()).endsWith("has no solutions/: it is a handout already; "
+                + "export from the instructors' repository");
+    }
+
+    /** Runs vmlab as if the launcher had been started in {@code root}. */
+    static Outcome inRepository(Path root, String... args) {
+        String before = System.getProperty("vmlab.home");
+        System.setProperty("vmlab.home", root.toString());
+        try {
+            return vmlab(args);
+        } finally {
+            if (before == null) {
+                System.clearProperty("vmlab.home");
+            } else {
+                System.setProperty("vmlab.home", before);
+            }
+        }
     }
 }

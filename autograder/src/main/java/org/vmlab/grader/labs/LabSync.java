@@ -44,8 +44,10 @@ import java.util.stream.Stream;
  */
 public final class LabSync {
 
-    private static final Pattern BEGIN = Pattern.compile("^(\\s*)//\\s*BEGIN SOLUTION\\b(.*)$");
-    private static final Pattern END = Pattern.compile("^\\s*//\\s*END SOLUTION\\b.*$");
+    /** A line that opens a marked block; group 1 is its indentation, group 2 the TODO text. */
+    static final Pattern BEGIN = Pattern.compile("^(\\s*)//\\s*BEGIN SOLUTION\\b(.*)$");
+    /** A line that closes a marked block. */
+    static final Pattern END = Pattern.compile("^\\s*//\\s*END SOLUTION\\b.*$");
     private static final Pattern LAB = Pattern.compile("lab\\d+");
 
     private final Path solutions;
@@ -205,7 +207,8 @@ public final class LabSync {
         return text.replace("\\", "\\\\").replace("\"", "\\\"");
     }
 
-    private static List<Path> files(Path root) {
+    /** The regular files under {@code root}, sorted; none if it is not a folder. */
+    static List<Path> files(Path root) {
         if (!Files.isDirectory(root)) {
             return List.of();
         }
@@ -216,7 +219,8 @@ public final class LabSync {
         }
     }
 
-    private static String relative(Path root, Path file) {
+    /** {@code file} relative to {@code root}, with '/' between names. */
+    static String relative(Path root, Path file) {
         return root.relativize(file).toString().replace('\\', '/');
     }
 

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.vmlab.machine.Machine;
 import org.vmlab.machine.MachineConfig;
-import org.vmlab.machine.RunResult;
 import org.vmlab.machine.StopReason;
 import org.vmlab.machine.isa.Instruction;
 import org.vmlab.machine.isa.IsaVariant;
@@ -16,7 +15,8 @@ import org.vmlab.machine.memory.Pte;
 /**
  * Runs single instructions on fresh machines of one ISA variant and reports what they did.
  *
- * <p>Each run builds a 1 MiB machine with paging on, puts one instruction at {@link #CODE},
+ * <p>Each run builds a 512 KiB machine (enough for the relocated page tables at 0x61000; a
+ * smaller machine is quicker to build, and the probe builds thousands) with paging on, puts one instruction at {@link #CODE},
  * starts it in the chosen ring with the same registers, data and stack, and lets exactly one
  * instruction retire (fuel 1). Interrupts are off in ring 0 with the native layout, and on
  * otherwise: under a monitor the real IF stays on, and user code runs with it on. Every vector of the interrupt table leads to a
@@ -40,7 +40,7 @@ public final class InstructionProbe {
     static final int RELOCATION = 0x40000;
     private static final int[] USER_PAGES = {1, 4, 6};
     private static final int[] SUPERVISOR_PAGES = {0, 3, 8};
-    private static final int MEMORY = 1 << 20;
+    private static final int MEMORY = 512 << 10;
 
     private final IsaVariant isa;
 
@@ -134,14 +134,15 @@ public final class InstructionProbe {
             counts[v] = cpu.vectorCount(v);
         }
         Configuration before = configuration(m, true);
-        RunResult result = m.run();
+        // The CPU alone: Machine.run would also fingerprint all of RAM, which the probe never reads.
+        StopReason stopped = m.cpu().run(1);
         int vector = -1;
         for (int v = 0; v < Vector.COUNT && vector < 0; v++) {
             if (cpu.vectorCount(v) != counts[v]) {
                 vector = v;
             }
         }
-        Configuration after = configuration(m, result.stopReason() == StopReason.FUEL_EXHAUSTED
+        Configuration after = configuration(m, stopped == StopReason.FUEL_EXHAUSTED
                 && vector < 0);
         List<String> effect = new ArrayList<>();
         if (vector >= 0) {

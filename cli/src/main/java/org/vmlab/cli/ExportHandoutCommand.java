@@ -1,0 +1,60 @@
+package org.vmlab.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.vmlab.grader.labs.Handout;
+import org.vmlab.grader.labs.HandoutException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code vmlab export-handout}: write the students' repository, without the solutions and the
+ * hidden tests, checked for solution text; a fresh git repository with one commit when git is
+ * installed.
+ */
+@Command(name = "export-handout", mixinStandardHelpOptions = true,
+        description = {"Write the students' repository into DIR: every module but solutions, the labs",
+                "with their stubs, handouts and visible graded tests; no hidden tests, no solution text",
+                "(checked), no target/ or IDE files. Then git init and an initial commit, if git is",
+                "installed. See docs/instructors.md.",
+                "Example: vmlab export-handout --out ../vmlab-starter"})
+final class ExportHandoutCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--out", paramLabel = "DIR", required = true,
+            description = "Where to write the handout: a new or empty folder outside this repository.")
+    Path out;
+
+    @Option(names = "--force", description = "Replace what DIR holds.")
+    boolean force;
+
+    @Option(names = "--no-git", description = "Do not make DIR a git repository.")
+    boolean noGit;
+
+    @Override
+    public Integer call() throws IOException {
+        Path root = Home.root();
+        OutputPlace.prepareFolder(out, root, force);
+        List<String> files;
+        try {
+            files = new Handout(root).writeTo(out, Handout.Audience.STUDENTS);
+        } catch (HandoutException e) {
+            throw UserError.located("vmlab: " + e.getMessage());
+        }
+        PrintWriter console = spec.commandLine().getOut();
+        console.println("wrote " + files.size() + " files to " + out
+                + " (no solutions module, no hidden tests; checked for solution text)");
+        if (!noGit) {
+            console.println(Git.initialCommit(out, "Starter code for the vmlab labs"));
+        }
+        console.println("next: cd " + out + " && ./mvnw -B verify && ./vmlab grade");
+        console.flush();
+        return 0;
+    }
+}

@@ -1,0 +1,62 @@
+package org.vmlab.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.vmlab.grader.labs.Handout;
+import org.vmlab.grader.labs.HandoutException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code vmlab gradescope-package}: write the autograder zip that Gradescope runs on every
+ * submission. It holds setup.sh, run_autograder and the vmlab tree with the hidden tests but
+ * without the solutions (checked for solution text).
+ */
+@Command(name = "gradescope-package", mixinStandardHelpOptions = true,
+        description = {"Write a Gradescope autograder zip: setup.sh (installs a JDK 17 and builds vmlab, so",
+                "that grading downloads nothing), run_autograder (builds the submission's lab code and",
+                "grades every lab, hidden tests included; always writes results.json), and the vmlab tree",
+                "under vmlab/ without the solutions. For instructors only: it holds the hidden tests.",
+                "Example: vmlab gradescope-package --out ../autograder.zip"})
+final class GradescopePackageCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--out", paramLabel = "FILE.zip", required = true,
+            description = "The zip to write, outside this repository.")
+    Path out;
+
+    @Option(names = "--force", description = "Replace FILE.zip if it exists.")
+    boolean force;
+
+    @Override
+    public Integer call() throws IOException {
+        if (!out.getFileName().toString().endsWith(".zip")) {
+            throw new UserError(out + ": the package is a zip file; name it FILE.zip");
+        }
+        Path root = Home.root();
+        OutputPlace.prepareFile(out, root, force);
+        Path staging = Files.createTempDirectory("vmlab-gradescope");
+        try {
+            Path tree = staging.resolve(GradescopePackage.TREE);
+            new Handout(root).writeTo(tree, Handout.Audience.GRADER);
+            int entries = GradescopePackage.write(tree, out);
+            PrintWriter console = spec.commandLine().getOut();
+            console.println("wrote " + out + " (" + entries + " files: setup.sh, run_autograder, "
+                    + GradescopePackage.TREE + "/ with the hidden tests and without the solutions)");
+            console.println("upload it as the autograder of a Gradescope programming assignment "
+                    + "(see docs/instructors.md)");
+            console.flush();
+        } catch (HandoutException e) {
+            throw UserError.located("vmlab: " + e.getMessage());
+        } finally {
+            GradescopePackage.delete(staging);
+        }
+        return 0;
+    }
+}
