@@ -71,8 +71,8 @@ public final class DirectPaging implements MemoryVirtualization {
                 gpa = vm.guestMemory().walker().walk(exit.address(), accessOf(exit.errorCode()),
                         vcpu.virtualRing(), vcpu.controlRegister(Registers.CR3),
                         (vcpu.controlRegister(Registers.CR0) & Registers.CR0_WP) != 0, false).gpa();
-            } catch (Fault guestFault) {
-                return new PageFaultOutcome.GuestFault(guestFault);
+            } catch (Fault denied) {
+                return new PageFaultOutcome.GuestFault(denied);   // its own tables say no
             }
         }
         if (!vm.memory().isRam(gpa)) {

@@ -1,0 +1,132 @@
+package org.vmlab.labs;
+
+import java.util.Map;
+import java.util.function.Supplier;
+import org.vmlab.asm.Assembler;
+import org.vmlab.asm.AssemblyException;
+import org.vmlab.asm.SourceLoader;
+import org.vmlab.guests.Toyos;
+import org.vmlab.machine.Machine;
+import org.vmlab.machine.MachineConfig;
+import org.vmlab.machine.RunResult;
+import org.vmlab.machine.image.Image;
+import org.vmlab.machine.isa.IsaVariant;
+import org.vmlab.vmm.CpuVirtualization;
+import org.vmlab.vmm.Equivalence;
+import org.vmlab.vmm.Hypervisor;
+import org.vmlab.vmm.Lockstep;
+import org.vmlab.vmm.MemoryVirtualization;
+import org.vmlab.vmm.VirtualMachine;
+import org.vmlab.vmm.VmConfig;
+import org.vmlab.vmm.VmmCostModel;
+
+/**
+ * What the labs' graded tests do again and again: run a guest on bare metal and in a VM built
+ * with the lab's code, and compare, saying in the machine's terms where the VM went wrong.
+ */
+public final class GuestRuns {
+    /** Fuel for the small test programs: far more than any needs. */
+    public static final long PROGRAM_FUEL = 2_000_000L;
+
+    private GuestRuns() {
+    }
+
+    /** Assembles the test program at classpath resource {@code resource}. */
+    public static Image program(String resource) {
+        try {
+            return new Assembler(SourceLoader.classpath(GuestRuns.class.getClassLoader()))
+                    .assemble(resource, Map.of());
+        } catch (AssemblyException e) {
+            throw new IllegalStateException("test program " + resource + " does not assemble: " + e.getMessage(), e);
+        }
+    }
+
+    /** A bare machine with {@code image} loaded. */
+    public static Machine bareMetal(Image image, IsaVariant isa, long fuel) {
+        Machine machine = new Machine(MachineConfig.builder().isa(isa).fuel(fuel).build());
+        machine.load(image);
+        return machine;
+    }
+
+    /** A bare machine with toyos booted for {@code workload}. */
+    public static Machine bareToyos(String workload, IsaVariant isa) {
+        Machine machine = new Machine(MachineConfig.builder().isa(isa).fuel(Toyos.FUEL).build());
+        Toyos.boot(machine, Toyos.image(Toyos.Flavor.NATIVE), workload);
+        return machine;
+    }
+
+    /**
+     * A VM with {@code image} loaded, alone on a machine sized for its memory virtualization:
+     * exactly the VM's 16 MiB under direct paging, room for the VMM's own frames otherwise.
+     */
+    public static VirtualMachine vm(Image image, IsaVariant isa, CpuVirtualization cpu,
+            MemoryVirtualization memory, long fuel) {
+        VirtualMachine vm = emptyVm(isa, cpu, memory, fuel);
+        vm.load(image);
+        return vm;
+    }
+
+    /** A VM with toyos booted for {@code workload}. */
+    public static VirtualMachine toyosVm(String workload, IsaVariant isa, CpuVirtualization cpu,
+            MemoryVirtualization memory) {
+        VirtualMachine vm = emptyVm(isa, cpu, memory, Toyos.FUEL);
+        Toyos.boot(vm, Toyos.image(Toyos.Flavor.NATIVE), workload);
+        return vm;
+    }
+
+    private static VirtualMachine emptyVm(IsaVariant isa, CpuVirtualization cpu, MemoryVirtualization memory,
+            long fuel) {
+        int machineBytes = memory.name().equals("direct") ? VmConfig.DEFAULT_MEMORY : 32 << 20;
+        Hypervisor vmm = new Hypervisor(MachineConfig.builder().isa(isa).memoryBytes(machineBytes)
+                .fuel(Long.MAX_VALUE).build(), VmmCostModel.DEFAULT);
+        return vmm.create(VmConfig.named("guest").withFuel(fuel), cpu, memory);
+    }
+
+    /**
+     * Runs {@code image} on bare metal and in a VM built from the suppliers, instruction by
+     * instruction, and fails at the first instruction after which the two states differ, or if
+     * the runs end differently.
+     */
+    public static void assertRunsLikeBareMetal(Image image, IsaVariant isa, Supplier<CpuVirtualization> cpu,
+            Supplier<MemoryVirtualization> memory) {
+        Machine bare = bareMetal(image, isa, PROGRAM_FUEL);
+        VirtualMachine vm = vm(image, isa, cpu.get(), memory.get(), PROGRAM_FUEL);
+        Lockstep.Outcome outcome = Lockstep.run(bare, vm);
+        if (outcome.divergence().isPresent()) {
+            Lockstep.Divergence d = outcome.divergence().get();
+            throw new AssertionError(d.describe().replace(", virtual ", ", yours ")
+                    + "\nbare metal after it:\n" + d.nativeState() + "\nyour VM after it:\n" + d.virtualState());
+        }
+        assertEquivalent(outcome.nativeRun(), outcome.virtualRun());
+    }
+
+    /**
+     * Runs toyos's {@code workload} on bare metal and in a VM, and fails unless the VM's run is
+     * equivalent; a failure runs the two again in lockstep to say where they part.
+     *
+     * @return the VM's run
+     */
+    public static RunResult assertToyosRunsLikeBareMetal(String workload, IsaVariant isa,
+            Supplier<CpuVirtualization> cpu, Supplier<MemoryVirtualization> memory) {
+        RunResult bare = bareToyos(workload, isa).run();
+        RunResult virtual = toyosVm(workload, isa, cpu.get(), memory.get()).run();
+        Equivalence.Verdict verdict = Equivalence.compare(bare, virtual);
+        if (!verdict.equivalent()) {
+            Lockstep.Outcome outcome = Lockstep.run(bareToyos(workload, isa),
+                    toyosVm(workload, isa, cpu.get(), memory.get()));
+            String where = outcome.divergence().map(d -> "; " + d.describe().replace(", virtual ", ", yours "))
+                    .orElse("");
+            throw new AssertionError("toyos " + workload + " under your VMM: "
+                    + String.join("; ", verdict.differences()) + where);
+        }
+        return virtual;
+    }
+
+    /** Fails, saying what differs, unless the two runs are equivalent. */
+    public static void assertEquivalent(RunResult bare, RunResult virtual) {
+        Equivalence.Verdict verdict = Equivalence.compare(bare, virtual);
+        if (!verdict.equivalent()) {
+            throw new AssertionError("your VM's run differs from bare metal: " + String.join("; ", verdict.differences()));
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package org.vmlab.labs.lab1;
+
+import static org.vmlab.labs.GuestRuns.assertRunsLikeBareMetal;
+import static org.vmlab.labs.GuestRuns.assertToyosRunsLikeBareMetal;
+import static org.vmlab.labs.GuestRuns.program;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.vmlab.cpu.trapemulate.TrapAndEmulate;
+import org.vmlab.grader.Checkpoints;
+import org.vmlab.grader.Graded;
+import org.vmlab.guests.Nanobench;
+import org.vmlab.guests.Nanobenchmark;
+import org.vmlab.guests.Toyos;
+import org.vmlab.machine.isa.IsaVariant;
+import org.vmlab.memory.direct.DirectPaging;
+import org.vmlab.vmm.CpuVirtualization;
+
+/**
+ * Lab 1, trap-and-emulate: the visible graded tests. Each runs a guest on bare metal and under
+ * your VMM (your handler and emulator, on the classic ISA, memory by direct paging) and compares,
+ * instruction by instruction for the small programs.
+ */
+class Lab1Test {
+    static CpuVirtualization trapAndEmulate() {
+        return new TrapAndEmulate(new TrapAndEmulateHandler(new PrivilegedInstructionEmulator()));
+    }
+
+    @Test
+    @Graded(points = 3, number = "1.1", name = "cli, sti, pushf and popf: the virtual IF")
+    void interruptFlag() {
+        assertRunsLikeBareMetal(program("org/vmlab/labs/lab1/flags.s"), IsaVariant.CLASSIC,
+                Lab1Test::trapAndEmulate, DirectPaging::new);
+    }
+
+    @Test
+    @Graded(points = 3, number = "1.2", name = "smsw, sidt, lidt, mfcr, mtcr: the virtual privileged state")
+    void privilegedState() {
+        assertRunsLikeBareMetal(program("org/vmlab/labs/lab1/control.s"), IsaVariant.CLASSIC,
+                Lab1Test::trapAndEmulate, DirectPaging::new);
+    }
+
+    @Test
+    @Graded(points = 3, number = "1.3", name = "system calls, page faults and divide errors reflected into the guest")
+    void reflection(Checkpoints checkpoints) {
+        List<String> failures = new ArrayList<>();
+        for (Nanobenchmark bench : List.of(Nanobenchmark.SYSCALL, Nanobenchmark.PGFAULT, Nanobenchmark.DIVZERO)) {
+            try {
+                assertRunsLikeBareMetal(Nanobench.image(bench, 20), IsaVariant.CLASSIC,
+                        Lab1Test::trapAndEmulate, DirectPaging::new);
+                checkpoints.reached(bench.id() + " runs like bare metal", 1);
+            } catch (AssertionError | RuntimeException e) {
+                failures.add(bench.id() + ": " + e.getMessage());
+            }
+        }
+        if (!failures.isEmpty()) {
+            throw new AssertionError(String.join("\n", failures));
+        }
+    }
+
+    @Test
+    @Graded(points = 3, number = "1.4", name = "timer interrupts injected at the right instruction; hlt, in, out")
+    void interruptsAndDevices() {
+        assertRunsLikeBareMetal(program("org/vmlab/labs/lab1/timer.s"), IsaVariant.CLASSIC,
+                Lab1Test::trapAndEmulate, DirectPaging::new);
+    }
+
+    @Test
+    @Graded(points = 4, number = "1.5", name = "toyos: every workload equivalent to bare metal")
+    void toyos(Checkpoints checkpoints) {
+        List<String> failures = new ArrayList<>();
+        for (String workload : Toyos.workloads()) {
+            try {
+                assertToyosRunsLikeBareMetal(workload, IsaVariant.CLASSIC, Lab1Test::trapAndEmulate, DirectPaging::new);
+                checkpoints.reached(workload, 0.4);
+            } catch (AssertionError | RuntimeException e) {
+                failures.add(e.getMessage());
+            }
+        }
+        if (!failures.isEmpty()) {
+            throw new AssertionError(failures.size() + " of " + Toyos.workloads().size()
+                    + " workloads differ from bare metal; the first: " + failures.get(0));
+        }
+    }
+}
