@@ -39,6 +39,7 @@ public final class Cpu {
     private final boolean[] trapsOutsideRing0 = new boolean[Opcode.values().length];
     private final IsaVariant isa;
     private static final int MULTIPLY_EXTRA = Opcode.MUL.cycles() - 1;
+    private static final int CALL_EXTRA = Opcode.CALL.cycles() - 1;
 
     // Architectural state.
     private final int[] regs = new int[Registers.COUNT];
@@ -252,6 +253,7 @@ public final class Cpu {
                         mmu.writeWord(sp, next, cpl);
                         r[SP] = sp;
                         next = pc + branchOffset(w);
+                        extra += CALL_EXTRA;
                     }
                     case JR -> next = r[b];
                     case CALLR -> {
@@ -260,10 +262,12 @@ public final class Cpu {
                         mmu.writeWord(sp, next, cpl);
                         r[SP] = sp;
                         next = target;
+                        extra += CALL_EXTRA;
                     }
                     case RET -> {
                         next = mmu.readWord(r[SP], cpl);
                         r[SP] += 4;
+                        extra += CALL_EXTRA;
                     }
                     case BEQ -> next = (flags & FLAG_Z) != 0 ? pc + branchOffset(w) : next;
                     case BNE -> next = (flags & FLAG_Z) == 0 ? pc + branchOffset(w) : next;
@@ -398,6 +402,7 @@ public final class Cpu {
         if (!ring0 && trapsOutsideRing0[op.ordinal()]) {
             throw new Fault(Vector.GENERAL_PROTECTION, 0);
         }
+        extraCycles += op.cycles() - 1;   // iret and int take several (docs/isa.md)
         switch (op) {
             case NOP -> { }
             case HLT -> {
