@@ -11,12 +11,8 @@ import org.vmlab.machine.image.Image;
 import org.vmlab.machine.isa.IsaVariant;
 import org.vmlab.vmm.CpuTechnique;
 import org.vmlab.vmm.Equivalence;
-import org.vmlab.vmm.Hypervisor;
 import org.vmlab.vmm.MemoryTechnique;
 import org.vmlab.vmm.Techniques;
-import org.vmlab.vmm.VirtualMachine;
-import org.vmlab.vmm.VmConfig;
-import org.vmlab.vmm.VmmCostModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -114,11 +110,8 @@ final class DemoCommand implements Callable<Integer> {
             return "not available";
         }
         try {
-            Hypervisor vmm = new Hypervisor(MachineConfig.builder().isa(column.isa()).memoryBytes(32 << 20)
-                    .fuel(Long.MAX_VALUE).build(), VmmCostModel.DEFAULT);
-            VirtualMachine vm = vmm.create(VmConfig.named("vm").withFuel(Toyos.FUEL), cpu.create(), memory.create());
-            Toyos.boot(vm, kernel, workload);
-            RunResult virtual = vm.run();
+            RunResult virtual = SingleVm.run(cpu, memory, column.isa(), Toyos.FUEL,
+                    vm -> Toyos.boot(vm, kernel, workload));
             Equivalence.Verdict verdict = Equivalence.compare(bare, virtual);
             return String.format("%6.2fx %s", (double) virtual.cycles() / Math.max(1, bare.cycles()),
                     verdict.equivalent() ? "equivalent" : "DIVERGED");

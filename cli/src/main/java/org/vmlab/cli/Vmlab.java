@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
         versionProvider = Vmlab.Version.class,
         description = "Learn virtualization by building a virtual machine monitor on a simulated machine.",
         subcommands = {RunCommand.class, AsmCommand.class, DisasmCommand.class, DemoCommand.class,
+                ExperimentCommand.class,
                 GradeCommand.class, SyncLabsCommand.class, ExportHandoutCommand.class,
                 GradescopePackageCommand.class,
                 CommandLine.HelpCommand.class})

@@ -176,6 +176,18 @@ class VmlabTest {
     }
 
     @Test
+    void theNanobenchmarksAreMeasuredNativelyAndUnderEachTechnique() {
+        Outcome o = vmlab("experiment", "nanobench", "--iterations", "20");
+
+        assertThat(o.exitCode()).isZero();
+        assertThat(o.out()).contains("native", "trap-emulate/classic", "binary-translation/legacy");
+        for (String bench : new String[] {"syscall", "in", "cr-write", "call-ret", "pgfault", "divzero",
+                "ptemod", "forkwait"}) {
+            assertThat(o.out()).containsPattern("(?m)^" + bench + " +[0-9,]+ +[0-9,]+ \\([0-9.]+x\\) +[0-9,]+ \\([0-9.]+x\\)$");
+        }
+    }
+
+    @Test
     void vmmFlagsWithoutAVmmAreRefusedInOneLine() {
         Outcome o = vmlab("run", "toyos", "--lockstep");
 

@@ -194,6 +194,10 @@ public final class BinaryTranslation implements CpuVirtualization {
             case CALLOUT -> {
                 vm.counters().event(VmmEvent.CALLOUT);
                 vm.counters().add("bt.callouts", 1);
+                Opcode op = exit.instruction().opcode();
+                if (op == Opcode.IN || op == Opcode.OUT) {
+                    vm.counters().event(VmmEvent.DEVICE_EMULATION);
+                }
                 emulator.emulate(vm, exit.instruction());
             }
             case INTERRUPT_WINDOW -> { }   // the VMM's loop injects what is pending

@@ -1,0 +1,154 @@
+package org.vmlab.cli;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.vmlab.guests.CycleCounter;
+import org.vmlab.guests.Nanobench;
+import org.vmlab.guests.Nanobenchmark;
+import org.vmlab.guests.Toyos;
+import org.vmlab.machine.MachineConfig;
+import org.vmlab.machine.RunResult;
+import org.vmlab.machine.StopReason;
+import org.vmlab.machine.image.Image;
+import org.vmlab.machine.isa.IsaVariant;
+import org.vmlab.vmm.CpuTechnique;
+import org.vmlab.vmm.MemoryTechnique;
+import org.vmlab.vmm.Techniques;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code vmlab experiment}: the measurements of the literature, repeated on the simulator. */
+@Command(name = "experiment", mixinStandardHelpOptions = true,
+        description = "Repeat a published experiment on the simulator.",
+        subcommands = {ExperimentCommand.NanobenchCommand.class})
+final class ExperimentCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+        return 0;
+    }
+
+    /**
+     * Adams and Agesen's nanobenchmarks (ASPLOS 2006, Figure 4) and forkwait: the cost of each
+     * operation natively and under each technique, in simulated cycles.
+     */
+    @Command(name = "nanobench", mixinStandardHelpOptions = true,
+            description = {"Adams and Agesen's nanobenchmarks (ASPLOS 2006) and forkwait: simulated cycles per",
+                    "operation natively and in a VM under each CPU technique, with shadow paging.",
+                    "Each figure is (cycles of 2N iterations - cycles of N) / N, so boot and power-off cancel;",
+                    "forkwait is the whole toyos workload (100 forks and waits) divided by 100."})
+    static final class NanobenchCommand implements Callable<Integer> {
+        /** A technique pair on an ISA: one column of the table. */
+        private record Column(String title, String cpu, String memory, IsaVariant isa) {
+        }
+
+        private static final List<Column> COLUMNS = List.of(
+                new Column("trap-emulate", "trap-emulate", "shadow", IsaVariant.CLASSIC),
+                new Column("binary-translation", "binary-translation", "shadow", IsaVariant.LEGACY));
+        private static final int FORKS = 100;
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = {"-n", "--iterations"}, paramLabel = "N", defaultValue = "200",
+                description = "Iterations of each benchmark's loop (default: ${DEFAULT-VALUE}).")
+        int iterations;
+
+        @Option(names = "--impl", paramLabel = "IMPL",
+                description = "Whose lab code the VMM runs: labs (yours) or solutions (the reference;"
+                        + " the default where the repository has it).")
+        LabCode.Impl impl;
+
+        @Override
+        public Integer call() {
+            if (iterations < 1 || iterations > 100_000) {
+                throw new UserError("--iterations must be 1..100000, was " + iterations);
+            }
+            Techniques techniques = LabCode.techniques(impl != null ? impl : LabCode.defaultImpl());
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf("simulated cycles per operation (N = %d); slowdown against native in brackets%n%n", iterations);
+            StringBuilder header = new StringBuilder(String.format("%-10s %10s", "benchmark", "native"));
+            COLUMNS.forEach(c -> header.append(String.format("  %26s", c.title() + "/" + c.isa().name())));
+            out.println(header);
+            for (Nanobenchmark bench : Nanobenchmark.all()) {
+                double nativeFigure = Nanobench.measure(bench, iterations,
+                        CycleCounter.bareMetal(MachineConfig.defaults())).cyclesPerIteration();
+                List<String> cells = COLUMNS.parallelStream()
+                        .map(c -> cell(nativeFigure, () -> Nanobench.measure(bench, iterations,
+                                vmCounter(techniques, c)).cyclesPerIteration()))
+                        .toList();
+                printRow(out, bench.id(), nativeFigure, cells);
+            }
+            double nativeForkwait = forkwait(null, null) / (double) FORKS;
+            List<String> cells = COLUMNS.parallelStream()
+                    .map(c -> cell(nativeForkwait, () -> forkwait(techniques, c) / (double) FORKS))
+                    .toList();
+            printRow(out, "forkwait", nativeForkwait, cells);
+            out.println();
+            out.println("Adams and Agesen's point: a trap costs thousands of cycles, so what a VMM avoids");
+            out.println("trapping on decides its speed. docs/cost-model.md gives the cost of each VMM event.");
+            return 0;
+        }
+
+        private static void printRow(PrintWriter out, String name, double nativeFigure, List<String> cells) {
+            StringBuilder row = new StringBuilder(String.format("%-10s %,10.0f", name, nativeFigure));
+            cells.forEach(c -> row.append(String.format("  %26s", c)));
+            out.println(row);
+            out.flush();
+        }
+
+        private static String cell(double nativeFigure, java.util.function.DoubleSupplier figure) {
+            try {
+                double f = figure.getAsDouble();
+                return String.format("%,.0f (%.1fx)", f, f / nativeFigure);
+            } catch (RuntimeException e) {
+                String unwritten = LabCode.unwritten(e);
+                return unwritten != null
+                        ? "not written (" + unwritten.substring("this needs ".length(), unwritten.indexOf(',')) + ")"
+                        : "failed: " + e.getMessage();
+            }
+        }
+
+        private static CycleCounter vmCounter(Techniques techniques, Column column) {
+            CpuTechnique cpu = cpuTechnique(techniques, column);
+            MemoryTechnique memory = memoryTechnique(techniques, column);
+            return image -> halted(SingleVm.run(cpu, memory, column.isa(), 10_000_000L, vm -> vm.load(image))).cycles();
+        }
+
+        /** The cycles of the whole forkwait workload, natively when {@code column} is null. */
+        private static long forkwait(Techniques techniques, Column column) {
+            Image kernel = Toyos.image(Toyos.Flavor.NATIVE);
+            if (column == null) {
+                org.vmlab.machine.Machine machine = new org.vmlab.machine.Machine(
+                        MachineConfig.builder().fuel(Toyos.FUEL).build());
+                Toyos.boot(machine, kernel, "forkwait");
+                return halted(machine.run()).cycles();
+            }
+            return halted(SingleVm.run(cpuTechnique(techniques, column), memoryTechnique(techniques, column),
+                    column.isa(), Toyos.FUEL, vm -> Toyos.boot(vm, kernel, "forkwait"))).cycles();
+        }
+
+        private static RunResult halted(RunResult run) {
+            if (run.stopReason() != StopReason.HALT) {
+                throw new IllegalStateException("the guest did not power off: " + run.stopReason()
+                        + ", " + run.stopDetail());
+            }
+            return run;
+        }
+
+        private static CpuTechnique cpuTechnique(Techniques techniques, Column column) {
+            return techniques.cpu(column.cpu()).orElseThrow(() -> new UserError("no technique " + column.cpu()));
+        }
+
+        private static MemoryTechnique memoryTechnique(Techniques techniques, Column column) {
+            return techniques.memory(column.memory()).orElseThrow(() -> new UserError("no technique " + column.memory()));
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package org.vmlab.cli;
+
+import java.util.function.Consumer;
+import org.vmlab.machine.MachineConfig;
+import org.vmlab.machine.RunResult;
+import org.vmlab.machine.isa.IsaVariant;
+import org.vmlab.vmm.CpuTechnique;
+import org.vmlab.vmm.Hypervisor;
+import org.vmlab.vmm.MemoryTechnique;
+import org.vmlab.vmm.VirtualMachine;
+import org.vmlab.vmm.VmConfig;
+import org.vmlab.vmm.VmmCostModel;
+
+/** One guest in one VM under a pair of techniques, on a machine of its own: what the tables run. */
+final class SingleVm {
+    private SingleVm() {
+    }
+
+    /** Builds the VM, lets {@code boot} load it, runs it to the end, and says what it did. */
+    static RunResult run(CpuTechnique cpu, MemoryTechnique memory, IsaVariant isa, long fuel,
+            Consumer<VirtualMachine> boot) {
+        // Direct paging gives the VM the whole machine, exactly its guest memory.
+        int machineBytes = memory.name().equals("direct") ? VmConfig.DEFAULT_MEMORY : 32 << 20;
+        Hypervisor vmm = new Hypervisor(MachineConfig.builder().isa(isa).memoryBytes(machineBytes)
+                .fuel(Long.MAX_VALUE).build(), VmmCostModel.DEFAULT);
+        VirtualMachine vm = vmm.create(VmConfig.named("vm").withFuel(fuel), cpu.create(), memory.create());
+        boot.accept(vm);
+        return vm.run();
+    }
+}
