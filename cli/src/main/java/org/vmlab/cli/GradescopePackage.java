@@ -25,11 +25,22 @@ final class GradescopePackage {
     private GradescopePackage() {
     }
 
-    /** Writes the zip of the scripts and {@code tree}; returns its number of files. */
-    static int write(Path tree, Path zip) throws IOException {
+    /** The file beside the scripts that names the labs to grade, one a line; none means every lab. */
+    static final String LABS_FILE = "labs.txt";
+
+    /**
+     * Writes the zip of the scripts, the list of {@code labs} to grade (empty: every lab) and
+     * {@code tree}; returns its number of files.
+     */
+    static int write(Path tree, List<String> labs, Path zip) throws IOException {
         int entries = 0;
         try (OutputStream file = Files.newOutputStream(zip);
              ZipOutputStream out = new ZipOutputStream(file)) {
+            out.putNextEntry(new ZipEntry(LABS_FILE));
+            out.write(labs.stream().map(l -> l + "\n").collect(java.util.stream.Collectors.joining())
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.closeEntry();
+            entries++;
             for (String script : SCRIPTS) {
                 out.putNextEntry(new ZipEntry(script));
                 try (InputStream in = GradescopePackage.class.getResourceAsStream("gradescope/" + script)) {

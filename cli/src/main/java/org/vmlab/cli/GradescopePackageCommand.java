@@ -4,12 +4,15 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.vmlab.grader.labs.Handout;
 import org.vmlab.grader.labs.HandoutException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -22,7 +25,8 @@ import picocli.CommandLine.Spec;
                 "that grading downloads nothing), run_autograder (builds the submission's lab code and",
                 "grades every lab, hidden tests included; always writes results.json), and the vmlab tree",
                 "under vmlab/ without the solutions. For instructors only: it holds the hidden tests.",
-                "Example: vmlab gradescope-package --out ../autograder.zip"})
+                "One assignment per lab: name the labs it grades (default: every lab).",
+                "Example: vmlab gradescope-package lab1 --out ../lab1-autograder.zip"})
 final class GradescopePackageCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -34,18 +38,28 @@ final class GradescopePackageCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Replace FILE.zip if it exists.")
     boolean force;
 
+    @Parameters(paramLabel = "LAB", arity = "0..*",
+            description = "The labs this package grades, such as lab1 (default: every lab).")
+    List<String> labs = new ArrayList<>();
+
     @Override
     public Integer call() throws IOException {
         if (!out.getFileName().toString().endsWith(".zip")) {
             throw new UserError(out + ": the package is a zip file; name it FILE.zip");
         }
         Path root = Home.root();
+        List<String> known = GradeCommand.availableLabs(root);
+        for (String lab : labs) {
+            if (!known.contains(lab)) {
+                throw new UserError("unknown lab '" + lab + "' (expected one of: " + String.join(", ", known) + ")");
+            }
+        }
         OutputPlace.prepareFile(out, root, force);
         Path staging = Files.createTempDirectory("vmlab-gradescope");
         try {
             Path tree = staging.resolve(GradescopePackage.TREE);
             new Handout(root).writeTo(tree, Handout.Audience.GRADER);
-            int entries = GradescopePackage.write(tree, out);
+            int entries = GradescopePackage.write(tree, labs, out);
             PrintWriter console = spec.commandLine().getOut();
             console.println("wrote " + out + " (" + entries + " files: setup.sh, run_autograder, "
                     + GradescopePackage.TREE + "/ with the hidden tests and without the solutions)");

@@ -33,9 +33,42 @@ final class LabCode {
         try {
             URL[] urls = {classes.toUri().toURL()};
             // Never closed: the VM's classes are in use until the command ends.
-            return Techniques.installed(new URLClassLoader(urls, LabCode.class.getClassLoader()));
+            return Techniques.installed(new LabClassLoader(urls, LabCode.class.getClassLoader()));
         } catch (MalformedURLException e) {
             throw new UserError("cannot load " + classes + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Loads the lab classes from the chosen implementation first, even where another copy of them
+     * is on the class path too (as in the command's own tests); everything else from the parent.
+     */
+    private static final class LabClassLoader extends URLClassLoader {
+        private static final String LABS = "org.vmlab.labs.";
+
+        LabClassLoader(URL[] urls, ClassLoader parent) {
+            super(urls, parent);
+        }
+
+        @Override
+        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+            if (!name.startsWith(LABS)) {
+                return super.loadClass(name, resolve);
+            }
+            synchronized (getClassLoadingLock(name)) {
+                Class<?> c = findLoadedClass(name);
+                if (c == null) {
+                    try {
+                        c = findClass(name);
+                    } catch (ClassNotFoundException notHere) {
+                        c = super.loadClass(name, false);
+                    }
+                }
+                if (resolve) {
+                    resolveClass(c);
+                }
+                return c;
+            }
         }
     }
 

@@ -41,7 +41,7 @@ class GradescopePackageIT {
     static void packageAndSetUp() throws Exception {
         assumeTrue(Files.isDirectory(Home.root().resolve("solutions")), "the instructors' repository");
         Path zip = dir.resolve("autograder.zip");
-        VmlabTest.Outcome made = VmlabTest.vmlab("gradescope-package", "--out", zip.toString());
+        VmlabTest.Outcome made = VmlabTest.vmlab("gradescope-package", "lab0", "--out", zip.toString());
         assertThat(made.exitCode()).as(made.err()).isZero();
         autograder = dir.resolve("autograder");
         unzip(zip, autograder.resolve("source"));
