@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
 /** {@code vmlab experiment}: the measurements of the literature, repeated on the simulator. */
 @Command(name = "experiment", mixinStandardHelpOptions = true,
         description = "Repeat a published experiment on the simulator.",
-        subcommands = {ExperimentCommand.NanobenchCommand.class})
+        subcommands = {ExperimentCommand.NanobenchCommand.class, ExperimentCommand.AttacksCommand.class})
 final class ExperimentCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -149,6 +149,81 @@ final class ExperimentCommand implements Callable<Integer> {
 
         private static MemoryTechnique memoryTechnique(Techniques techniques, Column column) {
             return techniques.memory(column.memory()).orElseThrow(() -> new UserError("no technique " + column.memory()));
+        }
+    }
+
+    /**
+     * The hostile guests: each attack on bare metal (where it works), then in a VM beside a victim
+     * VM under each technique (where it must not).
+     */
+    @Command(name = "attacks", mixinStandardHelpOptions = true,
+            description = {"Popek and Goldberg's resource control, tested: every hostile guest on bare metal,",
+                    "then in a VM beside a victim VM (toyos, holding a secret) under each CPU technique with",
+                    "shadow paging. Contained: the attacker found or overwrote nothing of the victim's, and",
+                    "the victim ran to its end. docs/guests-bench.md describes the attacks."})
+    static final class AttacksCommand implements Callable<Integer> {
+        private record Column(String cpu, IsaVariant isa) {
+        }
+
+        private static final List<Column> COLUMNS = List.of(
+                new Column("trap-emulate", IsaVariant.CLASSIC),
+                new Column("binary-translation", IsaVariant.LEGACY));
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--impl", paramLabel = "IMPL",
+                description = "Whose lab code the VMM runs: labs (yours) or solutions (the reference;"
+                        + " the default where the repository has it).")
+        LabCode.Impl impl;
+
+        @Override
+        public Integer call() {
+            Techniques techniques = LabCode.techniques(impl != null ? impl : LabCode.defaultImpl());
+            MemoryTechnique shadow = techniques.memory("shadow")
+                    .orElseThrow(() -> new UserError("no memory technique 'shadow'"));
+            PrintWriter out = spec.commandLine().getOut();
+            StringBuilder header = new StringBuilder(String.format("%-16s %-12s", "attack", "bare metal"));
+            COLUMNS.forEach(c -> header.append(String.format("  %-30s", c.cpu() + "/" + c.isa().name())));
+            out.println(header.toString().stripTrailing());
+            boolean allContained = true;
+            List<String> evidence = new ArrayList<>();
+            for (org.vmlab.guests.Attack attack : org.vmlab.guests.Attack.all()) {
+                StringBuilder row = new StringBuilder(String.format("%-16s %-12s", attack.id(), bareMetal(attack)));
+                for (Column column : COLUMNS) {
+                    String cell;
+                    try {
+                        CpuTechnique cpu = techniques.cpu(column.cpu())
+                                .orElseThrow(() -> new UserError("no CPU technique '" + column.cpu() + "'"));
+                        org.vmlab.guests.Containment.Verdict v = org.vmlab.guests.Containment.check(attack,
+                                column.isa(), cpu::create, shadow::create);
+                        cell = v.contained() ? "contained" : "NOT CONTAINED";
+                        allContained &= v.contained();
+                        if (!v.contained()) {
+                            evidence.add(attack.id() + " under " + column.cpu() + ": " + v.evidence());
+                        }
+                    } catch (RuntimeException e) {
+                        String unwritten = LabCode.unwritten(e);
+                        if (unwritten == null) {
+                            throw e;
+                        }
+                        cell = "not written (" + unwritten.substring("this needs ".length(), unwritten.indexOf(',')) + ")";
+                    }
+                    row.append(String.format("  %-30s", cell));
+                }
+                out.println(row.toString().stripTrailing());
+                out.flush();
+            }
+            evidence.forEach(out::println);
+            return allContained ? 0 : 1;
+        }
+
+        /** What the attack achieves on a bare machine holding the secret. */
+        private static String bareMetal(org.vmlab.guests.Attack attack) {
+            org.vmlab.guests.AttackSetup setup = org.vmlab.guests.AttackSetup.DEFAULT;
+            org.vmlab.machine.Machine machine = new org.vmlab.machine.Machine(org.vmlab.guests.Attacks.bareMetal(setup));
+            org.vmlab.guests.Attacks.boot(machine, attack, setup);
+            return attack.outcome(machine.run()) == org.vmlab.guests.Attack.Outcome.SUCCEEDED ? "succeeded" : "failed";
         }
     }
 }

@@ -141,7 +141,7 @@ class VmlabTest {
         assertThat(o.exitCode()).isZero();
         for (String workload : Toyos.workloads()) {
             assertThat(o.out()).containsPattern("(?m)^" + workload
-                    + " +ok .*x equivalent .*x equivalent .*x DIVERGED$");
+                    + " +ok .*x +[0-9.]+% equivalent .*x +[0-9.]+% equivalent .*x +[0-9.]+% DIVERGED$");
         }
         assertThat(o.out()).contains("every technique behaved as the lecture says");
     }
@@ -184,6 +184,17 @@ class VmlabTest {
         for (String bench : new String[] {"syscall", "in", "cr-write", "call-ret", "pgfault", "divzero",
                 "ptemod", "forkwait"}) {
             assertThat(o.out()).containsPattern("(?m)^" + bench + " +[0-9,]+ +[0-9,]+ \\([0-9.]+x\\) +[0-9,]+ \\([0-9.]+x\\)$");
+        }
+    }
+
+    @Test
+    void everyHostileGuestSucceedsOnBareMetalAndIsContainedInAVm() {
+        Outcome o = vmlab("experiment", "attacks");
+
+        assertThat(o.exitCode()).as(o.err()).isZero();
+        for (String attack : new String[] {"map-foreign", "write-pagetable", "read-vmm", "dma-read", "dma-write",
+                "interrupts-off", "pic-mask"}) {
+            assertThat(o.out()).containsPattern("(?m)^" + attack + " +succeeded +contained +contained$");
         }
     }
 

@@ -21,7 +21,7 @@ import java.util.Map;
 /**
  * The architecture rules the build keeps (see DESIGN.md, "Checks the build keeps"): no class
  * holds static mutable state, so any number of machines run side by side in one JVM; and the
- * machine does not depend on the assembler that targets it.
+ * machine depends neither on the assembler that targets it nor on the VMM that owns it.
  */
 @AnalyzeClasses(packages = "org.vmlab", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
@@ -64,6 +64,12 @@ class ArchitectureTest {
             .that().resideInAPackage("org.vmlab.machine..")
             .should().dependOnClassesThat().resideInAPackage("org.vmlab.asm..")
             .because("the assembler is a tool that targets the machine, not a part of it");
+
+    @ArchTest
+    static final ArchRule theMachineDoesNotDependOnTheVmm = noClasses()
+            .that().resideInAPackage("org.vmlab.machine..")
+            .should().dependOnClassesThat().resideInAPackage("org.vmlab.vmm..")
+            .because("the VMM owns the machine; the machine knows only that a monitor may own ring 0");
 
     @ArchTest
     static final ArchRule noFieldIsAPublicMutableStaticArray = noFields()
