@@ -34,11 +34,6 @@ public final class VmmCounters {
         named.merge(name, amount, Long::sum);
     }
 
-    /** Charges cycles spent on something that is not an event, such as the VMM's page-table walks. */
-    public void charge(long extraCycles) {
-        cycles += extraCycles;
-    }
-
     public long exits(ExitReason reason) {
         return exits.getOrDefault(reason, 0L);
     }

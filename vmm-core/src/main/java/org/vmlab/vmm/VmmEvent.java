@@ -27,7 +27,10 @@ public enum VmmEvent {
     CALLOUT,
     /** Binary translation: a sensitive instruction emulated inside the translation cache. */
     IN_CACHE_EMULATION,
-    /** Binary translation: an indirect branch looked up its target's translation. */
+    /**
+     * Binary translation: control entered the translation cache without a chained link, after an
+     * indirect branch or on the way back from the VMM, and looked its unit up.
+     */
     INDIRECT_LOOKUP,
     /** Binary translation: the guest wrote code it had translated; translations dropped. */
     TRANSLATION_INVALIDATION,

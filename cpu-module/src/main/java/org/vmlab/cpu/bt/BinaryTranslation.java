@@ -176,9 +176,12 @@ public final class BinaryTranslation implements CpuVirtualization {
         emulator.emulate(vm, insn);
     }
 
-    /** After these, an interrupt may have become deliverable: the VMM must look before going on. */
+    /**
+     * After these, emulated in the cache, an interrupt may have become deliverable: the VMM must
+     * look before going on. (Callouts, iret among them, return to the VMM anyway.)
+     */
     private static boolean changesInterruptState(Opcode op) {
-        return op == Opcode.STI || op == Opcode.POPF || op == Opcode.IRET;
+        return op == Opcode.STI || op == Opcode.POPF;
     }
 
     /** The guest's fetch of its next instruction faults: report it as the trap it would be. */

@@ -19,7 +19,7 @@ import org.vmlab.vmm.Vcpu;
  * <p>It gives up what memory virtualization is for, resource control: the guest can map and reach
  * every frame of the machine. So it runs one VM, which must own the whole machine. It exists so
  * that CPU virtualization can be built and studied on its own (Labs 1 and 2), and, next to shadow
- * paging, to show what shadow paging adds: run the {@code map-foreign} attack under both.
+ * paging, to show what shadow paging adds: resource control.
  */
 public final class DirectPaging implements MemoryVirtualization {
     private VirtualMachine vm;
