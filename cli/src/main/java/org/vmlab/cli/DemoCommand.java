@@ -15,6 +15,7 @@ import org.vmlab.vmm.MemoryTechnique;
 import org.vmlab.vmm.Techniques;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -43,10 +44,8 @@ final class DemoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--impl", paramLabel = "IMPL",
-            description = "Whose lab code the VMM runs: labs (yours) or solutions (the reference;"
-                    + " the default where the repository has it).")
-    LabCode.Impl impl;
+    @Mixin
+    ImplOption impl;
 
     @Option(names = "--bare", description = "Bare metal only: no VMs.")
     boolean bareOnly;
@@ -55,7 +54,7 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         Image kernel = Toyos.image(Toyos.Flavor.NATIVE);
-        Techniques techniques = bareOnly ? null : LabCode.techniques(impl != null ? impl : LabCode.defaultImpl());
+        Techniques techniques = bareOnly ? null : impl.techniques();
         String row = "%-10s %-6s %13s %14s";
         out.println("toyos on bare metal" + (bareOnly ? "" : ", and in a VM with shadow paging: slowdown in"
                 + " simulated cycles,\nshare of instructions run directly, and equivalence to bare metal"));
@@ -120,11 +119,8 @@ final class DemoCommand implements Callable<Integer> {
             return String.format("%6.2fx %6.2f%% %s", (double) virtual.cycles() / Math.max(1, bare.cycles()),
                     direct, verdict.equivalent() ? "equivalent" : "DIVERGED");
         } catch (RuntimeException e) {
-            String unwritten = LabCode.unwritten(e);
-            if (unwritten != null) {
-                return "not written (" + unwritten.substring("this needs ".length(), unwritten.indexOf(',')) + ")";
-            }
-            return "CRASHED: " + e.getClass().getSimpleName();
+            String notWritten = LabCode.notWrittenCell(e);
+            return notWritten != null ? notWritten : "CRASHED: " + e.getClass().getSimpleName();
         }
     }
 }

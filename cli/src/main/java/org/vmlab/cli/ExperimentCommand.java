@@ -18,6 +18,7 @@ import org.vmlab.vmm.MemoryTechnique;
 import org.vmlab.vmm.Techniques;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -61,17 +62,15 @@ final class ExperimentCommand implements Callable<Integer> {
                 description = "Iterations of each benchmark's loop (default: ${DEFAULT-VALUE}).")
         int iterations;
 
-        @Option(names = "--impl", paramLabel = "IMPL",
-                description = "Whose lab code the VMM runs: labs (yours) or solutions (the reference;"
-                        + " the default where the repository has it).")
-        LabCode.Impl impl;
+        @Mixin
+        ImplOption impl;
 
         @Override
         public Integer call() {
             if (iterations < 1 || iterations > 100_000) {
                 throw new UserError("--iterations must be 1..100000, was " + iterations);
             }
-            Techniques techniques = LabCode.techniques(impl != null ? impl : LabCode.defaultImpl());
+            Techniques techniques = impl.techniques();
             PrintWriter out = spec.commandLine().getOut();
             out.printf("simulated cycles per operation (N = %d); slowdown against native in brackets%n%n", iterations);
             StringBuilder header = new StringBuilder(String.format("%-10s %10s", "benchmark", "native"));
@@ -109,10 +108,8 @@ final class ExperimentCommand implements Callable<Integer> {
                 double f = figure.getAsDouble();
                 return String.format("%,.0f (%.1fx)", f, f / nativeFigure);
             } catch (RuntimeException e) {
-                String unwritten = LabCode.unwritten(e);
-                return unwritten != null
-                        ? "not written (" + unwritten.substring("this needs ".length(), unwritten.indexOf(',')) + ")"
-                        : "failed: " + e.getMessage();
+                String notWritten = LabCode.notWrittenCell(e);
+                return notWritten != null ? notWritten : "failed: " + e.getMessage();
             }
         }
 
@@ -172,14 +169,12 @@ final class ExperimentCommand implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--impl", paramLabel = "IMPL",
-                description = "Whose lab code the VMM runs: labs (yours) or solutions (the reference;"
-                        + " the default where the repository has it).")
-        LabCode.Impl impl;
+        @Mixin
+        ImplOption impl;
 
         @Override
         public Integer call() {
-            Techniques techniques = LabCode.techniques(impl != null ? impl : LabCode.defaultImpl());
+            Techniques techniques = impl.techniques();
             MemoryTechnique shadow = techniques.memory("shadow")
                     .orElseThrow(() -> new UserError("no memory technique 'shadow'"));
             PrintWriter out = spec.commandLine().getOut();
@@ -203,11 +198,10 @@ final class ExperimentCommand implements Callable<Integer> {
                             evidence.add(attack.id() + " under " + column.cpu() + ": " + v.evidence());
                         }
                     } catch (RuntimeException e) {
-                        String unwritten = LabCode.unwritten(e);
-                        if (unwritten == null) {
+                        cell = LabCode.notWrittenCell(e);
+                        if (cell == null) {
                             throw e;
                         }
-                        cell = "not written (" + unwritten.substring("this needs ".length(), unwritten.indexOf(',')) + ")";
                     }
                     row.append(String.format("  %-30s", cell));
                 }

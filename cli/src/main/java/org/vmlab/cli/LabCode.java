@@ -77,12 +77,32 @@ final class LabCode {
      * else null.
      */
     static String unwritten(Throwable e) {
+        String lab = unwrittenLab(e);
+        if (lab == null) {
+            return null;
+        }
+        String todo = todo(e);
+        return "this needs " + lab + ", which is not written yet: " + todo
+                + " (see labs/docs/, and grade it with: ./vmlab grade " + lab + ")";
+    }
+
+    /** For a table's cell: {@code "not written (lab2)"} if {@code e} is a lab stub's, else null. */
+    static String notWrittenCell(Throwable e) {
+        String lab = unwrittenLab(e);
+        return lab == null ? null : "not written (" + lab + ")";
+    }
+
+    /** The lab whose stub threw {@code e} (or one of its causes), or null. */
+    private static String unwrittenLab(Throwable e) {
+        String todo = todo(e);
+        return todo == null ? null : todo.substring(5, todo.indexOf(')'));
+    }
+
+    private static String todo(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof UnsupportedOperationException && t.getMessage() != null
-                    && t.getMessage().startsWith("TODO(")) {
-                String lab = t.getMessage().substring(5, t.getMessage().indexOf(')'));
-                return "this needs " + lab + ", which is not written yet: " + t.getMessage()
-                        + " (see labs/docs/, and grade it with: ./vmlab grade " + lab + ")";
+                    && t.getMessage().startsWith("TODO(") && t.getMessage().indexOf(')') > 5) {
+                return t.getMessage();
             }
         }
         return null;

@@ -17,6 +17,7 @@ import org.vmlab.vmm.Techniques;
 import org.vmlab.vmm.VirtualMachine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -96,10 +97,8 @@ final class RunCommand implements Callable<Integer> {
                     + " Chrome trace (JSON) that Perfetto or chrome://tracing shows as a timeline.")
     java.nio.file.Path trace;
 
-    @Option(names = "--impl", paramLabel = "IMPL",
-            description = "Whose lab code the VMM runs: labs (yours) or solutions (the reference;"
-                    + " the default where the repository has it).")
-    LabCode.Impl impl;
+    @Mixin
+    ImplOption impl;
 
     @Override
     public Integer call() {
@@ -147,8 +146,8 @@ final class RunCommand implements Callable<Integer> {
         if (lockstep && vms != 1) {
             throw new UserError("--lockstep compares one VM with bare metal: leave out --vms");
         }
-        LabCode.Impl code = impl != null ? impl : LabCode.defaultImpl();
-        Techniques techniques = LabCode.techniques(code);
+        LabCode.Impl code = impl.chosen();
+        Techniques techniques = impl.techniques();
         CpuTechnique cpu = techniques.cpu(cpuTechnique).orElseThrow(() -> new UserError(
                 "unknown --cpu '" + cpuTechnique + "' (" + code + " has: "
                         + String.join(", ", techniques.cpuNames()) + ")"));

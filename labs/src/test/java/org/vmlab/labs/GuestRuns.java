@@ -1,10 +1,13 @@
 package org.vmlab.labs;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.vmlab.asm.Assembler;
 import org.vmlab.asm.AssemblyException;
 import org.vmlab.asm.SourceLoader;
+import org.vmlab.grader.Checkpoints;
 import org.vmlab.guests.Toyos;
 import org.vmlab.machine.Machine;
 import org.vmlab.machine.MachineConfig;
@@ -120,6 +123,27 @@ public final class GuestRuns {
                     + String.join("; ", verdict.differences()) + where);
         }
         return virtual;
+    }
+
+    /**
+     * Every toyos workload, on bare metal and in a VM: fails unless each is equivalent, with
+     * partial credit ({@code pointsEach}) for each workload that is.
+     */
+    public static void assertEveryToyosWorkloadRunsLikeBareMetal(IsaVariant isa, Supplier<CpuVirtualization> cpu,
+            Supplier<MemoryVirtualization> memory, Checkpoints checkpoints, double pointsEach) {
+        List<String> failures = new ArrayList<>();
+        for (String workload : Toyos.workloads()) {
+            try {
+                assertToyosRunsLikeBareMetal(workload, isa, cpu, memory);
+                checkpoints.reached(workload, pointsEach);
+            } catch (AssertionError | RuntimeException e) {
+                failures.add(e.getMessage());
+            }
+        }
+        if (!failures.isEmpty()) {
+            throw new AssertionError(failures.size() + " of " + Toyos.workloads().size()
+                    + " workloads differ from bare metal; the first: " + failures.get(0));
+        }
     }
 
     /** Fails, saying what differs, unless the two runs are equivalent. */

@@ -1,7 +1,7 @@
 package org.vmlab.labs.lab1;
 
+import static org.vmlab.labs.GuestRuns.assertEveryToyosWorkloadRunsLikeBareMetal;
 import static org.vmlab.labs.GuestRuns.assertRunsLikeBareMetal;
-import static org.vmlab.labs.GuestRuns.assertToyosRunsLikeBareMetal;
 import static org.vmlab.labs.GuestRuns.program;
 
 import java.util.ArrayList;
@@ -12,7 +12,6 @@ import org.vmlab.grader.Checkpoints;
 import org.vmlab.grader.Graded;
 import org.vmlab.guests.Nanobench;
 import org.vmlab.guests.Nanobenchmark;
-import org.vmlab.guests.Toyos;
 import org.vmlab.machine.isa.IsaVariant;
 import org.vmlab.memory.direct.DirectPaging;
 import org.vmlab.vmm.CpuVirtualization;
@@ -69,18 +68,6 @@ class Lab1Test {
     @Test
     @Graded(points = 4, number = "1.5", name = "toyos: every workload equivalent to bare metal")
     void toyos(Checkpoints checkpoints) {
-        List<String> failures = new ArrayList<>();
-        for (String workload : Toyos.workloads()) {
-            try {
-                assertToyosRunsLikeBareMetal(workload, IsaVariant.CLASSIC, Lab1Test::trapAndEmulate, DirectPaging::new);
-                checkpoints.reached(workload, 0.4);
-            } catch (AssertionError | RuntimeException e) {
-                failures.add(e.getMessage());
-            }
-        }
-        if (!failures.isEmpty()) {
-            throw new AssertionError(failures.size() + " of " + Toyos.workloads().size()
-                    + " workloads differ from bare metal; the first: " + failures.get(0));
-        }
+        assertEveryToyosWorkloadRunsLikeBareMetal(IsaVariant.CLASSIC, Lab1Test::trapAndEmulate, DirectPaging::new, checkpoints, 0.4);
     }
 }

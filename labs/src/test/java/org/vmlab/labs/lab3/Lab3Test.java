@@ -1,22 +1,19 @@
 package org.vmlab.labs.lab3;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.vmlab.labs.GuestRuns.assertEveryToyosWorkloadRunsLikeBareMetal;
 import static org.vmlab.labs.GuestRuns.assertRunsLikeBareMetal;
-import static org.vmlab.labs.GuestRuns.assertToyosRunsLikeBareMetal;
 import static org.vmlab.labs.GuestRuns.program;
 
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.vmlab.cpu.trapemulate.TrapAndEmulate;
 import org.vmlab.grader.Checkpoints;
 import org.vmlab.grader.Graded;
 import org.vmlab.guests.Nanobench;
 import org.vmlab.guests.Nanobenchmark;
-import org.vmlab.guests.Toyos;
 import org.vmlab.labs.GuestRuns;
 import org.vmlab.labs.lab1.PrivilegedInstructionEmulator;
 import org.vmlab.labs.lab1.TrapAndEmulateHandler;
-import org.vmlab.cpu.trapemulate.TrapAndEmulate;
 import org.vmlab.machine.image.Image;
 import org.vmlab.machine.isa.IsaVariant;
 import org.vmlab.memory.shadow.ShadowPaging;
@@ -71,18 +68,6 @@ class Lab3Test {
     @Test
     @Graded(points = 4, number = "3.4", name = "toyos: every workload equivalent to bare metal under shadow paging")
     void toyos(Checkpoints checkpoints) {
-        List<String> failures = new ArrayList<>();
-        for (String workload : Toyos.workloads()) {
-            try {
-                assertToyosRunsLikeBareMetal(workload, IsaVariant.CLASSIC, Lab3Test::trapAndEmulate, Lab3Test::shadowPaging);
-                checkpoints.reached(workload, 0.4);
-            } catch (AssertionError | RuntimeException e) {
-                failures.add(e.getMessage());
-            }
-        }
-        if (!failures.isEmpty()) {
-            throw new AssertionError(failures.size() + " of " + Toyos.workloads().size()
-                    + " workloads differ from bare metal; the first: " + failures.get(0));
-        }
+        assertEveryToyosWorkloadRunsLikeBareMetal(IsaVariant.CLASSIC, Lab3Test::trapAndEmulate, Lab3Test::shadowPaging, checkpoints, 0.4);
     }
 }
