@@ -14,7 +14,12 @@ public enum StopReason {
      * A monitor owns the machine ({@link Cpu#setMonitored}) and the guest trapped to it: the
      * {@link Cpu#lastTrap() trap} says why. The monitor handles it and runs the guest again.
      */
-    TRAP;
+    TRAP,
+    /**
+     * A monitor stopped the guest: it asked for more of a resource (machine frames) than its limit
+     * allows.
+     */
+    RESOURCE_LIMIT;
 
     /** True if the guest ended the run itself, rather than being stopped. */
     public boolean isClean() {

@@ -97,7 +97,11 @@ public final class VirtualMachine {
     public void runSlice(long instructions) {
         long end = vcpu.instructions() + instructions;
         while (!vcpu.stopped() && vcpu.instructions() < end) {
-            step(end);
+            try {
+                step(end);
+            } catch (GuestPhysicalMemory.MemoryLimitExceeded e) {
+                vcpu.stop(StopReason.RESOURCE_LIMIT, "stopped by the VMM: " + e.getMessage());
+            }
         }
     }
 
@@ -139,8 +143,6 @@ public final class VirtualMachine {
             handle(exit);
         } catch (Fault f) {
             traps.reflect(f, vcpu.pc());
-        } catch (GuestPhysicalMemory.MemoryLimitExceeded e) {
-            vcpu.stop(StopReason.FUEL_EXHAUSTED, "stopped by the VMM: " + e.getMessage());
         }
         trace.exit(this, exit, start, cycles());
     }
