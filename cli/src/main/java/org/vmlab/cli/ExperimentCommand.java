@@ -4,10 +4,16 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.DoubleSupplier;
+import org.vmlab.guests.Attack;
+import org.vmlab.guests.AttackSetup;
+import org.vmlab.guests.Attacks;
+import org.vmlab.guests.Containment;
 import org.vmlab.guests.CycleCounter;
 import org.vmlab.guests.Nanobench;
 import org.vmlab.guests.Nanobenchmark;
 import org.vmlab.guests.Toyos;
+import org.vmlab.machine.Machine;
 import org.vmlab.machine.MachineConfig;
 import org.vmlab.machine.RunResult;
 import org.vmlab.machine.StopReason;
@@ -103,7 +109,7 @@ final class ExperimentCommand implements Callable<Integer> {
             out.flush();
         }
 
-        private static String cell(double nativeFigure, java.util.function.DoubleSupplier figure) {
+        private static String cell(double nativeFigure, DoubleSupplier figure) {
             try {
                 double f = figure.getAsDouble();
                 return String.format("%,.0f (%.1fx)", f, f / nativeFigure);
@@ -123,7 +129,7 @@ final class ExperimentCommand implements Callable<Integer> {
         private static long forkwait(Techniques techniques, Column column) {
             Image kernel = Toyos.image(Toyos.Flavor.NATIVE);
             if (column == null) {
-                org.vmlab.machine.Machine machine = new org.vmlab.machine.Machine(
+                Machine machine = new Machine(
                         MachineConfig.builder().fuel(Toyos.FUEL).build());
                 Toyos.boot(machine, kernel, "forkwait");
                 return halted(machine.run()).cycles();
@@ -183,14 +189,14 @@ final class ExperimentCommand implements Callable<Integer> {
             out.println(header.toString().stripTrailing());
             boolean allContained = true;
             List<String> evidence = new ArrayList<>();
-            for (org.vmlab.guests.Attack attack : org.vmlab.guests.Attack.all()) {
+            for (Attack attack : Attack.all()) {
                 StringBuilder row = new StringBuilder(String.format("%-16s %-12s", attack.id(), bareMetal(attack)));
                 for (Column column : COLUMNS) {
                     String cell;
                     try {
                         CpuTechnique cpu = techniques.cpu(column.cpu())
                                 .orElseThrow(() -> new UserError("no CPU technique '" + column.cpu() + "'"));
-                        org.vmlab.guests.Containment.Verdict v = org.vmlab.guests.Containment.check(attack,
+                        Containment.Verdict v = Containment.check(attack,
                                 column.isa(), cpu::create, shadow::create);
                         cell = v.contained() ? "contained" : "NOT CONTAINED";
                         allContained &= v.contained();
@@ -213,11 +219,11 @@ final class ExperimentCommand implements Callable<Integer> {
         }
 
         /** What the attack achieves on a bare machine holding the secret. */
-        private static String bareMetal(org.vmlab.guests.Attack attack) {
-            org.vmlab.guests.AttackSetup setup = org.vmlab.guests.AttackSetup.DEFAULT;
-            org.vmlab.machine.Machine machine = new org.vmlab.machine.Machine(org.vmlab.guests.Attacks.bareMetal(setup));
-            org.vmlab.guests.Attacks.boot(machine, attack, setup);
-            return attack.outcome(machine.run()) == org.vmlab.guests.Attack.Outcome.SUCCEEDED ? "succeeded" : "failed";
+        private static String bareMetal(Attack attack) {
+            AttackSetup setup = AttackSetup.DEFAULT;
+            Machine machine = new Machine(Attacks.bareMetal(setup));
+            Attacks.boot(machine, attack, setup);
+            return attack.outcome(machine.run()) == Attack.Outcome.SUCCEEDED ? "succeeded" : "failed";
         }
     }
 }
