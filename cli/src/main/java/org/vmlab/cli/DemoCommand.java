@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
  * the slowdown and the equivalence verdict: the lecture's story in one table.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
+        header = "Every toyos workload on bare metal and in a VM under each technique.",
         description = {"Run every toyos workload on the bare machine, then in a VM under each CPU technique",
                 "(with shadow paging): the slowdown in simulated cycles and whether the run was",
                 "equivalent to bare metal. Trap-and-emulate on the legacy ISA is expected to diverge.",

@@ -47,6 +47,7 @@ final class ExperimentCommand implements Callable<Integer> {
      * operation natively and under each technique, in simulated cycles.
      */
     @Command(name = "nanobench", mixinStandardHelpOptions = true,
+            header = "Adams and Agesen's nanobenchmarks and forkwait, natively and under each technique.",
             description = {"Adams and Agesen's nanobenchmarks (ASPLOS 2006) and forkwait: simulated cycles per",
                     "operation natively and in a VM under each CPU technique, with shadow paging.",
                     "Each figure is (cycles of 2N iterations - cycles of N) / N, so boot and power-off cancel;",
@@ -160,6 +161,7 @@ final class ExperimentCommand implements Callable<Integer> {
      * VM under each technique (where it must not).
      */
     @Command(name = "attacks", mixinStandardHelpOptions = true,
+            header = "Every hostile guest on bare metal, then in a VM beside a victim VM.",
             description = {"Popek and Goldberg's resource control, tested: every hostile guest on bare metal,",
                     "then in a VM beside a victim VM (toyos, holding a secret) under each CPU technique with",
                     "shadow paging. Contained: the attacker found or overwrote nothing of the victim's, and",

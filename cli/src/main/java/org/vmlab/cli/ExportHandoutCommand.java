@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
  * installed.
  */
 @Command(name = "export-handout", mixinStandardHelpOptions = true,
+        header = "Write the students' repository: no solutions, no hidden tests (instructors).",
         description = {"Write the students' repository into DIR: every module but solutions, the labs",
                 "with their stubs, handouts and visible graded tests; no hidden tests, no solution text",
                 "(checked), no target/ or IDE files. Then git init and an initial commit, if git is",

@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
  * without the solutions (checked for solution text).
  */
 @Command(name = "gradescope-package", mixinStandardHelpOptions = true,
+        header = "Write a Gradescope autograder zip for some labs (instructors).",
         description = {"Write a Gradescope autograder zip: setup.sh (installs a JDK 17 and builds vmlab, so",
                 "that grading downloads nothing), run_autograder (builds the submission's lab code and",
                 "grades every lab, hidden tests included; always writes results.json), and the vmlab tree",

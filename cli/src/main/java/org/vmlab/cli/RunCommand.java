@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code vmlab run}: boot a guest on the bare machine and report what it did. */
 @Command(name = "run", mixinStandardHelpOptions = true,
+        header = "Run a guest on bare metal, or in VMs under the VMM beside bare metal.",
         description = {"Run a guest on the simulated machine, or in VMs under a VMM (--cpu): print its",
                 "console output, then a summary. Under a VMM the guest also runs on bare metal, and the",
                 "summary compares the two: equivalence, share run directly, slowdown in simulated cycles.",

@@ -13,6 +13,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code vmlab sync-labs}: write the students' stubs in labs/ from the marked solutions. */
 @Command(name = "sync-labs", mixinStandardHelpOptions = true,
+        header = "Write the labs' stubs from the marked solutions (instructors).",
         description = {"Write labs/src/main from solutions/src/main: every // BEGIN SOLUTION: <todo> ...",
                 "// END SOLUTION block becomes a TODO stub; other files are copied. See docs/instructors.md.",
                 "With --check, write nothing and exit 1 if labs/ differs from what sync would write."})
