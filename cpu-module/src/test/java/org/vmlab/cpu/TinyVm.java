@@ -1,0 +1,113 @@
+package org.vmlab.cpu;
+
+import org.vmlab.asm.Assembler;
+import org.vmlab.asm.AssemblyException;
+import org.vmlab.machine.MachineConfig;
+import org.vmlab.machine.device.DeviceConfig;
+import org.vmlab.machine.image.Image;
+import org.vmlab.machine.isa.IsaVariant;
+import org.vmlab.machine.isa.Registers;
+import org.vmlab.machine.memory.PhysicalMemory;
+import org.vmlab.vmm.CpuVirtualization;
+import org.vmlab.vmm.Exit;
+import org.vmlab.vmm.Hypervisor;
+import org.vmlab.vmm.MemoryVirtualization;
+import org.vmlab.vmm.PageFaultOutcome;
+import org.vmlab.vmm.VirtualMachine;
+import org.vmlab.vmm.VmConfig;
+import org.vmlab.vmm.VmmCostModel;
+
+/**
+ * Small VMs for the CPU techniques' tests: a 64 KiB machine given whole to one VM, whose
+ * guest-physical memory is the machine's frame for frame (as under direct paging, which lives in
+ * memory-module and so is out of reach here), with the CPU technique under test.
+ */
+public final class TinyVm {
+    /** RAM of the machine and of its one VM. */
+    public static final int MEMORY = 64 << 10;
+    /** Where {@link #kernel} puts the guest's code, and its entry point. */
+    public static final int KERNEL_BASE = 0x1000;
+
+    private TinyVm() {
+    }
+
+    /** A VM of {@code isa} running {@code cpu}, nothing loaded yet. */
+    public static VirtualMachine create(IsaVariant isa, CpuVirtualization cpu) {
+        Hypervisor vmm = new Hypervisor(MachineConfig.builder().isa(isa).memoryBytes(MEMORY)
+                .fuel(Long.MAX_VALUE).build(), VmmCostModel.DEFAULT);
+        VmConfig config = new VmConfig("tiny", MEMORY, MEMORY / PhysicalMemory.PAGE_SIZE, 1_000_000,
+                DeviceConfig.defaults());
+        return vmm.create(config, cpu, new WholeMachineMemory());
+    }
+
+    /** A VM running {@code cpu} with {@code body} assembled at {@link #KERNEL_BASE}, switched in. */
+    public static VirtualMachine withKernel(IsaVariant isa, CpuVirtualization cpu, String body) {
+        VirtualMachine vm = create(isa, cpu);
+        vm.load(kernel(body));
+        vm.switchIn();
+        return vm;
+    }
+
+    /** {@code body} as a kernel segment at {@link #KERNEL_BASE}, entered at its first line. */
+    public static Image kernel(String body) {
+        String source = "    .segment kernel, " + KERNEL_BASE + "\n    .entry start\nstart:\n" + body;
+        try {
+            return Assembler.assembleSource(source);
+        } catch (AssemblyException e) {
+            throw new IllegalArgumentException("the test program does not assemble: " + e.getMessage(), e);
+        }
+    }
+
+    /** The address of label {@code name} in {@code vm}'s program. */
+    public static int symbol(VirtualMachine vm, String name) {
+        return vm.symbols().address(name).orElseThrow(() -> new IllegalArgumentException("no label " + name));
+    }
+
+    /** Puts the loaded vCPU in virtual ring {@code ring}, virtual interrupts off. */
+    public static void enterRing(VirtualMachine vm, int ring) {
+        vm.vcpu().setFlags(ring << Registers.CPL_SHIFT);
+    }
+
+    /**
+     * The test double of memory virtualization: guest-physical is machine-physical, and the real
+     * MMU follows the guest's own cr0 and cr3. Every page fault beyond RAM is a device access.
+     */
+    static final class WholeMachineMemory implements MemoryVirtualization {
+        private VirtualMachine vm;
+
+        @Override
+        public String name() {
+            return "whole-machine";
+        }
+
+        @Override
+        public void attach(VirtualMachine machine) {
+            machine.memory().backIdentically();
+            this.vm = machine;
+        }
+
+        @Override
+        public void activate() {
+            vm.host().cpu().setControlRegister(Registers.CR3, vm.vcpu().controlRegister(Registers.CR3));
+            vm.host().cpu().setControlRegister(Registers.CR0, vm.vcpu().controlRegister(Registers.CR0));
+        }
+
+        @Override
+        public void controlRegisterWritten(int cr) {
+            activate();
+        }
+
+        @Override
+        public void invalidatePage(int va) {
+            vm.host().mmu().invalidatePage(va);
+        }
+
+        @Override
+        public PageFaultOutcome pageFault(Exit exit) {
+            if (!vm.memory().isRam(exit.address())) {
+                return PageFaultOutcome.emulate(PageFaultOutcome.Why.DEVICE);
+            }
+            throw new AssertionError("the tiny guests fault only on devices: " + exit);
+        }
+    }
+}

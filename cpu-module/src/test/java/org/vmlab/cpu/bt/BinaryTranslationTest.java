@@ -1,0 +1,372 @@
+package org.vmlab.cpu.bt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.vmlab.cpu.InstructionEmulator;
+import org.vmlab.cpu.TinyVm;
+import org.vmlab.machine.RunResult;
+import org.vmlab.machine.StopReason;
+import org.vmlab.machine.isa.Instruction;
+import org.vmlab.machine.isa.IsaVariant;
+import org.vmlab.machine.isa.Opcode;
+import org.vmlab.machine.isa.Vector;
+import org.vmlab.vmm.Exit;
+import org.vmlab.vmm.ExitReason;
+import org.vmlab.vmm.VirtualMachine;
+import org.vmlab.vmm.VmmEvent;
+
+/**
+ * Binary translation end to end, on tiny guests on the legacy ISA, with test doubles for Lab 2's
+ * parts: rules that call out for every sensitive instruction (unless a test says otherwise), and
+ * an emulator that knows only the few instructions the tiny guests use.
+ */
+class BinaryTranslationTest {
+    private final TestRules rules = new TestRules();
+    private final TinyEmulator emulator = new TinyEmulator();
+    private final BinaryTranslation bt = new BinaryTranslation(rules, emulator);
+
+    /** A loop of five passes, then power off: four units (start, loop, cli, hlt). */
+    private static final String LOOP = """
+                addi r1, r0, 0
+            loop:
+                addi r1, r1, 1
+                cmpi r1, 5
+                bne loop
+                cli
+                hlt
+            """;
+
+    private VirtualMachine kernel(String body) {
+        return TinyVm.withKernel(IsaVariant.LEGACY, bt, body);
+    }
+
+    private static long counter(RunResult result, String name) {
+        return result.counters().getOrDefault(name, 0L);
+    }
+
+    @Test
+    void aKernelRunsToItsEndTranslatedAUnitAtATime() {
+        VirtualMachine vm = kernel(LOOP);
+
+        RunResult result = vm.run();
+
+        assertThat(result.stopReason()).isEqualTo(StopReason.HALT);
+        assertThat(vm.vcpu().register(1)).isEqualTo(5);
+        assertThat(result.instructions()).as("1 + 5 * 3 + cli + hlt").isEqualTo(18);
+        assertThat(counter(result, "bt.units_translated")).isEqualTo(4);
+        assertThat(bt.cache().size()).isEqualTo(4);
+        assertThat(emulator.emulated).containsExactly(Opcode.CLI, Opcode.HLT);
+        assertThat(counter(result, "bt.callouts")).isEqualTo(2);
+        assertThat(vm.counters().events(VmmEvent.TRANSLATED_INSTRUCTION)).as("4 + 3 + 1 + 1").isEqualTo(9);
+    }
+
+    @Test
+    void controlFollowsChainsAlongDirectBranchesAndFindsTheRestInTheCache() {
+        VirtualMachine vm = kernel(LOOP);
+
+        RunResult result = vm.run();
+
+        // Pass 1 is in the start unit; pass 2 translates the loop's unit; pass 3 finds it in the
+        // cache and chains it to itself; passes 4 and 5 follow the chain.
+        assertThat(counter(result, "bt.cache_hits")).isEqualTo(1);
+        assertThat(counter(result, "bt.chained")).isEqualTo(2);
+        int loop = TinyVm.symbol(vm, "loop");
+        assertThat(bt.cache().lookup(loop).link(loop)).as("the loop chained to itself").isSameAs(bt.cache().lookup(loop));
+        assertThat(bt.cache().lookup(TinyVm.KERNEL_BASE).link(loop)).isNotNull();
+    }
+
+    @Test
+    void enteringTranslatedCodeWithoutAChainCostsALookup() {
+        VirtualMachine vm = kernel(LOOP);
+
+        vm.run();
+
+        // Entering at start, and re-entering after the cli's callout (the hlt's ends the run).
+        assertThat(vm.counters().events(VmmEvent.INDIRECT_LOOKUP)).isEqualTo(2);
+    }
+
+    @Test
+    void anIndirectBranchIsNeverChainedButLookedUp() {
+        VirtualMachine vm = kernel("""
+                    li r2, back
+                    jr r2
+                back:
+                    cli
+                    hlt
+                """);
+
+        RunResult result = vm.run();
+
+        TranslationUnit start = bt.cache().lookup(TinyVm.KERNEL_BASE);
+        assertThat(start.endsIndirect()).isTrue();
+        assertThat(start.links()).isZero();
+        assertThat(counter(result, "bt.chained")).isZero();
+        assertThat(vm.counters().events(VmmEvent.INDIRECT_LOOKUP)).as("start, after jr, after the cli callout").isEqualTo(3);
+    }
+
+    @Test
+    void identInstructionsRunInPlaceOnTheRealCpu() {
+        VirtualMachine vm = kernel(LOOP);
+
+        RunResult result = vm.run();
+
+        assertThat(result.counters().get("instructions.direct")).as("all but the two callouts").isEqualTo(16);
+    }
+
+    @Test
+    void aSensitiveInstructionThatDoesNotTrapOnTheLegacyIsaIsFoundByReadingTheCode() {
+        rules.with(Opcode.PUSHF, Translation.IN_CACHE);
+        VirtualMachine vm = kernel("""
+                    li sp, 0x8000
+                    pushf
+                    pop r3
+                    cli
+                    hlt
+                """);
+
+        RunResult result = vm.run();
+
+        assertThat(emulator.emulated).containsExactly(Opcode.PUSHF, Opcode.CLI, Opcode.HLT);
+        assertThat(vm.counters().events(VmmEvent.IN_CACHE_EMULATION)).isEqualTo(1);
+        assertThat(counter(result, "bt.callouts")).as("pushf stayed in the cache").isEqualTo(2);
+        assertThat(vm.vcpu().register(3) & org.vmlab.machine.isa.Registers.CPL_MASK).as("the virtual ring: 0").isZero();
+    }
+
+    @Test
+    void anInCacheStiOpensAnInterruptWindowRightAfterIt() {
+        rules.with(Opcode.STI, Translation.IN_CACHE);
+        VirtualMachine vm = kernel("""
+                    nop
+                    sti
+                    nop
+                """);
+
+        Exit exit = bt.run(vm, 100);
+
+        assertThat(exit.reason()).isEqualTo(ExitReason.INTERRUPT_WINDOW);
+        assertThat(exit.pc()).isEqualTo(TinyVm.KERNEL_BASE + 8);
+        assertThat(vm.vcpu().virtualInterruptsEnabled()).isTrue();
+        assertThat(vm.vcpu().instructions()).isEqualTo(2);
+        assertThat(vm.vcpu().directInstructions()).isEqualTo(1);
+    }
+
+    @Test
+    void aCalloutIsAnExitAtTheInstructionWhichHandleThenEmulates() {
+        VirtualMachine vm = kernel("""
+                    nop
+                    cli
+                    nop
+                """);
+
+        Exit exit = bt.run(vm, 100);
+
+        assertThat(exit.reason()).isEqualTo(ExitReason.CALLOUT);
+        assertThat(exit.pc()).isEqualTo(TinyVm.KERNEL_BASE + 4);
+        assertThat(exit.instruction().opcode()).isEqualTo(Opcode.CLI);
+        assertThat(emulator.emulated).as("not before it is handled").isEmpty();
+
+        bt.handle(vm, exit);
+
+        assertThat(emulator.emulated).containsExactly(Opcode.CLI);
+        assertThat(vm.counters().events(VmmEvent.CALLOUT)).isEqualTo(1);
+        assertThat(vm.vcpu().pc()).isEqualTo(TinyVm.KERNEL_BASE + 8);
+    }
+
+    @Test
+    void theBudgetStopsTranslatedCodeExactly() {
+        VirtualMachine vm = kernel(LOOP);
+
+        Exit exit = bt.run(vm, 5);
+
+        // The start unit's four, then the first of the loop unit's: stopped before the cmpi.
+        assertThat(exit).isEqualTo(Exit.timer(TinyVm.symbol(vm, "loop") + 4));
+        assertThat(vm.vcpu().instructions()).isEqualTo(5);
+        assertThat(vm.vcpu().register(1)).isEqualTo(2);
+    }
+
+    @Test
+    void anInstructionThatMustCallOutIsRefusedInTheCacheWithTheReason() {
+        rules.with(Opcode.HLT, Translation.IN_CACHE);
+        VirtualMachine vm = kernel("    hlt\n");
+
+        assertThatThrownBy(() -> bt.run(vm, 100))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("HLT cannot be emulated inside the translation cache")
+                .hasMessageContaining("it waits for an interrupt");
+    }
+
+    // --- writes to translated code --------------------------------------------------------------
+
+    @Test
+    void aWriteIntoATranslatedUnitReachesTheRulesWhichDropIt() {
+        VirtualMachine vm = kernel("""
+                    jmp patch_site
+                patch_site:
+                    nop
+                    jmp after
+                after:
+                    li r1, patch_site
+                    sw r0, 0(r1)
+                    cli
+                    hlt
+                """);
+        int patchSite = TinyVm.symbol(vm, "patch_site");
+
+        RunResult result = vm.run();
+
+        assertThat(rules.codeWrites).containsExactly(patchSite);   // machine address = guest-physical here
+        assertThat(bt.cache().lookup(patchSite)).as("dropped").isNull();
+        assertThat(bt.cache().lookup(TinyVm.KERNEL_BASE).link(patchSite)).as("and unchained").isNull();
+        assertThat(counter(result, "bt.units_invalidated")).isEqualTo(1);
+        assertThat(vm.counters().events(VmmEvent.TRANSLATION_INVALIDATION)).isEqualTo(1);
+    }
+
+    @Test
+    void aWriteToDataBesideCodeReachesTheRulesButCostsNoInvalidation() {
+        VirtualMachine vm = kernel("""
+                    li r1, data
+                    sw r1, 0(r1)
+                    cli
+                    hlt
+                data:
+                    .word 0
+                """);
+
+        RunResult result = vm.run();
+
+        assertThat(rules.codeWrites).containsExactly(TinyVm.symbol(vm, "data"));
+        assertThat(counter(result, "bt.units_invalidated")).isZero();
+        assertThat(vm.counters().events(VmmEvent.TRANSLATION_INVALIDATION)).isZero();
+    }
+
+    @Test
+    void aWriteToAFrameWithoutTranslationsDoesNotReachTheRules() {
+        VirtualMachine vm = kernel("""
+                    li r1, 0x8000
+                    sw r1, 0(r1)
+                    cli
+                    hlt
+                """);
+
+        vm.run();
+
+        assertThat(rules.codeWrites).isEmpty();
+    }
+
+    @Test
+    void codeThatRewritesItselfRunsTheNewInstructions() {
+        rules.with(Opcode.PUSHF, Translation.IN_CACHE);
+        VirtualMachine vm = kernel("""
+                    li sp, 0x8000
+                    addi r5, r0, 0
+                loop:
+                    addi r5, r5, 1
+                patch_site:
+                    nop
+                    nop
+                    cmpi r5, 2
+                    beq done
+                    li r1, patch_site
+                    li r2, new_code
+                    lw r3, 0(r2)
+                    sw r3, 0(r1)
+                    jmp loop
+                done:
+                    cli
+                    hlt
+                new_code:
+                    pushf
+                """);
+
+        vm.run();
+
+        assertThat(emulator.emulated).as("the patched-in pushf was translated, not run as a copy")
+                .containsExactly(Opcode.PUSHF, Opcode.CLI, Opcode.HLT);
+    }
+
+    // --- user code -------------------------------------------------------------------------------
+
+    @Test
+    void userCodeRunsDirectlyWithoutTranslation() {
+        VirtualMachine vm = kernel("""
+                    li sp, 0x8000
+                    pushf
+                    addi r2, r0, 2
+                    int 0x80
+                """);
+        TinyVm.enterRing(vm, 3);
+
+        Exit exit = bt.run(vm, 100);
+
+        assertThat(exit.reason()).isEqualTo(ExitReason.SOFTWARE_INTERRUPT);
+        assertThat(exit.vector()).isEqualTo(0x80);
+        assertThat(vm.vcpu().directInstructions()).isEqualTo(4);
+        assertThat(bt.cache().size()).as("nothing translated").isZero();
+        assertThat(vm.counters().named("bt.units_translated")).isZero();
+        assertThat(emulator.emulated).as("pushf ran as the hardware does it in ring 3").isEmpty();
+    }
+
+    @Test
+    void aFaultOfUserCodeIsAnExceptionExit() {
+        VirtualMachine vm = kernel("    cli\n");
+        TinyVm.enterRing(vm, 3);
+
+        Exit exit = bt.run(vm, 100);
+
+        assertThat(exit.reason()).isEqualTo(ExitReason.EXCEPTION);
+        assertThat(exit.vector()).isEqualTo(Vector.GENERAL_PROTECTION);
+    }
+
+    @Test
+    void aKernelFetchThatFaultsIsReportedAsTheGuestsFault() {
+        VirtualMachine vm = kernel("""
+                    li r1, 0x00F00000
+                    jr r1
+                """);
+
+        Exit exit = bt.run(vm, 100);
+
+        assertThat(exit.reason()).isEqualTo(ExitReason.EXCEPTION);
+        assertThat(exit.vector()).isEqualTo(Vector.GENERAL_PROTECTION);
+        assertThat(exit.pc()).isEqualTo(0x00F0_0000);
+    }
+
+    @Test
+    void anExitOfAnotherTechniqueIsRefused() {
+        VirtualMachine vm = kernel("    nop\n");
+
+        assertThatThrownBy(() -> bt.handle(vm, new Exit(ExitReason.PRIVILEGED_INSTRUCTION, 0, 13, 0, 0, null)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not an exit of binary translation");
+    }
+
+    /**
+     * The emulator double: what bare metal would do in ring 0 to the few sensitive instructions the
+     * tiny guests use, and nothing else.
+     */
+    private static final class TinyEmulator implements InstructionEmulator {
+        final List<Opcode> emulated = new ArrayList<>();
+
+        @Override
+        public void emulate(VirtualMachine vm, Instruction insn) {
+            emulated.add(insn.opcode());
+            switch (insn.opcode()) {
+                case CLI -> vm.vcpu().setVirtualInterruptsEnabled(false);
+                case STI -> vm.vcpu().setVirtualInterruptsEnabled(true);
+                case PUSHF -> {
+                    int sp = vm.vcpu().register(org.vmlab.machine.isa.Registers.SP) - 4;
+                    vm.guestMemory().writeWord(sp, vm.vcpu().flags(), 0);
+                    vm.vcpu().setRegister(org.vmlab.machine.isa.Registers.SP, sp);
+                }
+                case HLT -> vm.vcpu().stop(StopReason.HALT, "hlt with interrupts off");
+                default -> throw new AssertionError("the tiny guests do not use " + insn);
+            }
+            vm.vcpu().setPc(vm.vcpu().pc() + 4);
+            vm.vcpu().retire(1);
+        }
+    }
+}

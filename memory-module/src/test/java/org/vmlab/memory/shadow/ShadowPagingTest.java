@@ -1,0 +1,320 @@
+package org.vmlab.memory.shadow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.vmlab.machine.Fault;
+import org.vmlab.machine.MachineConfig;
+import org.vmlab.machine.device.DeviceConfig;
+import org.vmlab.machine.isa.Registers;
+import org.vmlab.machine.isa.Vector;
+import org.vmlab.machine.memory.Mmu;
+import org.vmlab.machine.memory.Pte;
+import org.vmlab.vmm.Exit;
+import org.vmlab.vmm.ExitReason;
+import org.vmlab.vmm.Hypervisor;
+import org.vmlab.vmm.MachineFrames;
+import org.vmlab.vmm.PageFaultOutcome;
+import org.vmlab.vmm.VirtualMachine;
+import org.vmlab.vmm.VmConfig;
+import org.vmlab.vmm.VmmCostModel;
+import org.vmlab.vmm.VmmEvent;
+
+/**
+ * Shadow paging's mechanism: one shadow per guest address space, cached across switches (least
+ * recently used dropped first), the traced guest page tables, and the real MMU pointed at the
+ * current shadow. The decisions are Lab 3's {@link ShadowRules}; a test double here returns what
+ * each test tells it and records what it is told.
+ */
+class ShadowPagingTest {
+    private static final int RW = Pte.PRESENT | Pte.WRITABLE;
+    private static final int VA = 0x0040_0000;
+
+    private final RecordingRules rules = new RecordingRules();
+    private final ShadowPaging paging = new ShadowPaging(rules);
+    private final Hypervisor vmm = new Hypervisor(MachineConfig.builder().memoryBytes(512 << 10).build(),
+            VmmCostModel.DEFAULT);
+    private final VirtualMachine vm = vmm.create(new VmConfig("guest", 256 << 10, 64, 1000, DeviceConfig.defaults()),
+            null, paging);
+
+    /** The guest loads cr3 with {@code cr3}, paging on. */
+    private void switchTo(int cr3) {
+        vm.vcpu().setControlRegister(Registers.CR0, Registers.CR0_PG);
+        vm.vcpu().setControlRegister(Registers.CR3, cr3);
+        paging.controlRegisterWritten(Registers.CR3);
+    }
+
+    /** The guest turns paging off. */
+    private void pagingOff() {
+        vm.vcpu().setControlRegister(Registers.CR0, 0);
+        paging.controlRegisterWritten(Registers.CR0);
+    }
+
+    private List<Integer> cachedKeys() {
+        return paging.shadows().stream().map(ShadowPageTable::key).toList();
+    }
+
+    private int vmmFrames() {
+        MachineFrames frames = vmm.frames();
+        int n = 0;
+        for (int f = 0; f < frames.memory().frames(); f++) {
+            n += MachineFrames.VMM.equals(frames.owner(f)) ? 1 : 0;
+        }
+        return n;
+    }
+
+    // --- the cache of shadows ----------------------------------------------------------------------
+
+    @Test
+    void aGuestWithPagingOffRunsOnThePhysicalModeShadow() {
+        assertThat(paging.current().key()).isEqualTo(ShadowPaging.PHYSICAL_MODE);
+        assertThat(cachedKeys()).containsExactly(ShadowPaging.PHYSICAL_MODE);
+        assertThat(paging.guestKey()).isEqualTo(ShadowPaging.PHYSICAL_MODE);
+        assertThat(vm.counters().named("shadow.built")).isEqualTo(1);
+    }
+
+    @Test
+    void activatingPointsTheRealMmuAtTheCurrentShadow() {
+        paging.activate();
+
+        assertThat(vm.host().cpu().controlRegister(Registers.CR3)).isEqualTo(paging.current().root());
+    }
+
+    @Test
+    void aNewAddressSpaceGetsAShadowKeyedByTheGuestsCr3() {
+        switchTo(0x5000);
+
+        assertThat(paging.current().key()).isEqualTo(0x5000);
+        assertThat(vm.host().cpu().controlRegister(Registers.CR3)).isEqualTo(paging.current().root());
+        assertThat(vm.counters().events(VmmEvent.SHADOW_SWITCH)).isEqualTo(1);
+        assertThat(cachedKeys()).containsExactlyInAnyOrder(ShadowPaging.PHYSICAL_MODE, 0x5000);
+    }
+
+    @Test
+    void switchingBackFindsTheCachedShadowWithItsEntries() {
+        switchTo(0x5000);
+        ShadowPageTable first = paging.current();
+        paging.map(VA, 20, RW);
+        switchTo(0x6000);
+
+        switchTo(0x5000);
+
+        assertThat(paging.current()).isSameAs(first);
+        assertThat(paging.current().lookup(VA)).isEqualTo(Pte.entry(20 << 12, RW));
+        assertThat(vm.counters().named("shadow.built")).as("physical, 0x5000, 0x6000").isEqualTo(3);
+    }
+
+    @Test
+    void writesToOtherControlRegistersDoNotSwitch() {
+        paging.controlRegisterWritten(Registers.CR4);
+
+        assertThat(vm.counters().events(VmmEvent.SHADOW_SWITCH)).isZero();
+    }
+
+    @Test
+    void atMostCachedShadowsAreKeptAndTheLeastRecentlyUsedIsDropped() {
+        for (int k = 1; k < ShadowPaging.CACHED_SHADOWS; k++) {
+            switchTo(k << 12);
+        }
+        assertThat(paging.shadows()).hasSize(ShadowPaging.CACHED_SHADOWS);
+        pagingOff();   // the physical-mode shadow is used again: now 0x1000 is the least recent
+
+        switchTo(0x20000);
+
+        assertThat(paging.shadows()).hasSize(ShadowPaging.CACHED_SHADOWS);
+        assertThat(cachedKeys()).doesNotContain(0x1000).contains(ShadowPaging.PHYSICAL_MODE, 0x2000, 0x20000);
+        assertThat(vm.counters().named("shadow.evicted")).isEqualTo(1);
+    }
+
+    @Test
+    void anEvictedShadowGivesItsFramesBackAndItsTracesAreForgotten() {
+        switchTo(0x1000);
+        ShadowPageTable victim = paging.current();
+        paging.map(VA, 20, RW);   // a table beside the directory
+        paging.trace(7, TracedPages.Use.directory(victim));
+        for (int k = 2; k < ShadowPaging.CACHED_SHADOWS; k++) {   // fills the cache
+            switchTo(k << 12);
+        }
+        pagingOff();   // 0x1000 is now the least recently used
+        int vmmFramesBefore = vmmFrames();
+
+        switchTo(0x20000);
+
+        assertThat(cachedKeys()).doesNotContain(0x1000);
+        assertThat(vmmFrames()).as("two frames back, one directory taken").isEqualTo(vmmFramesBefore - 1);
+        assertThat(paging.traced().isTraced(7)).isFalse();
+    }
+
+    @Test
+    void aSwitchBackToAnEvictedAddressSpaceBuildsAFreshShadow() {
+        switchTo(0x1000);
+        paging.map(VA, 20, RW);
+        for (int k = 2; k <= ShadowPaging.CACHED_SHADOWS + 1; k++) {
+            switchTo(k << 12);
+        }
+
+        switchTo(0x1000);
+
+        assertThat(paging.current().lookup(VA)).isZero();
+    }
+
+    // --- tracing -----------------------------------------------------------------------------------
+
+    @Test
+    void tracingAFrameWriteProtectsItsWritableMappingsInEveryCachedShadow() {
+        int gfn = 9;
+        int mfn = vm.memory().machineFrame(gfn);
+        switchTo(0x1000);
+        ShadowPageTable one = paging.current();
+        paging.map(VA, mfn, RW);
+        paging.map(VA + 0x1000, mfn + 1, RW);
+        switchTo(0x2000);
+        ShadowPageTable two = paging.current();
+        paging.map(0x0080_0000, mfn, RW | Pte.USER);
+
+        paging.trace(gfn, TracedPages.Use.directory(two));
+
+        assertThat(one.lookup(VA)).isEqualTo(Pte.entry(mfn << 12, Pte.PRESENT));
+        assertThat(two.lookup(0x0080_0000)).isEqualTo(Pte.entry(mfn << 12, Pte.PRESENT | Pte.USER));
+        assertThat(one.lookup(VA + 0x1000)).as("another frame").isEqualTo(Pte.entry((mfn + 1) << 12, RW));
+        assertThat(paging.traced().isTraced(gfn)).isTrue();
+    }
+
+    @Test
+    void tracingAFrameThatIsTracedAlreadyAddsAUseAndProtectsNothingAgain() {
+        int gfn = 9;
+        int mfn = vm.memory().machineFrame(gfn);
+        switchTo(0x1000);
+        paging.trace(gfn, TracedPages.Use.directory(paging.current()));
+        paging.map(VA, mfn, RW);
+
+        paging.trace(gfn, new TracedPages.Use(paging.current(), 1));
+
+        assertThat(paging.current().lookup(VA)).isEqualTo(Pte.entry(mfn << 12, RW));
+        assertThat(paging.traced().uses(gfn)).hasSize(2);
+    }
+
+    @Test
+    void afterATraceTheRealMmuNoLongerLetsTheGuestWriteThroughAStaleTlbEntry() {
+        int gfn = 9;
+        int mfn = vm.memory().machineFrame(gfn);
+        vm.switchIn();
+        paging.map(VA, mfn, RW);
+        Mmu mmu = vm.host().mmu();
+        assertThat(mmu.translate(VA, Mmu.WRITE, 1)).isEqualTo(mfn << 12);   // now in the TLB, writable
+
+        paging.trace(gfn, TracedPages.Use.directory(paging.current()));
+
+        assertThatThrownBy(() -> mmu.translate(VA, Mmu.WRITE, 1))
+                .isInstanceOfSatisfying(Fault.class, f -> assertThat(f.vector()).isEqualTo(Vector.PAGE_FAULT));
+        assertThat(mmu.translate(VA, Mmu.READ, 1)).as("still readable").isEqualTo(mfn << 12);
+    }
+
+    @Test
+    void aGuestWriteToATracedFrameIsTracedAndReachesTheRules() {
+        paging.trace(9, TracedPages.Use.directory(paging.current()));
+
+        vm.memory().writeWord(0x9008, 0x1234);
+
+        assertThat(rules.pageTablesWritten).containsExactly(0x9008);
+        assertThat(vm.counters().named("shadow.traces")).isEqualTo(1);
+        assertThat(vm.counters().events(VmmEvent.TRACE)).isEqualTo(1);
+    }
+
+    @Test
+    void aGuestWriteElsewhereIsNoTrace() {
+        paging.trace(9, TracedPages.Use.directory(paging.current()));
+
+        vm.memory().writeWord(0xA000, 0x1234);
+        vm.memory().writeWordQuietly(0x9000, 0x21);   // a walker's accessed bit
+
+        assertThat(rules.pageTablesWritten).isEmpty();
+        assertThat(vm.counters().named("shadow.traces")).isZero();
+    }
+
+    @Test
+    void droppingATableForgetsTheTracedUseBehindIt() {
+        switchTo(0x1000);
+        ShadowPageTable current = paging.current();
+        paging.map(VA, 20, RW);
+        paging.trace(9, new TracedPages.Use(current, Pte.directoryIndex(VA)));
+
+        paging.dropTable(current, Pte.directoryIndex(VA));
+
+        assertThat(current.lookup(VA)).isZero();
+        assertThat(paging.traced().isTraced(9)).isFalse();
+    }
+
+    @Test
+    void unmappingAndInvalidatingRemoveTheEntry() {
+        paging.map(VA, 20, RW);
+        paging.map(VA + 0x1000, 21, RW);
+
+        paging.unmap(paging.current(), VA);
+        paging.invalidatePage(VA + 0x1000);
+
+        assertThat(paging.current().lookup(VA)).isZero();
+        assertThat(paging.current().lookup(VA + 0x1000)).isZero();
+    }
+
+    // --- page faults and their counters ------------------------------------------------------------
+
+    private static Exit pageFault(int address) {
+        return new Exit(ExitReason.PAGE_FAULT, 0x1000, Vector.PAGE_FAULT, Vector.PF_WRITE, address, null);
+    }
+
+    @Test
+    void aFaultTheRulesFixIsAHiddenFault() {
+        rules.outcome = PageFaultOutcome.FIXED;
+        Exit exit = pageFault(VA);
+
+        assertThat(paging.pageFault(exit)).isEqualTo(PageFaultOutcome.FIXED);
+
+        assertThat(rules.faults).containsExactly(exit);
+        assertThat(vm.counters().named("shadow.hidden_faults")).isEqualTo(1);
+        assertThat(vm.counters().events(VmmEvent.HIDDEN_FAULT)).isEqualTo(1);
+        assertThat(vm.counters().named("shadow.true_faults")).isZero();
+    }
+
+    @Test
+    void aFaultOfTheGuestsOwnIsATrueFault() {
+        rules.outcome = new PageFaultOutcome.GuestFault(new Fault(Vector.PAGE_FAULT, Vector.PF_WRITE, VA));
+
+        assertThat(paging.pageFault(pageFault(VA))).isSameAs(rules.outcome);
+
+        assertThat(vm.counters().named("shadow.true_faults")).isEqualTo(1);
+        assertThat(vm.counters().named("shadow.hidden_faults")).isZero();
+        assertThat(vm.counters().events(VmmEvent.HIDDEN_FAULT)).isZero();
+    }
+
+    @Test
+    void anAccessToEmulateIsNeitherHiddenNorTrue() {
+        rules.outcome = PageFaultOutcome.emulate(PageFaultOutcome.Why.TRACED_WRITE);
+
+        assertThat(paging.pageFault(pageFault(VA))).isEqualTo(rules.outcome);
+
+        assertThat(vm.counters().named("shadow.true_faults")).isZero();
+        assertThat(vm.counters().named("shadow.hidden_faults")).isZero();
+    }
+
+    /** The rules' test double. */
+    private static final class RecordingRules implements ShadowRules {
+        PageFaultOutcome outcome = PageFaultOutcome.FIXED;
+        final List<Exit> faults = new ArrayList<>();
+        final List<Integer> pageTablesWritten = new ArrayList<>();
+
+        @Override
+        public PageFaultOutcome pageFault(ShadowPaging shadow, Exit exit) {
+            faults.add(exit);
+            return outcome;
+        }
+
+        @Override
+        public void pageTableWritten(ShadowPaging shadow, int gpa) {
+            pageTablesWritten.add(gpa);
+        }
+    }
+}
