@@ -36,6 +36,14 @@ public final class TranslationUnit {
         if (instructions.length == 0 || instructions.length != translations.length) {
             throw new IllegalArgumentException("a unit needs one translation per instruction, and at least one");
         }
+        if (instructions.length > MAX_INSTRUCTIONS) {
+            throw new IllegalArgumentException("a unit holds at most " + MAX_INSTRUCTIONS + " instructions, not "
+                    + instructions.length);
+        }
+        if ((machineAddress & 0xFFF) + 4 * instructions.length > 0x1000) {
+            throw new IllegalArgumentException(String.format(
+                    "a unit never crosses a page: %d instructions from 0x%08x do", instructions.length, machineAddress));
+        }
         this.guestPc = guestPc;
         this.machineAddress = machineAddress;
         this.instructions = instructions.clone();
