@@ -1,0 +1,211 @@
+package org.vmlab.vmm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.vmlab.machine.MachineConfig;
+import org.vmlab.machine.RunResult;
+import org.vmlab.machine.StopReason;
+import org.vmlab.machine.device.DeviceConfig;
+import org.vmlab.machine.isa.Registers;
+
+/**
+ * The hypervisor's part: it owns the machine (monitored, device registers trapping), names VMs
+ * uniquely, and shares the one CPU among them round robin, a slice each, switching worlds between
+ * them.
+ *
+ * <p>The VMs here run no guest code: {@link Counting} "executes" a whole budget at once by adding
+ * it to r1 of the real CPU, so that each VM's r1 is its own instruction count only if world
+ * switches really save and restore its registers; {@link NoMemory} counts its activations.
+ */
+class HypervisorTest {
+    private final Hypervisor hypervisor = new Hypervisor(MachineConfig.builder().memoryBytes(1 << 20).build(),
+            VmmCostModel.DEFAULT);
+    private final List<String> runs = new ArrayList<>();
+
+    /** A test double of CPU virtualization that runs no code and records who ran how long. */
+    private final class Counting implements CpuVirtualization {
+        @Override
+        public String name() {
+            return "counting";
+        }
+
+        @Override
+        public Exit run(VirtualMachine vm, long budget) {
+            runs.add(vm.name() + ":" + budget);
+            vm.host().cpu().setRegister(1, vm.host().cpu().register(1) + (int) budget);
+            vm.vcpu().retireDirectly(budget);
+            return Exit.timer(vm.vcpu().pc());
+        }
+
+        @Override
+        public void handle(VirtualMachine vm, Exit exit) {
+            throw new AssertionError("only timer exits here: " + exit);
+        }
+    }
+
+    /** A test double of memory virtualization that translates nothing and counts world switches in. */
+    private static final class NoMemory implements MemoryVirtualization {
+        int activations;
+
+        @Override
+        public String name() {
+            return "none";
+        }
+
+        @Override
+        public void attach(VirtualMachine vm) {
+        }
+
+        @Override
+        public void activate() {
+            activations++;
+        }
+
+        @Override
+        public void controlRegisterWritten(int cr) {
+        }
+
+        @Override
+        public void invalidatePage(int va) {
+        }
+
+        @Override
+        public PageFaultOutcome pageFault(Exit exit) {
+            throw new AssertionError("no page faults here");
+        }
+    }
+
+    private VirtualMachine vm(String name, long fuel, NoMemory memory) {
+        return hypervisor.create(new VmConfig(name, 64 << 10, 16, fuel, DeviceConfig.defaults()), new Counting(), memory);
+    }
+
+    @Test
+    void theRealMachineIsTheMonitorsWithPagingOnAndDeviceRegistersTrapping() {
+        assertThat(hypervisor.machine().cpu().monitored()).isTrue();
+        assertThat(hypervisor.machine().mmu().pagingEnabled()).isTrue();
+        assertThat(hypervisor.machine().mmu().cr0()).isEqualTo(Registers.CR0_PG | Registers.CR0_WP);
+        assertThat(hypervisor.frames().memory()).isSameAs(hypervisor.machine().memory());
+        assertThat(hypervisor.frames().freeFrames()).isEqualTo(256);
+    }
+
+    @Test
+    void vmNamesAreUniqueBecauseTheyOwnFrames() {
+        vm("web", 100, new NoMemory());
+
+        assertThatThrownBy(() -> vm("web", 100, new NoMemory())).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("there is already a VM named web");
+        assertThat(hypervisor.vms()).hasSize(1);
+        assertThatThrownBy(() -> hypervisor.vms().clear()).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
+    void aTimeSliceMustBePositive() {
+        assertThatThrownBy(() -> hypervisor.setSlice(0)).hasMessage("a time slice must be positive, was 0");
+    }
+
+    @Test
+    void vmsTakeTurnsASliceEachUntilEveryOneHasStopped() {
+        NoMemory memoryA = new NoMemory();
+        NoMemory memoryB = new NoMemory();
+        VirtualMachine a = vm("a", 250, memoryA);
+        VirtualMachine b = vm("b", 120, memoryB);
+        hypervisor.setSlice(100);
+
+        hypervisor.run();
+
+        assertThat(runs).containsExactly("a:100", "b:100", "a:100", "b:20", "a:50");
+        assertThat(a.stopped()).isTrue();
+        assertThat(b.stopped()).isTrue();
+        RunResult ra = a.result();
+        assertThat(ra.stopReason()).isEqualTo(StopReason.FUEL_EXHAUSTED);
+        assertThat(ra.instructions()).isEqualTo(250);
+        assertThat(b.result().instructions()).isEqualTo(120);
+        assertThat(a.vcpu().register(1)).as("a's own registers survived the switches").isEqualTo(250);
+        assertThat(b.vcpu().register(1)).isEqualTo(120);
+        assertThat(a.vcpu().loaded()).as("switched out at the end").isFalse();
+        assertThat(b.vcpu().loaded()).isFalse();
+    }
+
+    @Test
+    void everySwitchFromOneVmToAnotherIsCountedAndChargedToTheIncomingVm() {
+        NoMemory memoryA = new NoMemory();
+        NoMemory memoryB = new NoMemory();
+        VirtualMachine a = vm("a", 300, memoryA);
+        VirtualMachine b = vm("b", 300, memoryB);
+        hypervisor.setSlice(100);
+
+        hypervisor.run();
+
+        // a b a b a b, then each finds its fuel spent: a (switch) b (switch)
+        assertThat(hypervisor.worldSwitches()).isEqualTo(7);
+        assertThat(a.counters().events(VmmEvent.WORLD_SWITCH)).isEqualTo(3);
+        assertThat(b.counters().events(VmmEvent.WORLD_SWITCH)).isEqualTo(4);
+        assertThat(memoryA.activations).as("activated at every switch in, the first included").isEqualTo(4);
+        assertThat(memoryB.activations).isEqualTo(4);
+        assertThat(b.result().counters()).containsEntry("vmm.world_switch", 4L);
+        assertThat(b.counters().cycles()).isEqualTo(4L * 2409 + b.counters().events(VmmEvent.TIMER_EXIT) * 2030);
+    }
+
+    @Test
+    void aVmAloneNeverSwitchesWorlds() {
+        VirtualMachine only = vm("only", 1000, new NoMemory());
+        hypervisor.setSlice(100);
+
+        hypervisor.run();
+
+        assertThat(hypervisor.worldSwitches()).isZero();
+        assertThat(only.counters().events(VmmEvent.WORLD_SWITCH)).isZero();
+        assertThat(only.result().instructions()).isEqualTo(1000);
+        assertThat(runs).hasSize(10);
+    }
+
+    @Test
+    void eachVmHasItsOwnFramesLimitedToItsLimit() {
+        VirtualMachine a = vm("a", 100, new NoMemory());
+        VirtualMachine b = vm("b", 100, new NoMemory());
+
+        a.memory().writeWord(0, 1);
+        b.memory().writeWord(0, 2);
+
+        assertThat(a.memory().machineFrame(0)).isNotEqualTo(b.memory().machineFrame(0));
+        assertThat(hypervisor.frames().owner(a.memory().machineFrame(0))).isEqualTo("a");
+        assertThat(a.memory().readWord(0)).isEqualTo(1);
+        assertThat(b.memory().readWord(0)).isEqualTo(2);
+        assertThat(a.memory().frameLimit()).isEqualTo(16);
+    }
+
+    @Test
+    void aVmThatTouchesMoreFramesThanItsLimitIsStoppedAndTheOthersGoOn() {
+        VirtualMachine greedy = hypervisor.create(new VmConfig("greedy", 64 << 10, 1, 1000, DeviceConfig.defaults()),
+                new CpuVirtualization() {
+                    @Override
+                    public String name() {
+                        return "greedy";
+                    }
+
+                    @Override
+                    public Exit run(VirtualMachine vm, long budget) {
+                        vm.vcpu().retire(1);
+                        vm.memory().writeWord((int) vm.vcpu().instructions() * 4096, 1);
+                        return Exit.timer(vm.vcpu().pc());
+                    }
+
+                    @Override
+                    public void handle(VirtualMachine vm, Exit exit) {
+                    }
+                }, new NoMemory());
+        VirtualMachine modest = vm("modest", 300, new NoMemory());
+
+        hypervisor.run();
+
+        assertThat(greedy.result().stopReason()).isEqualTo(StopReason.RESOURCE_LIMIT);
+        assertThat(greedy.result().stopDetail())
+                .isEqualTo("stopped by the VMM: greedy touched guest frame 0x00002 beyond its limit of 1 machine frames (4 KiB)");
+        assertThat(modest.result().stopReason()).isEqualTo(StopReason.FUEL_EXHAUSTED);
+        assertThat(modest.result().instructions()).isEqualTo(300);
+    }
+}

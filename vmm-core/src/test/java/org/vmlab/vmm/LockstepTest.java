@@ -1,0 +1,72 @@
+package org.vmlab.vmm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.vmlab.machine.StopReason;
+import org.vmlab.machine.isa.Registers;
+
+/**
+ * Lockstep names the first guest instruction after which a VM's state is no longer bare metal's.
+ * The VMM here is {@link DirectCpu}: faithful, or deliberately wrong about {@code cli} (it retires
+ * it without clearing the virtual IF, the kind of slip a student's emulator makes).
+ */
+class LockstepTest {
+    private static final String PROGRAM = """
+                    .org 0x1000
+            start:  addi r1, r0, 1
+                    sti
+                    addi r2, r0, 2
+            off:    cli
+                    addi r3, r0, 3
+                    hlt
+            """;
+
+    @Test
+    void aFaithfulVmmNeverDivergesAndBothRunsEndAlike() {
+        SideBySide sides = new SideBySide(PROGRAM, DirectCpu.faithful(), 1000);
+
+        Lockstep.Outcome outcome = Lockstep.run(sides.bare, sides.vm);
+
+        assertThat(outcome.divergence()).isEmpty();
+        assertThat(outcome.nativeRun().stopReason()).isEqualTo(StopReason.HALT);
+        assertThat(outcome.virtualRun().stopReason()).isEqualTo(StopReason.HALT);
+        assertThat(Equivalence.compare(outcome.nativeRun(), outcome.virtualRun()).equivalent()).isTrue();
+        assertThat(outcome.virtualRun().instructions()).isEqualTo(6);
+    }
+
+    @Test
+    void aWrongEmulationIsCaughtAtTheVeryInstructionWithBothStates() {
+        SideBySide sides = new SideBySide(PROGRAM, DirectCpu.ignoringCli(), 1000);
+
+        Lockstep.Divergence d = Lockstep.run(sides.bare, sides.vm).divergence().orElseThrow();
+
+        int cli = sides.address("off");
+        assertThat(d.instruction()).as("instructions retired, the cli included").isEqualTo(4);
+        assertThat(d.pc()).isEqualTo(cli);
+        assertThat(d.text()).isEqualTo("cli");
+        assertThat(d.symbol()).isEqualTo("off");
+        assertThat(d.differences()).containsExactly("IF: native 0, virtual 1");
+        assertThat(d.nativeState().flags() & Registers.FLAG_IF).isZero();
+        assertThat(d.virtualState().flags() & Registers.FLAG_IF).isNotZero();
+        assertThat(d.nativeState().pc()).isEqualTo(d.virtualState().pc()).isEqualTo(cli + 4);
+        assertThat(d.describe()).isEqualTo(
+                "guest diverged from bare metal at instruction 4, pc=0x0000100c (off) `cli`: IF: native 0, virtual 1");
+    }
+
+    @Test
+    void theDivergenceNamesAnInstructionInsideAFunctionByItsOffset() {
+        SideBySide sides = new SideBySide("""
+                        .org 0x1000
+                start:  sti
+                        nop
+                        cli
+                        hlt
+                """, DirectCpu.ignoringCli(), 1000);
+
+        Lockstep.Divergence d = Lockstep.run(sides.bare, sides.vm).divergence().orElseThrow();
+
+        assertThat(d.symbol()).isEqualTo("start+0x8");
+        assertThat(d.describe()).startsWith("guest diverged from bare metal at instruction 3, pc=0x00001008 (start+0x8) `cli`");
+    }
+}
