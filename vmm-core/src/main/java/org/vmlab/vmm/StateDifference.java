@@ -29,6 +29,10 @@ public final class StateDifference {
         bit(lines, "N", nf, vf, Registers.FLAG_N);
         bit(lines, "C", nf, vf, Registers.FLAG_C);
         bit(lines, "V", nf, vf, Registers.FLAG_V);
+        int named = Registers.FLAG_IF | Registers.CPL_MASK | Registers.CONDITION_BITS;
+        if ((nf & ~named) != (vf & ~named)) {
+            lines.add(String.format("FLAGS: native 0x%08x, virtual 0x%08x", nf, vf));
+        }
         word(lines, "cr0", nativeState.cr0(), virtualState.cr0());
         word(lines, "cr2", nativeState.cr2(), virtualState.cr2());
         word(lines, "cr3", nativeState.cr3(), virtualState.cr3());
