@@ -136,6 +136,8 @@ public final class GuestRuns {
             try {
                 assertToyosRunsLikeBareMetal(workload, isa, cpu, memory);
                 checkpoints.reached(workload, pointsEach);
+            } catch (UnsupportedOperationException notWrittenYet) {
+                throw notWrittenYet;   // the same TODO for every workload: say it once, as it is
             } catch (AssertionError | RuntimeException e) {
                 failures.add(e.getMessage());
             }
