@@ -86,6 +86,22 @@ final class LabCode {
                 + " (see labs/docs/, and grade it with: ./vmlab grade " + lab + ")";
     }
 
+    /**
+     * If {@code e} came out of lab code (a frame of {@code org.vmlab.labs} on its stack), what a
+     * student needs to find the bug: the exception and the lab's own frames; else null.
+     */
+    static String labFailure(Throwable e) {
+        StringBuilder frames = new StringBuilder();
+        int shown = 0;
+        for (StackTraceElement frame : e.getStackTrace()) {
+            if (frame.getClassName().startsWith("org.vmlab.labs.") && shown < 8) {
+                frames.append("\n  at ").append(frame);
+                shown++;
+            }
+        }
+        return shown == 0 ? null : "vmlab: your lab code threw " + e + frames;
+    }
+
     /** For a table's cell: {@code "not written (lab2)"} if {@code e} is a lab stub's, else null. */
     static String notWrittenCell(Throwable e) {
         String lab = unwrittenLab(e);

@@ -75,10 +75,14 @@ final class VirtualizedRun {
                 out.printf("trace:        %s (open it in https://ui.perfetto.dev or chrome://tracing)%n", plan.trace());
             }
             return code;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError e) {
             String unwritten = LabCode.unwritten(e);
             if (unwritten != null) {
                 throw new UserError(plan.cpu().name() + " + " + plan.memory().name() + ": " + unwritten);
+            }
+            String failure = LabCode.labFailure(e);
+            if (failure != null) {
+                throw UserError.located(failure);
             }
             throw e;
         }
