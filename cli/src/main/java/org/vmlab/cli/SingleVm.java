@@ -16,12 +16,22 @@ final class SingleVm {
     private SingleVm() {
     }
 
+    /**
+     * The machine memory that {@code vms} VMs need under {@code memory}: direct paging gives one VM
+     * the whole machine, exactly its guest memory; otherwise each VM's 16 MiB and the VMM's own
+     * frames (shadow page tables) fit, with room to spare.
+     */
+    static int machineBytes(MemoryTechnique memory, int vms) {
+        if (memory.name().equals("direct")) {
+            return VmConfig.DEFAULT_MEMORY;
+        }
+        return Math.max(32, 16 * (vms + 1)) << 20;
+    }
+
     /** Builds the VM, lets {@code boot} load it, runs it to the end, and says what it did. */
     static RunResult run(CpuTechnique cpu, MemoryTechnique memory, IsaVariant isa, long fuel,
             Consumer<VirtualMachine> boot) {
-        // Direct paging gives the VM the whole machine, exactly its guest memory.
-        int machineBytes = memory.name().equals("direct") ? VmConfig.DEFAULT_MEMORY : 32 << 20;
-        Hypervisor vmm = new Hypervisor(MachineConfig.builder().isa(isa).memoryBytes(machineBytes)
+        Hypervisor vmm = new Hypervisor(MachineConfig.builder().isa(isa).memoryBytes(machineBytes(memory, 1))
                 .fuel(Long.MAX_VALUE).build(), VmmCostModel.DEFAULT);
         VirtualMachine vm = vmm.create(VmConfig.named("vm").withFuel(fuel), cpu.create(), memory.create());
         boot.accept(vm);

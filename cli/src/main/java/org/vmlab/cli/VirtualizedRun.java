@@ -97,10 +97,8 @@ final class VirtualizedRun {
     }
 
     private static MachineConfig hostConfig(Plan plan) {
-        // Direct paging gives one VM the whole machine: exactly its guest memory.
-        int mib = plan.memory().name().equals("direct") ? VmConfig.DEFAULT_MEMORY >> 20
-                : Math.max(64, 16 * (plan.vms() + 1));
-        return MachineConfig.builder().isa(plan.bare().isa()).memoryBytes(mib << 20)
+        return MachineConfig.builder().isa(plan.bare().isa())
+                .memoryBytes(SingleVm.machineBytes(plan.memory(), plan.vms()))
                 .tlbEntries(plan.bare().tlbEntries()).fuel(Long.MAX_VALUE).build();
     }
 
