@@ -3,65 +3,116 @@ package org.vmlab.grader;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Follows the events file while the test JVM writes it: each {@link #poll()} returns the events
- * on the lines completed since the last call. A line that does not parse is ignored.
+ * Reads the test JVM's channel in the grader, on a thread of its own so that the pipe never
+ * fills: verified events ({@link EventChannel}) go to a queue, in order; every other line is the
+ * JVM's own talk (such as {@code Terminating due to java.lang.OutOfMemoryError}), of which the
+ * last few kilobytes are kept. Lines are read with a bound: a longer one is cut and not an event.
  */
-final class EventReader {
+final class EventReader implements Runnable {
+
+    /** What is kept of the lines that are not events. */
+    private static final int MESSAGES_KEPT = 8192;
 
     private final ObjectMapper json = new ObjectMapper();
-    private final Path file;
-    private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
-    private long position;
+    private final InputStream in;
+    private final EventChannel channel;
+    private final int maxLine;
+    private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+    private final StringBuilder messages = new StringBuilder();
+    private volatile boolean ended;
+    private long expected;
 
-    EventReader(Path file) {
-        this.file = file;
+    /**
+     * @param in      the test JVM's standard output
+     * @param channel the run's key
+     * @param maxLine the longest line, in bytes, that can be an event
+     */
+    EventReader(InputStream in, EventChannel channel, int maxLine) {
+        this.in = in;
+        this.channel = channel;
+        this.maxLine = maxLine;
     }
 
-    /** The events completed since the last call, in order. */
-    List<Event> poll() {
-        List<Event> events = new ArrayList<>();
-        if (!Files.exists(file)) {
-            return events;
-        }
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
-            channel.position(position);
+    @Override
+    public void run() {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        boolean overlong = false;
+        byte[] buffer = new byte[16 * 1024];
+        try {
             int n;
-            while ((n = channel.read(buffer)) > 0) {
-                position += n;
-                for (int i = 0; i < buffer.position(); i++) {
-                    byte b = buffer.get(i);
+            while ((n = in.read(buffer)) > 0) {
+                for (int i = 0; i < n; i++) {
+                    byte b = buffer[i];
                     if (b == '\n') {
-                        parse(partial.toString(StandardCharsets.UTF_8), events);
-                        partial.reset();
+                        accept(line.toString(StandardCharsets.UTF_8), overlong);
+                        line.reset();
+                        overlong = false;
+                    } else if (line.size() < maxLine) {
+                        line.write(b);
                     } else {
-                        partial.write(b);
+                        overlong = true;
                     }
                 }
-                buffer.clear();
+            }
+            if (line.size() > 0) {
+                accept(line.toString(StandardCharsets.UTF_8), overlong);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            // the pipe closed: the JVM is gone
+        } finally {
+            ended = true;
         }
-        return events;
     }
 
-    private void parse(String line, List<Event> events) {
-        try {
-            events.add(json.readValue(line, Event.class));
-        } catch (IOException e) {
-            // not one of ours: skip it
+    private void accept(String line, boolean overlong) {
+        String verified = overlong ? null : channel.verify(line, expected);
+        if (verified != null) {
+            try {
+                events.add(json.readValue(verified, Event.class));
+                expected++;
+                return;
+            } catch (IOException e) {
+                // signed but not understood: a version mismatch, kept as talk
+            }
+        }
+        synchronized (messages) {
+            messages.append(overlong ? line + "[...]" : line).append('\n');
+            if (messages.length() > MESSAGES_KEPT) {
+                messages.delete(0, messages.length() - MESSAGES_KEPT);
+            }
+        }
+    }
+
+    /** The next event, waiting up to {@code millis}; null if none came. */
+    Event next(long millis) throws InterruptedException {
+        return events.poll(millis, TimeUnit.MILLISECONDS);
+    }
+
+    /** The events that have come and not been taken. */
+    List<Event> drain() {
+        List<Event> rest = new ArrayList<>();
+        events.drainTo(rest);
+        return rest;
+    }
+
+    /** Whether the channel has closed. */
+    boolean ended() {
+        return ended;
+    }
+
+    /** The last lines that were not events: the JVM's own messages. */
+    String messages() {
+        synchronized (messages) {
+            return messages.toString();
         }
     }
 }

@@ -1,35 +1,45 @@
 package org.vmlab.grader;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
-/** Writes {@link Event}s as JSON lines, each flushed at once so that a crash loses none. */
-final class EventWriter implements AutoCloseable {
+/**
+ * Sends {@link Event}s from the test JVM, signed ({@link EventChannel}), one line each, flushed
+ * at once so that a crash loses none. If the grader has gone (the pipe is broken), the test JVM
+ * has no one to report to and ends.
+ */
+final class EventWriter {
 
     private final ObjectMapper json = new ObjectMapper();
     private final OutputStream out;
+    private final EventChannel channel;
+    private long sequence;
 
-    EventWriter(Path file) throws IOException {
-        this.out = Files.newOutputStream(file);
+    /**
+     * @param out     the channel's stream: the test JVM's real standard output
+     * @param channel the run's signing key
+     */
+    EventWriter(OutputStream out, EventChannel channel) {
+        this.out = out;
+        this.channel = channel;
     }
 
-    /** Appends one event. */
+    /** Sends one event. */
     synchronized void write(Event event) {
+        String text;
         try {
-            out.write((json.writeValueAsString(event) + "\n").getBytes(StandardCharsets.UTF_8));
+            text = json.writeValueAsString(event);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode " + event.getClass().getSimpleName(), e);
+        }
+        try {
+            out.write((channel.sign(sequence++, text) + "\n").getBytes(StandardCharsets.UTF_8));
             out.flush();
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            Runtime.getRuntime().halt(TestJvm.ORPHANED); // the grader is gone
         }
-    }
-
-    @Override
-    public void close() throws IOException {
-        out.close();
     }
 }

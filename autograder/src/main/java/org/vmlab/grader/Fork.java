@@ -2,7 +2,8 @@ package org.vmlab.grader;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.RandomAccessFile;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,28 +11,34 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
- * One forked test JVM: started with {@link Limits}, watched while it runs, killed when a test
- * overstays its time, and summed up as a {@link Outcome} once it is gone.
+ * One forked test JVM: started with {@link Limits}, watched while it runs, killed with all it
+ * started when a test overstays its time, and summed up as an {@link Outcome} once it is gone.
+ *
+ * <p>The test JVM talks over its standard output ({@link EventChannel}); its standard input
+ * brings the channel's key and the request, and then stays open as a lifeline: when the grader
+ * dies, even by SIGKILL, the test JVM sees its end and halts. A shutdown hook kills the test JVM
+ * when the grader is stopped by SIGINT or SIGTERM.
  */
 final class Fork {
 
-    /** How often the grader looks at the events file and the process. */
+    /** How often the grader looks at the process when no event comes. */
     private static final long POLL_MILLIS = 20;
     /**
      * The least time the JVM gets while no graded test runs (starting, discovering, initialising
      * a test class), so that a slow machine does not fail a submission before its tests begin.
      */
     private static final long OUTSIDE_TEST_NANOS = 60_000_000_000L;
+    /** How long the channel may stay open after the JVM is gone (a grandchild holding it). */
+    private static final long DRAIN_MILLIS = 2_000;
 
     private final GradingRequest request;
     private final Path workDir;
 
     /**
      * @param request what to grade
-     * @param workDir a directory for the fork's files (request, events, its own output)
+     * @param workDir a directory for the fork's working directories
      */
     Fork(GradingRequest request, Path workDir) {
         this.request = request;
@@ -41,176 +48,283 @@ final class Fork {
     /**
      * What one fork did.
      *
-     * @param planned     the graded tests it discovered, in order
-     * @param finished    the tests it ran to the end, by unique id
-     * @param checkpoints the checkpoints reached, by unique id, including by unfinished tests
-     * @param running     the test it was running when it ended, or null
-     * @param runningOutput what that test had printed, up to the output cap
-     * @param end         how it ended
+     * @param planned          the graded tests it discovered, in order
+     * @param finished         the tests it ran to the end, by unique id
+     * @param checkpoints      the checkpoints reached, by unique id, including by unfinished tests
+     * @param containerFailures why classes failed to start, by the container's unique id
+     * @param running          the test it was running when it ended, or null
+     * @param runningOutput    what that test had printed, up to the output cap
+     * @param end              how it ended
      */
     record Outcome(Map<String, GradedTest> planned, Map<String, Event.Finished> finished,
-                   Map<String, List<Checkpoint>> checkpoints, String running,
+                   Map<String, List<Checkpoint>> checkpoints,
+                   Map<String, String> containerFailures, String running,
                    String runningOutput, ForkEnd end) {
     }
 
     /**
      * Runs the graded tests of the request (only {@code uniqueIds} when not empty) in a new JVM
-     * and waits until it ends.
+     * and waits until it, and everything it started, is gone.
      */
     Outcome run(List<String> uniqueIds, int attempt) throws IOException, InterruptedException {
         Limits limits = request.limits();
-        Path requestFile = workDir.resolve("fork-" + attempt + "-request.json");
-        Path eventsFile = workDir.resolve("fork-" + attempt + "-events.jsonl");
-        Path outFile = workDir.resolve("fork-" + attempt + "-stdout.txt");
-        Path errFile = workDir.resolve("fork-" + attempt + "-stderr.txt");
-        Path spillFile = workDir.resolve("fork-" + attempt + "-running-output.txt");
-        new ObjectMapper().writeValue(requestFile.toFile(), new ForkRequest(request.classes(),
-                request.packages(), uniqueIds, limits.outputCap(), limits.heapMb()));
+        String key = EventChannel.newKey();
+        String marker = EventChannel.newKey().substring(0, 24);
+        // The code under test starts in an empty folder of its own, which it cannot write:
+        // nothing of the grader's, the repository's or another submission's is at hand.
+        Path cwd = Files.createDirectories(workDir.resolve("fork-" + attempt));
+        Sandbox.openToOthers(cwd, request.runAs());
 
-        List<String> command = new ArrayList<>();
+        ProcessBuilder builder = new ProcessBuilder(command(limits)).directory(cwd.toFile());
+        builder.environment().put(ProcessReaper.MARKER, marker);
+        ProcessReaper reaper = new ProcessReaper(marker, request.runAs());
+        Thread onShutdown = new Thread(reaper::killAll, "vmlab-grader-cleanup");
+        Runtime.getRuntime().addShutdownHook(onShutdown);
+        Process process = builder.start();
+        reaper.watch(process);
+        EventReader reader = new EventReader(process.getInputStream(), new EventChannel(key),
+                64 * 1024 + 8 * limits.outputCap());
+        Thread readerThread = daemon(reader, "vmlab-grader-events");
+        StderrTail stderr = new StderrTail(process.getErrorStream());
+        Thread stderrThread = daemon(stderr, "vmlab-grader-stderr");
+        OutputStream lifeline = process.getOutputStream();
+        try {
+            send(lifeline, key, new ObjectMapper().writeValueAsString(new ForkRequest(
+                    request.classes(), request.packages(), uniqueIds, limits.outputCap(),
+                    limits.heapMb())));
+            Watch watch = new Watch(limits);
+            watch.follow(process, reader, reaper);
+            if (watch.timedOut) {
+                reaper.killAll();
+            }
+            process.waitFor();
+            reaper.killAll();   // whatever it started goes with it
+            readerThread.join(DRAIN_MILLIS);
+            stderrThread.join(DRAIN_MILLIS);
+            reader.drain().forEach(watch::accept);
+            return watch.outcome(end(watch, process.exitValue(), reader, stderr, limits));
+        } finally {
+            reaper.killAll();
+            closeQuietly(lifeline);
+            try {
+                Runtime.getRuntime().removeShutdownHook(onShutdown);
+            } catch (IllegalStateException e) {
+                // the grader is shutting down: the hook runs anyway
+            }
+        }
+    }
+
+    private List<String> command(Limits limits) throws IOException {
+        List<String> command = new ArrayList<>(Sandbox.launcherPrefix(request.runAs()));
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx" + limits.heapMb() + "m");
         command.add("-XX:+ExitOnOutOfMemoryError");
         command.add("-XX:+UseSerialGC");
+        command.add("-XX:+DisableAttachMechanism");
+        // The launcher reads these two before any request: set here, they beat any file.
+        command.add("-Djunit.platform.launcher.interceptors.enabled=false");
+        command.add("-Djunit.jupiter.extensions.autodetection.enabled=false");
         command.addAll(limits.jvmOptions());
         command.add("-cp");
         command.add(request.classpath());
         command.add(TestJvm.class.getName());
-        command.add(requestFile.toString());
-        command.add(eventsFile.toString());
-        command.add(spillFile.toString());
-        // The code under test starts in an empty folder of its own: nothing of the grader's, the
-        // repository's or another submission's is at hand by a relative path.
-        Path cwd = Files.createDirectories(workDir.resolve("fork-" + attempt + "-cwd"));
-        Process process = new ProcessBuilder(command)
-                .directory(cwd.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(nullDevice()))
-                .redirectOutput(outFile.toFile())
-                .redirectError(errFile.toFile())
-                .start();
+        return command;
+    }
 
-        Map<String, GradedTest> planned = new LinkedHashMap<>();
-        Map<String, Event.Finished> finished = new LinkedHashMap<>();
-        Map<String, List<Checkpoint>> checkpoints = new LinkedHashMap<>();
-        EventReader reader = new EventReader(eventsFile);
-        String running = null;
-        boolean done = false;
-        boolean timedOut = false;
-        long timeoutNanos = limits.testTimeout().toNanos();
-        long lastProgress = System.nanoTime();
+    private static void send(OutputStream lifeline, String key, String requestJson) {
         try {
+            lifeline.write((key + "\n" + requestJson + "\n").getBytes(StandardCharsets.UTF_8));
+            lifeline.flush();
+        } catch (IOException e) {
+            // the JVM did not start: its end says why
+        }
+    }
+
+    /** How the JVM ended, from what it said over the channel, its exit code and its messages. */
+    private static ForkEnd end(Watch watch, int exitCode, EventReader reader, StderrTail stderr,
+                               Limits limits) {
+        String messages = reader.messages() + stderr.text();
+        if (watch.timedOut) {
+            return new ForkEnd.TimedOut(limits.testTimeout());
+        }
+        if (watch.broken != null) {
+            return new ForkEnd.Failed("the test JVM failed: " + watch.broken);
+        }
+        if (watch.done) {
+            return new ForkEnd.Completed();
+        }
+        if (!watch.hello) {
+            return new ForkEnd.Failed("the test JVM could not start (exit code " + exitCode + ")"
+                    + (messages.isBlank() ? "" : ": " + summary(messages)));
+        }
+        if (messages.contains("java.lang.OutOfMemoryError")) {
+            return new ForkEnd.OutOfMemory(limits.heapMb());
+        }
+        if (watch.retiring != null) {
+            return new ForkEnd.Retired(watch.retiring);
+        }
+        if (exitCode >= 128 || exitCode < 0) {
+            return new ForkEnd.Died(exitCode, summary(messages));
+        }
+        if (watch.exitCaller != null) {
+            return new ForkEnd.Exited(exitCode, watch.exitCaller);
+        }
+        return new ForkEnd.Halted(exitCode);
+    }
+
+    /** The JVM's first few message lines, on one line: what explains its end. */
+    static String summary(String messages) {
+        String joined = String.join(" / ", messages.lines().map(String::strip)
+                .filter(l -> !l.isEmpty()).limit(3).toList());
+        return Failures.cap(joined, 400);
+    }
+
+    private static Thread daemon(Runnable body, String name) {
+        Thread thread = new Thread(body, name);
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+
+    private static void closeQuietly(OutputStream out) {
+        try {
+            out.close();
+        } catch (IOException e) {
+            // the JVM is gone already
+        }
+    }
+
+    /** What the grader learns while the JVM runs: the fork's events, in order. */
+    private static final class Watch {
+        private final Limits limits;
+        private final Map<String, GradedTest> planned = new LinkedHashMap<>();
+        private final Map<String, Event.Finished> finished = new LinkedHashMap<>();
+        private final Map<String, List<Checkpoint>> checkpoints = new LinkedHashMap<>();
+        private final Map<String, String> containerFailures = new LinkedHashMap<>();
+        private final StringBuilder runningOutput = new StringBuilder();
+        private boolean hello;
+        private boolean anyStarted;
+        private boolean done;
+        private boolean timedOut;
+        private String running;
+        private String broken;
+        private String retiring;
+        private String exitCaller;
+        private long lastProgress = System.nanoTime();
+
+        Watch(Limits limits) {
+            this.limits = limits;
+        }
+
+        /** Follows the JVM until it exits or overstays; then kills it. */
+        void follow(Process process, EventReader reader, ProcessReaper reaper)
+                throws InterruptedException {
+            long timeoutNanos = limits.testTimeout().toNanos();
             while (true) {
-                boolean exited = process.waitFor(POLL_MILLIS, TimeUnit.MILLISECONDS);
-                for (Event event : reader.poll()) {
-                    if (!(event instanceof Event.Reached)) {
-                        lastProgress = System.nanoTime();
-                    }
-                    if (event instanceof Event.Planned p) {
-                        planned.put(p.test().uniqueId(), p.test());
-                    } else if (event instanceof Event.Started s) {
-                        running = s.uniqueId();
-                    } else if (event instanceof Event.Reached r) {
-                        checkpoints.computeIfAbsent(r.uniqueId(), k -> new ArrayList<>())
-                                .add(r.checkpoint());
-                    } else if (event instanceof Event.Finished f) {
-                        finished.put(f.uniqueId(), f);
-                        if (f.uniqueId().equals(running)) {
-                            running = null;
-                        }
-                    } else if (event instanceof Event.Done) {
-                        done = true;
-                    }
+                Event event = reader.next(POLL_MILLIS);
+                if (event != null) {
+                    accept(event);
+                    continue;
                 }
-                if (exited) {
-                    break;
+                reaper.remember();
+                if (!process.isAlive()) {
+                    return;
                 }
                 long allowed = running != null ? timeoutNanos
                         : Math.max(timeoutNanos, OUTSIDE_TEST_NANOS);
                 if (System.nanoTime() - lastProgress > allowed) {
                     timedOut = true;
-                    kill(process);
-                    break;
+                    return;
                 }
             }
-        } finally {
-            if (process.isAlive()) {
-                kill(process); // interrupted: leave no JVM behind
+        }
+
+        /**
+         * Takes one event. Only what the protocol allows counts: a plan before any test starts,
+         * and a result only for the test that is running.
+         */
+        void accept(Event event) {
+            if (!(event instanceof Event.Reached) && !(event instanceof Event.Printed)) {
+                lastProgress = System.nanoTime();
+            }
+            if (event instanceof Event.Hello) {
+                hello = true;
+            } else if (event instanceof Event.Planned p) {
+                if (hello && !anyStarted) {
+                    planned.put(p.test().uniqueId(), p.test());
+                }
+            } else if (event instanceof Event.Started s) {
+                if (planned.containsKey(s.uniqueId()) && !finished.containsKey(s.uniqueId())) {
+                    anyStarted = true;
+                    running = s.uniqueId();
+                    runningOutput.setLength(0);
+                }
+            } else if (event instanceof Event.Printed p) {
+                if (running != null && runningOutput.length() < limits.outputCap()) {
+                    runningOutput.append(p.text(), 0,
+                            Math.min(p.text().length(), limits.outputCap() - runningOutput.length()));
+                }
+            } else if (event instanceof Event.Reached r) {
+                if (r.uniqueId().equals(running)) {
+                    checkpoints.computeIfAbsent(r.uniqueId(), k -> new ArrayList<>())
+                            .add(r.checkpoint());
+                }
+            } else if (event instanceof Event.Finished f) {
+                if (f.uniqueId().equals(running)) {
+                    finished.put(f.uniqueId(), f);
+                    running = null;
+                }
+            } else if (event instanceof Event.ContainerFailed c) {
+                containerFailures.put(c.uniqueId(), c.reason());
+            } else if (event instanceof Event.Retiring r) {
+                retiring = r.reason();
+            } else if (event instanceof Event.Exiting e) {
+                exitCaller = e.caller();
+            } else if (event instanceof Event.Broken b) {
+                broken = b.message();
+            } else if (event instanceof Event.Done) {
+                done = running == null;
             }
         }
-        ForkEnd end;
-        if (timedOut) {
-            end = new ForkEnd.TimedOut(limits.testTimeout());
-        } else if (done) {
-            end = new ForkEnd.Completed();
-        } else {
-            // the JVM reports running out of memory on its standard output, other trouble on error
-            end = classify(process.exitValue(), tail(outFile) + tail(errFile),
-                    limits.heapMb());
-        }
-        String runningOutput = running == null ? "" : head(spillFile, limits.outputCap());
-        return new Outcome(planned, finished, checkpoints, running, runningOutput, end);
-    }
 
-    /**
-     * Why a JVM that did not write {@link Event.Done} ended, from its exit code and the end of
-     * what it wrote outside the capture (its own messages).
-     */
-    static ForkEnd classify(int exitCode, String jvmMessages, int heapMb) {
-        if (jvmMessages.contains("java.lang.OutOfMemoryError")) {
-            return new ForkEnd.OutOfMemory(heapMb);
-        }
-        if (exitCode >= 128 || exitCode < 0) {
-            return new ForkEnd.Died(exitCode, detail(jvmMessages));
-        }
-        if (jvmMessages.contains(TestJvm.INTERNAL_ERROR)
-                || jvmMessages.contains("Error: Could not find or load main class")
-                || jvmMessages.contains("Error occurred during initialization of VM")) {
-            return new ForkEnd.Died(exitCode, detail(jvmMessages));
-        }
-        return new ForkEnd.Exited(exitCode);
-    }
-
-    /** The line that explains the death: the grader's own, else the JVM's first. */
-    private static String detail(String jvmMessages) {
-        int ours = jvmMessages.indexOf(TestJvm.INTERNAL_ERROR);
-        return Failures.firstLine(ours < 0 ? jvmMessages : jvmMessages.substring(ours));
-    }
-
-    private static void kill(Process process) throws InterruptedException {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
-        process.waitFor();
-    }
-
-    /** The last few KB of {@code file}: the JVM's own messages, if it left any. */
-    private static String tail(Path file) throws IOException {
-        if (!Files.exists(file)) {
-            return "";
-        }
-        try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
-            long length = in.length();
-            int n = (int) Math.min(length, 8192);
-            byte[] bytes = new byte[n];
-            in.seek(length - n);
-            in.readFully(bytes);
-            return new String(bytes, StandardCharsets.UTF_8);
+        Outcome outcome(ForkEnd end) {
+            return new Outcome(planned, finished, checkpoints, containerFailures, running,
+                    running == null ? "" : runningOutput.toString(), end);
         }
     }
 
-    /** The first {@code max} bytes of {@code file}, or empty. */
-    private static String head(Path file, int max) throws IOException {
-        if (!Files.exists(file)) {
-            return "";
-        }
-        try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
-            byte[] bytes = new byte[(int) Math.min(in.length(), max)];
-            in.readFully(bytes);
-            return new String(bytes, StandardCharsets.UTF_8);
-        }
-    }
+    /** Keeps the last few kilobytes of the JVM's standard error: its own messages. */
+    private static final class StderrTail implements Runnable {
+        private static final int KEPT = 8192;
+        private final InputStream in;
+        private final StringBuilder text = new StringBuilder();
 
-    private static java.io.File nullDevice() {
-        return new java.io.File(System.getProperty("os.name").startsWith("Windows") ? "NUL"
-                : "/dev/null");
+        StderrTail(InputStream in) {
+            this.in = in;
+        }
+
+        @Override
+        public void run() {
+            byte[] buffer = new byte[8192];
+            try {
+                int n;
+                while ((n = in.read(buffer)) > 0) {
+                    synchronized (text) {
+                        text.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+                        if (text.length() > KEPT) {
+                            text.delete(0, text.length() - KEPT);
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                // closed
+            }
+        }
+
+        String text() {
+            synchronized (text) {
+                return text.toString();
+            }
+        }
     }
 }

@@ -11,6 +11,11 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.HashSet;
+import java.util.Collection;
+import java.time.Instant;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -20,8 +25,13 @@ import java.util.stream.Stream;
  * <p>Whatever the code under test does, {@link #grade} returns a report. When the forked JVM
  * dies (a loop that outlasts the time limit, {@code System.exit}, running out of memory), the
  * test it was running fails with that reason, keeping the checkpoints it reached, and a new JVM
- * runs the tests that had not run yet. A test that does not pass makes the tests declared
- * {@link Graded#after() after} it {@code skipped: <prerequisite> failed}.
+ * runs the tests that had not run yet; a test the JVM never started gets another JVM rather
+ * than the blame. A test that does not pass makes the tests declared {@link Graded#after()
+ * after} it {@code skipped: <prerequisite> failed}.
+ *
+ * <p>When the grading itself cannot be done (the test JVM does not start, or a class or package
+ * asked for has no graded test), the report says so in {@link GradingReport#graderFailure()}
+ * and its score is no grade.
  */
 public final class Grader {
 
@@ -41,92 +51,172 @@ public final class Grader {
     /** Runs the graded tests and reports on every one of them. */
     public GradingReport grade(GradingRequest request) {
         long start = System.nanoTime();
+        RunDetails details = RunDetails.startedAt(Instant.now());
         Map<String, GradedTest> plan = new LinkedHashMap<>();
         Map<String, TestResult> results = new HashMap<>();
         List<String> notes = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
         Path runDir = null;
+        Thread cleanup = null;
         try {
             Files.createDirectories(workDir);
             runDir = Files.createTempDirectory(workDir, "grading-");
-            Fork fork = new Fork(request, runDir);
-            List<String> only = List.of();
-            for (int attempt = 1; ; attempt++) {
-                Fork.Outcome outcome = fork.run(only, attempt);
-                if (attempt == 1) {
-                    plan.putAll(outcome.planned());
-                }
-                collect(outcome, plan, results);
-                if (outcome.end() instanceof ForkEnd.Completed) {
-                    failUnreported(plan, results, "the test JVM ended without running this test",
-                            Map.of());
-                    break;
-                }
-                String culprit = outcome.running();
-                if (culprit == null || !plan.containsKey(culprit)) {
-                    // it died outside any graded test: in a static initializer, @BeforeAll,
-                    // @AfterAll, or a thread of its own
-                    String reason = outcome.end().reason();
-                    if (plan.isEmpty()) {
-                        notes.add("No graded test could run: " + reason + ".");
-                        break;
-                    }
-                    notes.add("The test JVM ended outside any graded test: " + reason + ".");
-                    if (outcome.finished().isEmpty()) {
-                        // no test finished: blame the class it was about to run
-                        String blamed = plan.values().stream()
-                                .filter(t -> !results.containsKey(t.uniqueId()))
-                                .findFirst().map(GradedTest::className).orElseThrow();
-                        plan.values().stream().filter(t -> t.className().equals(blamed))
-                                .forEach(t -> results.putIfAbsent(t.uniqueId(), TestResult.of(t,
-                                        TestStatus.FAILED, "not run: " + reason
-                                                + " (while starting " + simpleName(blamed) + ")",
-                                        "", List.of(), Duration.ZERO)));
-                    }
-                    only = remaining(plan, results);
-                    if (only.isEmpty()) {
-                        break;
-                    }
-                    notes.add(restart(only));
-                    continue;
-                }
-                // the test that was running is the one that brought the JVM down
-                GradedTest test = plan.get(culprit);
-                String printed = outcome.runningOutput();
-                results.put(culprit, TestResult.of(test, TestStatus.FAILED,
-                        outcome.end().reason(), outcome.end().reason() + "\n"
-                                + (printed.isEmpty() ? "" : "--- output ---\n" + printed
-                                + (printed.endsWith("\n") ? "" : "\n") + CUT_OFF + "\n"),
-                        outcome.checkpoints().getOrDefault(culprit, List.of()), Duration.ZERO));
-                notes.add("The test JVM ended during " + test.label() + ": "
-                        + outcome.end().reason() + ".");
-                only = remaining(plan, results);
-                if (only.isEmpty()) {
-                    break;
-                }
-                notes.add(restart(only));
-            }
+            Path made = runDir;
+            // stopped by SIGINT or SIGTERM, the grader still leaves no folder behind
+            cleanup = new Thread(() -> deleteQuietly(made), "vmlab-grader-folders");
+            Runtime.getRuntime().addShutdownHook(cleanup);
+            Sandbox.openToOthers(workDir, request.runAs(), false);
+            Sandbox.openToOthers(runDir, request.runAs(), false);
+            run(new Fork(request, runDir), request, plan, results, notes, failures);
         } catch (IOException | RuntimeException e) {
-            notes.add("The grader could not run the tests: " + e);
-            failUnreported(plan, results, "not run: the grader failed: " + e,
-                    Map.of());
+            failures.add("the grader could not run the tests: " + e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            notes.add("Grading was interrupted.");
-            failUnreported(plan, results, "not run: grading was interrupted", Map.of());
+            failures.add("grading was interrupted");
         } finally {
             deleteQuietly(runDir);
+            removeHook(cleanup);
+        }
+        if (!failures.isEmpty()) {
+            failUnreported(plan, results, "not run: the grading itself failed", Map.of());
         }
         List<TestResult> ordered = new Prerequisites(plan.values()).apply(
                 plan.keySet().stream().map(results::get).toList()).stream()
                 .sorted((x, y) -> GradedTest.compareNumbers(x.test().number(), y.test().number()))
                 .toList();
         return new GradingReport(ordered, Duration.ofNanos(System.nanoTime() - start),
-                String.join("\n", notes));
+                String.join("\n", notes), details, String.join("\n", failures));
+    }
+
+    /** Runs forks until every planned test has a result, or the grading fails. */
+    private static void run(Fork fork, GradingRequest request, Map<String, GradedTest> plan,
+                            Map<String, TestResult> results, List<String> notes,
+                            List<String> failures) throws IOException, InterruptedException {
+        List<String> only = List.of();
+        Set<String> givenAnotherJvm = new HashSet<>();
+        for (int attempt = 1; ; attempt++) {
+            Fork.Outcome outcome = fork.run(only, attempt);
+            if (outcome.end() instanceof ForkEnd.Failed failed) {
+                failures.add(failed.why());
+                return;
+            }
+            if (attempt == 1) {
+                plan.putAll(outcome.planned());
+                if (plan.isEmpty() && !(outcome.end() instanceof ForkEnd.Completed)) {
+                    failures.add("no graded test could be discovered: "
+                            + outcome.end().reason());
+                    return;
+                }
+                failures.addAll(missingSuites(request, plan.values()));
+                if (plan.isEmpty()) {
+                    return;
+                }
+            }
+            collect(outcome, plan, results);
+            failStartFailures(outcome, plan, results);
+            ForkEnd end = outcome.end();
+            if (end instanceof ForkEnd.Completed) {
+                // Tests it never started are not to blame: each gets one more JVM.
+                List<String> unstarted = remaining(plan, results);
+                unstarted.stream().filter(givenAnotherJvm::contains).forEach(id -> results.put(id,
+                        TestResult.of(plan.get(id), TestStatus.FAILED,
+                                "not run: the test JVM did not start this test, twice", "",
+                                List.of(), Duration.ZERO)));
+                only = unstarted.stream().filter(id -> !givenAnotherJvm.contains(id)).toList();
+                if (only.isEmpty()) {
+                    return;
+                }
+                givenAnotherJvm.addAll(only);
+                notes.add("The test JVM ended without starting " + count(only)
+                        + "; a new one runs them.");
+                continue;
+            }
+            if (end instanceof ForkEnd.Retired retired) {
+                notes.add("The test JVM was replaced: " + retired.why() + ".");
+            } else if (outcome.running() != null && plan.containsKey(outcome.running())) {
+                blameRunningTest(outcome, plan, results, notes);
+            } else {
+                blameOutsideAnyTest(outcome, plan, results, notes);
+            }
+            only = remaining(plan, results);
+            if (only.isEmpty()) {
+                return;
+            }
+            notes.add(restart(only));
+        }
+    }
+
+    /** The test that was running is the one that brought the JVM down. */
+    private static void blameRunningTest(Fork.Outcome outcome, Map<String, GradedTest> plan,
+                                         Map<String, TestResult> results, List<String> notes) {
+        GradedTest test = plan.get(outcome.running());
+        String printed = outcome.runningOutput();
+        String reason = outcome.end().reason();
+        results.put(test.uniqueId(), TestResult.of(test, TestStatus.FAILED, reason, reason + "\n"
+                        + (printed.isEmpty() ? "" : "--- output ---\n" + printed
+                        + (printed.endsWith("\n") ? "" : "\n") + CUT_OFF + "\n"),
+                outcome.checkpoints().getOrDefault(test.uniqueId(), List.of()), Duration.ZERO));
+        notes.add("The test JVM ended during " + test.label() + ": " + reason + ".");
+    }
+
+    /**
+     * It died outside any graded test: in a static initializer, {@code @BeforeAll},
+     * {@code @AfterAll}, or a thread of its own. When no test finished, the class it was about
+     * to run is blamed, so that every restart settles at least one test.
+     */
+    private static void blameOutsideAnyTest(Fork.Outcome outcome, Map<String, GradedTest> plan,
+                                            Map<String, TestResult> results, List<String> notes) {
+        String reason = outcome.end().reason();
+        notes.add("The test JVM ended outside any graded test: " + reason + ".");
+        if (!outcome.finished().isEmpty()) {
+            return;
+        }
+        String blamed = plan.values().stream()
+                .filter(t -> !results.containsKey(t.uniqueId()))
+                .findFirst().map(GradedTest::className).orElse(null);
+        plan.values().stream().filter(t -> t.className().equals(blamed))
+                .forEach(t -> results.putIfAbsent(t.uniqueId(), TestResult.of(t,
+                        TestStatus.FAILED, "not run: " + reason
+                                + " (while starting " + simpleName(blamed) + ")",
+                        "", List.of(), Duration.ZERO)));
+    }
+
+    /** Tests in a class that failed to start fail with that class's reason. */
+    private static void failStartFailures(Fork.Outcome outcome, Map<String, GradedTest> plan,
+                                          Map<String, TestResult> results) {
+        outcome.containerFailures().forEach((container, why) -> plan.values().stream()
+                .filter(t -> t.uniqueId().startsWith(container + "/"))
+                .forEach(t -> results.putIfAbsent(t.uniqueId(), TestResult.of(t,
+                        TestStatus.FAILED, "not run: " + why + " (while starting "
+                                + simpleName(t.className()) + ")", "", List.of(),
+                        Duration.ZERO))));
+    }
+
+    /** A class or package asked for in which no graded test was found: the grader's failure. */
+    private static List<String> missingSuites(GradingRequest request,
+                                              Collection<GradedTest> planned) {
+        List<String> missing = new ArrayList<>();
+        for (String name : request.classes()) {
+            if (planned.stream().noneMatch(t -> t.className().equals(name))) {
+                missing.add("no graded test found in class " + name);
+            }
+        }
+        for (String name : request.packages()) {
+            if (planned.stream().noneMatch(t -> t.className().startsWith(name + "."))) {
+                missing.add("no graded test found in package " + name);
+            }
+        }
+        return missing;
+    }
+
+    private static String count(List<String> tests) {
+        return tests.size() + (tests.size() == 1 ? " test" : " tests");
     }
 
     private static List<String> remaining(Map<String, GradedTest> plan,
                                           Map<String, TestResult> results) {
-        return plan.keySet().stream().filter(id -> !results.containsKey(id)).toList();
+        return plan.keySet().stream().filter(id -> !results.containsKey(id))
+                .collect(Collectors.toCollection(ArrayList::new));
     }
 
     private static String restart(List<String> remaining) {
@@ -156,6 +246,17 @@ public final class Grader {
         plan.forEach((id, test) -> results.computeIfAbsent(id, k -> TestResult.of(test,
                 TestStatus.FAILED, reason, reason + "\n", checkpoints.getOrDefault(id, List.of()),
                 Duration.ZERO)));
+    }
+
+    private static void removeHook(Thread hook) {
+        if (hook == null) {
+            return;
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // shutting down: the hook runs
+        }
     }
 
     private static void deleteQuietly(Path dir) {

@@ -20,12 +20,15 @@ import org.junit.platform.launcher.TestPlan;
 /**
  * Runs inside the forked test JVM: turns the JUnit Platform's execution events for graded tests
  * into {@link Event}s. Tests run one at a time, so there is one current graded test; its output
- * is captured, and threads it started and left running are reported as its failure.
+ * is captured, and threads it started and left running are reported as its failure, after which
+ * this JVM ends and the grader runs the tests left in a new one.
  */
 final class GradingListener implements TestExecutionListener {
 
     /** How long a test's leftover threads get to end by themselves. */
     private static final long THREAD_GRACE_MILLIS = 200;
+    /** How many leftover threads a reason names. */
+    private static final int MAX_THREADS_NAMED = 3;
 
     private final EventWriter events;
     private final OutputCapture capture;
@@ -107,14 +110,24 @@ final class GradingListener implements TestExecutionListener {
         String name = values.get(Checkpoints.NAME_KEY);
         String points = values.get(Checkpoints.POINTS_KEY);
         if (current != null && name != null && points != null) {
-            events.write(new Event.Reached(current,
-                    new Checkpoint(name, Double.parseDouble(points))));
+            try {
+                events.write(new Event.Reached(current,
+                        new Checkpoint(Failures.cap(name, 200), Double.parseDouble(points))));
+            } catch (IllegalArgumentException e) {
+                // not a checkpoint the grader can count
+            }
         }
     }
 
     @Override
     public void executionFinished(TestIdentifier id, TestExecutionResult result) {
         if (current == null) {
+            if (result.getStatus() == TestExecutionResult.Status.FAILED && !id.isTest()) {
+                // a class that could not start: its graded tests will never be started
+                String why = result.getThrowable().map(t -> Failures.reason(t, heapMb))
+                        .orElse("failed");
+                events.write(new Event.ContainerFailed(id.getUniqueId(), why));
+            }
             return;
         }
         if (!id.getUniqueId().equals(current)) {
@@ -128,7 +141,7 @@ final class GradingListener implements TestExecutionListener {
         TestExecutionResult outcome = result.getStatus() == TestExecutionResult.Status.SUCCESSFUL
                 && worstInside != null ? worstInside : result;
         long millis = Duration.ofNanos(System.nanoTime() - startNanos).toMillis();
-        String leftover = leftoverThreads();
+        List<Thread> leftover = leftoverThreads();
         TestStatus status;
         String reason;
         String details;
@@ -142,7 +155,7 @@ final class GradingListener implements TestExecutionListener {
             case ABORTED -> {
                 status = TestStatus.SKIPPED;
                 reason = "skipped: " + (thrown == null ? "aborted"
-                        : Failures.firstLine(thrown.getMessage()));
+                        : Failures.firstLine(Failures.reason(thrown, heapMb)));
                 details = reason + "\n";
             }
             default -> {
@@ -151,27 +164,52 @@ final class GradingListener implements TestExecutionListener {
                 details = thrown == null ? "" : Failures.details(thrown);
             }
         }
-        if (!leftover.isEmpty() && status != TestStatus.FAILED) {
+        String threads = leftover.isEmpty() ? "" : leftoverReason(leftover);
+        if (!threads.isEmpty() && status != TestStatus.FAILED) {
             status = TestStatus.FAILED;
-            reason = leftover;
-            details = leftover + "\n";
+            reason = threads;
+            details = threads + "\n";
         }
         String output = capture.take();
         String text = details + (output.isEmpty() ? "" : "--- output ---\n" + output);
         events.write(new Event.Finished(current, status, reason, text, millis));
         current = null;
+        if (!leftover.isEmpty()) {
+            // Threads of the code under test that outlive their test could act during the next
+            // one and be blamed on it: no later test runs in this JVM.
+            events.write(new Event.Retiring(threads));
+            Runtime.getRuntime().halt(0);
+        }
     }
 
     /**
-     * Waits briefly for the non-daemon threads the test started; stops those still running and
-     * returns a reason naming them, or empty when none was left behind.
+     * Fails the running test with what the run threw past JUnit and ends this JVM, so that the
+     * tests left run in a new one; does nothing and returns false when no test is running.
      */
-    @SuppressWarnings("deprecation")
-    private String leftoverThreads() {
+    boolean abandonRunningTest(Throwable thrown) {
+        if (current == null) {
+            return false;
+        }
+        String reason = Failures.reason(thrown, heapMb);
+        String output = capture.take();
+        events.write(new Event.Finished(current, TestStatus.FAILED, reason,
+                Failures.details(thrown) + (output.isEmpty() ? "" : "--- output ---\n" + output),
+                Duration.ofNanos(System.nanoTime() - startNanos).toMillis()));
+        events.write(new Event.Retiring(reason));
+        Runtime.getRuntime().halt(0);
+        return true;
+    }
+
+    /**
+     * The threads the test started and left alive, daemons included, after giving them a brief
+     * grace to end by themselves. Idle worker threads of the JDK's shared pools are not counted:
+     * they belong to the JVM once started.
+     */
+    private List<Thread> leftoverThreads() {
         long deadline = System.nanoTime() + THREAD_GRACE_MILLIS * 1_000_000;
-        List<String> names = new ArrayList<>();
+        List<Thread> left = new ArrayList<>();
         for (Thread thread : Thread.getAllStackTraces().keySet()) {
-            if (threadsBefore.contains(thread) || thread.isDaemon()) {
+            if (threadsBefore.contains(thread) || thread == Thread.currentThread()) {
                 continue;
             }
             try {
@@ -179,18 +217,26 @@ final class GradingListener implements TestExecutionListener {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            if (thread.isAlive()) {
-                names.add('"' + thread.getName() + '"');
-                thread.interrupt();
-                try {
-                    thread.stop(); // the grader's sandbox: a runaway thread must not starve others
-                } catch (UnsupportedOperationException e) {
-                    // newer JDKs cannot stop threads; the JVM's exit will
-                }
+            if (thread.isAlive() && !idlePoolWorker(thread)) {
+                left.add(thread);
             }
         }
-        return names.isEmpty() ? "" : "the code under test left thread"
-                + (names.size() > 1 ? "s " : " ") + String.join(", ", names)
-                + " running after the test ended";
+        return left;
+    }
+
+    private static boolean idlePoolWorker(Thread thread) {
+        Thread.State state = thread.getState();
+        return thread.isDaemon() && thread.getName().startsWith("ForkJoinPool.commonPool-worker-")
+                && (state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING);
+    }
+
+    /** Names at most a few of the threads, each name capped. */
+    private static String leftoverReason(List<Thread> threads) {
+        List<String> names = threads.stream().limit(MAX_THREADS_NAMED)
+                .map(t -> '"' + Failures.cap(t.getName(), 60) + '"').toList();
+        String more = threads.size() > MAX_THREADS_NAMED
+                ? " and " + (threads.size() - MAX_THREADS_NAMED) + " more" : "";
+        return "the code under test left thread" + (threads.size() > 1 ? "s " : " ")
+                + String.join(", ", names) + more + " running after the test ended";
     }
 }

@@ -13,9 +13,11 @@ import java.util.List;
  *                  module and its dependencies (the JUnit Platform launcher and Jupiter engine,
  *                  Jackson)
  * @param limits    memory, time and output limits
+ * @param runAs     the user the test JVM runs as (Linux, the grader running as root), or empty
+ *                  for the grader's own user; see docs/grading.md
  */
 public record GradingRequest(List<String> classes, List<String> packages, String classpath,
-                             Limits limits) {
+                             Limits limits, String runAs) {
 
     /** Checks and copies. */
     public GradingRequest {
@@ -24,9 +26,23 @@ public record GradingRequest(List<String> classes, List<String> packages, String
         if (classes.isEmpty() && packages.isEmpty()) {
             throw new IllegalArgumentException("nothing to grade: give test classes or packages");
         }
-        if (classpath == null || limits == null) {
+        if (classpath == null || limits == null || runAs == null) {
             throw new IllegalArgumentException("a grading request needs a classpath and limits");
         }
+        if (!runAs.isEmpty() && !runAs.matches("[a-z_][a-z0-9_-]*")) {
+            throw new IllegalArgumentException("not a user name: " + runAs);
+        }
+    }
+
+    /** A request whose test JVM runs as the grader's own user. */
+    public GradingRequest(List<String> classes, List<String> packages, String classpath,
+                          Limits limits) {
+        this(classes, packages, classpath, limits, "");
+    }
+
+    /** This request with the test JVM run as {@code user}. */
+    public GradingRequest runningAs(String user) {
+        return new GradingRequest(classes, packages, classpath, limits, user);
     }
 
     /** Grades the given test classes on this JVM's own classpath. */

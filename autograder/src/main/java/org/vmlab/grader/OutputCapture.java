@@ -1,11 +1,10 @@
 package org.vmlab.grader;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.OutputStream;
-import java.io.RandomAccessFile;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
 
 /**
  * Catches what the code under test prints, keeping at most {@code cap} bytes per test and
@@ -16,22 +15,22 @@ final class OutputCapture extends OutputStream {
 
     private final int cap;
     private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
-    private final RandomAccessFile spill;
+    private final Consumer<String> sink;
     private long dropped;
 
     /** @param cap the bytes kept per test */
     OutputCapture(int cap) {
-        this(cap, null);
+        this(cap, text -> { });
     }
 
     /**
-     * @param cap   the bytes kept per test
-     * @param spill a file that also receives the kept bytes as they come, so that the grader can
-     *              show what a test printed even if the JVM dies during it; or null
+     * @param cap  the bytes kept per test
+     * @param sink also receives the kept bytes as they come, so that the grader can show what a
+     *             test printed even if the JVM dies during it
      */
-    OutputCapture(int cap, RandomAccessFile spill) {
+    OutputCapture(int cap, Consumer<String> sink) {
         this.cap = cap;
-        this.spill = spill;
+        this.sink = sink;
     }
 
     /** A print stream writing here. */
@@ -58,13 +57,8 @@ final class OutputCapture extends OutputStream {
     }
 
     private void spill(byte[] bytes, int offset, int length) {
-        if (spill == null || length == 0) {
-            return;
-        }
-        try {
-            spill.write(bytes, offset, length);
-        } catch (IOException e) {
-            // the spill is a convenience; the kept copy is what counts
+        if (length > 0) {
+            sink.accept(new String(bytes, offset, length, StandardCharsets.UTF_8));
         }
     }
 
@@ -79,13 +73,6 @@ final class OutputCapture extends OutputStream {
         }
         kept.reset();
         dropped = 0;
-        if (spill != null) {
-            try {
-                spill.setLength(0);
-            } catch (IOException e) {
-                // see spill()
-            }
-        }
         return text;
     }
 

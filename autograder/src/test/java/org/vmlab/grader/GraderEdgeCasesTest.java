@@ -25,8 +25,8 @@ class GraderEdgeCasesTest {
         JsonNode json = Grading.resultsJson(report);
         assertThat(json.get("output").asText()).contains("System.exit(5)");
         assertThat(report.results()).hasSize(10);
-        assertThat(exitingTest(report).reason()).isEqualTo("not run: System.exit(5) called"
-                + " by the code under test (while starting ExitInStaticInitializerSubmission)");
+        assertThat(exitingTest(report).reason()).isEqualTo("not run: System.exit(5) called by"
+                + " the code under test at ExitInStaticInitializerSubmission.java:11 (while starting ExitInStaticInitializerSubmission)");
         assertThat(report.score()).isEqualTo(13.5);
     }
 
@@ -38,28 +38,59 @@ class GraderEdgeCasesTest {
         assertThat(report.results()).hasSize(10);
         assertThat(report.score()).isEqualTo(13.5);
         assertThat(exitingTest(report).reason())
-                .isEqualTo("not run: System.exit(5) called by the code under test"
+                .isEqualTo("not run: System.exit(5) called by the code under test at"
+                        + " ExitInStaticInitializerSubmission.java:11"
                         + " (while starting ExitInStaticInitializerSubmission)");
         assertThat(report.notes()).contains("A new test JVM runs the 1 test left.");
     }
 
     @Test
-    void aClassThatDoesNotExistGivesAValidEmptyReport() {
+    void aClassWithoutGradedTestsIsTheGradersFailureNotAZero() {
         GradingReport report = new Grader(dir.resolve("g")).grade(new GradingRequest(
-                List.of("org.vmlab.NoSuchTest"), List.of(), GradingRequest.currentClasspath(),
-                Grading.TEST_LIMITS));
+                List.of("org.vmlab.NoSuchTest"), List.of("org.vmlab.nosuchpackage"),
+                GradingRequest.currentClasspath(), Grading.TEST_LIMITS));
         JsonNode json = Grading.resultsJson(report);
         assertThat(json.get("tests")).isEmpty();
-        assertThat(json.get("score").asDouble()).isZero();
+        assertThat(report.failed()).isTrue();
+        assertThat(report.graderFailure()).isEqualTo(
+                "no graded test found in class org.vmlab.NoSuchTest\n"
+                        + "no graded test found in package org.vmlab.nosuchpackage");
     }
 
     @Test
-    void aBrokenClasspathGivesAValidReportThatSaysSo() {
+    void aSuiteWithoutGradedTestsFailsTheRunEvenBesideOneWithTests() {
+        GradingReport report = new Grader(dir.resolve("g")).grade(new GradingRequest(
+                List.of(WellBehavedSubmission.class.getName(), "org.vmlab.NoSuchTest"), List.of(),
+                GradingRequest.currentClasspath(), Grading.TEST_LIMITS));
+        assertThat(report.failed()).isTrue();
+        assertThat(report.graderFailure()).isEqualTo(
+                "no graded test found in class org.vmlab.NoSuchTest");
+    }
+
+    @Test
+    void aBrokenClasspathIsTheGradersFailureAndSaysWhy() {
         GradingReport report = new Grader(dir.resolve("g")).grade(new GradingRequest(
                 List.of(WellBehavedSubmission.class.getName()), List.of(), "/nonexistent",
                 Grading.TEST_LIMITS));
         Grading.resultsJson(report);
-        assertThat(report.notes()).contains("No graded test could run: the test JVM died");
+        assertThat(report.failed()).isTrue();
+        assertThat(report.graderFailure()).startsWith("the test JVM could not start (exit code 1):"
+                + " Error: Could not find or load main class org.vmlab.grader.TestJvm");
+        assertThat(report.results()).isEmpty();
+    }
+
+    @Test
+    void aJvmOptionThatStopsTheJvmIsTheGradersFailure() {
+        for (List<String> options : List.of(List.of("-XX:+Bogus"), List.of("-Xmx2000000000m"),
+                List.of("-Xms200m", "-Xmx100m"))) {
+            GradingReport report = new Grader(dir.resolve("g")).grade(
+                    GradingRequest.ofClasses(Grading.TEST_LIMITS.withJvmOptions(options),
+                            WellBehavedSubmission.class));
+            assertThat(report.failed()).as("%s", options).isTrue();
+            assertThat(report.graderFailure()).as("%s", options)
+                    .startsWith("the test JVM could not start (exit code 1): ");
+            assertThat(report.score()).isZero();
+        }
     }
 
     @Test

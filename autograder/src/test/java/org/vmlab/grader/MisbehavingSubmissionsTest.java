@@ -49,7 +49,7 @@ class MisbehavingSubmissionsTest {
     @Test
     void systemExitIsReportedWithItsCode() {
         assertThat(misbehaving(SystemExitSubmission.class).reason())
-                .isEqualTo("System.exit(3) called by the code under test");
+                .isEqualTo("System.exit(3) called by the code under test at SystemExitSubmission.java:8");
     }
 
     @Test

@@ -27,15 +27,77 @@ class PiecesTest {
                 .isEqualTo("the test JVM was killed after 30 s:"
                         + " the code under test did not finish");
         assertThat(new ForkEnd.TimedOut(Duration.ofMillis(1500)).reason()).contains("1500 ms");
-        assertThat(Fork.classify(3, "", 256)).isEqualTo(new ForkEnd.Exited(3));
-        assertThat(Fork.classify(3,
-                "Terminating due to java.lang.OutOfMemoryError: Java heap space", 256).reason())
+        assertThat(new ForkEnd.Exited(3, "Vcpu.java:12").reason())
+                .isEqualTo("System.exit(3) called by the code under test at Vcpu.java:12");
+        assertThat(new ForkEnd.Halted(0).reason())
+                .isEqualTo("Runtime.halt(0) called by the code under test");
+        assertThat(new ForkEnd.OutOfMemory(256).reason())
                 .isEqualTo("OutOfMemoryError (heap limit 256 MB): the code under test used"
                         + " more memory than the limit");
-        assertThat(Fork.classify(137, "", 256)).isInstanceOf(ForkEnd.Died.class);
-        assertThat(Fork.classify(70, "noise\n" + TestJvm.INTERNAL_ERROR + "boom\n\tat x", 256)
-                .reason())
-                .isEqualTo("the test JVM died (exit code 70): " + TestJvm.INTERNAL_ERROR + "boom");
+        assertThat(Fork.summary("Error occurred during initialization of VM\n\n"
+                + "Could not reserve enough space for object heap\nmore\nand more"))
+                .isEqualTo("Error occurred during initialization of VM"
+                        + " / Could not reserve enough space for object heap / more");
+    }
+
+    @Test
+    void theChannelAcceptsOnlySignedLinesInOrder() {
+        String key = EventChannel.newKey();
+        EventChannel channel = new EventChannel(key);
+        String line = channel.sign(0, "{\"event\":\"done\"}");
+        assertThat(channel.verify(line, 0)).isEqualTo("{\"event\":\"done\"}");
+        assertThat(channel.verify(line, 1)).as("a replay").isNull();
+        assertThat(channel.verify(line.replace("done", "hello"), 0)).as("tampered").isNull();
+        assertThat(new EventChannel(EventChannel.newKey()).verify(line, 0))
+                .as("another run's key").isNull();
+        assertThat(channel.verify("0 zz {}", 0)).isNull();
+        assertThat(channel.verify("garbage", 0)).isNull();
+        assertThat(EventChannel.newKey()).isNotEqualTo(key).hasSize(64);
+    }
+
+    @Test
+    void theReaderTakesSignedEventsAndKeepsTheRestAsTheJvmsTalk() throws Exception {
+        String key = EventChannel.newKey();
+        EventChannel channel = new EventChannel(key);
+        String text = "Terminating due to java.lang.OutOfMemoryError\n"
+                + channel.sign(0, "{\"event\":\"hello\"}") + "\n"
+                + "x".repeat(5000) + "\n"
+                + channel.sign(1, "{\"event\":\"done\"}") + "\n";
+        EventReader reader = new EventReader(new java.io.ByteArrayInputStream(
+                text.getBytes(StandardCharsets.UTF_8)), channel, 1000);
+        reader.run();
+        assertThat(reader.drain()).containsExactly(new Event.Hello(), new Event.Done());
+        assertThat(reader.messages()).startsWith("Terminating due to java.lang.OutOfMemoryError")
+                .contains("[...]").hasSizeLessThan(1200);
+        assertThat(reader.ended()).isTrue();
+    }
+
+    /** A throwable whose every method is hostile, as student code can write one. */
+    static final class HostileThrowable extends RuntimeException {
+        @Override
+        public String getMessage() {
+            return "m".repeat(8_000_000);
+        }
+
+        @Override
+        public String toString() {
+            throw new IllegalStateException("no");
+        }
+
+        @Override
+        public StackTraceElement[] getStackTrace() {
+            throw new IllegalStateException("no");
+        }
+    }
+
+    @Test
+    void describingAHostileThrowableNeverFailsAndIsCapped() {
+        HostileThrowable hostile = new HostileThrowable();
+        assertThat(Failures.reason(hostile, 64)).startsWith("HostileThrowable: mmm")
+                .hasSizeLessThan(Failures.REASON_CAP + 100);
+        assertThat(Failures.details(hostile)).startsWith(HostileThrowable.class.getName())
+                .hasSizeLessThan(Failures.DETAILS_CAP + 100);
+        assertThat(Failures.describe(hostile)).isEqualTo(HostileThrowable.class.getName());
     }
 
     private static GradedTest test(String number, String after) {
