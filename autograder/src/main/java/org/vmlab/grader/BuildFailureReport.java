@@ -41,7 +41,7 @@ public final class BuildFailureReport {
         ObjectNode root = json.createObjectNode();
         root.put("score", 0);
         root.put("execution_time", 0);
-        root.put("output", output);
+        root.put("output", Text.printable(output));
         root.put("output_format", "text");
         root.put("test_output_format", "text");
         root.put("visibility", Visibility.VISIBLE.gradescopeName());

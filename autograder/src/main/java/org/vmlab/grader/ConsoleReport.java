@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * The table a student reads in the terminal: one row per test (number, name, points, status,
- * one-line reason), then the total.
+ * one-line reason), then the total. A failed grading is said on the first line. Text from the
+ * tests is made {@linkplain Text#printable printable}, so that it cannot rewrite the terminal.
  */
 public record ConsoleReport() implements Report {
 
@@ -28,6 +29,9 @@ public record ConsoleReport() implements Report {
             }
         }
         StringBuilder out = new StringBuilder();
+        if (report.failed()) {
+            out.append(Text.graderFailure(report)).append('\n');
+        }
         for (String[] row : rows) {
             StringBuilder line = new StringBuilder();
             for (int i = 0; i < row.length; i++) {
@@ -42,7 +46,7 @@ public record ConsoleReport() implements Report {
                 .append(report.count(TestStatus.FAILED)).append(" failed, ")
                 .append(report.count(TestStatus.SKIPPED)).append(" skipped\n");
         if (!report.notes().isEmpty()) {
-            out.append(report.notes()).append('\n');
+            out.append(Text.printable(report.notes())).append('\n');
         }
         return out.toString();
     }

@@ -16,6 +16,11 @@ import java.io.UncheckedIOException;
  * Gradescope has no "skipped", so a skipped test is failed with its reason as output),
  * {@code output}, {@code tags} and {@code visibility}.
  *
+ * <p>When the grading itself failed, no score is a grade: the submission and every test get 0,
+ * and the top-level output says that the grading failed and why, and asks the student to tell
+ * the instructor (the code under test may be fine). Text from the tests is made
+ * {@linkplain Text#printable printable}.
+ *
  * @param visibility       the submission's visibility
  * @param stdoutVisibility whether students see the autograder's own standard output
  */
@@ -31,7 +36,7 @@ public record GradescopeReport(Visibility visibility, Visibility stdoutVisibilit
     public String render(GradingReport report) {
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = json.createObjectNode();
-        root.put("score", report.score());
+        root.put("score", report.failed() ? 0 : report.score());
         root.put("execution_time", Math.max(0, Math.round(report.executionTime().toMillis()
                 / 1000.0)));
         root.put("output", summary(report));
@@ -42,11 +47,11 @@ public record GradescopeReport(Visibility visibility, Visibility stdoutVisibilit
         ArrayNode tests = root.putArray("tests");
         for (TestResult r : report.results()) {
             ObjectNode test = tests.addObject();
-            test.put("name", r.test().name());
+            test.put("name", Text.printable(r.test().name()));
             if (!r.test().number().isEmpty()) {
                 test.put("number", r.test().number());
             }
-            test.put("score", r.score());
+            test.put("score", report.failed() ? 0 : r.score());
             test.put("max_score", r.test().points());
             test.put("status", r.status() == TestStatus.PASSED ? "passed" : "failed");
             test.put("output", output(r));
@@ -62,11 +67,16 @@ public record GradescopeReport(Visibility visibility, Visibility stdoutVisibilit
     }
 
     private static String summary(GradingReport report) {
+        if (report.failed()) {
+            return Text.graderFailure(report) + "\nPlease tell your instructor: this is a"
+                    + " problem with the grading, not necessarily with your code."
+                    + (report.notes().isEmpty() ? "" : "\n" + Text.printable(report.notes()));
+        }
         String total = "Score: " + Scores.format(report.score()) + "/"
                 + Scores.format(report.maxScore()) + " (" + report.count(TestStatus.PASSED)
                 + " passed, " + report.count(TestStatus.FAILED) + " failed, "
                 + report.count(TestStatus.SKIPPED) + " skipped)";
-        return report.notes().isEmpty() ? total : total + "\n" + report.notes();
+        return report.notes().isEmpty() ? total : total + "\n" + Text.printable(report.notes());
     }
 
     private static String output(TestResult r) {
@@ -81,6 +91,6 @@ public record GradescopeReport(Visibility visibility, Visibility stdoutVisibilit
         if (!r.output().isEmpty() && !r.output().strip().equals(r.reason())) {
             out.append('\n').append(r.output());
         }
-        return out.toString();
+        return Text.printable(out.toString());
     }
 }

@@ -7,7 +7,8 @@ import java.nio.file.Path;
 
 /** One way of presenting a {@link GradingReport}. Every report is text, written whole. */
 public sealed interface Report
-        permits ConsoleReport, GradescopeReport, JunitXmlReport, MarkdownReport, HtmlReport {
+        permits ConsoleReport, GradescopeReport, PrairieLearnReport, JunitXmlReport, MarkdownReport,
+        HtmlReport {
 
     /** The report as text. */
     String render(GradingReport report);

@@ -10,6 +10,11 @@ public final class Reports {
 
     /** Gradescope's file name, which its harness reads from {@code /autograder/results/}. */
     public static final String RESULTS_JSON = "results.json";
+    /**
+     * PrairieLearn's results, which its grading container copies to
+     * {@code /grade/results/results.json}.
+     */
+    public static final String PRAIRIELEARN_JSON = "prairielearn-results.json";
     /** The JUnit XML file name; the {@code TEST-} prefix is what CI servers look for. */
     public static final String JUNIT_XML = "TEST-vmlab-grading.xml";
     /** The Markdown summary. */
@@ -26,6 +31,7 @@ public final class Reports {
     public static Map<String, Report> all() {
         Map<String, Report> reports = new LinkedHashMap<>();
         reports.put(RESULTS_JSON, new GradescopeReport());
+        reports.put(PRAIRIELEARN_JSON, new PrairieLearnReport());
         reports.put(JUNIT_XML, new JunitXmlReport());
         reports.put(MARKDOWN, new MarkdownReport());
         reports.put(HTML, new HtmlReport());

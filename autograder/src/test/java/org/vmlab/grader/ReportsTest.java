@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 
-/** The five reports, on a report built by hand (no forked JVM). */
+/** The reports, on a report built by hand (no forked JVM). */
 class ReportsTest {
 
     private static final String NASTY = "<script>alert('x')</script> | a & b \u0000\u001b[31m";
@@ -52,6 +52,22 @@ class ReportsTest {
         assertThat(lines.get(3)).contains("0/1", "skipped", "skipped: 1.2 popf traps failed");
         assertThat(table).contains("total: 2.5/6 points, 1 passed, 1 failed, 1 skipped");
         assertThat(lines.get(1).indexOf("passed")).isEqualTo(lines.get(2).indexOf("failed"));
+    }
+
+    @Test
+    void consoleSaysAFailedGradingOnItsFirstLine() {
+        String table = new ConsoleReport().render(SampleReports.graderFailed());
+        assertThat(table.lines().findFirst()).hasValue("The grading itself failed: the test JVM"
+                + " could not start: java: not found; no graded test ran. No score was given.");
+        assertThat(new ConsoleReport().render(sample()).lines().findFirst())
+                .hasValueSatisfying(line -> assertThat(line).startsWith("#"));
+    }
+
+    @Test
+    void consoleOutputCannotRewriteTheTerminal() {
+        String table = new ConsoleReport().render(SampleReports.hostile());
+        assertThat(table).doesNotContain("\r", "\u001b", "\u0000", "\u009b")
+                .contains("\\u001b[31mred\\r\\rOVERWRITTEN");
     }
 
     @Test
@@ -118,6 +134,8 @@ class ReportsTest {
     void writeAllWritesEveryReport(@TempDir Path dir) throws Exception {
         Reports.writeAll(sample(), dir);
         assertThat(dir.resolve(Reports.RESULTS_JSON)).exists();
+        assertThat(Files.readString(dir.resolve(Reports.PRAIRIELEARN_JSON)))
+                .contains("\"gradable\" : true");
         assertThat(dir.resolve(Reports.JUNIT_XML)).exists();
         assertThat(dir.resolve(Reports.MARKDOWN)).exists();
         assertThat(dir.resolve(Reports.HTML)).exists();
