@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -16,6 +17,7 @@ import org.vmlab.grader.GradingReport;
 import org.vmlab.grader.GradingRequest;
 import org.vmlab.grader.Limits;
 import org.vmlab.grader.Reports;
+import org.vmlab.grader.RunDetails;
 import org.vmlab.grader.Scores;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -30,12 +32,16 @@ import picocli.CommandLine.Spec;
 @Command(name = "grade", mixinStandardHelpOptions = true,
         description = {"Grade labs: run their graded tests in a separate JVM with memory and time limits.",
                 "Prints a table of tests, points, status and reasons; --out also writes results.json",
-                "(Gradescope), JUnit XML, Markdown and HTML. Exit code 0, or 1 when the score is below",
-                "--min (for CI: GitHub Classroom gives a step its points when it exits 0).",
+                "(Gradescope), prairielearn-results.json, JUnit XML, Markdown and HTML.",
+                "Exit codes: 0 graded (and at least --min), 1 below --min, 2 a usage error,",
+                "3 the grading itself failed (the test JVM could not start, or a lab has no graded",
+                "test): no score may be awarded.",
                 "Example: vmlab grade lab0 --out results --min max"})
 final class GradeCommand implements Callable<Integer> {
     /** The exit code when the score is below {@code --min}. */
     static final int BELOW_MIN = 1;
+    /** The exit code when the grading itself failed: whatever it printed is no grade. */
+    static final int GRADER_FAILED = 3;
 
     /** The implementations a grading run can use. */
     enum Impl { labs, solutions }
@@ -72,6 +78,11 @@ final class GradeCommand implements Callable<Integer> {
                     "which starts quickly: graded tests are short; give -XX:TieredStopAtLevel=4 for long ones)."})
     List<String> jvmOptions = new ArrayList<>();
 
+    @Option(names = "--run-as", paramLabel = "USER",
+            description = {"Run the test JVM as USER, an unprivileged account of its own (Linux;",
+                    "vmlab grade must run as root, with util-linux's setpriv). See docs/grading.md."})
+    String runAs;
+
     @Override
     public Integer call() throws IOException {
         Path root = Home.root();
@@ -91,19 +102,29 @@ final class GradeCommand implements Callable<Integer> {
                     + "grade your own code with: vmlab grade");
         }
         checkMin();
+        checkRunAs();
         GradingRequest request = new GradingRequest(List.of(),
                 chosen.stream().map(lab -> "org.vmlab.labs." + lab).toList(),
                 classpath(root), Limits.DEFAULT.withHeapMb(heapMb)
-                .withTestTimeout(Duration.ofSeconds(timeoutSeconds)).withJvmOptions(jvmOptions));
-        // The test JVM works in a fresh, empty folder outside the repository (see docs/grading.md).
-        Path work = Files.createTempDirectory("vmlab-grade");
-        GradingReport report = new Grader(work).grade(request);
-        work.toFile().delete();   // empty by now: the grader deletes what it wrote
+                .withTestTimeout(Duration.ofSeconds(timeoutSeconds)).withJvmOptions(jvmOptions),
+                runAs == null ? "" : runAs);
+        GradingReport report = gradeInTemporaryFolder(request).withDetails(RunDetails
+                .startedAt(Instant.now()).withSource(impl.name(), LabTitles.commit(root))
+                .withSuiteTitles(LabTitles.of(root, chosen)));
         PrintWriter console = spec.commandLine().getOut();
         console.print(new ConsoleReport().render(report));
         if (out != null) {
             Reports.writeAll(report, out);
             console.println("reports written to " + out);
+        }
+        console.flush();
+        if (report.failed() || report.results().isEmpty()) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("vmlab: the grading itself failed, so there is no score: "
+                    + (report.failed() ? report.graderFailure().replace("\n", "; ")
+                    : "no graded test ran") + " (exit code " + GRADER_FAILED + ")");
+            err.flush();
+            return GRADER_FAILED;
         }
         boolean below = min != null && report.score() < minimumOf(report);
         if (min != null) {
@@ -113,6 +134,35 @@ final class GradeCommand implements Callable<Integer> {
         }
         console.flush();
         return below ? BELOW_MIN : 0;
+    }
+
+    /**
+     * Grades with a work folder of its own, outside the repository (see docs/grading.md), and
+     * removes it afterwards.
+     */
+    private static GradingReport gradeInTemporaryFolder(GradingRequest request)
+            throws IOException {
+        Path work = Files.createTempDirectory("vmlab-grade");
+        work.toFile().deleteOnExit();   // after the grader's own clean-up, even on SIGTERM
+        try {
+            return new Grader(work).grade(request);
+        } finally {
+            Files.deleteIfExists(work);   // empty by now: the grader deletes what it wrote
+        }
+    }
+
+    /** Refuses {@code --run-as} where it cannot work. */
+    private void checkRunAs() {
+        if (runAs == null) {
+            return;
+        }
+        if (!runAs.matches("[a-z_][a-z0-9_-]*")) {
+            throw new UserError("--run-as takes a user name, not '" + runAs + "'");
+        }
+        if (!"root".equals(System.getProperty("user.name"))) {
+            throw new UserError("--run-as needs vmlab grade to run as root (it is "
+                    + System.getProperty("user.name") + ")");
+        }
     }
 
     /** Refuses a {@code --min} that is neither {@code max} nor a number of points. */
@@ -147,8 +197,10 @@ final class GradeCommand implements Callable<Integer> {
     }
 
     /**
-     * The test JVM's classpath: the graded tests, the chosen code, and the tests' own run-time
-     * dependencies, which the labs build writes to {@code labs/target/graded-test-classpath.txt}.
+     * The test JVM's classpath: the tests' own run-time dependencies (the grader, JUnit, the
+     * VMM), which the labs build writes to {@code labs/target/graded-test-classpath.txt}, then
+     * the graded tests, then the chosen code, last: a class of the code under test can add to
+     * its own packages but never stand in for a class of the grader, JUnit or the tests.
      */
     private String classpath(Path root) throws IOException {
         Path tests = root.resolve("labs/target/test-classes");
@@ -159,7 +211,7 @@ final class GradeCommand implements Callable<Integer> {
                 throw new UserError(needed + " is missing: build first (./mvnw -q -DskipTests package)");
             }
         }
-        return String.join(File.pathSeparator, tests.toString(), code.toString(),
-                Files.readString(dependencies).strip());
+        return String.join(File.pathSeparator, Files.readString(dependencies).strip(),
+                tests.toString(), code.toString());
     }
 }
