@@ -3,10 +3,8 @@ package org.vmlab.cli;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
@@ -62,14 +60,5 @@ final class GradescopePackage {
             }
         }
         return entries;
-    }
-
-    /** Deletes {@code dir} and everything in it, as far as it can. */
-    static void delete(Path dir) {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException | UncheckedIOException e) {
-            // a temporary folder; the system cleans it up in the end
-        }
     }
 }

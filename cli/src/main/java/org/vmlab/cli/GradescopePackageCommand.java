@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.vmlab.grader.FileTrees;
 import org.vmlab.grader.labs.Handout;
 import org.vmlab.grader.labs.HandoutException;
 import picocli.CommandLine.Command;
@@ -70,7 +71,7 @@ final class GradescopePackageCommand implements Callable<Integer> {
         } catch (HandoutException e) {
             throw UserError.located("vmlab: " + e.getMessage());
         } finally {
-            GradescopePackage.delete(staging);
+            FileTrees.deleteQuietly(staging);
         }
         return 0;
     }
