@@ -168,6 +168,7 @@ class HandoutTest {
         List<String> files = new Handout(Path.of("..")).writeTo(out, Handout.Audience.STUDENTS);
 
         assertThat(files).contains("pom.xml", "mvnw", "vmlab", ".mvn/wrapper/maven-wrapper.properties",
+                ".github/workflows/grading.yml",
                 "labs/src/test/java/org/vmlab/labs/lab0/Lab0Test.java", "labs/docs/lab0-virtualizable.md");
         assertThat(files).noneMatch(f -> f.startsWith("solutions/") || f.contains("/target/")
                 || f.contains("HiddenTest") || f.equals("docs/instructors.md"));
