@@ -19,10 +19,10 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "export-handout", mixinStandardHelpOptions = true,
         header = "Write the students' repository: no solutions, no hidden tests (instructors).",
-        description = {"Write the students' repository into DIR: every module but solutions, the labs",
-                "with their stubs, handouts and visible graded tests; no hidden tests, no solution text",
-                "(checked), no target/ or IDE files. Then git init and an initial commit, if git is",
-                "installed. See docs/instructors.md.",
+        description = {"Write the students' repository into DIR from the files git tracks (no untracked or",
+                "ignored file): every module but solutions, the labs with their stubs, handouts and",
+                "visible graded tests; no hidden tests, no solution text (checked). Then git init and an",
+                "initial commit, if git is installed. See docs/instructors.md.",
                 "Example: vmlab export-handout --out ../vmlab-starter"})
 final class ExportHandoutCommand implements Callable<Integer> {
     @Spec
@@ -38,13 +38,17 @@ final class ExportHandoutCommand implements Callable<Integer> {
     @Option(names = "--no-git", description = "Do not make DIR a git repository.")
     boolean noGit;
 
+    @Option(names = "--all-files", description = {"Take every file of the tree, tracked or not (but what the root",
+            ".gitignore ignores): for a tree that is not a git checkout."})
+    boolean allFiles;
+
     @Override
     public Integer call() throws IOException {
         Path root = Home.root();
         OutputPlace.prepareFolder(out, root, force);
         List<String> files;
         try {
-            files = new Handout(root).writeTo(out, Handout.Audience.STUDENTS);
+            files = new Handout(root, selection(allFiles)).writeTo(out, Handout.Audience.STUDENTS);
         } catch (HandoutException e) {
             throw UserError.located("vmlab: " + e.getMessage());
         }
@@ -57,5 +61,10 @@ final class ExportHandoutCommand implements Callable<Integer> {
         console.println("next: cd " + out + " && ./mvnw -B verify && ./vmlab grade");
         console.flush();
         return 0;
+    }
+
+    /** The files an export starts from: those git tracks, unless {@code --all-files} asks for every file. */
+    static Handout.Selection selection(boolean allFiles) {
+        return allFiles ? Handout.Selection.EVERY_FILE : Handout.Selection.TRACKED;
     }
 }

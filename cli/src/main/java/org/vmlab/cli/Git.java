@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * Makes an exported folder a git repository with one commit, so that it can be pushed as the
- * course's starter (GitHub Classroom's template repository). Without git the folder is left as
+ * course's starter (a template repository on GitHub). Without git the folder is left as
  * it is, which is just as usable.
  */
 final class Git {

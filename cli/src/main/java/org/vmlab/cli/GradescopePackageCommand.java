@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.vmlab.grader.FileTrees;
 import org.vmlab.grader.labs.Handout;
 import org.vmlab.grader.labs.HandoutException;
 import picocli.CommandLine.Command;
@@ -25,7 +26,8 @@ import picocli.CommandLine.Spec;
         description = {"Write a Gradescope autograder zip: setup.sh (installs a JDK 17 and builds vmlab, so",
                 "that grading downloads nothing), run_autograder (builds the submission's lab code and",
                 "grades every lab, hidden tests included; always writes results.json), and the vmlab tree",
-                "under vmlab/ without the solutions. For instructors only: it holds the hidden tests.",
+                "under vmlab/ (the files git tracks) without the solutions. For instructors only: it holds",
+                "the hidden tests.",
                 "One assignment per lab: name the labs it grades (default: every lab).",
                 "Example: vmlab gradescope-package lab1 --out ../lab1-autograder.zip"})
 final class GradescopePackageCommand implements Callable<Integer> {
@@ -38,6 +40,10 @@ final class GradescopePackageCommand implements Callable<Integer> {
 
     @Option(names = "--force", description = "Replace FILE.zip if it exists.")
     boolean force;
+
+    @Option(names = "--all-files", description = {"Take every file of the tree, tracked or not (but what the root",
+            ".gitignore ignores): for a tree that is not a git checkout."})
+    boolean allFiles;
 
     @Parameters(paramLabel = "LAB", arity = "0..*",
             description = "The labs this package grades, such as lab1 (default: every lab).")
@@ -59,7 +65,7 @@ final class GradescopePackageCommand implements Callable<Integer> {
         Path staging = Files.createTempDirectory("vmlab-gradescope");
         try {
             Path tree = staging.resolve(GradescopePackage.TREE);
-            new Handout(root).writeTo(tree, Handout.Audience.GRADER);
+            new Handout(root, ExportHandoutCommand.selection(allFiles)).writeTo(tree, Handout.Audience.GRADER);
             int entries = GradescopePackage.write(tree, labs, out);
             PrintWriter console = spec.commandLine().getOut();
             console.println("wrote " + out + " (" + entries + " files: setup.sh, run_autograder, "
@@ -70,7 +76,7 @@ final class GradescopePackageCommand implements Callable<Integer> {
         } catch (HandoutException e) {
             throw UserError.located("vmlab: " + e.getMessage());
         } finally {
-            GradescopePackage.delete(staging);
+            FileTrees.deleteQuietly(staging);
         }
         return 0;
     }

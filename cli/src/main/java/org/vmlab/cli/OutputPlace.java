@@ -3,8 +3,8 @@ package org.vmlab.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.stream.Stream;
+import org.vmlab.grader.FileTrees;
 
 /**
  * Checks where a command may write what it exports: never into the repository it exports (or
@@ -24,7 +24,7 @@ final class OutputPlace {
             if (!force) {
                 throw new UserError(out + " is not empty (use --force to replace what it holds)");
             }
-            deleteContents(target);
+            FileTrees.deleteContents(target);
         }
         Files.createDirectories(target);
     }
@@ -57,16 +57,6 @@ final class OutputPlace {
     private static boolean isEmpty(Path dir) throws IOException {
         try (Stream<Path> entries = Files.list(dir)) {
             return entries.findAny().isEmpty();
-        }
-    }
-
-    private static void deleteContents(Path dir) throws IOException {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                if (!p.equals(dir)) {
-                    Files.delete(p);
-                }
-            }
         }
     }
 }

@@ -70,6 +70,36 @@ class ExportCommandsTest {
         assertThat(inside).doesNotExist();
     }
 
+    /** The export takes the files git tracks; a plain folder is refused unless --all-files says so. */
+    @Test
+    void aTreeThatIsNotAGitCheckoutIsRefusedInOneLineUnlessAllFilesAreAskedFor() throws IOException {
+        Path tree = dir.resolve("plain-copy");
+        Files.createDirectories(tree.resolve("labs/docs"));
+        Files.createDirectories(tree.resolve("solutions/src/main/java"));
+        Files.writeString(tree.resolve("pom.xml"), "<project/>\n");
+        Files.writeString(tree.resolve("labs/docs/lab0.md"), "# Lab 0\n");
+        Path out = dir.resolve("starter");
+        String home = System.getProperty("vmlab.home");
+        System.setProperty("vmlab.home", tree.toString());
+        try {
+            VmlabTest.Outcome refused = vmlab("export-handout", "--out", out.toString(), "--no-git");
+            VmlabTest.Outcome everyFile = vmlab("export-handout", "--out", out.toString(), "--no-git",
+                    "--all-files", "--force");
+
+            assertThat(refused.exitCode()).isEqualTo(2);
+            assertThat(refused.err().strip()).startsWith("vmlab: " + tree + " is not a git checkout (")
+                    .endsWith("to take every file, use --all-files").doesNotContain("\n");
+            assertThat(everyFile.exitCode()).as(everyFile.err()).isZero();
+            assertThat(out.resolve("labs/docs/lab0.md")).exists();
+        } finally {
+            if (home == null) {
+                System.clearProperty("vmlab.home");
+            } else {
+                System.setProperty("vmlab.home", home);
+            }
+        }
+    }
+
     @Test
     void theGradescopePackageHasTheScriptsAndTheHiddenTestsButNoSolutions() throws IOException {
         Path zip = dir.resolve("autograder.zip");

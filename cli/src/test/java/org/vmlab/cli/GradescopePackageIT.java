@@ -134,6 +134,10 @@ class GradescopePackageIT {
         try (InputStream file = Files.newInputStream(zip); ZipInputStream in = new ZipInputStream(file)) {
             for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
                 Path target = to.resolve(e.getName()).normalize();
+                if (e.isDirectory()) {
+                    Files.createDirectories(target);
+                    continue;
+                }
                 Files.createDirectories(target.getParent());
                 Files.copy(in, target);
             }

@@ -17,13 +17,15 @@ import java.util.stream.Stream;
  * Writes a copy of the instructors' repository without what students must not have: the
  * students' handout, or the tree a grading package builds.
  *
- * <p>The rules, for every file of the repository:
+ * <p>The files it starts from are those git tracks ({@link Selection#TRACKED}, the default): what
+ * a clone of the repository holds, never an untracked note or a file git ignores. A tree that is
+ * not a git checkout is refused unless the caller asks for {@link Selection#EVERY_FILE}. The rules,
+ * for each of those files:
  *
  * <ul>
  *   <li>Left out: the {@code solutions} module (its folder, and its line in the root pom's
- *       modules); {@code .git}; whatever the root {@code .gitignore} ignores ({@code target/},
- *       IDE files); for {@link Audience#STUDENTS}, the test classes under {@code labs/} whose
- *       graded tests are all hidden ({@link GradedTestSource}).</li>
+ *       modules); {@code .git}; for {@link Audience#STUDENTS}, the test classes under
+ *       {@code labs/} whose graded tests are all hidden ({@link GradedTestSource}).</li>
  *   <li>In Markdown and XML files, the lines from a line {@code <!-- BEGIN INSTRUCTORS ONLY -->}
  *       to a line {@code <!-- END INSTRUCTORS ONLY -->} (each alone on its line) are left out; a
  *       file with nothing else is left out whole (the instructors' guide).</li>
@@ -43,6 +45,18 @@ public final class Handout {
         GRADER
     }
 
+    /** Which files of the tree an export starts from. */
+    public enum Selection {
+        /** The files git tracks ({@code git ls-files}) that exist: what a clone holds. */
+        TRACKED,
+        /**
+         * Every file of the tree but {@code .git} and what the root {@code .gitignore} ignores, in
+         * its simple forms ({@code target/}, {@code *.iml}): for a tree that is not a git checkout.
+         * An untracked note is taken too, so this is the caller's explicit choice.
+         */
+        EVERY_FILE
+    }
+
     /** The module that never leaves the instructors' repository. */
     public static final String SOLUTIONS = "solutions";
 
@@ -52,10 +66,16 @@ public final class Handout {
             Pattern.compile("(?m)^[ \\t]*<module>\\s*" + SOLUTIONS + "\\s*</module>[ \\t]*\\r?\\n");
 
     private final Path root;
-    private final List<PathMatcher> ignored;
+    private final Selection selection;
 
-    /** A handout of the repository at {@code repositoryRoot}. */
+    /** A handout of the files git tracks in the repository at {@code repositoryRoot}. */
     public Handout(Path repositoryRoot) {
+        this(repositoryRoot, Selection.TRACKED);
+    }
+
+    /** A handout of the repository at {@code repositoryRoot}, starting from the files {@code selection} names. */
+    public Handout(Path repositoryRoot, Selection selection) {
+        this.selection = selection;
         this.root = repositoryRoot.toAbsolutePath().normalize();
         if (!Files.isRegularFile(root.resolve("pom.xml")) || !Files.isDirectory(root.resolve("labs"))) {
             throw new HandoutException(root + " is not a vmlab repository (no pom.xml and labs/)");
@@ -64,26 +84,26 @@ public final class Handout {
             throw new HandoutException(root + " has no solutions/: it is a handout already; "
                     + "export from the instructors' repository");
         }
-        this.ignored = gitignore(root);
     }
 
     /**
      * Writes the copy into {@code out} (created if missing; it should be empty) and checks it for
      * leaks; returns the files written, as paths relative to {@code out}.
      *
-     * @throws HandoutException if a test class mixes visible and hidden tests, or the copy holds
-     *                          solution text (then {@code out} is left for inspection)
+     * @throws HandoutException if the files git tracks are asked for and the tree is not a git
+     *                          checkout, a test class mixes visible and hidden tests, or the copy
+     *                          holds solution text (then {@code out} is left for inspection)
      */
     public List<String> writeTo(Path out, Audience audience) {
         List<String> written = new ArrayList<>();
         try {
+            List<String> candidates = selection == Selection.TRACKED ? TrackedFiles.in(root) : everyFile();
             Files.createDirectories(out);
-            try (Stream<Path> walk = Files.walk(root)) {
-                for (Path file : walk.filter(Files::isRegularFile).sorted().toList()) {
-                    String rel = root.relativize(file).toString().replace('\\', '/');
-                    if (included(rel, file, audience) && copy(file, out.resolve(rel), rel)) {
-                        written.add(rel);
-                    }
+            for (String rel : candidates) {
+                Path file = root.resolve(rel);
+                // A tracked file deleted from the working tree is listed by git but gone.
+                if (Files.isRegularFile(file) && included(rel, file, audience) && copy(file, out.resolve(rel), rel)) {
+                    written.add(rel);
                 }
             }
         } catch (IOException e) {
@@ -99,19 +119,10 @@ public final class Handout {
         return written;
     }
 
-    private boolean included(String rel, Path file, Audience audience) throws IOException {
+    private static boolean included(String rel, Path file, Audience audience) throws IOException {
         if (rel.equals(SOLUTIONS) || rel.startsWith(SOLUTIONS + "/") || rel.startsWith(".git/")
                 || rel.equals(".git")) {
             return false;
-        }
-        Path relative = Path.of(rel);
-        for (int i = 1; i <= relative.getNameCount(); i++) {
-            Path prefix = relative.subpath(0, i);
-            for (PathMatcher m : ignored) {
-                if (m.matches(prefix) || m.matches(prefix.getFileName())) {
-                    return false;
-                }
-            }
         }
         if (audience == Audience.STUDENTS && rel.startsWith("labs/") && rel.endsWith(".java")) {
             return !GradedTestSource.parse(rel, Files.readString(file)).withheld();
@@ -165,6 +176,30 @@ public final class Handout {
                     + " is never closed");
         }
         return out.toString();
+    }
+
+    /** {@link Selection#EVERY_FILE}: the regular files of the tree but those the root .gitignore ignores; sorted. */
+    private List<String> everyFile() throws IOException {
+        List<PathMatcher> ignored = gitignore(root);
+        try (Stream<Path> walk = Files.walk(root)) {
+            return walk.filter(Files::isRegularFile)
+                    .map(f -> root.relativize(f).toString().replace('\\', '/'))
+                    .filter(rel -> !ignored(Path.of(rel), ignored))
+                    .sorted().toList();
+        }
+    }
+
+    /** True if {@code relative} or a folder on its way matches one of the .gitignore patterns. */
+    private static boolean ignored(Path relative, List<PathMatcher> patterns) {
+        for (int i = 1; i <= relative.getNameCount(); i++) {
+            Path prefix = relative.subpath(0, i);
+            for (PathMatcher m : patterns) {
+                if (m.matches(prefix) || m.matches(prefix.getFileName())) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /**
