@@ -35,14 +35,23 @@ final class Fork {
 
     private final GradingRequest request;
     private final Path workDir;
+    private final boolean planOnly;
 
     /**
      * @param request what to grade
      * @param workDir a directory for the fork's working directories
      */
     Fork(GradingRequest request, Path workDir) {
+        this(request, workDir, false);
+    }
+
+    /**
+     * @param planOnly discover the graded tests and run none (see {@link ForkRequest#planOnly})
+     */
+    Fork(GradingRequest request, Path workDir, boolean planOnly) {
         this.request = request;
         this.workDir = workDir;
+        this.planOnly = planOnly;
     }
 
     /**
@@ -72,7 +81,8 @@ final class Fork {
         String marker = EventChannel.newKey().substring(0, 24);
         // The code under test starts in an empty folder of its own, which it cannot write:
         // nothing of the grader's, the repository's or another submission's is at hand.
-        Path cwd = Files.createDirectories(workDir.resolve("fork-" + attempt));
+        Path cwd = Files.createDirectories(workDir.resolve((planOnly ? "plan-" : "fork-")
+                + attempt));
         Sandbox.openToOthers(cwd, request.runAs());
 
         ProcessBuilder builder = new ProcessBuilder(command(limits)).directory(cwd.toFile());
@@ -91,7 +101,7 @@ final class Fork {
         try {
             send(lifeline, key, new ObjectMapper().writeValueAsString(new ForkRequest(
                     request.classes(), request.packages(), uniqueIds, limits.outputCap(),
-                    limits.heapMb())));
+                    limits.heapMb(), planOnly)));
             Watch watch = new Watch(limits);
             watch.follow(process, reader, reaper);
             if (watch.timedOut) {

@@ -10,9 +10,10 @@ import java.util.List;
  * @param uniqueIds when not empty, run only these graded tests (a restart after a crash)
  * @param outputCap bytes of output kept per test
  * @param heapMb    the heap limit, for messages
+ * @param planOnly  discover the graded tests and run none: no code under test is loaded
  */
 record ForkRequest(List<String> classes, List<String> packages, List<String> uniqueIds,
-                   int outputCap, int heapMb) {
+                   int outputCap, int heapMb, boolean planOnly) {
 
     ForkRequest {
         classes = List.copyOf(classes);

@@ -50,6 +50,17 @@ public final class Grader {
 
     /** Runs the graded tests and reports on every one of them. */
     public GradingReport grade(GradingRequest request) {
+        return grade(request, Map.of());
+    }
+
+    /**
+     * Runs the graded tests, except those of the packages in {@code refusals}: their tests are
+     * only discovered (no code under test is loaded) and failed with the package's reason, as
+     * when a lab's code breaks the submission policy.
+     *
+     * @param refusals a reason per package of {@code request} whose tests must not run
+     */
+    public GradingReport grade(GradingRequest request, Map<String, String> refusals) {
         long start = System.nanoTime();
         RunDetails details = RunDetails.startedAt(Instant.now());
         Map<String, GradedTest> plan = new LinkedHashMap<>();
@@ -67,7 +78,15 @@ public final class Grader {
             Runtime.getRuntime().addShutdownHook(cleanup);
             Sandbox.openToOthers(workDir, request.runAs(), false);
             Sandbox.openToOthers(runDir, request.runAs(), false);
-            run(new Fork(request, runDir), request, plan, results, notes, failures);
+            GradingRequest allowed = refuse(request, refusals, runDir, plan, results, failures);
+            if (allowed != null && failures.isEmpty()) {
+                Map<String, GradedTest> planned = new LinkedHashMap<>();
+                try {
+                    run(new Fork(allowed, runDir), allowed, planned, results, notes, failures);
+                } finally {
+                    plan.putAll(planned);
+                }
+            }
         } catch (IOException | RuntimeException e) {
             failures.add("the grader could not run the tests: " + e);
         } catch (InterruptedException e) {
@@ -86,6 +105,40 @@ public final class Grader {
                 .toList();
         return new GradingReport(ordered, Duration.ofNanos(System.nanoTime() - start),
                 String.join("\n", notes), details, String.join("\n", failures));
+    }
+
+    /**
+     * Fails the tests of the refused packages without running them; returns the request for
+     * the rest, or null when nothing is left to run.
+     */
+    private static GradingRequest refuse(GradingRequest request, Map<String, String> refusals,
+                                         Path runDir, Map<String, GradedTest> plan,
+                                         Map<String, TestResult> results, List<String> failures)
+            throws IOException, InterruptedException {
+        List<String> refused = request.packages().stream().filter(refusals::containsKey).toList();
+        if (refused.isEmpty()) {
+            return request;
+        }
+        GradingRequest discovery = new GradingRequest(List.of(), refused, request.classpath(),
+                request.limits(), request.runAs());
+        Fork.Outcome outcome = new Fork(discovery, runDir, true).run(List.of(), 1);
+        if (outcome.end() instanceof ForkEnd.Failed failed) {
+            failures.add(failed.why());
+            return null;
+        }
+        plan.putAll(outcome.planned());
+        failures.addAll(missingSuites(discovery, outcome.planned().values()));
+        for (GradedTest test : outcome.planned().values()) {
+            String reason = refused.stream().filter(p -> test.className().startsWith(p + "."))
+                    .findFirst().map(refusals::get).orElse("not run");
+            results.put(test.uniqueId(), TestResult.of(test, TestStatus.FAILED, reason,
+                    reason + "\n", List.of(), Duration.ZERO));
+        }
+        List<String> rest = request.packages().stream()
+                .filter(p -> !refusals.containsKey(p)).toList();
+        return rest.isEmpty() && request.classes().isEmpty() ? null
+                : new GradingRequest(request.classes(), rest, request.classpath(),
+                request.limits(), request.runAs());
     }
 
     /** Runs forks until every planned test has a result, or the grading fails. */
@@ -260,19 +313,8 @@ public final class Grader {
     }
 
     private static void deleteQuietly(Path dir) {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    // leave it
-                }
-            });
-        } catch (IOException | UncheckedIOException e) {
-            // leave it
+        if (dir != null) {
+            FileTrees.deleteQuietly(dir);
         }
     }
 }

@@ -78,7 +78,11 @@ public final class TestJvm {
             events.write(new Event.Hello());
             GradingListener listener = new GradingListener(events, capture, request.heapMb());
             try {
-                launcher().execute(discovery(request), listener);
+                if (request.planOnly()) {
+                    listener.testPlanExecutionStarted(launcher().discover(discovery(request)));
+                } else {
+                    launcher().execute(discovery(request), listener);
+                }
             } catch (Throwable t) {
                 // JUnit rethrows what it deems unrecoverable (an OutOfMemoryError, even one the
                 // code under test threw itself): the running test failed, the rest need a new JVM

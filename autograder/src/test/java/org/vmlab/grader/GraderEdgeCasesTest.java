@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.vmlab.grader.samples.ExitInStaticInitializerSubmission;
@@ -106,6 +107,21 @@ class GraderEdgeCasesTest {
     void theGradersWorkDirectoryIsRemoved() {
         Grading.grade(dir, ForgerySubmission.class);
         assertThat(dir.resolve("grader")).isEmptyDirectory();
+    }
+
+    @Test
+    void aRefusedPackageIsDiscoveredButNotRunAndTheOthersAreGraded() {
+        GradingRequest request = new GradingRequest(List.of(),
+                List.of("org.vmlab.grader.samples.refused", "org.vmlab.grader.samples.allowed"),
+                GradingRequest.currentClasspath(), Grading.TEST_LIMITS);
+        GradingReport report = new Grader(dir.resolve("g")).grade(request, Map.of(
+                "org.vmlab.grader.samples.refused", "not run: your code breaks the policy"));
+        Grading.resultsJson(report);
+        assertThat(report.failed()).isFalse();
+        assertThat(report.results()).extracting(r -> r.test().methodName() + " "
+                + r.status() + " " + r.reason()).containsExactlyInAnyOrder(
+                "wouldExit FAILED not run: your code breaks the policy",
+                "passes PASSED ");
     }
 
     /** The result of the test whose class exits while it is being loaded. */
