@@ -8,7 +8,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.vmlab.grader.ConsoleReport;
@@ -19,6 +21,7 @@ import org.vmlab.grader.Limits;
 import org.vmlab.grader.Reports;
 import org.vmlab.grader.RunDetails;
 import org.vmlab.grader.Scores;
+import org.vmlab.grader.policy.SubmissionPolicy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -108,7 +111,8 @@ final class GradeCommand implements Callable<Integer> {
                 classpath(root), Limits.DEFAULT.withHeapMb(heapMb)
                 .withTestTimeout(Duration.ofSeconds(timeoutSeconds)).withJvmOptions(jvmOptions),
                 runAs == null ? "" : runAs);
-        GradingReport report = gradeInTemporaryFolder(request).withDetails(RunDetails
+        Map<String, String> refusals = checkPolicy(root, chosen);
+        GradingReport report = gradeInTemporaryFolder(request, refusals).withDetails(RunDetails
                 .startedAt(Instant.now()).withSource(impl.name(), LabTitles.commit(root))
                 .withSuiteTitles(LabTitles.of(root, chosen)));
         PrintWriter console = spec.commandLine().getOut();
@@ -140,15 +144,43 @@ final class GradeCommand implements Callable<Integer> {
      * Grades with a work folder of its own, outside the repository (see docs/grading.md), and
      * removes it afterwards.
      */
-    private static GradingReport gradeInTemporaryFolder(GradingRequest request)
+    private static GradingReport gradeInTemporaryFolder(GradingRequest request,
+                                                        Map<String, String> refusals)
             throws IOException {
         Path work = Files.createTempDirectory("vmlab-grade");
         work.toFile().deleteOnExit();   // after the grader's own clean-up, even on SIGTERM
         try {
-            return new Grader(work).grade(request);
+            return new Grader(work).grade(request, refusals);
         } finally {
             Files.deleteIfExists(work);   // empty by now: the grader deletes what it wrote
         }
+    }
+
+    /**
+     * Checks the compiled lab code against the submission policy before any of it runs: prints
+     * one line per violation, and returns the labs whose tests must not run, with the reason.
+     */
+    private Map<String, String> checkPolicy(Path root, List<String> labs) throws IOException {
+        SubmissionPolicy.Verdict verdict = new SubmissionPolicy()
+                .check(root.resolve(impl + "/target/classes"));
+        Map<String, String> refusals = new LinkedHashMap<>();
+        if (verdict.clean()) {
+            return refusals;
+        }
+        PrintWriter console = spec.commandLine().getOut();
+        console.println("The submission policy (docs/grading.md) forbids, in the compiled lab code:");
+        verdict.lines().forEach(line -> console.println("  " + line));
+        for (String lab : labs) {
+            String pkg = "org.vmlab.labs." + lab;
+            verdict.refusal(pkg).ifPresent(reason -> refusals.put(pkg, reason));
+        }
+        if (!refusals.isEmpty()) {
+            console.println("The tests of " + String.join(", ", refusals.keySet().stream()
+                    .map(p -> p.substring(p.lastIndexOf('.') + 1)).toList())
+                    + " are not run and score 0.");
+        }
+        console.flush();
+        return refusals;
     }
 
     /** Refuses {@code --run-as} where it cannot work. */
