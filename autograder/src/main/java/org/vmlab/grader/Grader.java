@@ -1,22 +1,19 @@
 package org.vmlab.grader;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.HashSet;
-import java.util.Collection;
-import java.time.Instant;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * Grades: runs the {@link Graded} tests of a {@link GradingRequest} in a forked JVM and turns
