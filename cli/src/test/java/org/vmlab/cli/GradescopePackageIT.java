@@ -32,8 +32,8 @@ import org.vmlab.grader.labs.SolutionLeaks;
  * <p>Run as root on Linux, the tests run as the test user, here {@value #TEST_USER} (so that no
  * account of the machine is made or changed).
  *
- * <p>An integration test (Failsafe): it builds vmlab in the package and grades three times, a
- * few minutes on two cores.
+ * <p>An integration test (Failsafe): it builds vmlab in the package and runs run_autograder
+ * five times, a few minutes on two cores.
  */
 class GradescopePackageIT {
     /** The test user: one every Linux has, instead of the vmlab-student setup.sh would create. */
@@ -202,6 +202,33 @@ class GradescopePackageIT {
         JsonNode json = new ObjectMapper().readTree(resultsDir.resolve("results.json").toFile());
         assertThat(GradescopeFormat.problems(json)).as("results.json: %s", json).isEmpty();
         assertThat(json.get("output").asText()).startsWith("The autograder could not grade this submission (");
+    }
+
+    /**
+     * When vmlab grade ends with a status that is no grade (here 2: the package names a lab the
+     * tree does not have), the fixed message is the result, not a results.json already there.
+     */
+    @Test
+    void aGraderThatStopsWithoutGradingGivesTheFixedMessage() throws Exception {
+        Path otherRoot = dir.resolve("autograder-lab99");
+        Path source = Files.createDirectories(otherRoot.resolve("source"));
+        Files.writeString(source.resolve("labs.txt"), "lab99\n");
+        Files.createSymbolicLink(source.resolve("m2"), autograder.resolve("source/m2"));
+        Path submission = Files.createDirectories(dir.resolve("empty"));
+        Path resultsDir = Files.createDirectories(dir.resolve("results-lab99"));
+        Files.writeString(resultsDir.resolve("results.json"), "{\"score\": 100, \"tests\": []}");
+
+        Run run = bash(autograder.resolve("source/run_autograder"), Map.of("AUTOGRADER_ROOT", otherRoot.toString(),
+                "VMLAB_SOURCE", autograder.resolve("source/vmlab").toString(),
+                "SUBMISSION_DIR", submission.toString(), "RESULTS_DIR", resultsDir.toString()));
+
+        assertThat(run.exit()).isZero();
+        assertThat(run.log()).contains("unknown lab 'lab99'");
+        JsonNode json = new ObjectMapper().readTree(resultsDir.resolve("results.json").toFile());
+        assertThat(GradescopeFormat.problems(json)).as("results.json: %s", json).isEmpty();
+        assertThat(json.get("score").asDouble()).isZero();
+        assertThat(json.get("output").asText()).isEqualTo("The autograder could not grade this submission"
+                + " (the grader stopped with exit status 2). Please tell your instructor.");
     }
 
     /** A results.json and what run_autograder printed. */
