@@ -71,7 +71,7 @@ class GradescopePackageIT {
             if (cp.waitFor(5, TimeUnit.MINUTES) && cp.exitValue() == 0) {
                 return;
             }
-            GradescopePackage.delete(m2);
+            org.vmlab.grader.FileTrees.deleteRecursively(m2);
         }
         throw new AssertionError("could not copy " + local + " to " + m2);
     }
