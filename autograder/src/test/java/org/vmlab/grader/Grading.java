@@ -26,6 +26,24 @@ final class Grading {
                 .grade(GradingRequest.ofClasses(TEST_LIMITS, samples));
     }
 
+    /**
+     * Grades a sample built on {@code BetweenTwoPassingTests}, checks that the grading itself
+     * did not fail and that tests 1 and 3 kept their points while test 2 failed, and returns
+     * test 2's result.
+     */
+    static TestResult misbehaving(Path workDir, Class<?> sample) {
+        GradingReport report = grade(workDir, sample);
+        JsonNode json = resultsJson(report);
+        assertThat(report.failed()).as("the grading itself did not fail").isFalse();
+        assertThat(test(json, "1").get("score").asDouble()).isEqualTo(1);
+        assertThat(test(json, "3").get("score").asDouble()).isEqualTo(2);
+        assertThat(test(json, "2").get("status").asText()).isEqualTo("failed");
+        TestResult bad = report.results().get(1);
+        assertThat(bad.status()).isEqualTo(TestStatus.FAILED);
+        assertThat(json.get("score").asDouble()).isEqualTo(3 + bad.score());
+        return bad;
+    }
+
     /** The results.json of {@code report}, parsed, after checking it against the specification. */
     static JsonNode resultsJson(GradingReport report) {
         try {
