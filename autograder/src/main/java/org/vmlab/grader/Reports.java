@@ -2,7 +2,9 @@ package org.vmlab.grader;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** Writes every report of one run into a directory, under fixed file names. */
@@ -39,10 +41,25 @@ public final class Reports {
         return reports;
     }
 
-    /** Writes every report of {@code report} into {@code dir}, creating it if needed. */
+    /**
+     * Writes every report of {@code report} into {@code dir}, creating it if needed.
+     *
+     * @throws IOException naming every report that could not be written, after writing the rest
+     */
     public static void writeAll(GradingReport report, Path dir) throws IOException {
+        // One report that cannot be written (say, a folder planted under its name) does not
+        // keep the others from being written; then the failures are reported together.
+        List<String> failed = new ArrayList<>();
         for (Map.Entry<String, Report> entry : all().entrySet()) {
-            entry.getValue().write(report, dir.resolve(entry.getKey()));
+            Path file = dir.resolve(entry.getKey());
+            try {
+                entry.getValue().write(report, file);
+            } catch (IOException | RuntimeException e) {
+                failed.add(file + " (" + e.getClass().getSimpleName() + ")");
+            }
+        }
+        if (!failed.isEmpty()) {
+            throw new IOException("could not write " + String.join(", ", failed));
         }
     }
 }

@@ -1,9 +1,11 @@
 package org.vmlab.grader;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -140,5 +142,15 @@ class ReportsTest {
         assertThat(dir.resolve(Reports.MARKDOWN)).exists();
         assertThat(dir.resolve(Reports.HTML)).exists();
         assertThat(Files.readString(dir.resolve(Reports.CONSOLE))).contains("total: 2.5/6");
+    }
+
+    @Test
+    void aFolderPlantedWhereAReportGoesStopsOnlyThatReport(@TempDir Path dir) throws Exception {
+        Files.createDirectories(dir.resolve(Reports.RESULTS_JSON).resolve("planted"));
+        assertThatThrownBy(() -> Reports.writeAll(sample(), dir)).isInstanceOf(IOException.class)
+                .hasMessageStartingWith("could not write " + dir.resolve(Reports.RESULTS_JSON));
+        assertThat(dir.resolve(Reports.JUNIT_XML)).isRegularFile();
+        assertThat(dir.resolve(Reports.MARKDOWN)).isRegularFile();
+        assertThat(dir.resolve(Reports.CONSOLE)).isRegularFile();
     }
 }

@@ -106,6 +106,7 @@ final class GradeCommand implements Callable<Integer> {
         }
         checkMin();
         checkRunAs();
+        checkOut();
         GradingRequest request = new GradingRequest(List.of(),
                 chosen.stream().map(lab -> "org.vmlab.labs." + lab).toList(),
                 classpath(root), Limits.DEFAULT.withHeapMb(heapMb)
@@ -118,7 +119,12 @@ final class GradeCommand implements Callable<Integer> {
         PrintWriter console = spec.commandLine().getOut();
         console.print(new ConsoleReport().render(report));
         if (out != null) {
-            Reports.writeAll(report, out);
+            try {
+                Reports.writeAll(report, out);
+            } catch (IOException e) {
+                console.flush();
+                throw new UserError("--out " + out + ": " + e.getMessage());
+            }
             console.println("reports written to " + out);
         }
         console.flush();
@@ -181,6 +187,25 @@ final class GradeCommand implements Callable<Integer> {
         }
         console.flush();
         return refusals;
+    }
+
+    /** Refuses an output place that cannot hold the reports, before any grading. */
+    private void checkOut() {
+        if (out == null) {
+            return;
+        }
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new UserError("--out " + out + " is a file, not a folder");
+        }
+        try {
+            Files.createDirectories(out);
+        } catch (IOException e) {
+            throw new UserError("--out " + out + ": cannot create this folder ("
+                    + e.getClass().getSimpleName() + ")");
+        }
+        if (!Files.isWritable(out)) {
+            throw new UserError("--out " + out + ": this folder is not writable");
+        }
     }
 
     /** Refuses {@code --run-as} where it cannot work. */

@@ -182,6 +182,30 @@ class VmlabTest {
     }
 
     @Test
+    void gradeExitsWith3WhenTheTestJvmCannotStartWhateverMinSays() {
+        Outcome bogus = vmlab("grade", "lab0", "--jvm-option=-XX:+Bogus", "--min", "0");
+
+        assertThat(bogus.exitCode()).isEqualTo(GradeCommand.GRADER_FAILED);
+        assertThat(bogus.err().strip()).startsWith("vmlab: the grading itself failed, so there is"
+                + " no score: the test JVM could not start (exit code 1): Unrecognized VM option"
+                + " 'Bogus'").doesNotContain("\n");
+        assertThat(bogus.out()).doesNotContain("at least the minimum");
+    }
+
+    @Test
+    void gradeRefusesAnOutputPlaceThatIsAFileOrAUserNameThatIsNone(@TempDir Path dir)
+            throws Exception {
+        Path file = Files.writeString(dir.resolve("results"), "x");
+        Outcome onFile = vmlab("grade", "lab0", "--out", file.toString());
+        assertThat(onFile.exitCode()).isEqualTo(2);
+        assertThat(onFile.err().strip()).isEqualTo("vmlab: --out " + file + " is a file, not a folder");
+
+        Outcome badUser = vmlab("grade", "lab0", "--run-as", "Robert'); --");
+        assertThat(badUser.exitCode()).isEqualTo(2);
+        assertThat(badUser.err().strip()).startsWith("vmlab: --run-as takes a user name");
+    }
+
+    @Test
     void gradeRefusesAnUnknownLab() {
         Outcome o = vmlab("grade", "lab99");
 
