@@ -179,7 +179,9 @@ public final class Cpu {
         long extra = 0;
         try {
             while (t < boundary) {
-                if ((pc >>> PhysicalMemory.PAGE_SHIFT) != codeVpn) {
+                // A pc off the word grid (a jump to a misaligned target) must not round down to
+                // the word below it: enterCodePage raises #GP for it, in this page as in another.
+                if ((pc >>> PhysicalMemory.PAGE_SHIFT) != codeVpn | (pc & 3) != 0) {
                     enterCodePage(pc);
                 }
                 DecodedCache.Page page = codePage;

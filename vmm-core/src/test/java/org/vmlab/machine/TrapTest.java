@@ -56,6 +56,24 @@ class TrapTest {
     }
 
     @Test
+    void aJumpToAMisalignedAddressInTheSamePageRaisesGeneralProtection() {
+        for (int misalignment = 1; misalignment < 4; misalignment++) {
+            Bench bench = Bench.classic();
+            int at = bench.code(i(Opcode.JR, 0, 1, 0, 0), rri(Opcode.ADDI, 2, 0, 7),
+                    rri(Opcode.ADDI, 2, 0, 9));
+            bench.reg(1, at + 4 + misalignment);
+
+            bench.run();
+
+            assertThat(bench.trappedVector()).as("+%d", misalignment)
+                    .isEqualTo(Vector.GENERAL_PROTECTION);
+            assertThat(bench.trapFrame()[1]).as("the faulting pc is the jump's target")
+                    .isEqualTo(at + 4 + misalignment);
+            assertThat(bench.r(2)).as("no word ran from the rounded-down address").isZero();
+        }
+    }
+
+    @Test
     void iretReturnsToTheRingPcAndStackOfTheFrame() {
         Bench bench = Bench.classic();
         int user = 0x2000;
