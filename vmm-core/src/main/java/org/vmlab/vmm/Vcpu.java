@@ -162,6 +162,17 @@ public final class Vcpu {
 
     // --- virtual control registers ---------------------------------------------------------------
 
+    /**
+     * What asking for a control register that does not exist says: the guest may name one (its
+     * {@code mfcr} or {@code mtcr} encodes any number), and then bare metal raises #GP, which the
+     * emulator must do before it asks the vCPU.
+     */
+    private static IllegalArgumentException noSuchControlRegister(int n) {
+        return new IllegalArgumentException("the vCPU has no control register cr" + n
+                + ": the guest named it, and bare metal raises #GP for a control register that"
+                + " does not exist (check Registers.isControlRegister and throw the guest's Fault)");
+    }
+
     /** The guest's control register {@code n} ({@link Registers#CR0} ...). */
     public int controlRegister(int n) {
         return switch (n) {
@@ -170,7 +181,7 @@ public final class Vcpu {
             case Registers.CR3 -> cr3;
             case Registers.CR4 -> cr4;
             case Registers.CR5 -> cr5;
-            default -> throw new IllegalArgumentException("no control register " + n);
+            default -> throw noSuchControlRegister(n);
         };
     }
 
@@ -185,7 +196,7 @@ public final class Vcpu {
             case Registers.CR3 -> cr3 = value & 0xFFFF_F000;
             case Registers.CR4 -> cr4 = value;
             case Registers.CR5 -> cr5 = value;
-            default -> throw new IllegalArgumentException("no control register " + n);
+            default -> throw noSuchControlRegister(n);
         }
     }
 

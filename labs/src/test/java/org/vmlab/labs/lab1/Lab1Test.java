@@ -70,4 +70,12 @@ class Lab1Test {
     void toyos(Checkpoints checkpoints) {
         assertEveryToyosWorkloadRunsLikeBareMetal(IsaVariant.CLASSIC, Lab1Test::trapAndEmulate, DirectPaging::new, checkpoints, 0.4);
     }
+
+    @Test
+    @Graded(points = 3, number = "1.8",
+            name = "edges: a control register that does not exist, popf and the ring, a faulting popf, the STI shadow, the tick of in, int through a kernel gate")
+    void edges() {
+        assertRunsLikeBareMetal(program("org/vmlab/labs/lab1/edges.s"), IsaVariant.CLASSIC,
+                Lab1Test::trapAndEmulate, DirectPaging::new);
+    }
 }

@@ -70,4 +70,12 @@ class Lab3Test {
     void toyos(Checkpoints checkpoints) {
         assertEveryToyosWorkloadRunsLikeBareMetal(IsaVariant.CLASSIC, Lab3Test::trapAndEmulate, Lab3Test::shadowPaging, checkpoints, 0.4);
     }
+
+    @Test
+    @Graded(points = 3, number = "3.7",
+            name = "protection: the guest's user/supervisor and read-only bits, its error codes, cr0.WP")
+    void protection() {
+        assertRunsLikeBareMetal(program("org/vmlab/labs/lab3/protection.s"), IsaVariant.CLASSIC,
+                Lab3Test::trapAndEmulate, Lab3Test::shadowPaging);
+    }
 }
