@@ -19,6 +19,10 @@ class Lab0HiddenTest {
     static final IsaVariant MIXED = IsaVariant.of("mixed", Opcode.SIDT, Opcode.POPF);
     /** The flags and the status word run in ring 3; sidt traps. */
     static final IsaVariant FLAGS = IsaVariant.of("flags", Opcode.PUSHF, Opcode.POPF, Opcode.SMSW);
+    /** Only a behaviour-sensitive instruction is unprivileged: Theorem 1 must see that class too. */
+    static final IsaVariant READS = IsaVariant.of("reads", Opcode.SIDT);
+    /** Only a control-sensitive instruction is unprivileged: and this class. */
+    static final IsaVariant POPF_ONLY = IsaVariant.of("popf-only", Opcode.POPF);
 
     @Test
     @Graded(points = 3, number = "0.5", name = "a variant never seen: every instruction classified",
@@ -43,5 +47,13 @@ class Lab0HiddenTest {
         assertThat(Theorems.theorem3(FLAGS))
                 .as("Theorem 3 on flags: in ring 3, pushf, popf and smsw show only what user "
                         + "mode expects (ring 3, IF unchanged), so it should hold").isTrue();
+        assertThat(Theorems.theorem1(READS))
+                .as("Theorem 1 on reads (only sidt unprivileged, behaviour-sensitive but not "
+                        + "control-sensitive): should not hold; does your Theorem 1 look at both "
+                        + "kinds of sensitivity?").isFalse();
+        assertThat(Theorems.theorem1(POPF_ONLY))
+                .as("Theorem 1 on popf-only (only popf unprivileged, control-sensitive): should "
+                        + "not hold; does your Theorem 1 look at both kinds of sensitivity?")
+                .isFalse();
     }
 }
