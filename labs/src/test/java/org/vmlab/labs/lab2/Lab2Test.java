@@ -100,6 +100,17 @@ class Lab2Test {
         rules.codeWritten(cache, 0x0004_5ff0);
         assertThat(cache.size()).as("a write to data in the same frame, beside the code, drops nothing").isEqualTo(3);
 
+        rules.codeWritten(cache, 0x0004_500c);
+        assertThat(cache.size()).as("a write to the word just past a unit's last instruction (machine 0x4500c; "
+                + "the unit covers 0x45000..0x4500b) drops nothing: a unit ends where its instructions end")
+                .isEqualTo(3);
+        rules.codeWritten(cache, 0x0004_5017);
+        assertThat(second.valid()).as("a byte written into the last byte of a unit's last instruction (machine "
+                + "0x45017; the unit covers 0x45010..0x45017) drops the unit").isFalse();
+        assertThat(first.valid()).as("and not the unit before it").isTrue();
+        cache.insert(second = unit(0x0000_1010, 0x0004_5010, 2));
+        second.chain(first);
+
         rules.codeWritten(cache, 0x0004_5009);
         assertThat(cache.lookup(0x1000)).as("a byte written into the unit's third instruction drops the unit").isNull();
         assertThat(first.valid()).isFalse();
