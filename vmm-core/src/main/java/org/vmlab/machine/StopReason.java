@@ -19,7 +19,13 @@ public enum StopReason {
      * A monitor stopped the guest: it asked for more of a resource (machine frames) than its limit
      * allows.
      */
-    RESOURCE_LIMIT;
+    RESOURCE_LIMIT,
+    /**
+     * A monitor stopped the guest because its own handling of the guest made no progress: the
+     * same fault at the same instruction, fixed again and again (a bug in the monitor, never the
+     * guest's: on bare metal every access either succeeds or faults to the guest).
+     */
+    NO_PROGRESS;
 
     /** True if the guest ended the run itself, rather than being stopped. */
     public boolean isClean() {

@@ -83,6 +83,13 @@ public final class GuestPhysicalMemory {
      * @throws MemoryLimitExceeded if the VM already holds its limit of frames
      */
     public int machineFrame(int gfn) {
+        if (gfn < 0 || gfn >= p2m.length) {
+            throw new IllegalArgumentException(String.format("machineFrame(0x%x): guest frame"
+                    + " 0x%x is outside %s's memory (guest frames 0x0..0x%x)%s", gfn, gfn, owner,
+                    p2m.length - 1, gfn >= p2m.length
+                            ? ": is it an address rather than a frame number (address >>> 12)?"
+                            : ""));
+        }
         int mfn = p2m[gfn];
         if (mfn == NONE) {
             if (framesInUse >= frameLimit) {
@@ -137,12 +144,22 @@ public final class GuestPhysicalMemory {
 
     // --- access by the VMM and by virtual devices ----------------------------------------------
 
+    /** A guest-physical address outside RAM is a caller's mistake: say which call and address. */
+    private void checkAddress(String call, int gpa) {
+        if (Integer.compareUnsigned(gpa, size) >= 0) {
+            throw new IllegalArgumentException(String.format("%s(0x%08x): guest-physical address"
+                    + " outside %s's RAM (0x0..0x%08x)", call, gpa, owner, size - 1));
+        }
+    }
+
     public int readWord(int gpa) {
+        checkAddress("readWord", gpa);
         int mfn = p2m[gpa >>> PAGE_SHIFT];
         return mfn == NONE ? 0 : machine.readWord((mfn << PAGE_SHIFT) | (gpa & 0xFFF));
     }
 
     public void writeWord(int gpa, int value) {
+        checkAddress("writeWord", gpa);
         machine.writeWord(machineAddress(gpa), value);
         writeListener.written(gpa);
     }
@@ -152,15 +169,18 @@ public final class GuestPhysicalMemory {
      * sets in the guest's own entries, which change no mapping that anyone caches.
      */
     public void writeWordQuietly(int gpa, int value) {
+        checkAddress("writeWordQuietly", gpa);
         machine.writeWord(machineAddress(gpa), value);
     }
 
     public int readByte(int gpa) {
+        checkAddress("readByte", gpa);
         int mfn = p2m[gpa >>> PAGE_SHIFT];
         return mfn == NONE ? 0 : machine.readByte((mfn << PAGE_SHIFT) | (gpa & 0xFFF));
     }
 
     public void writeByte(int gpa, int value) {
+        checkAddress("writeByte", gpa);
         machine.writeByte(machineAddress(gpa), value);
         writeListener.written(gpa);
     }

@@ -34,6 +34,7 @@ public final class VirtualMachine {
     private final CpuVirtualization cpuVirtualization;
     private final MemoryVirtualization memoryVirtualization;
     private final VmmCounters counters;
+    private final FaultLoopWatch faultLoops = new FaultLoopWatch();
     private VmmTrace trace = VmmTrace.NONE;
     private SymbolTable symbols = SymbolTable.empty();
     private long guestCycles;
@@ -167,6 +168,11 @@ public final class VirtualMachine {
                         case TRACED_WRITE -> { }   // the trace itself is charged when the write lands
                     }
                     MemoryInstructionEmulator.emulate(this);
+                } else {
+                    String loop = faultLoops.fixed(exit, vcpu.instructions());
+                    if (loop != null) {
+                        vcpu.stop(StopReason.NO_PROGRESS, loop);
+                    }
                 }
             }
             default -> cpuVirtualization.handle(this, exit);

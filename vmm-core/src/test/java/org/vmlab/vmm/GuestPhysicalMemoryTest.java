@@ -231,4 +231,19 @@ class GuestPhysicalMemoryTest {
         assertThat(guest.framesInUse()).isEqualTo(1);
         assertThat(guest.digest()).isEqualTo(new PhysicalMemory(16 * PAGE).digest());
     }
+
+    @Test
+    void aFrameOrAddressOutsideTheVmNamesTheCallAndTheRange() {
+        GuestPhysicalMemory memory = guest(16);
+
+        assertThatThrownBy(() -> memory.machineFrame(0x0040_5000))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("machineFrame(0x405000): guest frame 0x405000 is outside vm's memory"
+                        + " (guest frames 0x0..0xf): is it an address rather than a frame number"
+                        + " (address >>> 12)?");
+        assertThatThrownBy(() -> memory.readWord(16 * PAGE))
+                .hasMessage("readWord(0x00010000): guest-physical address outside vm's RAM"
+                        + " (0x0..0x0000ffff)");
+        assertThatThrownBy(() -> memory.writeByte(-4, 1)).hasMessageStartingWith("writeByte(0xfffffffc)");
+    }
 }

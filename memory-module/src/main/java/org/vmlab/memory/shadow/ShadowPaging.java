@@ -7,6 +7,7 @@ import java.util.Map;
 import org.vmlab.machine.Cpu;
 import org.vmlab.machine.isa.Registers;
 import org.vmlab.machine.memory.PhysicalMemory;
+import org.vmlab.machine.memory.Pte;
 import org.vmlab.vmm.Exit;
 import org.vmlab.vmm.MachineFrames;
 import org.vmlab.vmm.MemoryVirtualization;
@@ -121,6 +122,19 @@ public final class ShadowPaging implements MemoryVirtualization {
 
     /** Maps {@code va} in the current shadow, and forgets the real TLB's entry for it. */
     public void map(int va, int mfn, int bits) {
+        int frames = vm.host().memory().frames();
+        if (mfn < 0 || mfn >= frames) {
+            throw new IllegalArgumentException(String.format("map(va=0x%08x, mfn=0x%x, bits=0x%x):"
+                    + " 0x%x is not a frame of this machine (0x0..0x%x)%s", va, mfn, bits, mfn,
+                    frames - 1, mfn >= frames ? ": is it an address rather than a frame number"
+                            + " (address >>> 12)?" : ""));
+        }
+        if ((bits & ~(Pte.PRESENT | Pte.WRITABLE | Pte.USER | Pte.ACCESSED | Pte.DIRTY)) != 0
+                || (bits & Pte.PRESENT) == 0) {
+            throw new IllegalArgumentException(String.format("map(va=0x%08x, mfn=0x%x, bits=0x%x):"
+                    + " a shadow entry's bits are PRESENT, with WRITABLE and USER as the guest's"
+                    + " entry allows (the frame goes in mfn, not in bits)", va, mfn, bits));
+        }
         current.map(va, mfn, bits);
         vm.host().mmu().invalidatePage(va);
     }
@@ -135,6 +149,10 @@ public final class ShadowPaging implements MemoryVirtualization {
 
     /** Drops {@code shadow}'s table behind directory entry {@code pdi} (4 MiB of mappings). */
     public void dropTable(ShadowPageTable shadow, int pdi) {
+        if (pdi < 0 || pdi >= 1024) {
+            throw new IllegalArgumentException("dropTable(shadow, " + pdi + "): a directory index is"
+                    + " 0..1023 (a virtual address >>> 22), not " + pdi);
+        }
         traced.remove(new TracedPages.Use(shadow, pdi));
         shadow.dropTable(pdi);
         if (shadow == current) {

@@ -77,6 +77,19 @@ class ShadowPagingTest {
     }
 
     @Test
+    void aMappingOrTableOutOfRangeNamesTheCallAndWhatWasWrong() {
+        assertThatThrownBy(() -> paging.map(VA, 0x0040_5000, RW))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("is not a frame of this machine")
+                .hasMessageEndingWith("is it an address rather than a frame number (address >>> 12)?");
+        assertThatThrownBy(() -> paging.map(VA, 20, 0x0040_5003))
+                .hasMessageEndingWith("(the frame goes in mfn, not in bits)");
+        assertThatThrownBy(() -> paging.dropTable(paging.current(), 1024))
+                .hasMessage("dropTable(shadow, 1024): a directory index is 0..1023"
+                        + " (a virtual address >>> 22), not 1024");
+    }
+
+    @Test
     void activatingPointsTheRealMmuAtTheCurrentShadow() {
         paging.activate();
 
