@@ -51,12 +51,14 @@ final class Failures {
         StringBuilder text = new StringBuilder(cap(describe(thrown), DETAILS_CAP / 2))
                 .append('\n');
         StackTraceElement[] stack = guarded(thrown::getStackTrace, new StackTraceElement[0]);
-        for (int i = 0; i < Math.min(FRAMES, stack.length); i++) {
-            text.append("    at ").append(stack[i] == null ? "?" : cap(stack[i].toString(), 300))
+        int shown = 0;
+        while (shown < Math.min(FRAMES, stack.length) && !machinery(stack[shown])) {
+            StackTraceElement frame = stack[shown++];
+            text.append("    at ").append(frame == null ? "?" : cap(frame.toString(), 300))
                     .append('\n');
         }
-        if (stack.length > FRAMES) {
-            text.append("    ... ").append(stack.length - FRAMES).append(" more\n");
+        if (stack.length > shown) {
+            text.append("    ... ").append(stack.length - shown).append(" more\n");
         }
         return cap(text.toString(), DETAILS_CAP);
     }
@@ -89,6 +91,19 @@ final class Failures {
     static String place(StackTraceElement frame) {
         return frame.getFileName() == null ? frame.getClassName()
                 : frame.getFileName() + ":" + frame.getLineNumber();
+    }
+
+    /**
+     * A frame of the machinery that called the test (reflection, JUnit): nothing below it is the
+     * test's or the code under test's, so the stack shown stops there.
+     */
+    private static boolean machinery(StackTraceElement frame) {
+        if (frame == null) {
+            return false;
+        }
+        String name = frame.getClassName();
+        return name.startsWith("jdk.internal.reflect.") || name.startsWith("java.lang.reflect.")
+                || name.startsWith("org.junit.");
     }
 
     private static String whereThrown(Throwable thrown) {

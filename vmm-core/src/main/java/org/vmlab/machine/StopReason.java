@@ -21,11 +21,12 @@ public enum StopReason {
      */
     RESOURCE_LIMIT,
     /**
-     * A monitor stopped the guest because its own handling of the guest made no progress: the
-     * same fault at the same instruction, fixed again and again (a bug in the monitor, never the
-     * guest's: on bare metal every access either succeeds or faults to the guest).
+     * A monitor stopped the guest because of an error in the monitor itself, never the guest's
+     * doing: the same fault at the same instruction fixed again and again without progress (on
+     * bare metal every access either succeeds or faults to the guest), or an instruction it
+     * emulated and never counted as retired. The detail says which.
      */
-    NO_PROGRESS;
+    MONITOR_ERROR;
 
     /** True if the guest ended the run itself, rather than being stopped. */
     public boolean isClean() {

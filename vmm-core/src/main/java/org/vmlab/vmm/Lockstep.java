@@ -1,5 +1,6 @@
 package org.vmlab.vmm;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.vmlab.asm.Disassembler;
@@ -62,15 +63,23 @@ public final class Lockstep {
                 String text = instructionAt(bare, pc, disassembler);
                 StopReason nativeStop = cpu.run(cpu.instructions() + 1);
                 vm.runSlice(1);
-                List<String> differences = StateDifference.between(cpu.snapshot(), vm.vcpu().snapshot());
+                boolean nativeStopped = nativeStop != StopReason.FUEL_EXHAUSTED
+                        || cpu.instructions() >= bare.config().fuel();
+                List<String> differences = new ArrayList<>();
+                if (vm.stopped() && !nativeStopped) {
+                    // the VMM itself stopped the guest: say why, before what it left different
+                    RunResult stopped = vm.result();
+                    differences.add("the VM stopped (" + stopped.stopReason()
+                            + (stopped.stopDetail().isEmpty() ? "" : ": " + stopped.stopDetail())
+                            + ") where bare metal went on");
+                }
+                differences.addAll(StateDifference.between(cpu.snapshot(), vm.vcpu().snapshot()));
                 if (!differences.isEmpty()) {
                     Divergence d = new Divergence(cpu.instructions(), pc, text, bare.symbols().describe(pc),
                             cpu.snapshot(),
                             vm.vcpu().snapshot(), differences);
                     return new Outcome(Optional.of(d), bare.run(), vm.result());
                 }
-                boolean nativeStopped = nativeStop != StopReason.FUEL_EXHAUSTED
-                        || cpu.instructions() >= bare.config().fuel();
                 if (nativeStopped || vm.stopped()) {
                     return new Outcome(Optional.empty(), resultOf(bare, nativeStop), vm.result());
                 }

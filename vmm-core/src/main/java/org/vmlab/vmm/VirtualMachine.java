@@ -2,6 +2,7 @@ package org.vmlab.vmm;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.vmlab.asm.Disassembler;
 import org.vmlab.machine.Clock;
 import org.vmlab.machine.Fault;
 import org.vmlab.machine.Machine;
@@ -171,11 +172,30 @@ public final class VirtualMachine {
                 } else {
                     String loop = faultLoops.fixed(exit, vcpu.instructions());
                     if (loop != null) {
-                        vcpu.stop(StopReason.NO_PROGRESS, loop);
+                        vcpu.stop(StopReason.MONITOR_ERROR, loop);
                     }
                 }
             }
-            default -> cpuVirtualization.handle(this, exit);
+            default -> {
+                long retired = vcpu.instructions();
+                cpuVirtualization.handle(this, exit);
+                checkRetired(exit, retired);
+            }
+        }
+    }
+
+    /**
+     * An instruction the VMM emulated moved pc past itself but was not counted: the guest's
+     * instruction count, its device time and every later interrupt would drift from bare metal.
+     * That is the VMM's error, and is said so at once rather than as a divergence later.
+     */
+    private void checkRetired(Exit exit, long retiredBefore) {
+        if (exit.instruction() != null && !vcpu.stopped() && vcpu.pc() == exit.pc() + 4
+                && vcpu.instructions() == retiredBefore) {
+            vcpu.stop(StopReason.MONITOR_ERROR, String.format("`%s` at pc=0x%08x was emulated"
+                    + " (pc moved past it) but not retired: count it with Vcpu.retire(1)",
+                    new Disassembler().disassemble(exit.instruction().encode(),
+                            exit.pc(), symbols), exit.pc()));
         }
     }
 
