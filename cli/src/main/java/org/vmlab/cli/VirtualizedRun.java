@@ -15,6 +15,7 @@ import org.vmlab.vmm.Equivalence;
 import org.vmlab.vmm.ExitReason;
 import org.vmlab.vmm.Hypervisor;
 import org.vmlab.vmm.Lockstep;
+import org.vmlab.vmm.MemoryDifference;
 import org.vmlab.vmm.MemoryTechnique;
 import org.vmlab.vmm.VirtualMachine;
 import org.vmlab.vmm.VmConfig;
@@ -70,7 +71,7 @@ final class VirtualizedRun {
             }
             RunResult nativeRun = bare.run();
             vmm.run();
-            int code = report(out, plan, nativeRun, vms, quiet);
+            int code = report(out, plan, bare, nativeRun, vms, quiet);
             if (trace != null) {
                 out.printf("trace:        %s (open it in https://ui.perfetto.dev or chrome://tracing)%n", plan.trace());
             }
@@ -116,13 +117,20 @@ final class VirtualizedRun {
             out.println(indent(d.virtualState().toString()));
             return DIVERGED;
         }
-        out.printf("verdict:      no divergence in %,d instructions (%s)%n",
+        if (outcome.memory().isPresent()) {
+            out.printf("verdict:      no instruction diverged in %,d instructions (%s), but at the end %s%n",
+                    outcome.virtualRun().instructions(), outcome.virtualRun().stopReason(),
+                    outcome.memory().get().describe());
+            return DIVERGED;
+        }
+        out.printf("verdict:      no divergence in %,d instructions (%s): the processor state after"
+                + " every instruction, and memory at the end, are bare metal's%n",
                 outcome.virtualRun().instructions(), outcome.virtualRun().stopReason());
         return 0;
     }
 
-    private static int report(PrintWriter out, Plan plan, RunResult nativeRun, List<VirtualMachine> vms,
-            boolean quiet) {
+    private static int report(PrintWriter out, Plan plan, Machine bare, RunResult nativeRun,
+            List<VirtualMachine> vms, boolean quiet) {
         int code = 0;
         for (VirtualMachine vm : vms) {
             RunResult r = vm.result();
@@ -137,6 +145,10 @@ final class VirtualizedRun {
             }
             Equivalence.Verdict verdict = Equivalence.compare(nativeRun, r);
             printSummary(out, plan, vm, r, nativeRun, verdict);
+            if (!nativeRun.observables().memoryDigest().equals(r.observables().memoryDigest())) {
+                MemoryDifference.first(bare, vm).ifPresent(m ->
+                        out.printf("              %s%n", m.describe()));
+            }
             if (!verdict.equivalent()) {
                 code = DIVERGED;
             } else if (!r.stopReason().isClean() && code == 0) {

@@ -16,6 +16,7 @@ import org.vmlab.machine.image.Image;
 import org.vmlab.machine.isa.IsaVariant;
 import org.vmlab.vmm.CpuVirtualization;
 import org.vmlab.vmm.Equivalence;
+import org.vmlab.vmm.MemoryDifference;
 import org.vmlab.vmm.Hypervisor;
 import org.vmlab.vmm.Lockstep;
 import org.vmlab.vmm.MemoryVirtualization;
@@ -100,6 +101,10 @@ public final class GuestRuns {
             throw new AssertionError(d.describe().replace(", virtual ", ", yours ")
                     + "\nbare metal after it:\n" + d.nativeState() + "\nyour VM after it:\n" + d.virtualState());
         }
+        outcome.memory().ifPresent(m -> {
+            throw new AssertionError("instruction by instruction your VM matches bare metal, but at"
+                    + " the end " + m.describe());
+        });
         assertEquivalent(outcome.nativeRun(), outcome.virtualRun());
         // Lockstep gives the VMM control after every instruction; run as it normally runs, many
         // instructions a slice, the VM must end the same: what depends on when the VMM gets
@@ -123,16 +128,20 @@ public final class GuestRuns {
      */
     public static RunResult assertToyosRunsLikeBareMetal(String workload, IsaVariant isa,
             Supplier<CpuVirtualization> cpu, Supplier<MemoryVirtualization> memory) {
-        RunResult bare = bareToyos(workload, isa).run();
-        RunResult virtual = toyosVm(workload, isa, cpu.get(), memory.get()).run();
+        Machine bareMachine = bareToyos(workload, isa);
+        RunResult bare = bareMachine.run();
+        VirtualMachine vm = toyosVm(workload, isa, cpu.get(), memory.get());
+        RunResult virtual = vm.run();
         Equivalence.Verdict verdict = Equivalence.compare(bare, virtual);
         if (!verdict.equivalent()) {
+            String where = MemoryDifference.first(bareMachine, vm).map(m -> "; " + m.describe())
+                    .orElse("");
             Lockstep.Outcome outcome = Lockstep.run(bareToyos(workload, isa),
                     toyosVm(workload, isa, cpu.get(), memory.get()));
-            String where = outcome.divergence().map(d -> "; " + d.describe().replace(", virtual ", ", yours "))
+            String first = outcome.divergence().map(d -> "; " + d.describe().replace(", virtual ", ", yours "))
                     .orElse("");
             throw new AssertionError("toyos " + workload + " under your VMM: "
-                    + String.join("; ", verdict.differences()) + where);
+                    + String.join("; ", verdict.differences()) + where + first);
         }
         return virtual;
     }

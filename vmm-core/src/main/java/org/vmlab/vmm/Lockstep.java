@@ -45,13 +45,27 @@ public final class Lockstep {
         }
     }
 
-    /** What a lockstep run found. */
-    public record Outcome(Optional<Divergence> divergence, RunResult nativeRun, RunResult virtualRun) {
+    /**
+     * What a lockstep run found.
+     *
+     * @param divergence the first instruction after which the processor states differ, if any
+     * @param memory     where memory first differs at the end, when no instruction diverged: the
+     *                   processor states can agree all the way while a write went astray
+     * @param nativeRun  bare metal's run
+     * @param virtualRun the VM's run
+     */
+    public record Outcome(Optional<Divergence> divergence, Optional<MemoryDifference> memory,
+                          RunResult nativeRun, RunResult virtualRun) {
+
+        /** Whether the two runs ended the same, instruction by instruction and in memory. */
+        public boolean agrees() {
+            return divergence.isEmpty() && memory.isEmpty();
+        }
     }
 
     /**
      * Runs {@code bare} and {@code vm} (whose hypervisor runs no other VM) in lockstep until one
-     * of them stops, or until they diverge.
+     * of them stops, or until they diverge; at the end, compares their memory too.
      */
     public static Outcome run(Machine bare, VirtualMachine vm) {
         Cpu cpu = bare.cpu();
@@ -78,10 +92,15 @@ public final class Lockstep {
                     Divergence d = new Divergence(cpu.instructions(), pc, text, bare.symbols().describe(pc),
                             cpu.snapshot(),
                             vm.vcpu().snapshot(), differences);
-                    return new Outcome(Optional.of(d), bare.run(), vm.result());
+                    return new Outcome(Optional.of(d), Optional.empty(), bare.run(), vm.result());
                 }
                 if (nativeStopped || vm.stopped()) {
-                    return new Outcome(Optional.empty(), resultOf(bare, nativeStop), vm.result());
+                    RunResult nativeRun = resultOf(bare, nativeStop);
+                    RunResult virtualRun = vm.result();
+                    Optional<MemoryDifference> memory = nativeRun.observables().memoryDigest()
+                            .equals(virtualRun.observables().memoryDigest()) ? Optional.empty()
+                            : MemoryDifference.first(bare, vm);
+                    return new Outcome(Optional.empty(), memory, nativeRun, virtualRun);
                 }
             }
         } finally {

@@ -69,4 +69,41 @@ class LockstepTest {
         assertThat(d.symbol()).isEqualTo("start+0x8");
         assertThat(d.describe()).startsWith("guest diverged from bare metal at instruction 3, pc=0x00001008 (start+0x8) `cli`");
     }
+
+    @Test
+    void aWriteThatWentAstrayIsFoundInMemoryAtTheEndWithItsAddressAndSymbol() {
+        SideBySide sides = new SideBySide("""
+                        .org 0x1000
+                start:  addi r1, r0, 7
+                        la r2, cell
+                        sw r1, 0(r2)
+                        hlt
+                        .align 4
+                cell:   .word 0
+                """, DirectCpu.faithful(), 1000);
+        Lockstep.Outcome outcome = Lockstep.run(sides.bare, sides.vm);
+        assertThat(outcome.agrees()).isTrue();
+
+        int cell = sides.address("cell");
+        sides.vm.memory().writeWord(cell, 8);   // what a VMM's stray write would leave behind
+        MemoryDifference m = MemoryDifference.first(sides.bare, sides.vm).orElseThrow();
+
+        assertThat(m.address()).isEqualTo(cell);
+        assertThat(m.describe()).isEqualTo(String.format("memory first differs at guest-physical"
+                + " 0x%08x (cell): native 0x00000007, yours 0x00000008", cell));
+    }
+
+    @Test
+    void aPageTableEntryIsDecodedAndOnlyAccessedOrDirtyBitsGetAHint() {
+        int pte = org.vmlab.machine.memory.Pte.entry(0x5000, org.vmlab.machine.memory.Pte.PRESENT
+                | org.vmlab.machine.memory.Pte.WRITABLE | org.vmlab.machine.memory.Pte.ACCESSED);
+        MemoryDifference m = new MemoryDifference(0x2014, pte | org.vmlab.machine.memory.Pte.DIRTY,
+                pte, "the page-table entry for virtual 0x00005000");
+
+        assertThat(m.describe()).isEqualTo("memory first differs at guest-physical 0x00002014 (the"
+                + " page-table entry for virtual 0x00005000): native 0x00005063, yours 0x00005023"
+                + " (frame 0x00005000 P W - A D vs frame 0x00005000 P W - A -): only the"
+                + " accessed/dirty bits differ; does your VMM set them in the guest's entries as"
+                + " the hardware walk would?");
+    }
 }

@@ -37,6 +37,20 @@ public final class Pte {
         return (va >>> 12) & 0x3FF;
     }
 
+    /**
+     * An entry as a reader wants it: {@code "frame 0x00405000 P W U A -"}, each of the present,
+     * writable, user, accessed and dirty bits by its letter when set and {@code -} when clear;
+     * {@code "not present (0x00000000)"} for an entry without P.
+     */
+    public static String describe(int entry) {
+        if ((entry & PRESENT) == 0) {
+            return String.format("not present (0x%08x)", entry);
+        }
+        return String.format("frame 0x%08x %s %s %s %s %s", entry & FRAME_MASK, "P",
+                (entry & WRITABLE) != 0 ? "W" : "-", (entry & USER) != 0 ? "U" : "-",
+                (entry & ACCESSED) != 0 ? "A" : "-", (entry & DIRTY) != 0 ? "D" : "-");
+    }
+
     /** An entry mapping the frame at physical address {@code frameAddress} with {@code flags}. */
     public static int entry(int frameAddress, int flags) {
         return (frameAddress & FRAME_MASK) | flags;
