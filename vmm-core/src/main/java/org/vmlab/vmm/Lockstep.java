@@ -108,6 +108,61 @@ public final class Lockstep {
         }
     }
 
+    /**
+     * Runs {@code bare} and {@code vm} side by side as a VMM runs, a slice of up to
+     * {@code slice} instructions at a time, and compares their states at the end of every slice:
+     * what only shows when the guest runs many instructions between two visits of the VMM
+     * (binary translation's units and chains, device time read late) is seen here, where
+     * {@link #run} gives the VMM control after every instruction. A divergence names the slice:
+     * its first instruction's pc and how many instructions it ran.
+     */
+    public static Outcome runInSlices(Machine bare, VirtualMachine vm, long slice) {
+        Cpu cpu = bare.cpu();
+        Disassembler disassembler = new Disassembler();
+        vm.switchIn();
+        try {
+            while (true) {
+                int pc = vm.vcpu().pc();
+                long from = vm.vcpu().instructions();
+                String text = instructionAt(bare, pc, disassembler);
+                vm.runSlice(slice);
+                long to = vm.vcpu().instructions();
+                StopReason nativeStop = cpu.run(Math.min(to, bare.config().fuel()));
+                boolean nativeStopped = nativeStop != StopReason.FUEL_EXHAUSTED
+                        || cpu.instructions() >= bare.config().fuel();
+                List<String> differences = new ArrayList<>();
+                if (vm.stopped() && !nativeStopped) {
+                    RunResult stopped = vm.result();
+                    differences.add("the VM stopped (" + stopped.stopReason()
+                            + (stopped.stopDetail().isEmpty() ? "" : ": " + stopped.stopDetail())
+                            + ") where bare metal went on");
+                }
+                if (cpu.instructions() != to) {
+                    differences.add(String.format("instructions retired: native %,d, virtual %,d",
+                            cpu.instructions(), to));
+                }
+                differences.addAll(StateDifference.between(cpu.snapshot(), vm.vcpu().snapshot()));
+                if (!differences.isEmpty()) {
+                    differences.add(0, String.format("in the slice of %,d instructions that began"
+                            + " there", to - from));
+                    Divergence d = new Divergence(to, pc, text, bare.symbols().describe(pc),
+                            cpu.snapshot(), vm.vcpu().snapshot(), differences);
+                    return new Outcome(Optional.of(d), Optional.empty(), bare.run(), vm.result());
+                }
+                if (nativeStopped || vm.stopped()) {
+                    RunResult nativeRun = resultOf(bare, nativeStop);
+                    RunResult virtualRun = vm.result();
+                    Optional<MemoryDifference> memory = nativeRun.observables().memoryDigest()
+                            .equals(virtualRun.observables().memoryDigest()) ? Optional.empty()
+                            : MemoryDifference.first(bare, vm);
+                    return new Outcome(Optional.empty(), memory, nativeRun, virtualRun);
+                }
+            }
+        } finally {
+            vm.switchOut();
+        }
+    }
+
     private static RunResult resultOf(Machine bare, StopReason stop) {
         Cpu cpu = bare.cpu();
         StopReason reason = stop == StopReason.FUEL_EXHAUSTED && cpu.instructions() < bare.config().fuel()

@@ -106,4 +106,18 @@ class LockstepTest {
                 + " accessed/dirty bits differ; does your VMM set them in the guest's entries as"
                 + " the hardware walk would?");
     }
+
+    @Test
+    void runInSlicesAgreesWithAFaithfulVmmAndNamesTheSliceOfAWrongOne() {
+        SideBySide faithful = new SideBySide(PROGRAM, DirectCpu.faithful(), 1000);
+        assertThat(Lockstep.runInSlices(faithful.bare, faithful.vm, 3).agrees()).isTrue();
+
+        SideBySide wrong = new SideBySide(PROGRAM, DirectCpu.ignoringCli(), 1000);
+        Lockstep.Divergence d = Lockstep.runInSlices(wrong.bare, wrong.vm, 3).divergence()
+                .orElseThrow();
+
+        assertThat(d.differences()).first().asString()
+                .startsWith("in the slice of ").endsWith(" instructions that began there");
+        assertThat(d.differences()).contains("IF: native 0, virtual 1");
+    }
 }
