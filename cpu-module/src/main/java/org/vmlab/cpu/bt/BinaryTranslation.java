@@ -148,7 +148,16 @@ public final class BinaryTranslation implements CpuVirtualization {
             if (unit.translation(i) == Translation.CALLOUT) {
                 return new Step(retired, new Exit(ExitReason.CALLOUT, vm.vcpu().pc(), -1, 0, 0, insn));
             }
-            emulateInCache(vm, insn);
+            try {
+                emulateInCache(vm, insn);
+            } catch (Fault f) {
+                // The emulated instruction faults as the guest's hardware would (a bad control
+                // register, a pushf whose store faults): it did not retire, and the guest's
+                // handler gets the fault, with cr2, exactly as the hardware delivers it.
+                vm.counters().event(VmmEvent.REFLECTION);
+                vm.traps().reflect(f, vm.vcpu().pc());
+                return new Step(retired, new Exit(ExitReason.INTERRUPT_WINDOW, vm.vcpu().pc(), -1, 0, 0, insn));
+            }
             retired++;
             i++;
             if (changesInterruptState(insn.opcode())) {

@@ -1,0 +1,199 @@
+package org.vmlab.labs.reference;
+
+import java.util.List;
+import java.util.Map;
+import org.vmlab.asm.Assembler;
+import org.vmlab.asm.AssemblyException;
+import org.vmlab.asm.SourceLoader;
+import org.vmlab.machine.image.Image;
+
+/**
+ * A random guest kernel for the differential property test: the standalone boot, handlers that
+ * count and record every trap and return past it, then a sequence of {@link Action}s in ring 0
+ * (privileged and sensitive instructions, loads and stores, traps, faults, timer interrupts,
+ * page-table edits, self-modifying code) and, optionally, some in ring 3.
+ *
+ * @param paging whether the kernel turns paging on first
+ * @param kernel what it does in ring 0
+ * @param user   what its user code does (nothing: no user phase)
+ */
+record RandomKernel(boolean paging, List<Action> kernel, List<Action> user) {
+
+    /** One step of a random kernel, as assembly lines. */
+    sealed interface Action {
+        /** The lines, for the action at position {@code index} (unique labels). */
+        String lines(int index);
+    }
+
+    /** {@code op rd, rs, rt} or {@code addi rd, rs, imm} on the scratch registers r1..r7. */
+    record Arith(String op, int rd, int rs, int rt, int imm) implements Action {
+        public String lines(int index) {
+            return op.equals("addi") ? "    addi r" + rd + ", r" + rs + ", " + imm + "\n"
+                    : "    " + op + " r" + rd + ", r" + rs + ", r" + rt + "\n";
+        }
+    }
+
+    /** A sensitive or privileged instruction with its operands. */
+    record Sensitive(String text) implements Action {
+        public String lines(int index) {
+            return "    " + text + "\n";
+        }
+    }
+
+    /** {@code push} of a value, then {@code popf}: condition bits, IF, and a ring popf ignores. */
+    record PopFlags(int value) implements Action {
+        public String lines(int index) {
+            return "    li r6, " + value + "\n    push r6\n    popf\n";
+        }
+    }
+
+    /** A store then a load in the kernel's data area. */
+    record Memory(int register, int offset) implements Action {
+        public String lines(int index) {
+            return "    la r6, data\n    sw r" + register + ", " + offset + "(r6)\n"
+                    + "    lw r7, " + ((offset + 4) % 256) + "(r6)\n";
+        }
+    }
+
+    /** A trap the handlers return from: a system call, a divide error, a bad control register. */
+    record Trap(String kind) implements Action {
+        public String lines(int index) {
+            return switch (kind) {
+                case "int" -> "    int T_SYSCALL\n";
+                case "div" -> "    div r5, r1, r0\n";
+                case "badcr" -> "    .word 0x0c500007\n";
+                default -> "    li r6, 0x00c00000\n    lw r5, 0(r6)\n";   // absent with paging on
+            };
+        }
+    }
+
+    /** The timer at {@code period} ticks, interrupts on for a while, then off again. */
+    record Timer(int period, int spin) implements Action {
+        public String lines(int index) {
+            return "    addi r6, r0, " + period + "\n    out TIMER, r6\n    sti\n"
+                    + "    addi r6, r0, " + spin + "\nspin_" + index + ":\n    addi r6, r6, -1\n"
+                    + "    cmp r6, r0\n    bne spin_" + index + "\n    cli\n    out TIMER, r0\n";
+        }
+    }
+
+    /** The next instruction is written before it runs: self-modifying code. */
+    record SelfModify(int template) implements Action {
+        public String lines(int index) {
+            return "    la r6, template_" + template + "\n    lw r7, 0(r6)\n    la r6, slot_" + index
+                    + "\n    sw r7, 0(r6)\nslot_" + index + ":\n    nop\n";
+        }
+    }
+
+    /** A user page mapped to another frame, invalidated, then written and read through it. */
+    record Remap(int page, int frame) implements Action {
+        public String lines(int index) {
+            return "    li r6, PT_USER\n    li r7, " + String.format("0x%08x", 0x00400000 + frame * 4096)
+                    + " | PTE_P | PTE_W | PTE_U\n    sw r7, " + 4 * page + "(r6)\n"
+                    + "    li r6, USER_BASE + " + page * 4096 + "\n    invlpg r6\n"
+                    + "    sw r1, 16(r6)\n    lw r2, 20(r6)\n";
+        }
+    }
+
+    /** The source, as a file of the labs' test programs would be. */
+    String source() {
+        StringBuilder s = new StringBuilder("""
+                ; a random kernel of the differential property test
+                    .include "../../guests/standalone/standalone.s"
+                TIMER = 0x40
+                IRQ0 = 32
+                main:
+                """);
+        if (paging) {
+            s.append("    call paging_on\n");
+        }
+        s.append("""
+                    set_gate T_DE, on_fault, 0
+                    set_gate T_UD, on_fault, 0
+                    set_gate T_GP, on_fault, 0
+                    set_gate T_PF, on_fault, 0
+                    set_gate T_AC, on_fault, 0
+                    set_gate T_SYSCALL, on_syscall, 3
+                    set_gate IRQ0, on_timer, 0
+                    addi r1, r0, 0xFE
+                    out PIC_MASK, r1
+                    la r8, record
+                """);
+        for (int i = 0; i < kernel.size(); i++) {
+            s.append(kernel.get(i).lines(i));
+        }
+        if (!user.isEmpty()) {
+            s.append("    la r1, user\n    call enter_user\n");
+        }
+        s.append("""
+                finish:
+                    cli
+                    out TIMER, r0
+                    poweroff
+                on_fault:
+                    push r1
+                    addi r9, r9, 1
+                    lw r1, 4(sp)
+                    sw r1, 0(r8)
+                    mfcr r1, cr2
+                    sw r1, 4(r8)
+                    lw r1, 8(sp)
+                    sw r1, 8(r8)
+                    addi r1, r1, 4
+                    sw r1, 8(sp)
+                    la r1, record_end
+                    addi r8, r8, 12
+                    cmp r8, r1
+                    bltu on_fault_done
+                    la r8, record
+                on_fault_done:
+                    pop r1
+                    addi sp, sp, 4
+                    iret
+                on_syscall:
+                    addi r10, r10, 1
+                    addi sp, sp, 4
+                    iret
+                on_timer:
+                    push r1
+                    addi r11, r11, 1
+                    addi r1, r0, 0x20
+                    out 0x20, r1
+                    pop r1
+                    addi sp, sp, 4
+                    iret
+                template_0: addi r3, r3, 1
+                template_1: xor r4, r4, r1
+                template_2: sub r5, r5, r2
+                    .align 4
+                record: .space 12 * 16
+                record_end:
+                data: .space 260
+                """);
+        if (!user.isEmpty()) {
+            s.append("    .segment user, USER_BASE\nuser:\n");
+            for (int i = 0; i < user.size(); i++) {
+                s.append(user.get(i).lines(1000 + i));
+            }
+            s.append("    int T_EXIT\n");
+        }
+        return s.toString();
+    }
+
+    /** The kernel, assembled. */
+    Image image() {
+        String name = "org/vmlab/labs/random/kernel.s";
+        SourceLoader classpath = SourceLoader.classpath(RandomKernel.class.getClassLoader());
+        SourceLoader loader = new SourceLoader() {
+            @Override
+            public String load(String file) throws java.io.IOException {
+                return file.equals(name) ? source() : classpath.load(file);
+            }
+        };
+        try {
+            return new Assembler(loader).assemble(name, Map.of());
+        } catch (AssemblyException e) {
+            throw new IllegalStateException("a random kernel does not assemble: " + e.getMessage()
+                    + "\n" + source(), e);
+        }
+    }
+}
