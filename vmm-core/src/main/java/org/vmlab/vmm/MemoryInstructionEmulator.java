@@ -3,6 +3,7 @@ package org.vmlab.vmm;
 import static org.vmlab.machine.isa.Registers.SP;
 
 import org.vmlab.machine.Fault;
+import org.vmlab.machine.StopReason;
 import org.vmlab.machine.isa.Instruction;
 import org.vmlab.machine.isa.Vector;
 
@@ -20,7 +21,8 @@ public final class MemoryInstructionEmulator {
      * Emulates the instruction at the vCPU's pc.
      *
      * @throws Fault the guest's fault, if its own tables deny the access
-     * @throws IllegalStateException if the instruction does not access memory
+     * (An instruction there that does not access memory stops the VM with
+     * {@code MONITOR_ERROR}: the VMM lost track of the fault.)
      */
     public static void emulate(VirtualMachine vm) {
         Vcpu vcpu = vm.vcpu();
@@ -58,8 +60,13 @@ public final class MemoryInstructionEmulator {
                 next = memory.readWord(vcpu.register(SP), ring);
                 vcpu.setRegister(SP, vcpu.register(SP) + 4);
             }
-            default -> throw new IllegalStateException(String.format(
-                    "cannot emulate %s at pc=0x%08x: it does not access memory", insn.opcode(), pc));
+            default -> {
+                // The fault that sent it here was not this instruction's data access (its code
+                // changed since, say): the VMM lost track, which is its error, not the guest's.
+                vcpu.stop(StopReason.MONITOR_ERROR, String.format("a page fault at pc=0x%08x was"
+                        + " to be emulated, but %s there does not access memory", pc, insn.opcode()));
+                return;
+            }
         }
         vcpu.setPc(next);
         vcpu.retire(1);

@@ -12,6 +12,7 @@ import org.vmlab.machine.device.InterruptController;
 import org.vmlab.machine.device.StandardDevices;
 import org.vmlab.machine.image.Image;
 import org.vmlab.machine.image.SymbolTable;
+import org.vmlab.machine.isa.Vector;
 
 /**
  * One virtual machine: guest-physical memory backed by machine frames, emulated devices, a vCPU,
@@ -162,6 +163,11 @@ public final class VirtualMachine {
                 if (outcome instanceof PageFaultOutcome.GuestFault guest) {
                     counters.event(VmmEvent.REFLECTION);
                     traps.reflect(guest.fault(), exit.pc());
+                } else if (outcome instanceof PageFaultOutcome.Emulate
+                        && (exit.errorCode() & Vector.PF_FETCH) != 0) {
+                    // code fetched from a device register: bare metal raises #GP, never runs it
+                    counters.event(VmmEvent.REFLECTION);
+                    traps.reflect(new Fault(Vector.GENERAL_PROTECTION, 0), exit.pc());
                 } else if (outcome instanceof PageFaultOutcome.Emulate emulate) {
                     switch (emulate.why()) {
                         case DEVICE -> counters.event(VmmEvent.DEVICE_EMULATION);

@@ -3,8 +3,8 @@ package org.vmlab.memory.direct;
 import org.vmlab.machine.Cpu;
 import org.vmlab.machine.Fault;
 import org.vmlab.machine.isa.Registers;
+import org.vmlab.machine.isa.Vector;
 import org.vmlab.machine.memory.Mmu;
-import org.vmlab.machine.memory.PhysicalMemory;
 import org.vmlab.vmm.Exit;
 import org.vmlab.vmm.MemoryVirtualization;
 import org.vmlab.vmm.PageFaultOutcome;
@@ -61,7 +61,10 @@ public final class DirectPaging implements MemoryVirtualization {
         vm.host().mmu().invalidatePage(va);
     }
 
-    /** A fault on the guest's own tables is the guest's; an access to a device register is emulated. */
+    /**
+     * A fault on the guest's own tables is the guest's, as the real MMU raised it (the tables
+     * and the TLB it walked are the guest's); an access to a device register is emulated.
+     */
     @Override
     public PageFaultOutcome pageFault(Exit exit) {
         Vcpu vcpu = vm.vcpu();
@@ -78,16 +81,17 @@ public final class DirectPaging implements MemoryVirtualization {
         if (!vm.memory().isRam(gpa)) {
             return PageFaultOutcome.emulate(PageFaultOutcome.Why.DEVICE);
         }
-        throw new IllegalStateException(String.format(
-                "a page fault at 0x%08x that the guest's own tables allow (frame 0x%05x): under direct "
-                        + "paging the real MMU walks those very tables", exit.address(),
-                gpa >>> PhysicalMemory.PAGE_SHIFT));
+        // The guest's tables allow it now, yet the real MMU, walking those very tables, faulted:
+        // its TLB still held the entry from before the guest changed it without invlpg. Bare
+        // metal, with the same TLB, faults the same way: the fault is the guest's, as it came.
+        return new PageFaultOutcome.GuestFault(new Fault(Vector.PAGE_FAULT, exit.errorCode(),
+                exit.address()));
     }
 
     private static int accessOf(int errorCode) {
-        if ((errorCode & org.vmlab.machine.isa.Vector.PF_WRITE) != 0) {
+        if ((errorCode & Vector.PF_WRITE) != 0) {
             return Mmu.WRITE;
         }
-        return (errorCode & org.vmlab.machine.isa.Vector.PF_FETCH) != 0 ? Mmu.FETCH : Mmu.READ;
+        return (errorCode & Vector.PF_FETCH) != 0 ? Mmu.FETCH : Mmu.READ;
     }
 }
