@@ -94,6 +94,38 @@ record RandomKernel(boolean paging, List<Action> kernel, List<Action> user) {
         }
     }
 
+    /**
+     * Two user pages mapped to one frame: a write through one is read through the other (a
+     * shadow must not keep a stale copy of either).
+     */
+    record Alias(int pageA, int pageB, int frame) implements Action {
+        public String lines(int index) {
+            String entry = String.format("0x%08x", 0x00400000 + frame * 4096) + " | PTE_P | PTE_W | PTE_U";
+            return "    li r6, PT_USER\n    li r7, " + entry + "\n    sw r7, " + 4 * pageA + "(r6)\n"
+                    + "    sw r7, " + 4 * pageB + "(r6)\n"
+                    + "    li r6, USER_BASE + " + pageA * 4096 + "\n    invlpg r6\n"
+                    + "    li r7, USER_BASE + " + pageB * 4096 + "\n    invlpg r7\n"
+                    + "    sw r3, 8(r6)\n    lw r4, 8(r7)\n    addi r4, r4, 1\n    sw r4, 12(r7)\n"
+                    + "    lw r5, 12(r6)\n";
+        }
+    }
+
+    /** A page-table entry read back: its accessed and dirty bits as the walks left them. */
+    record ReadEntry(boolean low, int index) implements Action {
+        public String lines(int index) {
+            return "    li r6, " + (low ? "PT_LOW" : "PT_USER") + "\n    lw r" + (1 + this.index % 7)
+                    + ", " + 4 * this.index + "(r6)\n";
+        }
+    }
+
+    /** Waiting in hlt for the timer's interrupt. */
+    record Halt(int period) implements Action {
+        public String lines(int index) {
+            return "    addi r6, r0, " + period + "\n    out TIMER, r6\n    sti\n    hlt\n    cli\n"
+                    + "    out TIMER, r0\n";
+        }
+    }
+
     /** The source, as a file of the labs' test programs would be. */
     String source() {
         StringBuilder s = new StringBuilder("""

@@ -137,10 +137,20 @@ class RandomKernelProperties {
         Arbitrary<RandomKernel.Action> remap = Combinators.combine(
                 Arbitraries.integers().between(1, 6), Arbitraries.integers().between(1, 15))
                 .as(RandomKernel.Remap::new);
+        Arbitrary<RandomKernel.Action> alias = Combinators.combine(
+                Arbitraries.integers().between(1, 6), Arbitraries.integers().between(7, 12),
+                Arbitraries.integers().between(1, 15)).as(RandomKernel.Alias::new);
+        Arbitrary<RandomKernel.Action> readEntry = Combinators.combine(Arbitraries.of(true, false),
+                Arbitraries.integers().between(0, 15)).as(RandomKernel.ReadEntry::new);
+        Arbitrary<RandomKernel.Action> halt = Arbitraries.integers().between(10, 200)
+                .map(RandomKernel.Halt::new);
         List<Arbitrary<RandomKernel.Action>> choices = new java.util.ArrayList<>(
                 List.of(arith, sensitive, popf, memory, trap, timer, smc));
+        if (kernelMode) {
+            choices.add(halt);
+        }
         if (paging && kernelMode) {
-            choices.add(remap);
+            choices.addAll(List.of(remap, alias, readEntry));
         }
         return Arbitraries.oneOf(choices);
     }
