@@ -126,6 +126,22 @@ record RandomKernel(boolean paging, List<Action> kernel, List<Action> user) {
         }
     }
 
+    /**
+     * Kernel code reached through a virtual page (12 of the user range) that is remapped
+     * between two calls, from the frame of one routine to the frame of another: the second call
+     * must run the new code (a translation, or a chain to it, made for the old frame is stale).
+     */
+    record RemapCode(boolean secondFirst) implements Action {
+        public String lines(int index) {
+            String first = secondFirst ? "CODE_B" : "CODE_A";
+            String second = secondFirst ? "CODE_A" : "CODE_B";
+            return "    li r6, PT_USER\n    li r7, " + first + " | PTE_P | PTE_W | PTE_U\n"
+                    + "    sw r7, 48(r6)\n    li r6, CODE_PAGE\n    invlpg r6\n    call CODE_PAGE\n"
+                    + "    li r6, PT_USER\n    li r7, " + second + " | PTE_P | PTE_W | PTE_U\n"
+                    + "    sw r7, 48(r6)\n    li r6, CODE_PAGE\n    invlpg r6\n    call CODE_PAGE\n";
+        }
+    }
+
     /** The source, as a file of the labs' test programs would be. */
     String source() {
         StringBuilder s = new StringBuilder("""
@@ -133,6 +149,9 @@ record RandomKernel(boolean paging, List<Action> kernel, List<Action> user) {
                     .include "../../guests/standalone/standalone.s"
                 TIMER = 0x40
                 IRQ0 = 32
+                CODE_PAGE = USER_BASE + 12 * 4096
+                CODE_A = USER_BASE + 13 * 4096
+                CODE_B = USER_BASE + 14 * 4096
                 main:
                 """);
         if (paging) {
@@ -201,6 +220,19 @@ record RandomKernel(boolean paging, List<Action> kernel, List<Action> user) {
                 record_end:
                 data: .space 260
                 """);
+        if (paging) {
+            s.append("""
+                        .segment code_a, CODE_A
+                    routine_a:
+                        addi r3, r3, 1
+                        ret
+                        .segment code_b, CODE_B
+                    routine_b:
+                        addi r3, r3, 100
+                        xor r4, r4, r3
+                        ret
+                    """);
+        }
         if (!user.isEmpty()) {
             s.append("    .segment user, USER_BASE\nuser:\n");
             for (int i = 0; i < user.size(); i++) {

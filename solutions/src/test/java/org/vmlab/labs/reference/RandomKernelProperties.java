@@ -135,11 +135,13 @@ class RandomKernelProperties {
         Arbitrary<RandomKernel.Action> smc = Arbitraries.integers().between(0, 2)
                 .map(RandomKernel.SelfModify::new);
         Arbitrary<RandomKernel.Action> remap = Combinators.combine(
-                Arbitraries.integers().between(1, 6), Arbitraries.integers().between(1, 15))
+                Arbitraries.integers().between(1, 6), Arbitraries.integers().between(1, 11))
                 .as(RandomKernel.Remap::new);
+        Arbitrary<RandomKernel.Action> remapCode = Arbitraries.of(true, false)
+                .map(RandomKernel.RemapCode::new);
         Arbitrary<RandomKernel.Action> alias = Combinators.combine(
                 Arbitraries.integers().between(1, 6), Arbitraries.integers().between(7, 12),
-                Arbitraries.integers().between(1, 15)).as(RandomKernel.Alias::new);
+                Arbitraries.integers().between(1, 11)).as(RandomKernel.Alias::new);
         Arbitrary<RandomKernel.Action> readEntry = Combinators.combine(Arbitraries.of(true, false),
                 Arbitraries.integers().between(0, 15)).as(RandomKernel.ReadEntry::new);
         Arbitrary<RandomKernel.Action> halt = Arbitraries.integers().between(10, 200)
@@ -150,7 +152,7 @@ class RandomKernelProperties {
             choices.add(halt);
         }
         if (paging && kernelMode) {
-            choices.addAll(List.of(remap, alias, readEntry));
+            choices.addAll(List.of(remap, alias, readEntry, remapCode));
         }
         return Arbitraries.oneOf(choices);
     }
