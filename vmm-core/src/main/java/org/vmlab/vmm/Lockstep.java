@@ -79,14 +79,7 @@ public final class Lockstep {
                 vm.runSlice(1);
                 boolean nativeStopped = nativeStop != StopReason.FUEL_EXHAUSTED
                         || cpu.instructions() >= bare.config().fuel();
-                List<String> differences = new ArrayList<>();
-                if (vm.stopped() && !nativeStopped) {
-                    // the VMM itself stopped the guest: say why, before what it left different
-                    RunResult stopped = vm.result();
-                    differences.add("the VM stopped (" + stopped.stopReason()
-                            + (stopped.stopDetail().isEmpty() ? "" : ": " + stopped.stopDetail())
-                            + ") where bare metal went on");
-                }
+                List<String> differences = stoppedAlone(vm, nativeStopped);
                 differences.addAll(StateDifference.between(cpu.snapshot(), vm.vcpu().snapshot()));
                 if (!differences.isEmpty()) {
                     Divergence d = new Divergence(cpu.instructions(), pc, text, bare.symbols().describe(pc),
@@ -95,12 +88,7 @@ public final class Lockstep {
                     return new Outcome(Optional.of(d), Optional.empty(), bare.run(), vm.result());
                 }
                 if (nativeStopped || vm.stopped()) {
-                    RunResult nativeRun = resultOf(bare, nativeStop);
-                    RunResult virtualRun = vm.result();
-                    Optional<MemoryDifference> memory = nativeRun.observables().memoryDigest()
-                            .equals(virtualRun.observables().memoryDigest()) ? Optional.empty()
-                            : MemoryDifference.first(bare, vm);
-                    return new Outcome(Optional.empty(), memory, nativeRun, virtualRun);
+                    return ended(bare, vm, nativeStop);
                 }
             }
         } finally {
@@ -130,13 +118,7 @@ public final class Lockstep {
                 StopReason nativeStop = cpu.run(Math.min(to, bare.config().fuel()));
                 boolean nativeStopped = nativeStop != StopReason.FUEL_EXHAUSTED
                         || cpu.instructions() >= bare.config().fuel();
-                List<String> differences = new ArrayList<>();
-                if (vm.stopped() && !nativeStopped) {
-                    RunResult stopped = vm.result();
-                    differences.add("the VM stopped (" + stopped.stopReason()
-                            + (stopped.stopDetail().isEmpty() ? "" : ": " + stopped.stopDetail())
-                            + ") where bare metal went on");
-                }
+                List<String> differences = stoppedAlone(vm, nativeStopped);
                 if (cpu.instructions() != to) {
                     differences.add(String.format("instructions retired: native %,d, virtual %,d",
                             cpu.instructions(), to));
@@ -150,17 +132,37 @@ public final class Lockstep {
                     return new Outcome(Optional.of(d), Optional.empty(), bare.run(), vm.result());
                 }
                 if (nativeStopped || vm.stopped()) {
-                    RunResult nativeRun = resultOf(bare, nativeStop);
-                    RunResult virtualRun = vm.result();
-                    Optional<MemoryDifference> memory = nativeRun.observables().memoryDigest()
-                            .equals(virtualRun.observables().memoryDigest()) ? Optional.empty()
-                            : MemoryDifference.first(bare, vm);
-                    return new Outcome(Optional.empty(), memory, nativeRun, virtualRun);
+                    return ended(bare, vm, nativeStop);
                 }
             }
         } finally {
             vm.switchOut();
         }
+    }
+
+    /**
+     * When the VMM stopped the guest and bare metal went on, the first difference to report, as
+     * a modifiable list that the state differences join; else an empty one.
+     */
+    private static List<String> stoppedAlone(VirtualMachine vm, boolean nativeStopped) {
+        List<String> differences = new ArrayList<>();
+        if (vm.stopped() && !nativeStopped) {
+            RunResult stopped = vm.result();
+            differences.add("the VM stopped (" + stopped.stopReason()
+                    + (stopped.stopDetail().isEmpty() ? "" : ": " + stopped.stopDetail())
+                    + ") where bare metal went on");
+        }
+        return differences;
+    }
+
+    /** Both runs ended with no divergence: their results, and memory compared at the end. */
+    private static Outcome ended(Machine bare, VirtualMachine vm, StopReason nativeStop) {
+        RunResult nativeRun = resultOf(bare, nativeStop);
+        RunResult virtualRun = vm.result();
+        Optional<MemoryDifference> memory = nativeRun.observables().memoryDigest()
+                .equals(virtualRun.observables().memoryDigest()) ? Optional.empty()
+                : MemoryDifference.first(bare, vm);
+        return new Outcome(Optional.empty(), memory, nativeRun, virtualRun);
     }
 
     private static RunResult resultOf(Machine bare, StopReason stop) {

@@ -89,23 +89,8 @@ finish:
     call kputs
     poweroff
 
-; on_fault: counts the fault, records its error code, cr2 and the saved pc, and returns past
-; the faulting instruction. Only r8 and r9 change.
-on_fault:
-    push r1
-    addi r9, r9, 1
-    lw r1, 4(sp)                ; error code
-    sw r1, 0(r8)
-    mfcr r1, cr2
-    sw r1, 4(r8)
-    lw r1, 8(sp)                ; the faulting pc
-    sw r1, 8(r8)
-    addi r8, r8, 12
-    addi r1, r1, 4              ; return past it
-    sw r1, 8(sp)
-    pop r1
-    addi sp, sp, 4              ; the error code
-    iret
+; on_fault: records the fault and returns past it (../on_fault.s).
+    .include "../on_fault.s"
 
 ; on_timer: records r13 as the interrupt found it, counts, acknowledges, and returns. Only r15
 ; and the record change.
