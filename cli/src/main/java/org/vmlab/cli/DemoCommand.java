@@ -102,7 +102,7 @@ final class DemoCommand implements Callable<Integer> {
             out.println("* on direct paging (no memory virtualization): shadow paging, Lab 3, is not written yet.");
         }
         if (!bareOnly) {
-            out.println("trap-emulate/legacy diverges because popf in ring 1 ignores IF without trapping; see where with");
+            out.println("trap-emulate/legacy diverges because, without trapping, popf in ring 1 ignores IF and pushf shows ring 1; see where with");
             out.println("  vmlab run toyos --workload disk --cpu trap-emulate --isa legacy --lockstep");
         }
         return allOk ? 0 : 1;

@@ -180,26 +180,7 @@ record RandomKernel(boolean paging, List<Action> kernel, List<Action> user) {
                     cli
                     out TIMER, r0
                     poweroff
-                on_fault:
-                    push r1
-                    addi r9, r9, 1
-                    lw r1, 4(sp)
-                    sw r1, 0(r8)
-                    mfcr r1, cr2
-                    sw r1, 4(r8)
-                    lw r1, 8(sp)
-                    sw r1, 8(r8)
-                    addi r1, r1, 4
-                    sw r1, 8(sp)
-                    la r1, record_end
-                    addi r8, r8, 12
-                    cmp r8, r1
-                    bltu on_fault_done
-                    la r8, record
-                on_fault_done:
-                    pop r1
-                    addi sp, sp, 4
-                    iret
+                    .include "../on_fault.s"
                 on_syscall:
                     addi r10, r10, 1
                     addi sp, sp, 4
@@ -216,8 +197,7 @@ record RandomKernel(boolean paging, List<Action> kernel, List<Action> user) {
                 template_1: xor r4, r4, r1
                 template_2: sub r5, r5, r2
                     .align 4
-                record: .space 12 * 16
-                record_end:
+                record: .space 12 * 160         ; on_fault's record: at most 40 actions, 4 faults each
                 data: .space 260
                 """);
         if (paging) {
