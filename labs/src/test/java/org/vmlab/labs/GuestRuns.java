@@ -111,8 +111,8 @@ public final class GuestRuns {
         // Lockstep gives the VMM control after every instruction; run as it normally runs, many
         // instructions a slice, the VM must agree at the end of every slice: what depends on when
         // the VMM has control (device time, translated runs and their chains) shows only here.
-        Lockstep.Outcome slices = Lockstep.runInSlices(bareMetal(image, isa, PROGRAM_FUEL),
-                vm(image, isa, cpu.get(), memory.get(), PROGRAM_FUEL), SLICE);
+        Lockstep.Outcome slices = Lockstep.runInSlices(() -> new Lockstep.Sides(bareMetal(image, isa, PROGRAM_FUEL),
+                vm(image, isa, cpu.get(), memory.get(), PROGRAM_FUEL)), SLICE);
         if (!slices.agrees()) {
             String what = slices.divergence().map(d -> d.describe().replace(", virtual ", ", yours "))
                     .orElseGet(() -> "at the end " + slices.memory().orElseThrow().describe());

@@ -3,6 +3,7 @@ package org.vmlab.vmm;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.vmlab.asm.Disassembler;
 import org.vmlab.machine.Cpu;
 import org.vmlab.machine.CpuSnapshot;
@@ -97,47 +98,123 @@ public final class Lockstep {
     }
 
     /**
-     * Runs {@code bare} and {@code vm} side by side as a VMM runs, a slice of up to
-     * {@code slice} instructions at a time, and compares their states at the end of every slice:
-     * what only shows when the guest runs many instructions between two visits of the VMM
-     * (binary translation's units and chains, device time read late) is seen here, where
-     * {@link #run} gives the VMM control after every instruction. A divergence names the slice:
-     * its first instruction's pc and how many instructions it ran.
+     * One guest at its start on both sides: on bare metal and in a VM whose hypervisor runs no
+     * other VM. {@link #runInSlices} asks for fresh pairs to replay a run up to a point.
      */
-    public static Outcome runInSlices(Machine bare, VirtualMachine vm, long slice) {
-        Cpu cpu = bare.cpu();
-        Disassembler disassembler = new Disassembler();
+    public record Sides(Machine bare, VirtualMachine vm) {
+    }
+
+    /**
+     * Runs the guest side by side as a VMM runs, a slice of up to {@code slice} instructions at a
+     * time, and compares the two states at the end of every slice: what only shows when the guest
+     * runs many instructions between two visits of the VMM (binary translation's units and
+     * chains, device time read late) is seen here, where {@link #run} gives the VMM control after
+     * every instruction.
+     *
+     * <p>When a slice ends diverged, the run is replayed from {@code start} (the machine is
+     * deterministic, so a replay retraces it exactly) and the slice run again, shorter each time,
+     * to find the fewest instructions that a slice from the same point must run to diverge; the
+     * divergence names the last of them. Each replay is a whole run up to that slice, about ten
+     * replays for a slice of a thousand.
+     */
+    public static Outcome runInSlices(Supplier<Sides> start, long slice) {
+        Sides sides = start.get();
+        Machine bare = sides.bare();
+        VirtualMachine vm = sides.vm();
         vm.switchIn();
         try {
             while (true) {
-                int pc = vm.vcpu().pc();
                 long from = vm.vcpu().instructions();
-                String text = instructionAt(bare, pc, disassembler);
-                vm.runSlice(slice);
-                long to = vm.vcpu().instructions();
-                StopReason nativeStop = cpu.run(Math.min(to, bare.config().fuel()));
-                boolean nativeStopped = nativeStop != StopReason.FUEL_EXHAUSTED
-                        || cpu.instructions() >= bare.config().fuel();
-                List<String> differences = stoppedAlone(vm, nativeStopped);
-                if (cpu.instructions() != to) {
-                    differences.add(String.format("instructions retired: native %,d, virtual %,d",
-                            cpu.instructions(), to));
+                SliceEnd end = slice(bare, vm, slice, from);
+                if (end.divergence().isPresent()) {
+                    Divergence named = narrowed(start, slice, from).orElse(end.divergence().get());
+                    return new Outcome(Optional.of(named), Optional.empty(), bare.run(), vm.result());
                 }
-                differences.addAll(StateDifference.between(cpu.snapshot(), vm.vcpu().snapshot()));
-                if (!differences.isEmpty()) {
-                    differences.add(0, String.format("in the slice of %,d instructions that began"
-                            + " there", to - from));
-                    Divergence d = new Divergence(to, pc, text, bare.symbols().describe(pc),
-                            cpu.snapshot(), vm.vcpu().snapshot(), differences);
-                    return new Outcome(Optional.of(d), Optional.empty(), bare.run(), vm.result());
-                }
-                if (nativeStopped || vm.stopped()) {
-                    return ended(bare, vm, nativeStop);
+                if (nativeStopped(bare, end.nativeStop()) || vm.stopped()) {
+                    return ended(bare, vm, end.nativeStop());
                 }
             }
         } finally {
             vm.switchOut();
         }
+    }
+
+    /** How a slice ended: bare metal's stop, and the divergence if the states differ. */
+    private record SliceEnd(StopReason nativeStop, Optional<Divergence> divergence) {
+    }
+
+    /**
+     * Runs one slice of up to {@code length} instructions in the VM, bare metal to the same
+     * instruction, and compares; the divergence names the slice's last instruction.
+     */
+    private static SliceEnd slice(Machine bare, VirtualMachine vm, long length, long from) {
+        Cpu cpu = bare.cpu();
+        int first = vm.vcpu().pc();
+        vm.runSlice(length);
+        long to = vm.vcpu().instructions();
+        long fuel = bare.config().fuel();
+        // Bare metal stops one instruction short first, to name the instruction that ends the slice.
+        if (to > from && to - 1 <= fuel) {
+            cpu.run(to - 1);
+        }
+        int pc = cpu.pc();
+        String text = instructionAt(bare, pc, new Disassembler());
+        StopReason nativeStop = cpu.run(Math.min(to, fuel));
+        List<String> differences = stoppedAlone(vm, nativeStopped(bare, nativeStop));
+        if (cpu.instructions() != to) {
+            differences.add(String.format("instructions retired: native %,d, virtual %,d", cpu.instructions(), to));
+        }
+        differences.addAll(StateDifference.between(cpu.snapshot(), vm.vcpu().snapshot()));
+        if (differences.isEmpty()) {
+            return new SliceEnd(nativeStop, Optional.empty());
+        }
+        differences.add(0, String.format("at the end of a slice of %,d instructions that began at instruction %,d,"
+                + " pc=0x%08x (%s)", to - from, from, first, bare.symbols().describe(first)));
+        return new SliceEnd(nativeStop, Optional.of(new Divergence(to, pc, text, bare.symbols().describe(pc),
+                cpu.snapshot(), vm.vcpu().snapshot(), differences)));
+    }
+
+    /**
+     * The slice from instruction {@code from} diverged when it ran {@code slice} instructions:
+     * bisects, on fresh replays, for the shortest slice from there that still diverges (one that
+     * runs a single instruction fewer does not), and returns its divergence.
+     */
+    private static Optional<Divergence> narrowed(Supplier<Sides> start, long slice, long from) {
+        long agrees = 0;
+        long diverges = slice;
+        Optional<Divergence> found = Optional.empty();
+        while (diverges - agrees > 1) {
+            long middle = agrees + (diverges - agrees) / 2;
+            Optional<Divergence> d = replayed(start, slice, from, middle);
+            if (d.isPresent()) {
+                diverges = middle;
+                found = d;
+            } else {
+                agrees = middle;
+            }
+        }
+        return found;
+    }
+
+    /** Replays the run in slices up to instruction {@code from}, then one slice of {@code length}. */
+    private static Optional<Divergence> replayed(Supplier<Sides> start, long slice, long from, long length) {
+        Sides sides = start.get();
+        Machine bare = sides.bare();
+        VirtualMachine vm = sides.vm();
+        vm.switchIn();
+        try {
+            while (vm.vcpu().instructions() < from && !vm.stopped()) {
+                vm.runSlice(slice);
+            }
+            bare.cpu().run(vm.vcpu().instructions());
+            return slice(bare, vm, length, from).divergence();
+        } finally {
+            vm.switchOut();
+        }
+    }
+
+    private static boolean nativeStopped(Machine bare, StopReason nativeStop) {
+        return nativeStop != StopReason.FUEL_EXHAUSTED || bare.cpu().instructions() >= bare.config().fuel();
     }
 
     /**

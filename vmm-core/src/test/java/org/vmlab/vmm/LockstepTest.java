@@ -108,16 +108,36 @@ class LockstepTest {
     }
 
     @Test
-    void runInSlicesAgreesWithAFaithfulVmmAndNamesTheSliceOfAWrongOne() {
-        SideBySide faithful = new SideBySide(PROGRAM, DirectCpu.faithful(), 1000);
-        assertThat(Lockstep.runInSlices(faithful.bare, faithful.vm, 3).agrees()).isTrue();
+    void runInSlicesAgreesWithAFaithfulVmmAndNamesTheFirstInstructionOfAWrongOne() {
+        assertThat(Lockstep.runInSlices(() -> sides(DirectCpu.faithful()), 3).agrees()).isTrue();
 
-        SideBySide wrong = new SideBySide(PROGRAM, DirectCpu.ignoringCli(), 1000);
-        Lockstep.Divergence d = Lockstep.runInSlices(wrong.bare, wrong.vm, 3).divergence()
+        Lockstep.Divergence d = Lockstep.runInSlices(() -> sides(DirectCpu.ignoringCli()), 4).divergence()
                 .orElseThrow();
 
+        assertThat(d.text()).isEqualTo("cli");
+        assertThat(d.symbol()).isEqualTo("off");
+        assertThat(d.instruction()).isEqualTo(4);
         assertThat(d.differences()).first().asString()
-                .startsWith("in the slice of ").endsWith(" instructions that began there");
+                .isEqualTo("at the end of a slice of 4 instructions that began at instruction 0, pc=0x00001000 (start)");
         assertThat(d.differences()).contains("IF: native 0, virtual 1");
+    }
+
+    @Test
+    void runInSlicesNamesTheInstructionInsideALongSlice() {
+        String longer = PROGRAM.replace("addi r2, r0, 2", "addi r2, r0, 2\n" + "        nop\n".repeat(40));
+
+        Lockstep.Divergence d = Lockstep.runInSlices(
+                () -> sides(new SideBySide(longer, DirectCpu.ignoringCli(), 1000)), 1000).divergence().orElseThrow();
+
+        assertThat(d.text()).isEqualTo("cli");
+        assertThat(d.instruction()).isEqualTo(44);
+    }
+
+    private static Lockstep.Sides sides(CpuVirtualization cpu) {
+        return sides(new SideBySide(PROGRAM, cpu, 1000));
+    }
+
+    private static Lockstep.Sides sides(SideBySide s) {
+        return new Lockstep.Sides(s.bare, s.vm);
     }
 }
