@@ -74,6 +74,21 @@ class TrapTest {
     }
 
     @Test
+    void aJumpIntoADeviceWindowOrPastRamRaisesGeneralProtectionAtTheFetch() {
+        for (int target : new int[] {0xF000_0000, 0x8000_0000}) {
+            Bench bench = Bench.classic();
+            bench.code(i(Opcode.JR, 0, 1, 0, 0));
+            bench.reg(1, target);
+
+            bench.run();
+
+            assertThat(bench.trappedVector()).as("a jump to 0x%08x", target)
+                    .isEqualTo(Vector.GENERAL_PROTECTION);
+            assertThat(bench.trapFrame()[1]).as("the faulting pc is the jump's target").isEqualTo(target);
+        }
+    }
+
+    @Test
     void iretReturnsToTheRingPcAndStackOfTheFrame() {
         Bench bench = Bench.classic();
         int user = 0x2000;
