@@ -170,8 +170,9 @@ final class VirtualizedRun {
                 100.0 * c.get("instructions.direct") / Math.max(1, r.instructions()));
         out.printf("exits:        %,d: %s%n", vm.counters().totalExits(), exits(vm));
         out.printf("vmm:          %s%n", events(vm));
-        out.printf("cycles:       %,d simulated, bare metal %,d: slowdown %.2fx%n", r.cycles(),
-                nativeRun.cycles(), (double) r.cycles() / Math.max(1, nativeRun.cycles()));
+        out.printf("cycles:       %,d simulated, bare metal %,d%s%n", r.cycles(), nativeRun.cycles(),
+                nativeRun.cycles() == 0 ? " (no slowdown to compute: bare metal ran no cycle)"
+                        : String.format(": slowdown %.2fx", (double) r.cycles() / nativeRun.cycles()));
         out.printf("memory:       %,d machine frames held%n", c.get("frames"));
         out.printf("equivalence:  %s%n", verdict.equivalent()
                 ? "equivalent to bare metal (stop, console, disk, network, memory, registers)"

@@ -563,16 +563,25 @@ public final class Cpu {
         }
         int oldSp = regs[SP];
         int sp = cpl() > 0 ? cr4 : oldSp;
-        mmu.writeWord(sp - 4, oldSp, 0);
-        mmu.writeWord(sp - 8, flags, 0);
-        mmu.writeWord(sp - 12, returnPc, 0);
-        mmu.writeWord(sp - 16, errorCode, 0);
+        pushFrameWord(sp - 4, oldSp);
+        pushFrameWord(sp - 8, flags);
+        pushFrameWord(sp - 12, returnPc);
+        pushFrameWord(sp - 16, errorCode);
         regs[SP] = sp - 16;
         flags &= ~(CPL_MASK | FLAG_IF);
         pc = gate & ~3;
         waiting = false;
         vectorCounts[vector]++;
         forgetCodePage();
+    }
+
+    /**
+     * One word of a trap frame, which must land in RAM (else #GP, a fault during delivery).
+     * Without that rule a handler that faults at once would push frames down through memory and
+     * on into the void forever, never retiring an instruction that fuel could count.
+     */
+    private void pushFrameWord(int va, int value) {
+        mmu.writeFrameWord(va, value);
     }
 
     private int readGate(int vector) {

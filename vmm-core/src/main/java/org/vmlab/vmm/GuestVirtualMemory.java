@@ -84,6 +84,19 @@ public final class GuestVirtualMemory {
         }
     }
 
+    /**
+     * A word of a trap frame, written by ring 0 as the hardware pushes it: only into RAM, else the
+     * #GP that bare metal raises for a kernel stack outside memory.
+     */
+    public void writeFrameWord(int va, int value) {
+        checkAligned(va);
+        int gpa = translate(va, Mmu.WRITE, 0);
+        if (!memory.isRam(gpa)) {
+            throw new Fault(Vector.GENERAL_PROTECTION, 0);
+        }
+        memory.writeWord(gpa, value);
+    }
+
     public int readByte(int va, int ring) {
         int gpa = translate(va, Mmu.READ, ring);
         if (memory.isRam(gpa)) {

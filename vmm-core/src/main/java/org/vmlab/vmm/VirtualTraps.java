@@ -89,14 +89,19 @@ public final class VirtualTraps {
         }
         int oldSp = vcpu.register(SP);
         int sp = vcpu.virtualRing() > 0 ? vcpu.controlRegister(Registers.CR4) : oldSp;
-        memory.writeWord(sp - 4, oldSp, 0);
-        memory.writeWord(sp - 8, vcpu.flags(), 0);
-        memory.writeWord(sp - 12, returnPc, 0);
-        memory.writeWord(sp - 16, errorCode, 0);
+        pushFrameWord(sp - 4, oldSp);
+        pushFrameWord(sp - 8, vcpu.flags());
+        pushFrameWord(sp - 12, returnPc);
+        pushFrameWord(sp - 16, errorCode);
         vcpu.setRegister(SP, sp - 16);
         vcpu.setFlags(vcpu.flags() & ~(CPL_MASK | FLAG_IF));
         vcpu.setPc(gate & ~3);
         vcpu.stopWaiting();
+    }
+
+    /** As on bare metal, a trap frame must land in guest RAM, else #GP during delivery. */
+    private void pushFrameWord(int va, int value) {
+        memory.writeFrameWord(va, value);
     }
 
     private int readGate(int vector) {

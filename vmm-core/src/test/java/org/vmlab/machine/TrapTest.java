@@ -89,6 +89,22 @@ class TrapTest {
     }
 
     @Test
+    void aHandlerThatFaultsAtOnceStopsTheMachineWhenItsFramesLeaveRamInsteadOfLoopingForever() {
+        Bench bench = Bench.classic().reg(Registers.SP, 0x9000);
+        for (int vector : new int[] {Vector.GENERAL_PROTECTION, Vector.DOUBLE_FAULT}) {
+            bench.machine.loadWords(Bench.IDT + 4 * vector, 0xF000_0000);  // a handler in the NIC's window
+        }
+        bench.code(i(Opcode.JR, 0, 1, 0, 0));
+        bench.reg(1, 0xF000_0000);
+
+        RunResult result = bench.run();
+
+        assertThat(result.stopReason()).isEqualTo(StopReason.TRIPLE_FAULT);
+        assertThat(bench.r(Registers.SP)).as("0x9000 / 16 frames pushed, down to address 0").isZero();
+        assertThat(result.instructions()).as("only the jump retired").isEqualTo(1);
+    }
+
+    @Test
     void iretReturnsToTheRingPcAndStackOfTheFrame() {
         Bench bench = Bench.classic();
         int user = 0x2000;

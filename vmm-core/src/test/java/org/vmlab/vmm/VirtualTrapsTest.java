@@ -185,6 +185,26 @@ class VirtualTrapsTest {
         assertEquivalent(bare, virtual);
     }
 
+    @Test
+    void aHandlerThatFaultsAtOnceRunsItsStackDownToTheEndOfRamAndStopsTheVmAsTheMachine() {
+        // #UD's handler is itself not an instruction: every delivery faults again before anything
+        // retires, pushing a frame 16 bytes lower each time, until the stack leaves RAM
+        SideBySide sides = SideBySide.of("""
+                        .org 0x1000
+                start:  addi sp, r0, 0x2000
+                bad:    .word 0
+                """).gate(Vector.INVALID_OPCODE, "bad", 0);
+
+        RunResult bare = sides.runBare();
+        RunResult virtual = sides.runVirtual();
+
+        assertThat(virtual.stopReason()).isEqualTo(StopReason.TRIPLE_FAULT).isEqualTo(bare.stopReason());
+        assertThat(virtual.instructions()).isEqualTo(1);
+        assertThat(sides.vm.vcpu().register(Registers.SP)).as("its frames reached the bottom of RAM")
+                .isBetween(0, 0x40);
+        assertEquivalent(bare, virtual);
+    }
+
     // --- the deliveries themselves, on a VM that is not running -----------------------------------
 
     @Test

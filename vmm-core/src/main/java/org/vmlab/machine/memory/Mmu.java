@@ -256,6 +256,19 @@ public final class Mmu {
         }
     }
 
+    /**
+     * A word of a trap frame, pushed by the processor in ring 0. The frame must land in RAM: a
+     * kernel stack in a device window or past the end of memory raises #GP.
+     */
+    public void writeFrameWord(int va, int value) {
+        checkAligned(va);
+        int pa = translate(va, WRITE, 0);
+        if (!isRam(pa)) {
+            throw new Fault(Vector.GENERAL_PROTECTION, 0);
+        }
+        memory.writeWord(pa, value);
+    }
+
     /** The byte at virtual {@code va}, zero-extended. */
     public int readByte(int va, int cpl) {
         int pa = translate(va, READ, cpl);
