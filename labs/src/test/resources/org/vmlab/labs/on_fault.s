@@ -13,7 +13,9 @@ on_fault:
     lw r1, 8(sp)                ; the faulting pc
     sw r1, 8(r8)
     addi r8, r8, 12
-    addi r1, r1, 4              ; return past it
+    addi r1, r1, 4              ; return past it (to the next word, after a jump to a misaligned pc)
+    shri r1, r1, 2
+    shli r1, r1, 2
     sw r1, 8(sp)
     pop r1
     addi sp, sp, 4              ; the error code

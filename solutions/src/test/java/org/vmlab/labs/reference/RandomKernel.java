@@ -11,7 +11,8 @@ import org.vmlab.machine.image.Image;
  * A random guest kernel for the differential property test: the standalone boot, handlers that
  * count and record every trap and return past it, then a sequence of {@link Action}s in ring 0
  * (privileged and sensitive instructions, loads and stores, traps, faults, timer interrupts,
- * page-table edits, self-modifying code) and, optionally, some in ring 3.
+ * page-table edits, self-modifying code, jumps to misaligned addresses) and, optionally, some in
+ * ring 3.
  *
  * @param paging whether the kernel turns paging on first
  * @param kernel what it does in ring 0
@@ -76,11 +77,27 @@ record RandomKernel(boolean paging, List<Action> kernel, List<Action> user) {
         }
     }
 
-    /** The next instruction is written before it runs: self-modifying code. */
-    record SelfModify(int template) implements Action {
+    /**
+     * An instruction ahead is written before it runs: self-modifying code, the written slot
+     * somewhere inside a run of identical instructions ({@code before} nops, the slot, {@code after}
+     * nops), in the same basic block as the store.
+     */
+    record SelfModify(int template, int before, int after) implements Action {
         public String lines(int index) {
             return "    la r6, template_" + template + "\n    lw r7, 0(r6)\n    la r6, slot_" + index
-                    + "\n    sw r7, 0(r6)\nslot_" + index + ":\n    nop\n";
+                    + "\n    sw r7, 0(r6)\n" + "    nop\n".repeat(before) + "slot_" + index + ":\n    nop\n"
+                    + "    nop\n".repeat(after);
+        }
+    }
+
+    /**
+     * A jump to {@code misalignment} bytes past a word: #GP at the target (the fault handler
+     * goes on at the next word).
+     */
+    record MisalignedJump(int misalignment) implements Action {
+        public String lines(int index) {
+            return "    la r6, target_" + index + "\n    addi r6, r6, " + misalignment + "\n    jr r6\ntarget_"
+                    + index + ":\n    nop\n    addi r1, r1, 1\n";
         }
     }
 

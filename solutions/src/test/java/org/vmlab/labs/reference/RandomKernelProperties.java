@@ -132,8 +132,11 @@ class RandomKernelProperties {
         Arbitrary<RandomKernel.Action> timer = Combinators.combine(
                 Arbitraries.integers().between(15, 120), Arbitraries.integers().between(5, 80))
                 .as(RandomKernel.Timer::new);
-        Arbitrary<RandomKernel.Action> smc = Arbitraries.integers().between(0, 2)
-                .map(RandomKernel.SelfModify::new);
+        Arbitrary<RandomKernel.Action> smc = Combinators.combine(Arbitraries.integers().between(0, 2),
+                Arbitraries.integers().between(0, 6), Arbitraries.integers().between(0, 6))
+                .as(RandomKernel.SelfModify::new);
+        Arbitrary<RandomKernel.Action> misaligned = Arbitraries.integers().between(1, 3)
+                .map(RandomKernel.MisalignedJump::new);
         Arbitrary<RandomKernel.Action> remap = Combinators.combine(
                 Arbitraries.integers().between(1, 6), Arbitraries.integers().between(1, 11))
                 .as(RandomKernel.Remap::new);
@@ -147,7 +150,7 @@ class RandomKernelProperties {
         Arbitrary<RandomKernel.Action> halt = Arbitraries.integers().between(10, 200)
                 .map(RandomKernel.Halt::new);
         List<Arbitrary<RandomKernel.Action>> choices = new java.util.ArrayList<>(
-                List.of(arith, sensitive, popf, memory, trap, timer, smc));
+                List.of(arith, sensitive, popf, memory, trap, timer, smc, misaligned));
         if (kernelMode) {
             choices.add(halt);
         }
