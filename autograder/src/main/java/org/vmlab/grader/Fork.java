@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,22 +37,35 @@ final class Fork {
     private final GradingRequest request;
     private final Path workDir;
     private final boolean planOnly;
+    private final GradingProgress progress;
 
     /**
      * @param request what to grade
      * @param workDir a directory for the fork's working directories
      */
     Fork(GradingRequest request, Path workDir) {
-        this(request, workDir, false);
+        this(request, workDir, false, GradingProgress.SILENT);
+    }
+
+    /**
+     * @param progress told of each graded test as it finishes
+     */
+    Fork(GradingRequest request, Path workDir, GradingProgress progress) {
+        this(request, workDir, false, progress);
     }
 
     /**
      * @param planOnly discover the graded tests and run none (see {@link ForkRequest#planOnly})
      */
     Fork(GradingRequest request, Path workDir, boolean planOnly) {
+        this(request, workDir, planOnly, GradingProgress.SILENT);
+    }
+
+    private Fork(GradingRequest request, Path workDir, boolean planOnly, GradingProgress progress) {
         this.request = request;
         this.workDir = workDir;
         this.planOnly = planOnly;
+        this.progress = progress;
     }
 
     /**
@@ -102,7 +116,7 @@ final class Fork {
             send(lifeline, key, new ObjectMapper().writeValueAsString(new ForkRequest(
                     request.classes(), request.packages(), uniqueIds, limits.outputCap(),
                     limits.heapMb(), planOnly)));
-            Watch watch = new Watch(limits);
+            Watch watch = new Watch(limits, progress);
             watch.follow(process, reader, reaper);
             if (watch.timedOut) {
                 reaper.killAll();
@@ -207,6 +221,7 @@ final class Fork {
     /** What the grader learns while the JVM runs: the fork's events, in order. */
     private static final class Watch {
         private final Limits limits;
+        private final GradingProgress progress;
         private final Map<String, GradedTest> planned = new LinkedHashMap<>();
         private final Map<String, Event.Finished> finished = new LinkedHashMap<>();
         private final Map<String, List<Checkpoint>> checkpoints = new LinkedHashMap<>();
@@ -222,8 +237,9 @@ final class Fork {
         private String exitCaller;
         private long lastProgress = System.nanoTime();
 
-        Watch(Limits limits) {
+        Watch(Limits limits, GradingProgress progress) {
             this.limits = limits;
+            this.progress = progress;
         }
 
         /** Follows the JVM until it exits or overstays; then kills it. */
@@ -283,6 +299,7 @@ final class Fork {
                 if (f.uniqueId().equals(running)) {
                     finished.put(f.uniqueId(), f);
                     running = null;
+                    progress.finished(planned.get(f.uniqueId()), f.status(), Duration.ofMillis(f.millis()));
                 }
             } else if (event instanceof Event.ContainerFailed c) {
                 containerFailures.put(c.uniqueId(), c.reason());

@@ -36,13 +36,23 @@ public final class Grader {
     static final String CUT_OFF = "[output cut off: the test JVM ended]";
 
     private final Path workDir;
+    private final GradingProgress progress;
 
     /**
      * @param workDir where forked JVMs keep their files, in a fresh subdirectory per run that is
      *                deleted afterwards; created if missing
      */
     public Grader(Path workDir) {
+        this(workDir, GradingProgress.SILENT);
+    }
+
+    /**
+     * @param workDir  as {@link #Grader(Path)}
+     * @param progress told of each graded test as it finishes
+     */
+    public Grader(Path workDir, GradingProgress progress) {
         this.workDir = workDir.toAbsolutePath();   // the test JVM runs in another directory
+        this.progress = progress.skippingAfterFailures();
     }
 
     /** Runs the graded tests and reports on every one of them. */
@@ -79,7 +89,7 @@ public final class Grader {
             if (allowed != null && failures.isEmpty()) {
                 Map<String, GradedTest> planned = new LinkedHashMap<>();
                 try {
-                    run(new Fork(allowed, runDir), allowed, planned, results, notes, failures);
+                    run(new Fork(allowed, runDir, progress), allowed, planned, results, notes, failures);
                 } finally {
                     plan.putAll(planned);
                 }

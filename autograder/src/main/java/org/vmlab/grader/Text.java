@@ -85,6 +85,37 @@ final class Text {
         return line.substring(0, cut) + "…";
     }
 
+    /**
+     * {@code text}, made printable and on one line as {@link #oneLine}, broken into lines of at
+     * most {@code width} characters at spaces (a word longer than a line is cut), and at most
+     * {@code maxLines} of them: when more would be needed, the last one ends with an ellipsis.
+     */
+    static List<String> wrap(String text, int width, int maxLines) {
+        String rest = printable(text).replaceAll("\\s+", " ").strip();
+        List<String> lines = new ArrayList<>();
+        while (!rest.isEmpty() && lines.size() < maxLines) {
+            if (rest.length() <= width) {
+                lines.add(rest);
+                rest = "";
+                break;
+            }
+            int cut = rest.lastIndexOf(' ', width);
+            if (cut <= 0) {
+                cut = width;
+                if (Character.isHighSurrogate(rest.charAt(cut - 1))) {
+                    cut--;
+                }
+            }
+            lines.add(rest.substring(0, cut).stripTrailing());
+            rest = rest.substring(cut).stripLeading();
+        }
+        if (!rest.isEmpty()) {
+            String last = lines.remove(lines.size() - 1);
+            lines.add(oneLine(last + " " + rest, width));
+        }
+        return lines;
+    }
+
     /** {@code text}, made printable, safe inside HTML element content and attribute values. */
     static String html(String text) {
         String printable = printable(text);

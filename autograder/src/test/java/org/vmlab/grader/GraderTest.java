@@ -36,6 +36,18 @@ class GraderTest {
     }
 
     @Test
+    void progressTellsOfEachTestThatRanAsItFinishes() {
+        java.util.List<String> told = new java.util.ArrayList<>();
+        GradingReport report = new Grader(dir.resolve("grader"), (test, status, took) ->
+                told.add(test.number() + " " + status))
+                .grade(GradingRequest.ofClasses(Grading.TEST_LIMITS, WellBehavedSubmission.class));
+
+        assertThat(told).as("every test, as the report has it, in the order it ran")
+                .containsExactlyElementsOf(report.results().stream()
+                        .map(r -> r.test().number() + " " + r.status()).toList());
+    }
+
+    @Test
     void aTestWhosePrerequisiteFailedIsSkippedNotFailed() {
         GradingReport report = Grading.grade(dir, WellBehavedSubmission.class);
         assertThat(report.results().get(1).status()).isEqualTo(TestStatus.PASSED);

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Collectors;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,22 +46,48 @@ class ReportsTest {
     }
 
     @Test
-    void consoleTableHasOneRowPerTestAndTheTotal() {
+    void consoleTableHasOneRowPerTestTheReasonsUnderTheirTestsAndTheTotal() {
         String table = new ConsoleReport().render(sample());
         List<String> lines = table.lines().toList();
-        assertThat(lines.get(0)).startsWith("#").contains("test", "points", "status", "reason");
+        assertThat(lines.get(0)).startsWith("#").contains("test", "points", "status");
         assertThat(lines.get(1)).startsWith("1.1").contains("2/2", "passed");
-        assertThat(lines.get(2)).contains("0.5/3", "failed", "native IF=0, yours IF=1");
-        assertThat(lines.get(3)).contains("0/1", "skipped", "skipped: 1.2 popf traps failed");
+        assertThat(lines.get(2)).startsWith("1.2").contains("0.5/3", "failed");
+        assertThat(lines.get(3)).startsWith("     > ").contains("native IF=0, yours IF=1");
+        List<String> skipped = lines.stream().dropWhile(l -> !l.startsWith("1.3")).toList();
+        assertThat(skipped.get(0)).contains("0/1", "skipped");
+        assertThat(skipped.get(1)).contains("> skipped: 1.2 popf traps failed");
         assertThat(table).contains("total: 2.5/6 points, 1 passed, 1 failed, 1 skipped");
         assertThat(lines.get(1).indexOf("passed")).isEqualTo(lines.get(2).indexOf("failed"));
     }
 
     @Test
+    void consoleTableFitsItsWidthWrapsLongNamesAndReasonsAndSaysWhereTheFullTextIs() {
+        String reason = "guest diverged from bare metal at instruction 14,901, pc=0x00001398 (spin+0x30) "
+                + "`in r11, 0x41`: r11: native 0x00003a34, yours 0x00003a32 ".repeat(12);
+        GradedTest test = new GradedTest("[engine:junit-jupiter]/[class:L]/[method:m()]", "L", "m",
+                "edges: a control register that does not exist, popf and the ring, a faulting popf, the STI"
+                + " shadow, the tick of in, int through a kernel gate", "1.8", 3, Visibility.VISIBLE, "",
+                List.of());
+        GradingReport report = new GradingReport(List.of(TestResult.of(test, TestStatus.FAILED, reason,
+                reason, List.of(), java.time.Duration.ZERO)), java.time.Duration.ZERO, "");
+
+        String table = new ConsoleReport(100, "vmlab grade --out DIR").render(report);
+
+        assertThat(table.lines()).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(100));
+        assertThat(table).contains("the tick of in, int through a kernel gate", "14,901", "(spin+0x30)");
+        assertThat(table.lines().filter(l -> l.startsWith("       ") || l.startsWith("     > ")))
+                .hasSize(ConsoleReport.REASON_LINES);
+        assertThat(table).contains("Reasons longer than 6 lines are cut here.", "vmlab grade --out DIR");
+        assertThat(new ConsoleReport(60, "").render(report).lines())
+                .allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(60));
+    }
+
+    @Test
     void consoleSaysAFailedGradingOnItsFirstLine() {
         String table = new ConsoleReport().render(SampleReports.graderFailed());
-        assertThat(table.lines().findFirst()).hasValue("The grading itself failed: the test JVM"
-                + " could not start: java: not found; no graded test ran. No score was given.");
+        assertThat(table.lines().takeWhile(l -> !l.startsWith("#")).collect(Collectors.joining(" ")))
+                .isEqualTo("The grading itself failed: the test JVM could not start: java: not found;"
+                + " no graded test ran. No score was given.");
         assertThat(new ConsoleReport().render(sample()).lines().findFirst())
                 .hasValueSatisfying(line -> assertThat(line).startsWith("#"));
     }

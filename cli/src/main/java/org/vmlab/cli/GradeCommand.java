@@ -15,6 +15,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.vmlab.grader.ConsoleReport;
 import org.vmlab.grader.Grader;
+import org.vmlab.grader.GradingProgress;
 import org.vmlab.grader.GradingReport;
 import org.vmlab.grader.GradingRequest;
 import org.vmlab.grader.Limits;
@@ -107,17 +108,21 @@ final class GradeCommand implements Callable<Integer> {
         checkMin();
         checkRunAs();
         checkOut();
+        PrintWriter err = spec.commandLine().getErr();
+        LabBuild.of(impl.name(), err).upToDate();
         GradingRequest request = new GradingRequest(List.of(),
                 chosen.stream().map(lab -> "org.vmlab.labs." + lab).toList(),
                 classpath(root), Limits.DEFAULT.withHeapMb(heapMb)
                 .withTestTimeout(Duration.ofSeconds(timeoutSeconds)).withJvmOptions(jvmOptions),
                 runAs == null ? "" : runAs);
         Map<String, String> refusals = checkPolicy(root, chosen);
-        GradingReport report = gradeInTemporaryFolder(request, refusals).withDetails(RunDetails
+        GradingReport report = gradeInTemporaryFolder(request, refusals, told(err)).withDetails(RunDetails
                 .startedAt(Instant.now()).withSource(impl.name(), LabTitles.commit(root))
                 .withSuiteTitles(LabTitles.of(root, chosen)));
         PrintWriter console = spec.commandLine().getOut();
-        console.print(new ConsoleReport().render(report));
+        console.print(new ConsoleReport(ConsoleReport.DEFAULT_WIDTH, "vmlab grade " + String.join(" ", chosen)
+                + (impl == Impl.labs ? "" : " --impl " + impl) + " --out DIR writes it into DIR"
+                + " (summary.txt, report.html, results.json).").render(report));
         if (out != null) {
             try {
                 Reports.writeAll(report, out);
@@ -129,7 +134,6 @@ final class GradeCommand implements Callable<Integer> {
         }
         console.flush();
         if (report.failed() || report.results().isEmpty()) {
-            PrintWriter err = spec.commandLine().getErr();
             err.println("vmlab: the grading itself failed, so there is no score: "
                     + (report.failed() ? report.graderFailure().replace("\n", "; ")
                     : "no graded test ran") + " (exit code " + GRADER_FAILED + ")");
@@ -151,12 +155,13 @@ final class GradeCommand implements Callable<Integer> {
      * removes it afterwards.
      */
     private static GradingReport gradeInTemporaryFolder(GradingRequest request,
-                                                        Map<String, String> refusals)
+                                                        Map<String, String> refusals,
+                                                        GradingProgress progress)
             throws IOException {
         Path work = Files.createTempDirectory("vmlab-grade");
         work.toFile().deleteOnExit();   // after the grader's own clean-up, even on SIGTERM
         try {
-            return new Grader(work).grade(request, refusals);
+            return new Grader(work, progress).grade(request, refusals);
         } finally {
             Files.deleteIfExists(work);   // empty by now: the grader deletes what it wrote
         }
@@ -187,6 +192,21 @@ final class GradeCommand implements Callable<Integer> {
         }
         console.flush();
         return refusals;
+    }
+
+    /**
+     * Tells each test on {@code err} as it finishes, one line of at most 100 columns: the table
+     * at the end has the points and the reasons.
+     */
+    private static GradingProgress told(PrintWriter err) {
+        return (test, status, took) -> {
+            String head = String.format("  %-5s %-7s ", test.number(), status.name().toLowerCase(java.util.Locale.ROOT));
+            String tail = String.format(" (%.1f s)", took.toMillis() / 1000.0);
+            String name = test.name().replaceAll("\\s+", " ");
+            int room = ConsoleReport.DEFAULT_WIDTH - head.length() - tail.length();
+            err.println(head + (name.length() <= room ? name : name.substring(0, room - 1) + "…") + tail);
+            err.flush();
+        };
     }
 
     /** Refuses an output place that cannot hold the reports, before any grading. */
