@@ -34,7 +34,7 @@ import javax.tools.ToolProvider;
  * first: a source that does not compile leaves the last good classes in place, and the errors
  * are reported as {@code file:line:col: message}, as the assembler reports its own.
  */
-final class LabBuild {
+public final class LabBuild {
     private static final String LABS_PACKAGE = "org/vmlab/labs";
 
     private final Path module;
@@ -90,6 +90,39 @@ final class LabBuild {
         err.printf("vmlab: compiled %s in %.1f s%n", module.getFileName(), (System.nanoTime() - start) / 1e9);
         err.flush();
         return true;
+    }
+
+    /**
+     * Compiles the module's sources, whatever their dates: Gradescope's {@code run_autograder}
+     * calls this on the submission's code before grading it ({@code java -cp vmlab.jar
+     * org.vmlab.cli.LabBuild MODULE}); the errors go to standard output, and the exit code is 1.
+     */
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(System.out, true);
+        if (args.length != 1) {
+            out.println("usage: LabBuild MODULE (the folder of labs or solutions)");
+            System.exit(2);
+        }
+        try {
+            LabBuild build = new LabBuild(Path.of(args[0]), out);
+            build.compileEverything();
+        } catch (UserError e) {
+            out.println(e.getMessage());
+            out.flush();
+            System.exit(1);
+        }
+        out.flush();
+    }
+
+    /** Compiles the module's sources now, whatever their dates. */
+    void compileEverything() {
+        if (!Files.isDirectory(sources())) {
+            throw new UserError(sources() + " is missing: nothing to compile");
+        }
+        long start = System.nanoTime();
+        compile();
+        err.printf("vmlab: compiled %s in %.1f s%n", module.getFileName(), (System.nanoTime() - start) / 1e9);
+        err.flush();
     }
 
     /** The sources and resources newer than the newest class built from them. */
