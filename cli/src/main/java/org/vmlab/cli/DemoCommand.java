@@ -1,6 +1,7 @@
 package org.vmlab.cli;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.vmlab.guests.Toyos;
@@ -28,7 +29,8 @@ import picocli.CommandLine.Spec;
         description = {"Run every toyos workload on the bare machine, then in a VM under each CPU technique",
                 "(with shadow paging): the slowdown in simulated cycles and whether the run was",
                 "equivalent to bare metal. Trap-and-emulate on the legacy ISA is expected to diverge.",
-                "A bare-metal row is 'ok' when the console output is the workload's expected output."})
+                "A bare-metal row is 'ok' when the console output is the workload's expected output.",
+                "--svg draws the slowdown of each workload under each technique (log scale)."})
 final class DemoCommand implements Callable<Integer> {
     /** A technique on an ISA, and whether it is meant to be faithful there. */
     private record Column(String cpu, IsaVariant isa, boolean faithful) {
@@ -43,7 +45,7 @@ final class DemoCommand implements Callable<Integer> {
             new Column("trap-emulate", IsaVariant.LEGACY, false));
 
     /** Marks a cell measured on direct paging, shadow paging (Lab 3) not being written yet. */
-    private static final String ON_DIRECT_PAGING = "*";
+    static final String ON_DIRECT_PAGING = "*";
 
     @Spec
     CommandSpec spec;
@@ -54,44 +56,60 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--bare", description = "Bare metal only: no VMs.")
     boolean bareOnly;
 
+    @Mixin
+    ResultOptions results;
+
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
+        results.check();
+        if (bareOnly && results.chartWanted()) {
+            throw new UserError("--svg charts the slowdown in VMs, which --bare leaves out: drop one of them");
+        }
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter out = results.table(stdout);
         Image kernel = Toyos.image(Toyos.Flavor.NATIVE);
         Techniques techniques = bareOnly ? null : impl.techniques();
+        List<Column> columns = bareOnly ? List.of() : COLUMNS;
+        Progress progress = results.progress(spec.commandLine().getErr(), "demo",
+                Toyos.workloads().size() * (1 + columns.size()));
         String row = "%-10s %-6s %13s %14s";
         out.println("toyos on bare metal" + (bareOnly ? "" : ", and in a VM with shadow paging: slowdown in"
                 + " simulated cycles,\nshare of instructions run directly, and equivalence to bare metal"));
         out.println();
         StringBuilder header = new StringBuilder(String.format(row, "workload", "bare", "instructions", "cycles"));
-        if (!bareOnly) {
-            COLUMNS.forEach(c -> header.append(String.format("  %-32s", c.title())));
-        }
+        columns.forEach(c -> header.append(String.format("  %-32s", c.title())));
         out.println(header.toString().stripTrailing());
         boolean allOk = true;
         boolean unwritten = false;
         boolean onDirectPaging = false;
+        List<DemoData.Workload> rows = new ArrayList<>();
         for (String workload : Toyos.workloads()) {
+            progress.step(workload + " on bare metal");
             RunResult classic = bare(kernel, workload, IsaVariant.CLASSIC);
             boolean ok = classic.stopReason().isClean() && classic.console().equals(Toyos.expectedOutput(workload));
             allOk &= ok;
             StringBuilder line = new StringBuilder(String.format(row, workload, ok ? "ok" : "WRONG",
                     String.format("%,d", classic.instructions()), String.format("%,d", classic.cycles())));
-            if (!bareOnly) {
-                List<String> cells = COLUMNS.parallelStream()
-                        .map(c -> cell(techniques, c, kernel, workload, c.isa() == IsaVariant.CLASSIC ? classic
-                                : bare(kernel, workload, c.isa())))
-                        .toList();
-                for (int i = 0; i < cells.size(); i++) {
-                    unwritten |= cells.get(i).contains("not written");
-                    onDirectPaging |= cells.get(i).endsWith(ON_DIRECT_PAGING);
-                    allOk &= COLUMNS.get(i).faithful() == cells.get(i).contains("equivalent")
-                            || cells.get(i).contains("not written");
-                    line.append(String.format("  %-32s", cells.get(i)));
-                }
+            List<DemoData.Vm> cells = columns.parallelStream()
+                    .map(c -> {
+                        progress.step(workload + " under " + c.title());
+                        return cell(techniques, c, kernel, workload, c.isa() == IsaVariant.CLASSIC ? classic
+                                : bare(kernel, workload, c.isa()));
+                    })
+                    .toList();
+            for (int i = 0; i < cells.size(); i++) {
+                DemoData.Vm cell = cells.get(i);
+                unwritten |= cell.status() == CellStatus.NOT_WRITTEN;
+                onDirectPaging |= "direct".equals(cell.memory());
+                allOk &= columns.get(i).faithful() == Boolean.TRUE.equals(cell.equivalent())
+                        || cell.status() == CellStatus.NOT_WRITTEN;
+                line.append(String.format("  %-32s", cell.text()));
             }
+            progress.clear();
             out.println(line.toString().stripTrailing());
             out.flush();
+            rows.add(new DemoData.Workload(workload, ok ? "ok" : "WRONG", classic.instructions(), classic.cycles(),
+                    cells));
         }
         out.println();
         out.println(allOk ? "Every workload printed its expected output"
@@ -105,6 +123,12 @@ final class DemoCommand implements Callable<Integer> {
             out.println("trap-emulate/legacy diverges because, without trapping, popf in ring 1 ignores IF and pushf shows ring 1; see where with");
             out.println("  vmlab run toyos --workload disk --cpu trap-emulate --isa legacy --lockstep");
         }
+        out.flush();
+        DemoData data = new DemoData("vmlab demo", DemoData.FORMAT, DemoData.UNITS, new DemoData.Configuration(
+                bareOnly ? null : impl.chosen().name(), bareOnly ? null : "shadow", IsaVariant.CLASSIC.name(), Toyos.FUEL,
+                columns.stream().map(c -> new DemoData.Technique(c.title(), c.cpu(), c.isa().name(), c.faithful()))
+                        .toList()), rows, allOk);
+        results.write(data, data::chart, stdout);
         return allOk ? 0 : 1;
     }
 
@@ -119,38 +143,48 @@ final class DemoCommand implements Callable<Integer> {
      * shadow paging (Lab 3) is not written yet, the VM runs on direct paging instead, so that the
      * CPU labs show on their own; the cell then ends in {@value #ON_DIRECT_PAGING}.
      */
-    private static String cell(Techniques techniques, Column column, Image kernel, String workload, RunResult bare) {
+    private static DemoData.Vm cell(Techniques techniques, Column column, Image kernel, String workload,
+            RunResult bare) {
         CpuTechnique cpu = techniques.cpu(column.cpu()).orElse(null);
         MemoryTechnique shadow = techniques.memory("shadow").orElse(null);
         if (cpu == null || shadow == null) {
-            return "not available";
+            return unmeasured(column, CellStatus.NOT_AVAILABLE, "not available");
         }
         try {
-            return measured(cpu, shadow, column, kernel, workload, bare);
+            return measured(cpu, shadow, "shadow", column, kernel, workload, bare);
         } catch (RuntimeException e) {
             String notWritten = LabCode.notWrittenCell(e);
             if (notWritten == null) {
-                return "CRASHED: " + e.getClass().getSimpleName();
+                return crashed(column, e);
             }
             MemoryTechnique direct = techniques.memory("direct").orElse(null);
             if (!notWritten.contains("lab3") || direct == null) {
-                return notWritten;
+                return unmeasured(column, CellStatus.NOT_WRITTEN, notWritten);
             }
             try {
-                return measured(cpu, direct, column, kernel, workload, bare) + ON_DIRECT_PAGING;
+                return measured(cpu, direct, "direct", column, kernel, workload, bare);
             } catch (RuntimeException again) {
                 String stillNotWritten = LabCode.notWrittenCell(again);
-                return stillNotWritten != null ? stillNotWritten : "CRASHED: " + again.getClass().getSimpleName();
+                return stillNotWritten != null ? unmeasured(column, CellStatus.NOT_WRITTEN, stillNotWritten)
+                        : crashed(column, again);
             }
         }
     }
 
-    private static String measured(CpuTechnique cpu, MemoryTechnique memory, Column column, Image kernel,
-            String workload, RunResult bare) {
+    private static DemoData.Vm measured(CpuTechnique cpu, MemoryTechnique memory, String memoryName, Column column,
+            Image kernel, String workload, RunResult bare) {
         RunResult virtual = SingleVm.run(cpu, memory, column.isa(), Toyos.FUEL, vm -> Toyos.boot(vm, kernel, workload));
         Equivalence.Verdict verdict = Equivalence.compare(bare, virtual);
         double direct = 100.0 * virtual.counters().get("instructions.direct") / Math.max(1, virtual.instructions());
-        return String.format("%6.2fx %6.2f%% %s", (double) virtual.cycles() / Math.max(1, bare.cycles()),
-                direct, verdict.equivalent() ? "equivalent" : "DIVERGED");
+        return new DemoData.Vm(column.title(), CellStatus.MEASURED, memoryName, virtual.cycles(), bare.cycles(),
+                (double) virtual.cycles() / Math.max(1, bare.cycles()), direct, verdict.equivalent(), null);
+    }
+
+    private static DemoData.Vm unmeasured(Column column, CellStatus status, String text) {
+        return new DemoData.Vm(column.title(), status, null, null, null, null, null, null, text);
+    }
+
+    private static DemoData.Vm crashed(Column column, RuntimeException e) {
+        return unmeasured(column, CellStatus.FAILED, "CRASHED: " + e.getClass().getSimpleName());
     }
 }

@@ -51,7 +51,8 @@ final class ExperimentCommand implements Callable<Integer> {
             description = {"Adams and Agesen's nanobenchmarks (ASPLOS 2006) and forkwait: simulated cycles per",
                     "operation natively and in a VM under each CPU technique, with shadow paging.",
                     "Each figure is (cycles of 2N iterations - cycles of N) / N, so boot and power-off cancel;",
-                    "forkwait is the whole toyos workload (100 forks and waits) divided by 100."})
+                    "forkwait is the whole toyos workload (100 forks and waits) divided by 100.",
+                    "--svg draws the cycles per operation of each benchmark and technique (log scale)."})
     static final class NanobenchCommand implements Callable<Integer> {
         /** A technique pair on an ISA: one column of the table. */
         private record Column(String title, String cpu, String memory, IsaVariant isa) {
@@ -72,51 +73,85 @@ final class ExperimentCommand implements Callable<Integer> {
         @Mixin
         ImplOption impl;
 
+        @Mixin
+        ResultOptions results;
+
         @Override
         public Integer call() {
             if (iterations < 1 || iterations > 100_000) {
                 throw new UserError("--iterations must be 1..100000, was " + iterations);
             }
+            results.check();
             Techniques techniques = impl.techniques();
-            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter stdout = spec.commandLine().getOut();
+            PrintWriter out = results.table(stdout);
+            Progress progress = results.progress(spec.commandLine().getErr(), "nanobench",
+                    (Nanobenchmark.all().size() + 1) * (1 + COLUMNS.size()));
             out.printf("simulated cycles per operation (N = %d); slowdown against native in brackets%n%n", iterations);
             StringBuilder header = new StringBuilder(String.format("%-10s %10s", "benchmark", "native"));
-            COLUMNS.forEach(c -> header.append(String.format("  %26s", c.title() + "/" + c.isa().name())));
+            COLUMNS.forEach(c -> header.append(String.format("  %26s", title(c))));
             out.println(header);
+            List<NanobenchData.Benchmark> rows = new ArrayList<>();
             for (Nanobenchmark bench : Nanobenchmark.all()) {
+                progress.step(bench.id() + " natively");
                 double nativeFigure = Nanobench.measure(bench, iterations,
                         CycleCounter.bareMetal(MachineConfig.defaults())).cyclesPerIteration();
-                List<String> cells = COLUMNS.parallelStream()
-                        .map(c -> cell(nativeFigure, () -> Nanobench.measure(bench, iterations,
-                                vmCounter(techniques, c)).cyclesPerIteration()))
+                List<NanobenchData.Vm> cells = COLUMNS.parallelStream()
+                        .map(c -> cell(c, nativeFigure, () -> {
+                            progress.step(bench.id() + " under " + title(c));
+                            return Nanobench.measure(bench, iterations, vmCounter(techniques, c)).cyclesPerIteration();
+                        }))
                         .toList();
-                printRow(out, bench.id(), nativeFigure, cells);
+                rows.add(printRow(out, progress, bench.id(), nativeFigure, cells));
             }
+            progress.step("forkwait natively");
             double nativeForkwait = forkwait(null, null) / (double) FORKS;
-            List<String> cells = COLUMNS.parallelStream()
-                    .map(c -> cell(nativeForkwait, () -> forkwait(techniques, c) / (double) FORKS))
+            List<NanobenchData.Vm> cells = COLUMNS.parallelStream()
+                    .map(c -> cell(c, nativeForkwait, () -> {
+                        progress.step("forkwait under " + title(c));
+                        return forkwait(techniques, c) / (double) FORKS;
+                    }))
                     .toList();
-            printRow(out, "forkwait", nativeForkwait, cells);
+            rows.add(printRow(out, progress, "forkwait", nativeForkwait, cells));
             out.println();
             out.println("Adams and Agesen's point: a trap costs thousands of cycles, so what a VMM avoids");
             out.println("trapping on decides its speed. docs/cost-model.md gives the cost of each VMM event.");
+            out.flush();
+            NanobenchData data = new NanobenchData("vmlab experiment nanobench", NanobenchData.FORMAT,
+                    NanobenchData.UNITS, new NanobenchData.Configuration(iterations, FORKS, impl.chosen().name(),
+                    MachineConfig.defaults().isa().name(), COLUMNS.stream().map(c -> new NanobenchData.Technique(
+                            title(c), c.cpu(), c.memory(), c.isa().name())).toList()), rows);
+            results.write(data, data::chart, stdout);
             return 0;
         }
 
-        private static void printRow(PrintWriter out, String name, double nativeFigure, List<String> cells) {
-            StringBuilder row = new StringBuilder(String.format("%-10s %,10.0f", name, nativeFigure));
-            cells.forEach(c -> row.append(String.format("  %26s", c)));
-            out.println(row);
-            out.flush();
+        /** The column's title in the table: its techniques' name and the ISA. */
+        private static String title(Column column) {
+            return column.title() + "/" + column.isa().name();
         }
 
-        private static String cell(double nativeFigure, DoubleSupplier figure) {
+        private static NanobenchData.Benchmark printRow(PrintWriter out, Progress progress, String name,
+                double nativeFigure, List<NanobenchData.Vm> cells) {
+            StringBuilder row = new StringBuilder(String.format("%-10s %,10.0f", name, nativeFigure));
+            cells.forEach(c -> row.append(String.format("  %26s", c.status() == CellStatus.MEASURED
+                    ? String.format("%,.0f (%.1fx)", c.cycles(), c.cycles() / nativeFigure) : c.detail())));
+            progress.clear();
+            out.println(row);
+            out.flush();
+            return new NanobenchData.Benchmark(name, nativeFigure, cells);
+        }
+
+        private static NanobenchData.Vm cell(Column column, double nativeFigure, DoubleSupplier figure) {
             try {
                 double f = figure.getAsDouble();
-                return String.format("%,.0f (%.1fx)", f, f / nativeFigure);
+                // A slowdown against nothing is no number (and JSON has no infinity).
+                return new NanobenchData.Vm(title(column), CellStatus.MEASURED, f,
+                        nativeFigure > 0 ? f / nativeFigure : null, null);
             } catch (RuntimeException e) {
                 String notWritten = LabCode.notWrittenCell(e);
-                return notWritten != null ? notWritten : "failed: " + e.getMessage();
+                return notWritten != null
+                        ? new NanobenchData.Vm(title(column), CellStatus.NOT_WRITTEN, null, null, notWritten)
+                        : new NanobenchData.Vm(title(column), CellStatus.FAILED, null, null, "failed: " + e.getMessage());
             }
         }
 

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.vmlab.cli.VmlabTest.vmlab;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.vmlab.cli.VmlabTest.Outcome;
+import org.vmlab.cli.chart.SvgDocument;
 import org.vmlab.guests.Toyos;
 
 /**
@@ -26,8 +29,11 @@ class VmmCommandsTest {
     }
 
     @Test
-    void demoRunsEveryWorkloadOnBareMetalAndUnderEachTechnique() {
-        Outcome o = vmlab("demo");
+    void demoRunsEveryWorkloadOnBareMetalAndUnderEachTechnique(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("demo.json");
+        Path svg = dir.resolve("charts/demo.svg");
+
+        Outcome o = vmlab("demo", "--json", json.toString(), "--svg", svg.toString());
 
         assertThat(o.exitCode()).isZero();
         for (String workload : Toyos.workloads()) {
@@ -35,6 +41,38 @@ class VmmCommandsTest {
                     + " +ok .*x +[0-9.]+% equivalent .*x +[0-9.]+% equivalent .*x +[0-9.]+% DIVERGED$");
         }
         assertThat(o.out()).contains("every technique behaved as the lecture says");
+        int steps = Toyos.workloads().size() * 4;
+        assertThat(o.err().lines()).hasSize(steps).contains("demo: 1/" + steps + " all on bare metal...")
+                .allMatch(line -> line.matches("demo: \\d+/" + steps + " \\S+ (on bare metal|under \\S+/\\S+)\\.\\.\\."));
+
+        JsonNode data = new ObjectMapper().readTree(json.toFile());
+        assertThat(data.get("ok").asBoolean()).isTrue();
+        assertThat(data.get("configuration").get("implementation").asText()).isEqualTo("solutions");
+        assertThat(data.get("configuration").get("techniques").findValuesAsText("technique"))
+                .containsExactly("trap-emulate/classic", "binary-translation/legacy", "trap-emulate/legacy");
+        assertThat(data.get("workloads").findValuesAsText("workload")).isEqualTo(Toyos.workloads());
+        for (JsonNode row : data.get("workloads")) {
+            String line = o.out().lines().filter(l -> l.startsWith(row.get("workload").asText() + " "))
+                    .findFirst().orElseThrow();
+            assertThat(line).contains(String.format("%,d", row.get("cycles").asLong()),
+                    String.format("%,d", row.get("instructions").asLong()));
+            assertThat(row.get("vms").findValuesAsText("status")).containsOnly("measured");
+            assertThat(row.get("vms").findValues("equivalent")).extracting(JsonNode::asBoolean)
+                    .containsExactly(true, true, false);
+            for (JsonNode vm : row.get("vms")) {
+                double slowdown = vm.get("slowdown").asDouble();
+                assertThat(slowdown).isEqualTo((double) vm.get("cycles").asLong() / vm.get("bareCycles").asLong());
+                assertThat(line).contains(String.format("%6.2fx %6.2f%%", slowdown, vm.get("direct").asDouble()));
+            }
+        }
+
+        SvgDocument chart = SvgDocument.parse(Files.readString(svg));
+        assertThat(chart.textsOf("category")).isEqualTo(Toyos.workloads());
+        assertThat(chart.withClass("bar")).hasSize(Toyos.workloads().size() * 3);
+        assertThat(chart.withClass("legend").get(0).getTextContent()).contains("trap-emulate/classic",
+                "binary-translation/legacy", "trap-emulate/legacy (diverged)");
+        assertThat(chart.textsOf("tick-label")).containsExactly("1", "10", "100");
+        assertThat(chart.textsOf("axis-label")).containsExactly("slowdown (log scale)", "workload");
     }
 
     @Test
@@ -67,15 +105,41 @@ class VmmCommandsTest {
     }
 
     @Test
-    void theNanobenchmarksAreMeasuredNativelyAndUnderEachTechnique() {
-        Outcome o = vmlab("experiment", "nanobench", "--iterations", "20");
+    void theNanobenchmarksAreMeasuredNativelyAndUnderEachTechnique(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("nanobench.json");
+        Path svg = dir.resolve("nanobench.svg");
+
+        Outcome o = vmlab("experiment", "nanobench", "--iterations", "20", "--json", json.toString(),
+                "--svg", svg.toString());
 
         assertThat(o.exitCode()).isZero();
         assertThat(o.out()).contains("native", "trap-emulate/classic", "binary-translation/legacy");
-        for (String bench : new String[] {"syscall", "in", "cr-write", "call-ret", "pgfault", "divzero",
-                "ptemod", "forkwait"}) {
+        String[] benchmarks = {"syscall", "in", "cr-write", "call-ret", "pgfault", "divzero", "ptemod", "forkwait"};
+        for (String bench : benchmarks) {
             assertThat(o.out()).containsPattern("(?m)^" + bench + " +[0-9,]+ +[0-9,]+ \\([0-9.]+x\\) +[0-9,]+ \\([0-9.]+x\\)$");
         }
+        assertThat(o.err().lines()).hasSize(24).contains("nanobench: 1/24 syscall natively...",
+                "nanobench: 22/24 forkwait natively...").anyMatch(l -> l.endsWith(" syscall under trap-emulate/classic..."));
+
+        JsonNode data = new ObjectMapper().readTree(json.toFile());
+        assertThat(data.get("command").asText()).isEqualTo("vmlab experiment nanobench");
+        assertThat(data.get("units").get("cycles").asText()).startsWith("simulated cycles per operation");
+        assertThat(data.get("configuration").get("iterations").asInt()).isEqualTo(20);
+        assertThat(data.get("configuration").get("techniques").findValuesAsText("isa")).containsExactly("classic", "legacy");
+        assertThat(data.get("benchmarks").findValuesAsText("benchmark")).containsExactly(benchmarks);
+        JsonNode syscall = data.get("benchmarks").get(0);
+        JsonNode trapEmulate = syscall.get("vms").get(0);
+        assertThat(trapEmulate.get("technique").asText()).isEqualTo("trap-emulate/classic");
+        assertThat(o.out()).containsPattern("(?m)^syscall +" + String.format("%,.0f", syscall.get("native").asDouble())
+                + " +" + String.format("%,.0f", trapEmulate.get("cycles").asDouble())
+                + " \\(" + String.format("%.1f", trapEmulate.get("slowdown").asDouble()) + "x\\) ");
+
+        SvgDocument chart = SvgDocument.parse(Files.readString(svg));
+        assertThat(chart.textsOf("category")).containsExactly(benchmarks);
+        assertThat(chart.withClass("bar")).hasSize(benchmarks.length * 3);
+        assertThat(chart.textsOf("tick-label")).startsWith("1", "10", "100", "1,000").contains("1,000,000");
+        assertThat(chart.withClass("bar").stream().map(SvgDocument::tooltip))
+                .contains("syscall, native: " + String.format("%,.0f", syscall.get("native").asDouble()));
     }
 
     @Test
