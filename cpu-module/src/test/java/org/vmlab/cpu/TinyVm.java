@@ -9,18 +9,17 @@ import org.vmlab.machine.isa.IsaVariant;
 import org.vmlab.machine.isa.Registers;
 import org.vmlab.machine.memory.PhysicalMemory;
 import org.vmlab.vmm.CpuVirtualization;
-import org.vmlab.vmm.Exit;
 import org.vmlab.vmm.Hypervisor;
-import org.vmlab.vmm.MemoryVirtualization;
-import org.vmlab.vmm.PageFaultOutcome;
+import org.vmlab.vmm.IdentityMemory;
 import org.vmlab.vmm.VirtualMachine;
 import org.vmlab.vmm.VmConfig;
 import org.vmlab.vmm.VmmCostModel;
 
 /**
  * Small VMs for the CPU techniques' tests: a 64 KiB machine given whole to one VM, whose
- * guest-physical memory is the machine's frame for frame (as under direct paging, which lives in
- * memory-module and so is out of reach here), with the CPU technique under test.
+ * guest-physical memory is the machine's frame for frame (vmm-core's test double
+ * {@link IdentityMemory}, as direct paging, which lives in memory-module and so is out of reach
+ * here), with the CPU technique under test.
  */
 public final class TinyVm {
     /** RAM of the machine and of its one VM. */
@@ -37,7 +36,7 @@ public final class TinyVm {
                 .fuel(Long.MAX_VALUE).build(), VmmCostModel.DEFAULT);
         VmConfig config = new VmConfig("tiny", MEMORY, MEMORY / PhysicalMemory.PAGE_SIZE, 1_000_000,
                 DeviceConfig.defaults());
-        return vmm.create(config, cpu, new WholeMachineMemory());
+        return vmm.create(config, cpu, new IdentityMemory());
     }
 
     /** A VM running {@code cpu} with {@code body} assembled at {@link #KERNEL_BASE}, switched in. */
@@ -66,48 +65,5 @@ public final class TinyVm {
     /** Puts the loaded vCPU in virtual ring {@code ring}, virtual interrupts off. */
     public static void enterRing(VirtualMachine vm, int ring) {
         vm.vcpu().setFlags(ring << Registers.CPL_SHIFT);
-    }
-
-    /**
-     * The test double of memory virtualization: guest-physical is machine-physical, and the real
-     * MMU follows the guest's own cr0 and cr3. Every page fault beyond RAM is a device access.
-     */
-    static final class WholeMachineMemory implements MemoryVirtualization {
-        private VirtualMachine vm;
-
-        @Override
-        public String name() {
-            return "whole-machine";
-        }
-
-        @Override
-        public void attach(VirtualMachine machine) {
-            machine.memory().backIdentically();
-            this.vm = machine;
-        }
-
-        @Override
-        public void activate() {
-            vm.host().cpu().setControlRegister(Registers.CR3, vm.vcpu().controlRegister(Registers.CR3));
-            vm.host().cpu().setControlRegister(Registers.CR0, vm.vcpu().controlRegister(Registers.CR0));
-        }
-
-        @Override
-        public void controlRegisterWritten(int cr) {
-            activate();
-        }
-
-        @Override
-        public void invalidatePage(int va) {
-            vm.host().mmu().invalidatePage(va);
-        }
-
-        @Override
-        public PageFaultOutcome pageFault(Exit exit) {
-            if (!vm.memory().isRam(exit.address())) {
-                return PageFaultOutcome.emulate(PageFaultOutcome.Why.DEVICE);
-            }
-            throw new AssertionError("the tiny guests fault only on devices: " + exit);
-        }
     }
 }

@@ -12,8 +12,10 @@ import org.vmlab.machine.memory.Mmu;
  * ({@link GuestPhysicalMemory#backIdentically}), and the real MMU walks the guest's own page
  * tables (the guest's cr0 and cr3 are put on the real MMU). So every page fault is the guest's,
  * except an access to a device register, which the VMM emulates.
+ *
+ * <p>Published in vmm-core's test jar, for the technique modules' tests (cpu-module's tiny VMs).
  */
-final class IdentityMemory implements MemoryVirtualization {
+public final class IdentityMemory implements MemoryVirtualization {
     private VirtualMachine vm;
 
     @Override
