@@ -76,7 +76,7 @@ public final class ShadowPaging implements MemoryVirtualization {
     @Override
     public PageFaultOutcome pageFault(Exit exit) {
         PageFaultOutcome outcome = rules.pageFault(this, exit);
-        if (outcome == PageFaultOutcome.FIXED) {
+        if (outcome instanceof PageFaultOutcome.Fixed) {
             vm.counters().event(VmmEvent.HIDDEN_FAULT);
             vm.counters().add("shadow.hidden_faults", 1);
             vm.mark("shadow", "hidden fault", exit.pc());

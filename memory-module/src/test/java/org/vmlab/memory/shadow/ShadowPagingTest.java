@@ -293,6 +293,15 @@ class ShadowPagingTest {
     }
 
     @Test
+    void aFixedOutcomeTheRulesMadeThemselvesCountsAsAHiddenFaultToo() {
+        rules.outcome = new PageFaultOutcome.Fixed();
+
+        paging.pageFault(pageFault(VA));
+
+        assertThat(vm.counters().events(VmmEvent.HIDDEN_FAULT)).isEqualTo(1);
+    }
+
+    @Test
     void aFaultOfTheGuestsOwnIsATrueFault() {
         rules.outcome = new PageFaultOutcome.GuestFault(new Fault(Vector.PAGE_FAULT, Vector.PF_WRITE, VA));
 
