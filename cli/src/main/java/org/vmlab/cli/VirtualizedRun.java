@@ -192,10 +192,10 @@ final class VirtualizedRun {
 
     private static String events(VirtualMachine vm) {
         List<String> parts = new ArrayList<>();
-        for (VmmEvent event : VmmEvent.values()) {
+        for (VmmEvent event : vm.events()) {
             long n = vm.counters().events(event);
             if (n > 0) {
-                parts.add(String.format("%,d %s", n, event.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')));
+                parts.add(String.format("%,d %s", n, event.words()));
             }
         }
         return String.join(", ", parts);

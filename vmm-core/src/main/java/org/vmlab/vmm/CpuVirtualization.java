@@ -24,4 +24,13 @@ public interface CpuVirtualization {
      * {@link org.vmlab.machine.Fault}; the VM reflects it into the guest.
      */
     void handle(VirtualMachine vm, Exit exit);
+
+    /**
+     * The events this technique charges, beyond the core's ({@link CoreEvent}): each with its
+     * default cost and the source of that figure. Their names must differ from every other event
+     * of the VM.
+     */
+    default java.util.List<VmmEvent> events() {
+        return java.util.List.of();
+    }
 }

@@ -76,7 +76,7 @@ public final class Hypervisor {
                     if (current != null) {
                         current.switchOut();
                         worldSwitches++;
-                        vm.counters().event(VmmEvent.WORLD_SWITCH);
+                        vm.counters().event(CoreEvent.WORLD_SWITCH);
                     }
                     vm.switchIn();
                     current = vm;

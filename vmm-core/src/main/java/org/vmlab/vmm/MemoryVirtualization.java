@@ -30,4 +30,13 @@ public interface MemoryVirtualization {
 
     /** A page-fault exit: whose fault it is, and what the VMM has done about it. */
     PageFaultOutcome pageFault(Exit exit);
+
+    /**
+     * The events this technique charges, beyond the core's ({@link CoreEvent}): each with its
+     * default cost and the source of that figure. Their names must differ from every other event
+     * of the VM.
+     */
+    default java.util.List<VmmEvent> events() {
+        return java.util.List.of();
+    }
 }

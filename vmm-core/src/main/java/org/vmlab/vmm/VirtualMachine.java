@@ -1,6 +1,9 @@
 package org.vmlab.vmm;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.vmlab.asm.Disassembler;
 import org.vmlab.machine.Clock;
@@ -36,6 +39,7 @@ public final class VirtualMachine {
     private final CpuVirtualization cpuVirtualization;
     private final MemoryVirtualization memoryVirtualization;
     private final VmmCounters counters;
+    private final List<VmmEvent> events;
     private final FaultLoopWatch faultLoops = new FaultLoopWatch();
     private VmmTrace trace = VmmTrace.NONE;
     private SymbolTable symbols = SymbolTable.empty();
@@ -54,7 +58,36 @@ public final class VirtualMachine {
         this.cpuVirtualization = cpuVirtualization;
         this.memoryVirtualization = memoryVirtualization;
         this.counters = new VmmCounters(costs);
+        this.events = eventsOf(cpuVirtualization, memoryVirtualization);
         memoryVirtualization.attach(this);   // before anything is loaded: it may decide the backing
+    }
+
+    /**
+     * Every event this VM's VMM may charge, in order: the core's, then the CPU technique's, then
+     * the memory technique's. Their names are unique: a technique that declares an event under a
+     * name already taken is refused when the VM is made.
+     */
+    public List<VmmEvent> events() {
+        return events;
+    }
+
+    private static List<VmmEvent> eventsOf(CpuVirtualization cpu, MemoryVirtualization memory) {
+        List<VmmEvent> all = new ArrayList<>(List.of(CoreEvent.values()));
+        if (cpu != null) {
+            all.addAll(cpu.events());
+        }
+        if (memory != null) {
+            all.addAll(memory.events());
+        }
+        Map<String, VmmEvent> byName = new HashMap<>();
+        for (VmmEvent event : all) {
+            VmmEvent taken = byName.putIfAbsent(event.name(), event);
+            if (taken != null) {
+                throw new IllegalArgumentException("two events are named " + event.name() + ": "
+                        + taken.getClass().getName() + " and " + event.getClass().getName());
+            }
+        }
+        return List.copyOf(all);
     }
 
     /** Loads a program into guest memory, as a bare machine's loader would; pc at its entry. */
@@ -119,7 +152,7 @@ public final class VirtualMachine {
         InterruptController pic = devices.pic();
         if (vcpu.interruptible() && pic.hasDeliverable()) {
             int vector = pic.acknowledge();
-            counters.event(VmmEvent.INJECTION);
+            counters.event(CoreEvent.INJECTION);
             trace.injection(this, vector, cycles());
             traps.deliver(vector, 0, vcpu.pc());
             return;
@@ -157,21 +190,21 @@ public final class VirtualMachine {
 
     private void handle(Exit exit) {
         switch (exit.reason()) {
-            case TIMER -> counters.event(VmmEvent.TIMER_EXIT);
+            case TIMER -> counters.event(CoreEvent.TIMER_EXIT);
             case PAGE_FAULT -> {
                 PageFaultOutcome outcome = memoryVirtualization.pageFault(exit);
                 if (outcome instanceof PageFaultOutcome.GuestFault guest) {
-                    counters.event(VmmEvent.REFLECTION);
+                    counters.event(CoreEvent.REFLECTION);
                     traps.reflect(guest.fault(), exit.pc());
                 } else if (outcome instanceof PageFaultOutcome.Emulate
                         && (exit.errorCode() & Vector.PF_FETCH) != 0) {
                     // code fetched from a device register: bare metal raises #GP, never runs it
-                    counters.event(VmmEvent.REFLECTION);
+                    counters.event(CoreEvent.REFLECTION);
                     traps.reflect(new Fault(Vector.GENERAL_PROTECTION, 0), exit.pc());
                 } else if (outcome instanceof PageFaultOutcome.Emulate emulate) {
                     switch (emulate.why()) {
-                        case DEVICE -> counters.event(VmmEvent.DEVICE_EMULATION);
-                        case SUPERVISOR_WRITE -> counters.event(VmmEvent.TRAP_AND_EMULATE);
+                        case DEVICE -> counters.event(CoreEvent.DEVICE_EMULATION);
+                        case SUPERVISOR_WRITE -> counters.event(CoreEvent.TRAP_AND_EMULATE);
                         case TRACED_WRITE -> { }   // the trace itself is charged when the write lands
                     }
                     MemoryInstructionEmulator.emulate(this);

@@ -11,7 +11,7 @@ import java.util.Map;
 public final class VmmCounters {
     private final VmmCostModel costs;
     private final EnumMap<ExitReason, Long> exits = new EnumMap<>(ExitReason.class);
-    private final EnumMap<VmmEvent, Long> events = new EnumMap<>(VmmEvent.class);
+    private final Map<VmmEvent, Long> events = new LinkedHashMap<>();
     private final Map<String, Long> named = new LinkedHashMap<>();
     private long cycles;
 

@@ -1,39 +1,33 @@
 package org.vmlab.vmm;
 
+import java.util.Locale;
+
 /**
- * What the VMM spends simulated cycles on, beyond the guest's own instructions. Each has a default
- * cost in {@link VmmCostModel}; {@code docs/cost-model.md} gives the source of each figure.
+ * Something the VMM spends simulated cycles on, beyond the guest's own instructions. The core
+ * declares its own ({@link CoreEvent}); each technique declares its events in its own module and
+ * lists them in {@link CpuVirtualization#events()} or {@link MemoryVirtualization#events()}, so
+ * that a new technique brings its costs without a change to the core. {@link VmmCostModel} prices
+ * each at its default unless told otherwise; {@code docs/cost-model.md} gives every default's
+ * source.
+ *
+ * <p>Events are usually the constants of an enum; their names are unique within a VM.
  */
-public enum VmmEvent {
-    /** A trap from the guest into the VMM and the return, with the emulation of one instruction. */
-    TRAP_AND_EMULATE,
-    /** Emulating one device register access (after the trap that brought it). */
-    DEVICE_EMULATION,
-    /** A trap that the VMM reflects into the guest's own handler (a true fault, a system call). */
-    REFLECTION,
-    /** A virtual interrupt injected into the guest. */
-    INJECTION,
-    /** The VMM's timer took control back: a virtual device event was due or the slice ended. */
-    TIMER_EXIT,
-    /** Shadow paging: a hidden page fault, the guest's tables walked and a shadow entry filled. */
-    HIDDEN_FAULT,
-    /** Shadow paging: a write to a guest page-table page trapped, was emulated and traced. */
-    TRACE,
-    /** Shadow paging: the guest switched address space (cr3), a cached shadow found or built. */
-    SHADOW_SWITCH,
-    /** Binary translation: one guest instruction translated. */
-    TRANSLATED_INSTRUCTION,
-    /** Binary translation: translated code called out to the VMM. */
-    CALLOUT,
-    /** Binary translation: a sensitive instruction emulated inside the translation cache. */
-    IN_CACHE_EMULATION,
+public interface VmmEvent {
+
+    /** The event's name, upper case with underscores ({@code HIDDEN_FAULT}): unique within a VM. */
+    String name();
+
+    /** What one occurrence costs by default, in simulated cycles. */
+    int defaultCycles();
+
     /**
-     * Binary translation: control entered the translation cache without a chained link, after an
-     * indirect branch or on the way back from the VMM, and looked its unit up.
+     * Where the default comes from: a published measurement ("Adams and Agesen: ...") or
+     * "estimate: " and the reasoning.
      */
-    INDIRECT_LOOKUP,
-    /** Binary translation: the guest wrote code it had translated; translations dropped. */
-    TRANSLATION_INVALIDATION,
-    /** Switching the physical CPU from one VM to another. */
-    WORLD_SWITCH
+    String source();
+
+    /** The name in words, as summaries print it ({@code hidden fault}). */
+    default String words() {
+        return name().toLowerCase(Locale.ROOT).replace('_', ' ');
+    }
 }

@@ -142,12 +142,12 @@ class HypervisorTest {
 
         // a b a b a b, then each finds its fuel spent: a (switch) b (switch)
         assertThat(hypervisor.worldSwitches()).isEqualTo(7);
-        assertThat(a.counters().events(VmmEvent.WORLD_SWITCH)).isEqualTo(3);
-        assertThat(b.counters().events(VmmEvent.WORLD_SWITCH)).isEqualTo(4);
+        assertThat(a.counters().events(CoreEvent.WORLD_SWITCH)).isEqualTo(3);
+        assertThat(b.counters().events(CoreEvent.WORLD_SWITCH)).isEqualTo(4);
         assertThat(memoryA.activations).as("activated at every switch in, the first included").isEqualTo(4);
         assertThat(memoryB.activations).isEqualTo(4);
         assertThat(b.result().counters()).containsEntry("vmm.world_switch", 4L);
-        assertThat(b.counters().cycles()).isEqualTo(4L * 2409 + b.counters().events(VmmEvent.TIMER_EXIT) * 2030);
+        assertThat(b.counters().cycles()).isEqualTo(4L * 2409 + b.counters().events(CoreEvent.TIMER_EXIT) * 2030);
     }
 
     @Test
@@ -158,7 +158,7 @@ class HypervisorTest {
         hypervisor.run();
 
         assertThat(hypervisor.worldSwitches()).isZero();
-        assertThat(only.counters().events(VmmEvent.WORLD_SWITCH)).isZero();
+        assertThat(only.counters().events(CoreEvent.WORLD_SWITCH)).isZero();
         assertThat(only.result().instructions()).isEqualTo(1000);
         assertThat(runs).hasSize(10);
     }

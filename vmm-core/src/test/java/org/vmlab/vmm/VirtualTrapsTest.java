@@ -166,7 +166,7 @@ class VirtualTrapsTest {
         assertThat(sides.virtualFrame()[0]).as("present, read, user")
                 .isEqualTo(Vector.PF_PRESENT | Vector.PF_USER);
         assertThat(sides.virtualFrame()[1]).isEqualTo(sides.address("load"));
-        assertThat(sides.vm.counters().events(VmmEvent.REFLECTION)).isEqualTo(1);
+        assertThat(sides.vm.counters().events(CoreEvent.REFLECTION)).isEqualTo(1);
         assertEquivalent(bare, virtual);   // accessed and dirty bits in the tables included
     }
 

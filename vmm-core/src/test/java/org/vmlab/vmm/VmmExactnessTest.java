@@ -34,8 +34,8 @@ class VmmExactnessTest {
         assertThat(vcpu.register(13)).as("the handler ran").isEqualTo(NIC_VECTOR);
         assertThat(vcpu.register(9)).as("the instruction after the store").isZero();
         assertThat(sides.virtualFrame()[1]).as("interrupted before it").isEqualTo(sides.address("next"));
-        assertThat(sides.vm.counters().events(VmmEvent.INJECTION)).isEqualTo(1);
-        assertThat(sides.vm.counters().events(VmmEvent.DEVICE_EMULATION))
+        assertThat(sides.vm.counters().events(CoreEvent.INJECTION)).isEqualTo(1);
+        assertThat(sides.vm.counters().events(CoreEvent.DEVICE_EMULATION))
                 .as("every NIC register access trapped and was emulated").isEqualTo(5);
         assertThat(sides.vm.host().devices().frames()).as("the real NIC never saw the guest").isEmpty();
         assertThat(sides.vm.devices().devices().frames()).hasSize(1);

@@ -7,6 +7,7 @@ import org.vmlab.machine.Trap;
 import org.vmlab.machine.isa.Instruction;
 import org.vmlab.machine.isa.Opcode;
 import org.vmlab.machine.isa.Vector;
+import org.vmlab.vmm.CoreEvent;
 import org.vmlab.vmm.CpuVirtualization;
 import org.vmlab.vmm.Exit;
 import org.vmlab.vmm.ExitReason;
@@ -94,7 +95,7 @@ public final class BinaryTranslation implements CpuVirtualization {
                 return chained;
             }
         } else {
-            vm.counters().event(VmmEvent.INDIRECT_LOOKUP);
+            vm.counters().event(TranslationEvent.INDIRECT_LOOKUP);
         }
         TranslationUnit unit = cache.lookup(pc);
         if (unit != null && unit.machineAddress() == Translator.machineAddress(vm, pc)) {
@@ -114,7 +115,7 @@ public final class BinaryTranslation implements CpuVirtualization {
         vm.host().memory().markCode(unit.frame());
         vm.counters().add("bt.units_translated", 1);
         for (int i = 0; i < unit.length(); i++) {
-            vm.counters().event(VmmEvent.TRANSLATED_INSTRUCTION);
+            vm.counters().event(TranslationEvent.TRANSLATED_INSTRUCTION);
         }
         vm.mark("bt", "translate", pc);
         return unit;
@@ -154,7 +155,7 @@ public final class BinaryTranslation implements CpuVirtualization {
                 // The emulated instruction faults as the guest's hardware would (a bad control
                 // register, a pushf whose store faults): it did not retire, and the guest's
                 // handler gets the fault, with cr2, exactly as the hardware delivers it.
-                vm.counters().event(VmmEvent.REFLECTION);
+                vm.counters().event(CoreEvent.REFLECTION);
                 vm.traps().reflect(f, vm.vcpu().pc());
                 return new Step(retired, new Exit(ExitReason.INTERRUPT_WINDOW, vm.vcpu().pc(), -1, 0, 0, insn));
             }
@@ -181,7 +182,7 @@ public final class BinaryTranslation implements CpuVirtualization {
             throw new IllegalStateException(insn.opcode() + " cannot be emulated inside the translation cache: "
                     + InCacheSafety.why(insn.opcode()) + "; translate it as a CALLOUT");
         }
-        vm.counters().event(VmmEvent.IN_CACHE_EMULATION);
+        vm.counters().event(TranslationEvent.IN_CACHE_EMULATION);
         emulator.emulate(vm, insn);
     }
 
@@ -204,25 +205,30 @@ public final class BinaryTranslation implements CpuVirtualization {
     public void handle(VirtualMachine vm, Exit exit) {
         switch (exit.reason()) {
             case CALLOUT -> {
-                vm.counters().event(VmmEvent.CALLOUT);
+                vm.counters().event(TranslationEvent.CALLOUT);
                 vm.counters().add("bt.callouts", 1);
                 Opcode op = exit.instruction().opcode();
                 if (op == Opcode.IN || op == Opcode.OUT) {
-                    vm.counters().event(VmmEvent.DEVICE_EMULATION);
+                    vm.counters().event(CoreEvent.DEVICE_EMULATION);
                 }
                 emulator.emulate(vm, exit.instruction());
             }
             case INTERRUPT_WINDOW -> { }   // the VMM's loop injects what is pending
             case EXCEPTION -> {
-                vm.counters().event(VmmEvent.REFLECTION);
+                vm.counters().event(CoreEvent.REFLECTION);
                 vm.traps().deliver(exit.vector(), exit.errorCode(), exit.pc());
             }
             case SOFTWARE_INTERRUPT -> {
-                vm.counters().event(VmmEvent.REFLECTION);
+                vm.counters().event(CoreEvent.REFLECTION);
                 vm.traps().softwareInterrupt(exit.vector(), exit.pc());
             }
             default -> throw new IllegalArgumentException("not an exit of binary translation: " + exit);
         }
+    }
+
+    @Override
+    public java.util.List<VmmEvent> events() {
+        return java.util.List.of(TranslationEvent.values());
     }
 
     /** Writes into frames with translations reach the rules, which drop what went stale. */
@@ -236,7 +242,7 @@ public final class BinaryTranslation implements CpuVirtualization {
                 long before = cache.invalidated();
                 rules.codeWritten(cache, pa);
                 if (cache.invalidated() > before) {
-                    vm.counters().event(VmmEvent.TRANSLATION_INVALIDATION);
+                    vm.counters().event(TranslationEvent.TRANSLATION_INVALIDATION);
                     vm.counters().add("bt.units_invalidated", cache.invalidated() - before);
                 }
             }

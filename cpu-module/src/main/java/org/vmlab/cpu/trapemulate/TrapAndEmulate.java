@@ -5,11 +5,11 @@ import org.vmlab.machine.Fault;
 import org.vmlab.machine.Trap;
 import org.vmlab.machine.isa.Instruction;
 import org.vmlab.machine.isa.Vector;
+import org.vmlab.vmm.CoreEvent;
 import org.vmlab.vmm.CpuVirtualization;
 import org.vmlab.vmm.Exit;
 import org.vmlab.vmm.ExitReason;
 import org.vmlab.vmm.VirtualMachine;
-import org.vmlab.vmm.VmmEvent;
 
 /**
  * Trap-and-emulate (Popek and Goldberg 1974): the guest, kernel included, runs directly on the
@@ -67,12 +67,12 @@ public final class TrapAndEmulate implements CpuVirtualization {
     @Override
     public void handle(VirtualMachine vm, Exit exit) {
         switch (exit.reason()) {
-            case PRIVILEGED_INSTRUCTION, HALT -> vm.counters().event(VmmEvent.TRAP_AND_EMULATE);
+            case PRIVILEGED_INSTRUCTION, HALT -> vm.counters().event(CoreEvent.TRAP_AND_EMULATE);
             case IO_ACCESS -> {
-                vm.counters().event(VmmEvent.TRAP_AND_EMULATE);
-                vm.counters().event(VmmEvent.DEVICE_EMULATION);
+                vm.counters().event(CoreEvent.TRAP_AND_EMULATE);
+                vm.counters().event(CoreEvent.DEVICE_EMULATION);
             }
-            case EXCEPTION, SOFTWARE_INTERRUPT -> vm.counters().event(VmmEvent.REFLECTION);
+            case EXCEPTION, SOFTWARE_INTERRUPT -> vm.counters().event(CoreEvent.REFLECTION);
             default -> throw new IllegalArgumentException("not an exit of trap-and-emulate: " + exit);
         }
         handler.handle(vm, exit);

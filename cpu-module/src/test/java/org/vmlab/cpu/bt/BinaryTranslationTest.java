@@ -17,7 +17,6 @@ import org.vmlab.machine.isa.Vector;
 import org.vmlab.vmm.Exit;
 import org.vmlab.vmm.ExitReason;
 import org.vmlab.vmm.VirtualMachine;
-import org.vmlab.vmm.VmmEvent;
 
 /**
  * Binary translation end to end, on tiny guests on the legacy ISA, with test doubles for Lab 2's
@@ -61,7 +60,7 @@ class BinaryTranslationTest {
         assertThat(bt.cache().size()).isEqualTo(4);
         assertThat(emulator.emulated).containsExactly(Opcode.CLI, Opcode.HLT);
         assertThat(counter(result, "bt.callouts")).isEqualTo(2);
-        assertThat(vm.counters().events(VmmEvent.TRANSLATED_INSTRUCTION)).as("4 + 3 + 1 + 1").isEqualTo(9);
+        assertThat(vm.counters().events(TranslationEvent.TRANSLATED_INSTRUCTION)).as("4 + 3 + 1 + 1").isEqualTo(9);
     }
 
     @Test
@@ -86,7 +85,7 @@ class BinaryTranslationTest {
         vm.run();
 
         // Entering at start, and re-entering after the cli's callout (the hlt's ends the run).
-        assertThat(vm.counters().events(VmmEvent.INDIRECT_LOOKUP)).isEqualTo(2);
+        assertThat(vm.counters().events(TranslationEvent.INDIRECT_LOOKUP)).isEqualTo(2);
     }
 
     @Test
@@ -105,7 +104,7 @@ class BinaryTranslationTest {
         assertThat(start.endsIndirect()).isTrue();
         assertThat(start.links()).isZero();
         assertThat(counter(result, "bt.chained")).isZero();
-        assertThat(vm.counters().events(VmmEvent.INDIRECT_LOOKUP)).as("start, after jr, after the cli callout").isEqualTo(3);
+        assertThat(vm.counters().events(TranslationEvent.INDIRECT_LOOKUP)).as("start, after jr, after the cli callout").isEqualTo(3);
     }
 
     @Test
@@ -131,7 +130,7 @@ class BinaryTranslationTest {
         RunResult result = vm.run();
 
         assertThat(emulator.emulated).containsExactly(Opcode.PUSHF, Opcode.CLI, Opcode.HLT);
-        assertThat(vm.counters().events(VmmEvent.IN_CACHE_EMULATION)).isEqualTo(1);
+        assertThat(vm.counters().events(TranslationEvent.IN_CACHE_EMULATION)).isEqualTo(1);
         assertThat(counter(result, "bt.callouts")).as("pushf stayed in the cache").isEqualTo(2);
         assertThat(vm.vcpu().register(3) & org.vmlab.machine.isa.Registers.CPL_MASK).as("the virtual ring: 0").isZero();
     }
@@ -172,7 +171,7 @@ class BinaryTranslationTest {
         bt.handle(vm, exit);
 
         assertThat(emulator.emulated).containsExactly(Opcode.CLI);
-        assertThat(vm.counters().events(VmmEvent.CALLOUT)).isEqualTo(1);
+        assertThat(vm.counters().events(TranslationEvent.CALLOUT)).isEqualTo(1);
         assertThat(vm.vcpu().pc()).isEqualTo(TinyVm.KERNEL_BASE + 8);
     }
 
@@ -222,7 +221,7 @@ class BinaryTranslationTest {
         assertThat(bt.cache().lookup(patchSite)).as("dropped").isNull();
         assertThat(bt.cache().lookup(TinyVm.KERNEL_BASE).link(patchSite)).as("and unchained").isNull();
         assertThat(counter(result, "bt.units_invalidated")).isEqualTo(1);
-        assertThat(vm.counters().events(VmmEvent.TRANSLATION_INVALIDATION)).isEqualTo(1);
+        assertThat(vm.counters().events(TranslationEvent.TRANSLATION_INVALIDATION)).isEqualTo(1);
     }
 
     @Test
@@ -240,7 +239,7 @@ class BinaryTranslationTest {
 
         assertThat(rules.codeWrites).containsExactly(TinyVm.symbol(vm, "data"));
         assertThat(counter(result, "bt.units_invalidated")).isZero();
-        assertThat(vm.counters().events(VmmEvent.TRANSLATION_INVALIDATION)).isZero();
+        assertThat(vm.counters().events(TranslationEvent.TRANSLATION_INVALIDATION)).isZero();
     }
 
     @Test

@@ -14,10 +14,10 @@ import org.vmlab.machine.isa.IsaVariant;
 import org.vmlab.machine.isa.Opcode;
 import org.vmlab.machine.isa.Registers;
 import org.vmlab.machine.isa.Vector;
+import org.vmlab.vmm.CoreEvent;
 import org.vmlab.vmm.Exit;
 import org.vmlab.vmm.ExitReason;
 import org.vmlab.vmm.VirtualMachine;
-import org.vmlab.vmm.VmmEvent;
 
 /**
  * Trap-and-emulate's mechanism: run the deprivileged guest directly, and classify what stopped it.
@@ -168,8 +168,8 @@ class TrapAndEmulateTest {
         technique.handle(vm, exit);
 
         assertThat(handled).containsExactly(exit);
-        assertThat(vm.counters().events(VmmEvent.TRAP_AND_EMULATE)).isEqualTo(1);
-        assertThat(vm.counters().events(VmmEvent.DEVICE_EMULATION)).isEqualTo(1);
+        assertThat(vm.counters().events(CoreEvent.TRAP_AND_EMULATE)).isEqualTo(1);
+        assertThat(vm.counters().events(CoreEvent.DEVICE_EMULATION)).isEqualTo(1);
     }
 
     @Test
@@ -178,8 +178,8 @@ class TrapAndEmulateTest {
 
         technique.handle(vm, technique.run(vm, 100));
 
-        assertThat(vm.counters().events(VmmEvent.REFLECTION)).isEqualTo(1);
-        assertThat(vm.counters().events(VmmEvent.TRAP_AND_EMULATE)).isZero();
+        assertThat(vm.counters().events(CoreEvent.REFLECTION)).isEqualTo(1);
+        assertThat(vm.counters().events(CoreEvent.TRAP_AND_EMULATE)).isZero();
     }
 
     @Test

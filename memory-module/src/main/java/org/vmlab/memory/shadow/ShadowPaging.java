@@ -61,7 +61,7 @@ public final class ShadowPaging implements MemoryVirtualization {
     @Override
     public void controlRegisterWritten(int cr) {
         if (cr == Registers.CR0 || cr == Registers.CR3) {
-            vm.counters().event(VmmEvent.SHADOW_SWITCH);
+            vm.counters().event(ShadowEvent.SHADOW_SWITCH);
             current = shadowFor(guestKey());
             activate();
         }
@@ -74,10 +74,15 @@ public final class ShadowPaging implements MemoryVirtualization {
     }
 
     @Override
+    public java.util.List<VmmEvent> events() {
+        return java.util.List.of(ShadowEvent.values());
+    }
+
+    @Override
     public PageFaultOutcome pageFault(Exit exit) {
         PageFaultOutcome outcome = rules.pageFault(this, exit);
         if (outcome instanceof PageFaultOutcome.Fixed) {
-            vm.counters().event(VmmEvent.HIDDEN_FAULT);
+            vm.counters().event(ShadowEvent.HIDDEN_FAULT);
             vm.counters().add("shadow.hidden_faults", 1);
             vm.mark("shadow", "hidden fault", exit.pc());
         } else if (outcome instanceof PageFaultOutcome.GuestFault) {
@@ -88,7 +93,7 @@ public final class ShadowPaging implements MemoryVirtualization {
 
     private void guestWrote(int gpa) {
         if (traced.isTraced(gpa >>> PhysicalMemory.PAGE_SHIFT)) {
-            vm.counters().event(VmmEvent.TRACE);
+            vm.counters().event(ShadowEvent.TRACE);
             vm.counters().add("shadow.traces", 1);
             vm.mark("shadow", "trace", vm.vcpu().pc());
             rules.pageTableWritten(this, gpa);

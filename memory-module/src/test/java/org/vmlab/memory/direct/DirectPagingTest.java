@@ -13,6 +13,7 @@ import org.vmlab.machine.device.NetworkInterface;
 import org.vmlab.machine.isa.Registers;
 import org.vmlab.machine.isa.Vector;
 import org.vmlab.machine.memory.Pte;
+import org.vmlab.vmm.CoreEvent;
 import org.vmlab.vmm.CpuVirtualization;
 import org.vmlab.vmm.Exit;
 import org.vmlab.vmm.ExitReason;
@@ -21,7 +22,6 @@ import org.vmlab.vmm.PageFaultOutcome;
 import org.vmlab.vmm.VirtualMachine;
 import org.vmlab.vmm.VmConfig;
 import org.vmlab.vmm.VmmCostModel;
-import org.vmlab.vmm.VmmEvent;
 
 /**
  * Direct paging, which is no memory virtualization: the VM's guest-physical memory is the
@@ -176,7 +176,7 @@ class DirectPagingTest {
 
         assertThat(vm.vcpu().stopDetail()).as("it went on after the load").contains("software_interrupt");
         assertThat(vm.vcpu().register(3)).isEqualTo(7);
-        assertThat(vm.counters().events(VmmEvent.DEVICE_EMULATION)).isEqualTo(1);
+        assertThat(vm.counters().events(CoreEvent.DEVICE_EMULATION)).isEqualTo(1);
         assertThat(vm.counters().exits(ExitReason.PAGE_FAULT)).isEqualTo(1);
     }
 

@@ -21,7 +21,6 @@ import org.vmlab.vmm.PageFaultOutcome;
 import org.vmlab.vmm.VirtualMachine;
 import org.vmlab.vmm.VmConfig;
 import org.vmlab.vmm.VmmCostModel;
-import org.vmlab.vmm.VmmEvent;
 
 /**
  * Shadow paging's mechanism: one shadow per guest address space, cached across switches (least
@@ -102,7 +101,7 @@ class ShadowPagingTest {
 
         assertThat(paging.current().key()).isEqualTo(0x5000);
         assertThat(vm.host().cpu().controlRegister(Registers.CR3)).isEqualTo(paging.current().root());
-        assertThat(vm.counters().events(VmmEvent.SHADOW_SWITCH)).isEqualTo(1);
+        assertThat(vm.counters().events(ShadowEvent.SHADOW_SWITCH)).isEqualTo(1);
         assertThat(cachedKeys()).containsExactlyInAnyOrder(ShadowPaging.PHYSICAL_MODE, 0x5000);
     }
 
@@ -124,7 +123,7 @@ class ShadowPagingTest {
     void writesToOtherControlRegistersDoNotSwitch() {
         paging.controlRegisterWritten(Registers.CR4);
 
-        assertThat(vm.counters().events(VmmEvent.SHADOW_SWITCH)).isZero();
+        assertThat(vm.counters().events(ShadowEvent.SHADOW_SWITCH)).isZero();
     }
 
     @Test
@@ -234,7 +233,7 @@ class ShadowPagingTest {
 
         assertThat(rules.pageTablesWritten).containsExactly(0x9008);
         assertThat(vm.counters().named("shadow.traces")).isEqualTo(1);
-        assertThat(vm.counters().events(VmmEvent.TRACE)).isEqualTo(1);
+        assertThat(vm.counters().events(ShadowEvent.TRACE)).isEqualTo(1);
     }
 
     @Test
@@ -288,7 +287,7 @@ class ShadowPagingTest {
 
         assertThat(rules.faults).containsExactly(exit);
         assertThat(vm.counters().named("shadow.hidden_faults")).isEqualTo(1);
-        assertThat(vm.counters().events(VmmEvent.HIDDEN_FAULT)).isEqualTo(1);
+        assertThat(vm.counters().events(ShadowEvent.HIDDEN_FAULT)).isEqualTo(1);
         assertThat(vm.counters().named("shadow.true_faults")).isZero();
     }
 
@@ -298,7 +297,7 @@ class ShadowPagingTest {
 
         paging.pageFault(pageFault(VA));
 
-        assertThat(vm.counters().events(VmmEvent.HIDDEN_FAULT)).isEqualTo(1);
+        assertThat(vm.counters().events(ShadowEvent.HIDDEN_FAULT)).isEqualTo(1);
     }
 
     @Test
@@ -309,7 +308,7 @@ class ShadowPagingTest {
 
         assertThat(vm.counters().named("shadow.true_faults")).isEqualTo(1);
         assertThat(vm.counters().named("shadow.hidden_faults")).isZero();
-        assertThat(vm.counters().events(VmmEvent.HIDDEN_FAULT)).isZero();
+        assertThat(vm.counters().events(ShadowEvent.HIDDEN_FAULT)).isZero();
     }
 
     @Test

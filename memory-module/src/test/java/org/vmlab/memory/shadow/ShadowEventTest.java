@@ -1,0 +1,21 @@
+package org.vmlab.memory.shadow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.vmlab.vmm.CostModelDocs;
+
+/** Shadow paging's own events: declared by the technique, documented with their sources. */
+class ShadowEventTest {
+
+    @Test
+    void shadowPagingDeclaresItsEvents() {
+        assertThat(new ShadowPaging(null).events()).containsExactly(ShadowEvent.values());
+    }
+
+    @Test
+    void docsCostModelMdCitesEachWithItsDefaultCost() {
+        CostModelDocs.assertDocumented(List.of(ShadowEvent.values()));
+    }
+}
