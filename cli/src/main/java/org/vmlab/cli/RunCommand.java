@@ -155,8 +155,8 @@ final class RunCommand implements Callable<Integer> {
         MemoryTechnique memory = techniques.memory(memoryTechnique).orElseThrow(() -> new UserError(
                 "unknown --mem '" + memoryTechnique + "' (" + code + " has: "
                         + String.join(", ", techniques.memoryNames()) + ")"));
-        if (memory.name().equals("direct") && vms != 1) {
-            throw new UserError("--mem direct gives one VM the whole machine: leave out --vms");
+        if (memory.ownsTheMachine() && vms != 1) {
+            throw new UserError("--mem " + memory.name() + " gives one VM the whole machine: leave out --vms");
         }
         if (memoryMib != 16) {
             throw new UserError("--memory sets the bare machine's RAM; a VM has 16 MiB of guest memory");

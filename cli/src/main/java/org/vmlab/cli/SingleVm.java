@@ -17,12 +17,12 @@ final class SingleVm {
     }
 
     /**
-     * The machine memory that {@code vms} VMs need under {@code memory}: direct paging gives one VM
-     * the whole machine, exactly its guest memory; otherwise each VM's 16 MiB and the VMM's own
-     * frames (shadow page tables) fit, with room to spare.
+     * The machine memory that {@code vms} VMs need under {@code memory}: a technique that gives one
+     * VM the whole machine (direct paging) gets exactly its guest memory; otherwise each VM's 16 MiB
+     * and the VMM's own frames (shadow page tables) fit, with room to spare.
      */
     static int machineBytes(MemoryTechnique memory, int vms) {
-        if (memory.name().equals("direct")) {
+        if (memory.ownsTheMachine()) {
             return VmConfig.DEFAULT_MEMORY;
         }
         return Math.max(32, 16 * (vms + 1)) << 20;

@@ -82,7 +82,7 @@ public final class GuestRuns {
 
     private static VirtualMachine emptyVm(IsaVariant isa, CpuVirtualization cpu, MemoryVirtualization memory,
             long fuel) {
-        int machineBytes = memory.name().equals("direct") ? VmConfig.DEFAULT_MEMORY : 32 << 20;
+        int machineBytes = memory.ownsTheMachine() ? VmConfig.DEFAULT_MEMORY : 32 << 20;
         Hypervisor vmm = new Hypervisor(MachineConfig.builder().isa(isa).memoryBytes(machineBytes)
                 .fuel(Long.MAX_VALUE).build(), VmmCostModel.DEFAULT);
         return vmm.create(VmConfig.named("guest").withFuel(fuel), cpu, memory);

@@ -13,4 +13,9 @@ public interface MemoryTechnique {
 
     /** A fresh instance, for one VM. */
     MemoryVirtualization create();
+
+    /** Whether its instances give their VM the whole machine ({@link MemoryVirtualization#ownsTheMachine}). */
+    default boolean ownsTheMachine() {
+        return create().ownsTheMachine();
+    }
 }

@@ -39,4 +39,13 @@ public interface MemoryVirtualization {
     default java.util.List<VmmEvent> events() {
         return java.util.List.of();
     }
+
+    /**
+     * Whether this technique gives its one VM the whole machine: no memory virtualization, guest
+     * physical is machine physical. The machine must then have exactly the VM's memory, and run no
+     * other VM. The command line and the tests size the machine by this, never by a name.
+     */
+    default boolean ownsTheMachine() {
+        return false;
+    }
 }

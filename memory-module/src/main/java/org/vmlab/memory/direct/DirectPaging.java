@@ -29,6 +29,12 @@ public final class DirectPaging implements MemoryVirtualization {
         return "direct";
     }
 
+    /** One VM, the machine's memory frame for frame. */
+    @Override
+    public boolean ownsTheMachine() {
+        return true;
+    }
+
     @Override
     public void attach(VirtualMachine machine) {
         int machineBytes = machine.host().memory().size();

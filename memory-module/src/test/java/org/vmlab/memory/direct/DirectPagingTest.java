@@ -46,6 +46,13 @@ class DirectPagingTest {
     }
 
     @Test
+    void itSaysItOwnsTheMachineAsShadowPagingDoesNot() {
+        assertThat(new DirectPaging().ownsTheMachine()).isTrue();
+        assertThat(new DirectPagingTechnique().ownsTheMachine()).isTrue();
+        assertThat(new org.vmlab.memory.shadow.ShadowPaging(null).ownsTheMachine()).isFalse();
+    }
+
+    @Test
     void itRefusesAVmSmallerThanTheMachineSayingWhy() {
         assertThatThrownBy(() -> vm(128 << 10, MEMORY, new DirectPaging(), null))
                 .isInstanceOf(IllegalArgumentException.class)
