@@ -130,7 +130,7 @@ final class Symbols {
             return l.address();
         }
         Constant c = (Constant) d;
-        if (c.value == null && failed(c, earlyUse) == null) {
+        if (c.value == null && failed(c) == null) {
             evaluate(c, earlyUse);
         }
         if (c.value != null) {
@@ -151,7 +151,7 @@ final class Symbols {
      * defined); in pass 1 it holds only for the evaluation that found it, as later lines may yet
      * define what was missing.
      */
-    private AsmFailure failed(Constant c, String earlyUse) {
+    private AsmFailure failed(Constant c) {
         return c.failure != null && (c.finalFailure || c.visit == visits) ? c.failure : null;
     }
 
@@ -170,7 +170,7 @@ final class Symbols {
                 if (top.nextUse < top.uses.size()) {
                     Definition d = definitions.get(top.uses.get(top.nextUse++));
                     if (d instanceof Constant used && used.value == null && !used.onStack
-                            && used.visit != visit && failed(used, earlyUse) == null) {
+                            && used.visit != visit && failed(used) == null) {
                         push(used);
                     }
                     continue;
@@ -191,6 +191,7 @@ final class Symbols {
                 c.onStack = false;
             }
             stack.clear();
+            visits++;   // a pass-1 failure found in this evaluation holds for it alone
         }
     }
 
@@ -220,7 +221,7 @@ final class Symbols {
                     throw new AsmFailure(column, "symbol '" + Names.shorten(name)
                             + "' is defined in terms of itself (" + cycle(used) + ")");
                 }
-                AsmFailure f = failed(used, earlyUse);
+                AsmFailure f = failed(used);
                 if (f == null) {
                     throw new IllegalStateException("symbol " + name + " was not evaluated before "
                             + c.name);

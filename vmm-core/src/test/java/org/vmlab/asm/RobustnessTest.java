@@ -127,6 +127,14 @@ class RobustnessTest {
     }
 
     @Test
+    void aSymbolThatCouldNotBeComputedInPassOneIsComputedAgainInPassTwo() {
+        assertThat(errors("X = later\n.if X\n.endif\nlater:\n.word X")).containsExactly(
+                "t.s:2:5: symbol 'X' cannot be computed here: undefined symbol 'later'"
+                        + " (.if needs symbols defined above it)");
+        assertThat(word("Y = 4\n.if Y == 4\n.endif\nX = Y + later\n.word X\nlater:")).isEqualTo(8);
+    }
+
+    @Test
     void aCycleBehindAShortCircuitIsNeverEvaluated() {
         assertThat(word("a = 0 && b\nb = a\n.word b")).isZero();
     }
