@@ -24,10 +24,19 @@ public final class Assembler {
      * @param defines symbols defined as if by {@code .equ} before the first line, for instance
      *                {@code PARAVIRT=1} to select a configuration with {@code .ifdef}
      * @throws AssemblyException with every error found (up to a cap), each as
-     *                           {@code file:line:col: message}
+     *                           {@code file:line:col: message}; whatever the source, nothing else
+     *                           (should the assembler itself fail, that too is reported as an
+     *                           error at the line it was assembling)
      */
     public Image assemble(String fileName, Map<String, Integer> defines) throws AssemblyException {
-        return new Assembly(loader).run(fileName, defines);
+        Assembly assembly = new Assembly(loader);
+        try {
+            return assembly.run(fileName, defines);
+        } catch (RuntimeException | StackOverflowError e) {
+            // A last resort: every input the assembler knows to be hard has its own limit and
+            // error; this turns a bug (or a failing SourceLoader) into an error at a line.
+            throw assembly.internalError(fileName, e);
+        }
     }
 
     /** Assembles {@code fileName} with no defines. */

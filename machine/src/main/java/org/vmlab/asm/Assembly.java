@@ -30,10 +30,25 @@ import org.vmlab.machine.isa.Opcode;
  *
  * <p><b>Pass 2</b> runs the fixups, now that every symbol is defined, and checks every value
  * against its field.
+ *
+ * <p>Every input ends, quickly, in an image or in errors: the limits below (and those of
+ * {@link ExprParser}, {@link Macro} and {@link SegmentBuilder}) bound the work and the memory an
+ * assembly may take, and each is reported at the line that exceeds it (docs/assembler.md lists
+ * them).
  */
 final class Assembly {
     /** Deep enough for any honest macro nest; shallow enough to stop a recursive macro fast. */
     static final int MAX_MACRO_DEPTH = 32;
+    /** How deep {@code .include} may nest (a file that includes itself is a cycle, at once). */
+    static final int MAX_INCLUDE_DEPTH = 32;
+    /**
+     * The most lines, and characters, one assembly reads in all, counting the lines of a macro
+     * body again at every expansion and those of a file again at every include: macros or includes
+     * that multiply at every level (each calling the next twice, thirty deep) stop here instead
+     * of running for hours.
+     */
+    static final int MAX_LINES = 1_000_000;
+    static final int MAX_SOURCE = 64 << 20;
 
     static final Set<String> DIRECTIVES = Set.of(".org", ".align", ".word", ".byte", ".ascii",
             ".asciz", ".space", ".equ", ".entry", ".segment", ".global", ".include", ".macro",
@@ -54,15 +69,22 @@ final class Assembly {
     private final Map<String, SegmentBuilder> segments = new LinkedHashMap<>();
     private final List<PendingFixup> fixups = new ArrayList<>();
     private final Deque<String> includeStack = new ArrayDeque<>();
+    private final Map<String, List<SourceLine>> files = new HashMap<>();
+    private final SegmentBuilder.Total imageSize = new SegmentBuilder.Total();
     private SegmentBuilder segment;
+    private int segmentsStarted;
     private int expansions;
     private int macroDepth;
+    private long linesRead;
+    private long charactersRead;
     private Expr entry;
     private SourceLine entryLine;
+    /** The line being assembled (pass 1) or finished (pass 2), for an internal error. */
+    private SourceLine current;
 
     Assembly(SourceLoader loader) {
         this.loader = loader;
-        this.segment = new SegmentBuilder("text", 0, null);
+        this.segment = new SegmentBuilder("text", 0, null, segmentsStarted++, imageSize);
         segments.put(segment.name, segment);
     }
 
@@ -71,6 +93,11 @@ final class Assembly {
             SourceLine commandLine = new SourceLine("<command line>", 0, "", "");
             defines.forEach((name, value) -> {
                 try {
+                    if (!isName(name) || value == null) {
+                        throw new AsmFailure(1, name == null || !isName(name)
+                                ? "'" + Names.shorten(String.valueOf(name)) + "' is not a symbol name"
+                                : "'" + Names.shorten(name) + "' has no value");
+                    }
                     symbols.defineConstant(name, new Expr.Number(value, 1), 0, commandLine, 1);
                 } catch (AsmFailure e) {
                     errors.add(new AsmError(fileName, 1, 1, "bad define: " + e.getMessage()));
@@ -86,15 +113,19 @@ final class Assembly {
             includeStack.push(fileName);
             processLines(lines(fileName, text));
             includeStack.pop();
+            current = null;
             checkSegments();
             for (PendingFixup f : fixups) {
+                current = f.line();
                 try {
                     f.fixup().apply();
                 } catch (AsmFailure e) {
                     errors.add(f.line(), e);
                 }
             }
+            current = entryLine;
             int entryPoint = entryPoint();
+            current = null;
             if (!errors.isEmpty()) {
                 throw new AssemblyException(errors.list());
             }
@@ -105,20 +136,76 @@ final class Assembly {
                 }
             }
             return new Image(entryPoint, built, new SymbolTable(symbols.labels()));
-        } catch (ErrorLog.TooMany e) {
+        } catch (ErrorLog.Abandon e) {
             throw new AssemblyException(errors.list());
         }
     }
 
-    private static String describe(IOException e) {
-        return e instanceof NoSuchFileException ? "no such file" : String.valueOf(e.getMessage());
+    /** True if {@code name} reads as one symbol name (for the defines, which skip the lexer). */
+    private static boolean isName(String name) {
+        if (name == null || name.isEmpty() || !Lexer.isIdentStart(name.charAt(0))
+                || name.equals(".")) {
+            return false;
+        }
+        for (int i = 1; i < name.length(); i++) {
+            if (!Lexer.isIdentPart(name.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
+    /**
+     * The report of a failure of the assembler itself (an exception that no input should cause),
+     * at the line it was assembling, with the errors found until then: the caller gets an
+     * {@link AssemblyException} in any case, never the exception.
+     */
+    AssemblyException internalError(String fileName, Throwable t) {
+        String what = t.getClass().getSimpleName()
+                + (t.getMessage() == null ? "" : ": " + Names.shorten(t.getMessage()));
+        String message = "internal error of the assembler (" + what + ") while assembling this"
+                + " line; please report it with the source";
+        AsmError error = current != null ? current.error(1, message)
+                : new AsmError(fileName, 1, 1, message + " (after the last line)");
+        List<AsmError> all = new ArrayList<>(errors.list());
+        all.add(error);
+        return new AssemblyException(all);
+    }
+
+    private static String describe(IOException e) {
+        if (e instanceof NoSuchFileException) {
+            return "no such file";
+        }
+        if (e instanceof java.nio.charset.CharacterCodingException) {
+            return "not UTF-8 text";
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : Names.shorten(e.getMessage());
+    }
+
+    /** The lines of {@code text}, split at {@code \n} or {@code \r\n}. */
     private static List<SourceLine> lines(String file, String text) {
         List<SourceLine> lines = new ArrayList<>();
-        String[] raw = text.split("\r?\n", -1);
-        for (int i = 0; i < raw.length; i++) {
-            lines.add(new SourceLine(file, i + 1, raw[i], ""));
+        int start = 0;
+        while (true) {
+            int newline = text.indexOf('\n', start);
+            int end = newline < 0 ? text.length() : newline;
+            if (newline >= 0 && end > start && text.charAt(end - 1) == '\r') {
+                end--;
+            }
+            lines.add(new SourceLine(file, lines.size() + 1, text.substring(start, end), ""));
+            if (newline < 0) {
+                return lines;
+            }
+            start = newline + 1;
+        }
+    }
+
+    /** The lines of the file {@code name}: read and split once per assembly, however often included. */
+    private List<SourceLine> read(String name) throws IOException {
+        List<SourceLine> lines = files.get(name);
+        if (lines == null) {
+            lines = lines(name, loader.load(name));
+            files.put(name, lines);
         }
         return lines;
     }
@@ -133,6 +220,8 @@ final class Assembly {
         Conditionals conditionals = new Conditionals();
         MacroCollector collecting = null;
         for (SourceLine line : lines) {
+            current = line;
+            count(line);
             if (collecting != null) {
                 if (collecting.take(line)) {
                     Macro m = collecting.finish();
@@ -177,6 +266,18 @@ final class Assembly {
         if (conditionals.unclosed() != null) {
             errors.add(conditionals.unclosed().error(conditionals.unclosedColumn(),
                     ".if has no .endif"));
+        }
+    }
+
+    /** Counts a line read against {@link #MAX_LINES} and {@link #MAX_SOURCE}. */
+    private void count(SourceLine line) {
+        linesRead++;
+        charactersRead += line.text().length() + 1;
+        if (linesRead > MAX_LINES || charactersRead > MAX_SOURCE) {
+            errors.fatal(line.error(1, String.format("more than %,d lines or %,d characters of"
+                    + " source to assemble in all, counting the lines of every macro expansion and"
+                    + " include again: does a macro or an include multiply without end?",
+                    MAX_LINES, MAX_SOURCE)));
         }
     }
 
@@ -392,7 +493,7 @@ final class Assembly {
         checkAligned(pc, mnemonic);
         List<OperandParser.Slice> slices = OperandParser.split(tokens, first + 1);
         if (slices.size() != 2) {
-            int column = slices.size() > 2 ? tokens.get(slices.get(2).from()).column() : mnemonic.column();
+            int column = slices.size() > 2 ? OperandParser.column(tokens, slices.get(2)) : mnemonic.column();
             throw new AsmFailure(column, mnemonic.text() + " takes 2 operands (register, value), found "
                     + slices.size());
         }
@@ -421,12 +522,14 @@ final class Assembly {
                     + ", found " + args.size());
         }
         if (macroDepth >= MAX_MACRO_DEPTH) {
-            throw new AsmFailure(name.column(), "macros nested more than " + MAX_MACRO_DEPTH
-                    + " deep (does macro " + macro.name() + " call itself?)");
+            // fatal: a macro that calls itself twice would otherwise expand 2^32 times
+            errors.fatal(line.error(name.column(), "macros nested more than " + MAX_MACRO_DEPTH
+                    + " deep (does macro " + Names.shorten(macro.name()) + " call itself?)"));
         }
+        List<SourceLine> body = macro.expand(args, expansions++, line, name.column());
         macroDepth++;
         try {
-            processLines(macro.expand(args, expansions++, line));
+            processLines(body);
         } finally {
             macroDepth--;
         }
@@ -596,7 +699,7 @@ final class Assembly {
                         + " (write '.segment " + name.text() + "' to continue it)");
             }
         }
-        segment = new SegmentBuilder(name.text(), address, line);
+        segment = new SegmentBuilder(name.text(), address, line, segmentsStarted++, imageSize);
         segments.put(name.text(), segment);
     }
 
@@ -612,18 +715,22 @@ final class Assembly {
             chain.add(file);
             throw new AsmFailure(name.column(), "include cycle: " + String.join(" -> ", chain));
         }
-        String text;
+        if (includeStack.size() > MAX_INCLUDE_DEPTH) {
+            throw new AsmFailure(name.column(), "includes nested more than " + MAX_INCLUDE_DEPTH
+                    + " deep");
+        }
+        List<SourceLine> text;
         try {
-            text = loader.load(file);
+            text = read(file);
         } catch (NoSuchFileException e) {
             throw new AsmFailure(name.column(), "cannot find include file \"" + name.text() + "\"");
         } catch (IOException e) {
             throw new AsmFailure(name.column(), "cannot read include file \"" + name.text() + "\": "
-                    + e.getMessage());
+                    + describe(e));
         }
         includeStack.push(file);
         try {
-            processLines(lines(file, text));
+            processLines(text);
         } finally {
             includeStack.pop();
         }
@@ -631,20 +738,33 @@ final class Assembly {
 
     // ---- between the passes -------------------------------------------------------------------
 
-    /** Segments may not share addresses: the later one is blamed, at its .segment line. */
+    /**
+     * Segments may not share addresses: the later one is blamed, at its .segment line. By address,
+     * each segment is compared only with the earlier ones that reach past its start (every one of
+     * which it overlaps), so many segments cost no more than sorting them.
+     */
     private void checkSegments() {
-        List<SegmentBuilder> list = new ArrayList<>(segments.values());
-        for (int i = 0; i < list.size(); i++) {
-            for (int j = i + 1; j < list.size(); j++) {
-                Segment a = list.get(i).build();
-                Segment b = list.get(j).build();
-                if (a.overlaps(b)) {
-                    SourceLine at = list.get(j).definedAt;
-                    errors.add(at.error(1, String.format(
-                            "segment %s (0x%08x..0x%08x) overlaps segment %s (0x%08x..0x%08x)",
-                            b.name(), b.address(), b.end() - 1, a.name(), a.address(), a.end() - 1)));
-                }
+        List<SegmentBuilder> list = new ArrayList<>();
+        for (SegmentBuilder b : segments.values()) {
+            if (b.size() > 0) {
+                list.add(b);
             }
+        }
+        list.sort(java.util.Comparator.comparingLong((SegmentBuilder b) -> Integer.toUnsignedLong(b.start()))
+                .thenComparingInt(b -> b.index));
+        List<SegmentBuilder> reaching = new ArrayList<>();
+        for (SegmentBuilder b : list) {
+            long start = Integer.toUnsignedLong(b.start());
+            reaching.removeIf(a -> a.end() <= start);
+            for (SegmentBuilder a : reaching) {
+                SegmentBuilder earlier = a.index < b.index ? a : b;
+                SegmentBuilder later = a.index < b.index ? b : a;
+                errors.add(later.definedAt.error(1, String.format(
+                        "segment %s (0x%08x..0x%08x) overlaps segment %s (0x%08x..0x%08x)",
+                        Names.shorten(later.name), later.start(), later.end() - 1,
+                        Names.shorten(earlier.name), earlier.start(), earlier.end() - 1)));
+            }
+            reaching.add(b);
         }
     }
 

@@ -13,9 +13,12 @@ import java.util.Set;
 final class ErrorLog {
     static final int MAX_ERRORS = 100;
 
-    /** Thrown to abandon an assembly that has reached {@link #MAX_ERRORS}. */
-    static final class TooMany extends RuntimeException {
-        TooMany() {
+    /**
+     * Thrown to abandon an assembly: it has reached {@link #MAX_ERRORS}, or an error that makes
+     * going on pointless (a limit of the assembler, such as a macro that calls itself).
+     */
+    static final class Abandon extends RuntimeException {
+        Abandon() {
             super(null, null, false, false);
         }
     }
@@ -25,11 +28,17 @@ final class ErrorLog {
 
     void add(AsmError error) {
         errors.add(error);
-        if (errors.size() >= MAX_ERRORS) {
+        if (errors.size() >= MAX_ERRORS && stopped == null) {
             stopped = new AsmError(error.file(), error.line(), error.column(),
                     "too many errors; stopping");
-            throw new TooMany();
+            throw new Abandon();
         }
+    }
+
+    /** Records {@code error} and abandons the assembly. */
+    void fatal(AsmError error) {
+        errors.add(error);
+        throw new Abandon();
     }
 
     void add(SourceLine line, AsmFailure failure) {

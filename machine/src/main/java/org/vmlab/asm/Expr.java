@@ -51,8 +51,31 @@ sealed interface Expr {
     }
 
     record Binary(String op, Expr left, Expr right, int column) implements Expr {
+        /**
+         * Evaluates a chain of left-associative operators ({@code a + b + c + ...}, whose tree
+         * leans left as deep as the chain is long) in a loop, so that only real nesting
+         * (parentheses, unary operators, a change of precedence) costs stack: a long flat
+         * expression cannot overflow it.
+         */
         public int evaluate(Scope scope) {
-            int a = left.evaluate(scope);
+            if (!(left instanceof Binary)) {
+                return apply(left.evaluate(scope), scope);
+            }
+            java.util.ArrayList<Binary> chain = new java.util.ArrayList<>();
+            Expr e = this;
+            while (e instanceof Binary b) {
+                chain.add(b);
+                e = b.left;
+            }
+            int value = e.evaluate(scope);
+            for (int i = chain.size() - 1; i >= 0; i--) {
+                value = chain.get(i).apply(value, scope);
+            }
+            return value;
+        }
+
+        /** This operator applied to {@code a} (the left side's value) and the right side. */
+        private int apply(int a, Scope scope) {
             // && and || do not evaluate their right side when the left decides, as in C
             if (op.equals("&&")) {
                 return a != 0 && right.evaluate(scope) != 0 ? 1 : 0;
@@ -85,5 +108,44 @@ sealed interface Expr {
         private int divideByZero() {
             throw new AsmFailure(column, "division by zero");
         }
+
+        // A record's generated toString, equals and hashCode recurse down the tree, which for a
+        // long chain is deeper than the stack: identity and a shallow text are enough here.
+        @Override
+        public boolean equals(Object o) {
+            return this == o;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(this);
+        }
+
+        @Override
+        public String toString() {
+            return "Binary[" + op + " at column " + column + "]";
+        }
+    }
+
+    /**
+     * The names of the symbols {@code e} uses, in order of appearance (with repeats), found
+     * without recursion so that any expression the parser accepted can be walked.
+     */
+    static java.util.List<String> symbols(Expr e) {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        java.util.ArrayDeque<Expr> todo = new java.util.ArrayDeque<>();
+        todo.push(e);
+        while (!todo.isEmpty()) {
+            Expr x = todo.pop();
+            if (x instanceof Symbol s) {
+                names.add(s.name());
+            } else if (x instanceof Unary u) {
+                todo.push(u.operand());
+            } else if (x instanceof Binary b) {
+                todo.push(b.right());
+                todo.push(b.left());
+            }
+        }
+        return names;
     }
 }

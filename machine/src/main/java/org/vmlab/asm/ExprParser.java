@@ -7,8 +7,16 @@ import java.util.List;
  * {@code ||}, {@code &&}, {@code |}, {@code ^}, {@code &}, {@code == !=},
  * {@code < <= > >=}, {@code << >>}, {@code + -}, {@code * / %}, then unary {@code - ~ ! +}.
  * All binary operators associate to the left.
+ *
+ * <p>Parentheses and unary operators nest by recursion, so their depth is limited to
+ * {@link #MAX_NESTING}: a line of a hundred thousand {@code (} is an error at the first one too
+ * many, not a stack overflow. A long chain of binary operators is not nesting (it is parsed and
+ * evaluated in a loop) and has no limit.
  */
 final class ExprParser {
+    /** The deepest that parentheses and unary operators may nest in one expression. */
+    static final int MAX_NESTING = 100;
+
     private static final List<List<String>> LEVELS = List.of(
             List.of("||"), List.of("&&"), List.of("|"), List.of("^"), List.of("&"),
             List.of("==", "!="), List.of("<", "<=", ">", ">="), List.of("<<", ">>"),
@@ -18,6 +26,7 @@ final class ExprParser {
     private final int end;
     private final int endColumn;
     private int pos;
+    private int nesting;
 
     private ExprParser(List<Token> tokens, int from, int to, int endColumn) {
         this.tokens = tokens;
@@ -61,7 +70,10 @@ final class ExprParser {
         Token t = peek();
         if (t.is("-") || t.is("~") || t.is("!") || t.is("+")) {
             pos++;
-            return new Expr.Unary(t.text(), unary(), t.column());
+            enter(t);
+            Expr operand = unary();
+            nesting--;
+            return new Expr.Unary(t.text(), operand, t.column());
         }
         return primary();
     }
@@ -84,7 +96,9 @@ final class ExprParser {
                 throw new AsmFailure(t.column(), "expected a value, found a string");
             default:
                 if (t.is("(")) {
+                    enter(t);
                     Expr inner = binary(0);
+                    nesting--;
                     if (pos >= end || !tokens.get(pos).is(")")) {
                         throw new AsmFailure(pos < end ? tokens.get(pos).column() : endColumn,
                                 "missing ')'");
@@ -93,6 +107,14 @@ final class ExprParser {
                     return inner;
                 }
                 throw new AsmFailure(t.column(), "expected a value, found '" + t.text() + "'");
+        }
+    }
+
+    /** One level deeper, at {@code t}: an opening parenthesis or a unary operator. */
+    private void enter(Token t) {
+        if (++nesting > MAX_NESTING) {
+            throw new AsmFailure(t.column(), "expression nested more than " + MAX_NESTING
+                    + " deep (parentheses and unary operators)");
         }
     }
 

@@ -10,13 +10,30 @@ import java.util.List;
  */
 record Macro(String name, List<String> params, List<SourceLine> body, SourceLine definedAt) {
 
-    /** The body for one call, with parameters and {@code \@} substituted. */
-    List<SourceLine> expand(List<String> args, int expansion, SourceLine call) {
-        String origin = " (in macro " + name + " called at " + call.location() + ")";
+    /**
+     * The most characters one expansion may hold, all its lines together: a macro whose calls
+     * double their arguments, or a huge argument in a long body, is an error, not the end of the
+     * JVM's memory.
+     */
+    static final int MAX_EXPANSION = 1 << 20;
+
+    /**
+     * The body for one call, with parameters and {@code \@} substituted.
+     *
+     * @param column the column of the call, blamed if the expansion is too long
+     */
+    List<SourceLine> expand(List<String> args, int expansion, SourceLine call, int column) {
+        String origin = " (in macro " + Names.shorten(name) + " called at " + call.location() + ")";
         List<SourceLine> lines = new ArrayList<>();
+        long size = 0;
         for (SourceLine line : body) {
-            lines.add(new SourceLine(line.file(), line.number(),
-                    substitute(line.text(), args, expansion), origin));
+            String text = substitute(line.text(), args, expansion, MAX_EXPANSION - size);
+            if (text == null) {
+                throw new AsmFailure(column, "the expansion of macro " + Names.shorten(name)
+                        + " would be longer than " + MAX_EXPANSION + " characters");
+            }
+            size += text.length() + 1;
+            lines.add(new SourceLine(line.file(), line.number(), text, origin));
         }
         return lines;
     }
@@ -24,12 +41,15 @@ record Macro(String name, List<String> params, List<SourceLine> body, SourceLine
     /**
      * Replaces {@code \@} and each {@code \name} whose name is a parameter. Any other backslash
      * is left alone, so string escapes such as {@code \n} survive unless a parameter is named
-     * {@code n}.
+     * {@code n}. Null if the result would be longer than {@code room}.
      */
-    private String substitute(String text, List<String> args, int expansion) {
+    private String substitute(String text, List<String> args, int expansion, long room) {
         StringBuilder out = new StringBuilder();
         int i = 0;
         while (i < text.length()) {
+            if (out.length() > room) {
+                return null;
+            }
             char c = text.charAt(i);
             if (c == '\\' && i + 1 < text.length()) {
                 if (text.charAt(i + 1) == '@') {
@@ -52,6 +72,6 @@ record Macro(String name, List<String> params, List<SourceLine> body, SourceLine
             out.append(c);
             i++;
         }
-        return out.toString();
+        return out.length() > room ? null : out.toString();
     }
 }

@@ -48,6 +48,14 @@ final class Names {
         return register(name) >= 0 || controlRegister(name) >= 0;
     }
 
+    /** The longest piece of source text quoted whole in a message. */
+    static final int MAX_QUOTE = 64;
+
+    /** {@code text} as quoted in a message: cut short, with "...", if it is longer than that. */
+    static String shorten(String text) {
+        return text.length() <= MAX_QUOTE ? text : text.substring(0, MAX_QUOTE - 3) + "...";
+    }
+
     /** Levenshtein edit distance, for "did you mean" suggestions. */
     static int distance(String a, String b) {
         int[] prev = new int[b.length() + 1];
@@ -73,14 +81,17 @@ final class Names {
         String lower = word.toLowerCase(Locale.ROOT);
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
+        int allowed = lower.length() <= 4 ? 1 : 2;
         for (String c : candidates) {
+            if (Math.abs(c.length() - lower.length()) > allowed) {
+                continue;   // too far apart in length alone (and a long word costs no time)
+            }
             int d = distance(lower, c);
             if (d < bestDistance) {
                 best = c;
                 bestDistance = d;
             }
         }
-        int allowed = lower.length() <= 4 ? 1 : 2;
         return bestDistance <= allowed ? Optional.of(best) : Optional.empty();
     }
 }

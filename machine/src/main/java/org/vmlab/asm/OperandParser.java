@@ -41,6 +41,17 @@ final class OperandParser {
         return slices;
     }
 
+    /**
+     * The column of operand {@code s}: its first token, or for an empty operand (as after a
+     * trailing comma, at the end of the line) the comma before it.
+     */
+    static int column(List<Token> tokens, Slice s) {
+        if (s.from() < tokens.size()) {
+            return tokens.get(s.from()).column();
+        }
+        return s.from() > 0 ? tokens.get(s.from() - 1).column() : 1;
+    }
+
     /** How the syntax of an operand kind reads in error messages. */
     static String describe(Format.Operand kind) {
         return switch (kind) {
@@ -73,7 +84,7 @@ final class OperandParser {
                     : kinds.size() + " operand" + (kinds.size() == 1 ? "" : "s") + " ("
                     + describe(format) + ")";
             int column = slices.size() > kinds.size()
-                    ? tokens.get(slices.get(kinds.size()).from()).column()
+                    ? column(tokens, slices.get(kinds.size()))
                     : mnemonic.column();
             throw new AsmFailure(column, mnemonic.text() + " takes " + expected + ", found "
                     + slices.size());
@@ -157,10 +168,10 @@ final class OperandParser {
 
     private static String text(List<Token> tokens, Slice s) {
         StringBuilder b = new StringBuilder();
-        for (int i = s.from(); i < s.to(); i++) {
+        for (int i = s.from(); i < s.to() && b.length() <= Names.MAX_QUOTE; i++) {
             Token t = tokens.get(i);
             b.append(t.kind() == Token.Kind.STRING ? "\"" + t.text() + "\"" : t.text());
         }
-        return b.toString();
+        return Names.shorten(b.toString());
     }
 }

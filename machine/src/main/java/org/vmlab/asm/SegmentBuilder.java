@@ -8,19 +8,38 @@ import org.vmlab.machine.image.Segment;
  * counter (start plus size), which is where the next statement goes.
  */
 final class SegmentBuilder {
-    /** Guard against a typo such as {@code .space 0x40000000} eating the JVM's memory. */
+    /**
+     * Guard against a typo such as {@code .space 0x40000000} or a far {@code .org} eating the
+     * JVM's memory: the most bytes one segment, and all the segments of an image together, may
+     * hold.
+     */
     static final int MAX_SIZE = 64 << 20;
+
+    /** The bytes laid down in all the segments of one image, which {@link #MAX_SIZE} bounds. */
+    static final class Total {
+        private long bytes;
+    }
 
     final String name;
     final SourceLine definedAt;
+    /** The order in which the segment was started, for blaming the later of two that overlap. */
+    final int index;
+    private final Total total;
     private int start;
-    private byte[] bytes = new byte[256];
+    private byte[] bytes = new byte[0];
     private int size;
 
-    SegmentBuilder(String name, int start, SourceLine definedAt) {
+    SegmentBuilder(String name, int start, SourceLine definedAt, int index, Total total) {
         this.name = name;
         this.start = start;
         this.definedAt = definedAt;
+        this.index = index;
+        this.total = total;
+    }
+
+    /** The address just past the last byte, unsigned. */
+    long end() {
+        return Integer.toUnsignedLong(start) + size;
     }
 
     int start() {
@@ -86,15 +105,21 @@ final class SegmentBuilder {
 
     private void grow(long extra, int column) {
         if (size + extra > MAX_SIZE) {
-            throw new AsmFailure(column, "segment " + name + " would grow beyond "
+            throw new AsmFailure(column, "segment " + Names.shorten(name) + " would grow beyond "
                     + (MAX_SIZE >> 20) + " MiB");
         }
         if (Integer.toUnsignedLong(start) + size + extra > 1L << 32) {
-            throw new AsmFailure(column, "segment " + name + " runs past the end of memory"
-                    + " (0xffffffff)");
+            throw new AsmFailure(column, "segment " + Names.shorten(name)
+                    + " runs past the end of memory (0xffffffff)");
         }
+        if (total.bytes + extra > MAX_SIZE) {
+            throw new AsmFailure(column, "the image would grow beyond " + (MAX_SIZE >> 20)
+                    + " MiB in all");
+        }
+        total.bytes += extra;
         if (size + extra > bytes.length) {
-            bytes = Arrays.copyOf(bytes, (int) Math.max(size + extra, 2L * bytes.length));
+            long capacity = Math.min(MAX_SIZE, Math.max(size + extra, Math.max(256, 2L * bytes.length)));
+            bytes = Arrays.copyOf(bytes, (int) capacity);
         }
     }
 

@@ -11,8 +11,13 @@ package org.vmlab.asm;
  */
 record SourceLine(String file, int number, String text, String origin) {
 
+    /** The longest message an error carries; longer ones (quoting huge source text) are cut. */
+    static final int MAX_MESSAGE = 300;
+
     AsmError error(int column, String message) {
-        return new AsmError(file, number, Math.max(column, 1), message + origin);
+        String m = message.length() <= MAX_MESSAGE ? message
+                : message.substring(0, MAX_MESSAGE - 3) + "...";
+        return new AsmError(file, number, Math.max(column, 1), m + origin);
     }
 
     String location() {

@@ -54,6 +54,10 @@ public final class Cpu {
     private long idleTicks;
     private boolean waiting;
     private long eventsWaited;
+    private long fuel;
+    // Traps delivered since an instruction last retired (when instructions() was retiredAtLastTrap).
+    private long trapsInARow;
+    private long retiredAtLastTrap = -1;
     private long interruptsBlockedUntil;
     private StopReason stopReason;
     private String stopDetail = "";
@@ -105,15 +109,32 @@ public final class Cpu {
      * instructions in all.
      */
     public StopReason run(long fuel) {
+        return run(fuel, fuel);
+    }
+
+    /**
+     * Runs as {@link #run(long)} with {@code fuel}, but pauses once {@code until} instructions
+     * have retired in all (if that comes first): the run stops with {@link
+     * StopReason#FUEL_EXHAUSTED}, as it would at the end of its fuel, and goes on where it left
+     * off when called again. The rules that fuel bounds (a wait in {@code hlt}, traps delivered
+     * in a row, docs/isa.md) still count the whole fuel, so running instruction by instruction
+     * takes the same path as one run, as a tool that compares two runs step by step needs.
+     */
+    public StopReason run(long fuel, long until) {
+        this.fuel = fuel;
+        long pause = Math.min(fuel, until);
         stopReason = null;
         while (stopReason == null) {
-            if (instructions() >= fuel) {
+            if (instructions() >= pause) {
                 stop(StopReason.FUEL_EXHAUSTED, "retired " + instructions() + " instructions");
                 break;
             }
             clock.advanceTo(ticks);
             clock.runDue();
             if (interruptsEnabled() && ticks >= interruptsBlockedUntil && pic.hasDeliverable()) {
+                if (trapsSpentTheFuel()) {
+                    break;
+                }
                 waiting = false;
                 int vector = pic.acknowledge();
                 deliver(vector, 0, pc);
@@ -123,7 +144,7 @@ public final class Cpu {
                 idle(fuel);
                 continue;
             }
-            long boundary = Math.min(clock.nextDeadline(), ticks + (fuel - instructions()));
+            long boundary = Math.min(clock.nextDeadline(), ticks + (pause - instructions()));
             if (interruptsBlockedUntil > ticks) {
                 boundary = Math.min(boundary, interruptsBlockedUntil);   // the STI shadow ends
             }
@@ -515,6 +536,9 @@ public final class Cpu {
             trapToMonitor(new Trap(Trap.Kind.FAULT, f.vector(), f.errorCode(), f.address(), pc, pc));
             return;
         }
+        if (trapsSpentTheFuel()) {
+            return;   // the fault is not taken: pc stays on the instruction, nothing changes
+        }
         if (f.vector() == Vector.PAGE_FAULT) {
             cr2 = f.address();
         }
@@ -530,6 +554,7 @@ public final class Cpu {
             trapToMonitor(new Trap(Trap.Kind.INTERRUPT, vector, errorCode, 0, returnPc, returnPc));
             return;
         }
+        countTrap();
         try {
             enterHandler(vector, errorCode, returnPc);
         } catch (Fault nested) {
@@ -549,6 +574,36 @@ public final class Cpu {
                         vector, pc, nested.getMessage(), again.getMessage()));
             }
         }
+    }
+
+    /**
+     * True, having stopped the run with {@link StopReason#FUEL_EXHAUSTED}, if the traps delivered
+     * in a row, with no instruction retired since the first of them, are already as many as the
+     * fuel left: a handler that faults before its first instruction completes, again and again,
+     * burns fuel as instructions would (docs/isa.md, "Time and fuel"). Without this rule, a
+     * kernel stack that never leaves RAM (paging may map every page onto one frame) would take
+     * faults forever. The fault or interrupt that would have been next is not taken.
+     */
+    private boolean trapsSpentTheFuel() {
+        long retired = instructions();
+        long inARow = retired == retiredAtLastTrap ? trapsInARow : 0;
+        if (inARow < fuel - retired) {
+            return false;
+        }
+        stop(StopReason.FUEL_EXHAUSTED, String.format("%d traps delivered in a row without an"
+                + " instruction retiring, as many as the fuel left: each handler faults before its"
+                + " first instruction completes (pc=0x%08x)", inARow, pc));
+        return true;
+    }
+
+    /** Counts a trap delivered (or tried) towards the traps in a row. */
+    private void countTrap() {
+        long retired = instructions();
+        if (retired != retiredAtLastTrap) {
+            trapsInARow = 0;
+            retiredAtLastTrap = retired;
+        }
+        trapsInARow++;
     }
 
     /**

@@ -6,7 +6,11 @@ public enum StopReason {
     HALT,
     /** The guest waits in {@code hlt} with interrupts enabled, but no device will ever interrupt. */
     IDLE_FOREVER,
-    /** The run used up its fuel (instruction budget) before the guest stopped by itself. */
+    /**
+     * The run used up its fuel (instruction budget) before the guest stopped by itself: it retired
+     * as many instructions, or traps delivered in a row with none retired (a handler that faults
+     * at once, again and again) spent what was left (docs/isa.md, "Time and fuel").
+     */
     FUEL_EXHAUSTED,
     /** A fault occurred while delivering a double fault: the machine cannot go on. */
     TRIPLE_FAULT,

@@ -55,7 +55,7 @@ class ExpressionTest {
     @Test
     void selfReference() {
         assertThat(errors("A = B\nB = A + 1\n.word A"))
-                .contains("t.s:2:5: symbol 'A' is defined in terms of itself");
+                .contains("t.s:2:5: symbol 'A' is defined in terms of itself (A -> B -> A)");
     }
 
     @Test

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.vmlab.machine.isa.Opcode;
 import org.vmlab.machine.isa.Registers;
 import org.vmlab.machine.isa.Vector;
+import org.vmlab.machine.memory.Pte;
 
 /** Entering and leaving handlers: the trap frame, the stack switch, gates, iret, double faults. */
 class TrapTest {
@@ -102,6 +103,64 @@ class TrapTest {
         assertThat(result.stopReason()).isEqualTo(StopReason.TRIPLE_FAULT);
         assertThat(bench.r(Registers.SP)).as("0x9000 / 16 frames pushed, down to address 0").isZero();
         assertThat(result.instructions()).as("only the jump retired").isEqualTo(1);
+    }
+
+    @Test
+    void trapsInARowWithNoInstructionRetiredBurnTheFuelLeft() {
+        Bench bench = new Bench(MachineConfig.builder().memoryBytes(1 << 20).fuel(50).build());
+        bench.machine.loadWords(Bench.IDT + 4 * Vector.INVALID_OPCODE, 0x3000);  // a handler of zeros
+        bench.code(rri(Opcode.ADDI, 1, 0, 1), rri(Opcode.ADDI, 2, 0, 2), 0);
+
+        RunResult result = bench.run();
+
+        assertThat(result.stopReason()).isEqualTo(StopReason.FUEL_EXHAUSTED);
+        assertThat(result.stopDetail()).startsWith("48 traps delivered in a row without an instruction"
+                + " retiring, as many as the fuel left");
+        assertThat(result.instructions()).isEqualTo(2);
+        assertThat(bench.cpu().vectorCount(Vector.INVALID_OPCODE)).as("fuel 50, 2 retired").isEqualTo(48);
+        assertThat(bench.r(Registers.SP)).isEqualTo(Bench.KERNEL_STACK - 48 * 16);
+        assertThat(bench.cpu().pc()).as("the 49th #UD is not taken").isEqualTo(0x3000);
+
+        RunResult again = bench.run();
+        assertThat(again.stopReason()).as("no fuel left for another").isEqualTo(StopReason.FUEL_EXHAUSTED);
+        assertThat(bench.cpu().vectorCount(Vector.INVALID_OPCODE)).isEqualTo(48);
+    }
+
+    @Test
+    void aHandlerThatFaultsAtOnceOnAStackThatNeverLeavesRamStopsAtTheEndOfItsFuel() {
+        // Paging maps the first 4 MiB onto the interrupt table (page 0), the code (page 1) and a
+        // stack frame (every other page), and all the rest of the address space onto the stack
+        // frame too: a kernel stack that starts at 0 wraps to the top and runs down through 4 GiB
+        // of RAM, 268 million frames, before it could reach anything else.
+        Bench bench = new Bench(MachineConfig.builder().memoryBytes(1 << 20).fuel(20_000).build());
+        int idt = 0x3000;
+        int code = 0x4000;
+        int stack = 0x5000;
+        int directory = 0x20000;
+        int low = 0x21000;
+        int rest = 0x22000;
+        int flags = Pte.PRESENT | Pte.WRITABLE;
+        for (int i = 0; i < 1024; i++) {
+            bench.machine.memory().writeWord(directory + 4 * i, Pte.entry(i == 0 ? low : rest, flags));
+            bench.machine.memory().writeWord(low + 4 * i, Pte.entry(i == 0 ? idt : i == 1 ? code : stack, flags));
+            bench.machine.memory().writeWord(rest + 4 * i, Pte.entry(stack, flags));
+        }
+        for (int v = 0; v < 256; v++) {
+            bench.machine.memory().writeWord(idt + 4 * v, Bench.CODE + 4);   // every gate: to the next word
+        }
+        bench.machine.loadWords(code, rri(Opcode.ADDI, 1, 0, 1), 0);          // addi; not an instruction
+        bench.reg(Registers.SP, 0);
+        bench.cpu().setIdtr(0);
+        bench.cpu().setControlRegister(Registers.CR3, directory);
+        bench.cpu().setControlRegister(Registers.CR0, Registers.CR0_PG);
+
+        RunResult result = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                java.time.Duration.ofSeconds(10), bench::run);
+
+        assertThat(result.stopReason()).isEqualTo(StopReason.FUEL_EXHAUSTED);
+        assertThat(result.instructions()).as("the addi").isEqualTo(1);
+        assertThat(bench.cpu().vectorCount(Vector.INVALID_OPCODE)).isEqualTo(20_000 - 1);
+        assertThat(bench.r(Registers.SP)).as("frames wrapped below 0").isEqualTo(-16 * (20_000 - 1));
     }
 
     @Test

@@ -76,10 +76,10 @@ public final class Lockstep {
             while (true) {
                 int pc = cpu.pc();
                 String text = instructionAt(bare, pc, disassembler);
-                StopReason nativeStop = cpu.run(cpu.instructions() + 1);
+                long next = cpu.instructions() + 1;
+                StopReason nativeStop = cpu.run(bare.config().fuel(), next);
                 vm.runSlice(1);
-                boolean nativeStopped = nativeStop != StopReason.FUEL_EXHAUSTED
-                        || cpu.instructions() >= bare.config().fuel();
+                boolean nativeStopped = nativeStopped(bare, nativeStop, next);
                 List<String> differences = stoppedAlone(vm, nativeStopped);
                 differences.addAll(StateDifference.between(cpu.snapshot(), vm.vcpu().snapshot()));
                 if (!differences.isEmpty()) {
@@ -130,7 +130,7 @@ public final class Lockstep {
                     Divergence named = narrowed(start, slice, from).orElse(end.divergence().get());
                     return new Outcome(Optional.of(named), Optional.empty(), bare.run(), vm.result());
                 }
-                if (nativeStopped(bare, end.nativeStop()) || vm.stopped()) {
+                if (end.nativeStopped() || vm.stopped()) {
                     return ended(bare, vm, end.nativeStop());
                 }
             }
@@ -139,8 +139,11 @@ public final class Lockstep {
         }
     }
 
-    /** How a slice ended: bare metal's stop, and the divergence if the states differ. */
-    private record SliceEnd(StopReason nativeStop, Optional<Divergence> divergence) {
+    /**
+     * How a slice ended: bare metal's stop, whether bare metal stopped for good (rather than
+     * paused at the slice's end), and the divergence if the states differ.
+     */
+    private record SliceEnd(StopReason nativeStop, boolean nativeStopped, Optional<Divergence> divergence) {
     }
 
     /**
@@ -155,22 +158,27 @@ public final class Lockstep {
         long fuel = bare.config().fuel();
         // Bare metal stops one instruction short first, to name the instruction that ends the slice.
         if (to > from && to - 1 <= fuel) {
-            cpu.run(to - 1);
+            cpu.run(fuel, to - 1);
         }
         int pc = cpu.pc();
         String text = instructionAt(bare, pc, new Disassembler());
-        StopReason nativeStop = cpu.run(Math.min(to, fuel));
-        List<String> differences = stoppedAlone(vm, nativeStopped(bare, nativeStop));
+        // A VM whose fuel ran out in traps in a row after instruction `to` stopped before retiring
+        // the next one: bare metal goes as far, where the same traps stop it.
+        long until = vm.stopped() && vm.vcpu().stopReason() == StopReason.FUEL_EXHAUSTED && to < fuel
+                ? to + 1 : to;
+        StopReason nativeStop = cpu.run(fuel, until);
+        boolean nativeStopped = nativeStopped(bare, nativeStop, until);
+        List<String> differences = stoppedAlone(vm, nativeStopped);
         if (cpu.instructions() != to) {
             differences.add(String.format("instructions retired: native %,d, virtual %,d", cpu.instructions(), to));
         }
         differences.addAll(StateDifference.between(cpu.snapshot(), vm.vcpu().snapshot()));
         if (differences.isEmpty()) {
-            return new SliceEnd(nativeStop, Optional.empty());
+            return new SliceEnd(nativeStop, nativeStopped, Optional.empty());
         }
         differences.add(0, String.format("at the end of a slice of %,d instructions that began at instruction %,d,"
                 + " pc=0x%08x (%s)", to - from, from, first, bare.symbols().describe(first)));
-        return new SliceEnd(nativeStop, Optional.of(new Divergence(to, pc, text, bare.symbols().describe(pc),
+        return new SliceEnd(nativeStop, nativeStopped, Optional.of(new Divergence(to, pc, text, bare.symbols().describe(pc),
                 cpu.snapshot(), vm.vcpu().snapshot(), differences)));
     }
 
@@ -206,15 +214,21 @@ public final class Lockstep {
             while (vm.vcpu().instructions() < from && !vm.stopped()) {
                 vm.runSlice(slice);
             }
-            bare.cpu().run(vm.vcpu().instructions());
+            bare.cpu().run(bare.config().fuel(), vm.vcpu().instructions());
             return slice(bare, vm, length, from).divergence();
         } finally {
             vm.switchOut();
         }
     }
 
-    private static boolean nativeStopped(Machine bare, StopReason nativeStop) {
-        return nativeStop != StopReason.FUEL_EXHAUSTED || bare.cpu().instructions() >= bare.config().fuel();
+    /**
+     * Whether bare metal, run with its fuel to pause at {@code until} instructions, stopped for
+     * good: for a reason other than fuel, at the end of its fuel, or with fuel spent short of the
+     * pause (by traps delivered in a row, docs/isa.md) rather than paused there.
+     */
+    private static boolean nativeStopped(Machine bare, StopReason nativeStop, long until) {
+        long retired = bare.cpu().instructions();
+        return nativeStop != StopReason.FUEL_EXHAUSTED || retired >= bare.config().fuel() || retired < until;
     }
 
     /**

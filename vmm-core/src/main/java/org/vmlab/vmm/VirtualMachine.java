@@ -54,7 +54,7 @@ public final class VirtualMachine {
         this.devices = new VirtualDevices(memory, config.devices());
         this.vcpu = new Vcpu(host.cpu(), 0);
         this.guestMemory = new GuestVirtualMemory(vcpu, memory, devices);
-        this.traps = new VirtualTraps(vcpu, guestMemory);
+        this.traps = new VirtualTraps(vcpu, guestMemory, config.fuel());
         this.cpuVirtualization = cpuVirtualization;
         this.memoryVirtualization = memoryVirtualization;
         this.counters = new VmmCounters(costs);
@@ -151,6 +151,9 @@ public final class VirtualMachine {
         clock.runDue();
         InterruptController pic = devices.pic();
         if (vcpu.interruptible() && pic.hasDeliverable()) {
+            if (traps.trapsSpentTheFuel()) {
+                return;
+            }
             int vector = pic.acknowledge();
             counters.event(CoreEvent.INJECTION);
             trace.injection(this, vector, cycles());

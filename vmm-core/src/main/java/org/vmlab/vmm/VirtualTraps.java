@@ -18,15 +18,24 @@ import org.vmlab.machine.isa.Vector;
  * to the kernel stack (virtual cr4) when coming from an outer virtual ring; push the old sp, the
  * FLAGS the guest would see (virtual IF and ring), the return pc and the error code; enter virtual
  * ring 0 with virtual interrupts off. A fault on the way becomes a double fault, and a fault
- * delivering that stops the VM, as it would stop the machine.
+ * delivering that stops the VM, as it would stop the machine. Traps delivered in a row with no
+ * guest instruction retired between them burn the guest's fuel as on the machine: once they are
+ * as many as the fuel left, the next fault or interrupt is not taken and the VM stops with
+ * {@link StopReason#FUEL_EXHAUSTED}.
  */
 public final class VirtualTraps {
     private final Vcpu vcpu;
     private final GuestVirtualMemory memory;
+    private final long fuel;
+    // Traps delivered since a guest instruction last retired (when it had retiredAtLastTrap).
+    private long trapsInARow;
+    private long retiredAtLastTrap = -1;
 
-    public VirtualTraps(Vcpu vcpu, GuestVirtualMemory memory) {
+    /** Delivers traps for {@code vcpu}, whose runs may retire {@code fuel} instructions in all. */
+    public VirtualTraps(Vcpu vcpu, GuestVirtualMemory memory, long fuel) {
         this.vcpu = vcpu;
         this.memory = memory;
+        this.fuel = fuel;
     }
 
     /** Reflects {@code fault}, raised by the guest instruction at {@code pc}, into the guest. */
@@ -54,11 +63,46 @@ public final class VirtualTraps {
             return;
         }
         vcpu.retire(1);
-        deliver(vector, 0, pc + 4);
+        enter(vector, 0, pc + 4);   // the int retired: its delivery is part of it
     }
 
-    /** Enters the guest's handler of {@code vector}, returning to {@code returnPc}. */
+    /**
+     * Enters the guest's handler of {@code vector}, returning to {@code returnPc}: for a fault
+     * or an interrupt, unless the traps in a row have spent the fuel (then the VM stops).
+     */
     public void deliver(int vector, int errorCode, int returnPc) {
+        if (trapsSpentTheFuel()) {
+            return;
+        }
+        enter(vector, errorCode, returnPc);
+    }
+
+    /**
+     * True, having stopped the VM with {@link StopReason#FUEL_EXHAUSTED}, if the traps delivered
+     * in a row, with no guest instruction retired since the first of them, are as many as the
+     * fuel left: the bare machine's rule (docs/isa.md, "Time and fuel"), so that a guest handler
+     * that faults at once, on a kernel stack that never leaves RAM, stops the VM where it would
+     * stop the machine. Ask before taking an interrupt from the controller.
+     */
+    public boolean trapsSpentTheFuel() {
+        long retired = vcpu.instructions();
+        long inARow = retired == retiredAtLastTrap ? trapsInARow : 0;
+        if (inARow < fuel - retired) {
+            return false;
+        }
+        vcpu.stop(StopReason.FUEL_EXHAUSTED, String.format("%d traps delivered in a row without an"
+                + " instruction retiring, as many as the fuel left: each handler faults before its"
+                + " first instruction completes (pc=0x%08x)", inARow, vcpu.pc()));
+        return true;
+    }
+
+    private void enter(int vector, int errorCode, int returnPc) {
+        long retired = vcpu.instructions();
+        if (retired != retiredAtLastTrap) {
+            trapsInARow = 0;
+            retiredAtLastTrap = retired;
+        }
+        trapsInARow++;
         try {
             enterHandler(vector, errorCode, returnPc);
         } catch (Fault nested) {

@@ -205,6 +205,55 @@ class VirtualTrapsTest {
         assertEquivalent(bare, virtual);
     }
 
+    @Test
+    void trapsInARowBurnTheFuelLeftInTheVmAsOnTheMachine() {
+        // #UD's handler is not an instruction, and the stack has room for far more frames than fuel
+        SideBySide sides = new SideBySide("""
+                        .org 0x1000
+                start:  addi r1, r0, 1
+                        addi r2, r0, 2
+                bad:    .word 0
+                """, DirectCpu.faithful(), 60).gate(Vector.INVALID_OPCODE, "bad", 0);
+
+        RunResult bare = sides.runBare();
+        RunResult virtual = sides.runVirtual();
+
+        assertThat(virtual.stopReason()).isEqualTo(StopReason.FUEL_EXHAUSTED).isEqualTo(bare.stopReason());
+        assertThat(virtual.stopDetail()).startsWith("58 traps delivered in a row").isEqualTo(bare.stopDetail());
+        assertThat(virtual.instructions()).isEqualTo(2);
+        assertThat(sides.vm.vcpu().register(Registers.SP)).isEqualTo(SideBySide.KERNEL_STACK - 58 * 16)
+                .isEqualTo(sides.bare.cpu().register(Registers.SP));
+        assertEquivalent(bare, virtual);
+    }
+
+    @Test
+    void lockstepFollowsTrapsInARowAsOneRunDoes() {
+        String program = """
+                        .org 0x1000
+                start:  addi r1, r0, 1
+                bad:    .word 0
+                """;
+        SideBySide sides = new SideBySide(program, DirectCpu.faithful(), 40).gate(Vector.INVALID_OPCODE, "bad", 0);
+
+        Lockstep.Outcome outcome = Lockstep.run(sides.bare, sides.vm);
+
+        assertThat(outcome.agrees()).isTrue();
+        assertThat(outcome.nativeRun().stopReason()).isEqualTo(StopReason.FUEL_EXHAUSTED);
+        assertThat(outcome.virtualRun().stopReason()).isEqualTo(StopReason.FUEL_EXHAUSTED);
+        assertThat(sides.bare.cpu().vectorCount(Vector.INVALID_OPCODE)).isEqualTo(39);
+
+        for (long slice : new long[] {1, 3, 1000}) {
+            Lockstep.Outcome sliced = Lockstep.runInSlices(() -> {
+                SideBySide s = new SideBySide(program, DirectCpu.faithful(), 40)
+                        .gate(Vector.INVALID_OPCODE, "bad", 0);
+                return new Lockstep.Sides(s.bare, s.vm);
+            }, slice);
+            assertThat(sliced.agrees()).as("in slices of %d", slice).isTrue();
+            assertThat(sliced.nativeRun().stopReason()).isEqualTo(StopReason.FUEL_EXHAUSTED);
+            assertThat(sliced.virtualRun().instructions()).isEqualTo(1);
+        }
+    }
+
     // --- the deliveries themselves, on a VM that is not running -----------------------------------
 
     @Test
