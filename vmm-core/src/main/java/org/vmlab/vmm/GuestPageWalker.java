@@ -1,14 +1,16 @@
 package org.vmlab.vmm;
 
 import org.vmlab.machine.Fault;
-import org.vmlab.machine.isa.Vector;
 import org.vmlab.machine.memory.Mmu;
+import org.vmlab.machine.memory.PageTableMemory;
+import org.vmlab.machine.memory.PageWalk;
 import org.vmlab.machine.memory.Pte;
 
 /**
- * Walks the guest's own page tables in software, as the bare machine's MMU would walk them: the
- * same two levels, the same permission checks, the same page-fault error codes, and (when asked)
- * the same accessed and dirty bits set in the guest's entries.
+ * Walks the guest's own page tables in software, as the bare machine's MMU walks them: the very
+ * same walk ({@link PageWalk}) over the guest's physical memory instead of the machine's, so the
+ * same two levels, permission checks, page-fault error codes, and (when asked) accessed and dirty
+ * bits set in the guest's entries.
  *
  * <p>Every memory virtualization needs this walk: shadow paging to fill a shadow entry on a
  * hidden fault, the VMM to read and write guest-virtual memory when it emulates an instruction
@@ -17,6 +19,7 @@ import org.vmlab.machine.memory.Pte;
  */
 public final class GuestPageWalker {
     private final GuestPhysicalMemory memory;
+    private final GuestTables tables = new GuestTables();
 
     public GuestPageWalker(GuestPhysicalMemory memory) {
         this.memory = memory;
@@ -49,48 +52,23 @@ public final class GuestPageWalker {
      * @throws Fault the page fault the guest's hardware would raise
      */
     public Translation walk(int va, int access, int ring, int cr3, boolean writeProtect, boolean setBits) {
-        boolean user = ring == 3;
-        int pdeAddress = (cr3 & Pte.FRAME_MASK) | (Pte.directoryIndex(va) << 2);
-        int pde = readEntry(pdeAddress);
-        if ((pde & Pte.PRESENT) == 0) {
-            throw pageFault(va, access, user, false);
-        }
-        int pteAddress = (pde & Pte.FRAME_MASK) | (Pte.tableIndex(va) << 2);
-        int pte = readEntry(pteAddress);
-        if ((pte & Pte.PRESENT) == 0) {
-            throw pageFault(va, access, user, false);
-        }
-        int effective = pde & pte & (Pte.WRITABLE | Pte.USER);
-        if (user && (effective & Pte.USER) == 0) {
-            throw pageFault(va, access, user, true);
-        }
-        boolean honourReadOnly = user || writeProtect;
-        if (access == Mmu.WRITE && honourReadOnly && (effective & Pte.WRITABLE) == 0) {
-            throw pageFault(va, access, user, true);
-        }
-        if (setBits) {
-            setBits(pdeAddress, pde, Pte.ACCESSED);
-            int bits = Pte.ACCESSED | (access == Mmu.WRITE ? Pte.DIRTY : 0);
-            setBits(pteAddress, pte, bits);
-            pte |= bits;
-        }
-        return new Translation((pte & Pte.FRAME_MASK) | (va & 0xFFF), pdeAddress, pteAddress, pte,
-                (effective & Pte.WRITABLE) != 0, (effective & Pte.USER) != 0);
+        PageWalk.Result walked = PageWalk.walk(tables, va, access, ring == 3, cr3 & Pte.FRAME_MASK,
+                writeProtect, setBits);
+        return new Translation(walked.address(), walked.pdeAddress(), walked.pteAddress(), walked.pte(),
+                (walked.effective() & Pte.WRITABLE) != 0, (walked.effective() & Pte.USER) != 0);
     }
 
-    private int readEntry(int gpa) {
-        return memory.contains(gpa, 4) ? memory.readWord(gpa) : 0;
-    }
-
-    /** Sets bits as the hardware does: quietly, since they change no mapping. */
-    private void setBits(int gpa, int old, int bits) {
-        if ((old | bits) != old) {
-            memory.writeWordQuietly(gpa, old | bits);
+    /** Guest-physical memory as the walk sees it. */
+    private final class GuestTables implements PageTableMemory {
+        @Override
+        public int readEntry(int gpa) {
+            return memory.contains(gpa, 4) ? memory.readWord(gpa) : 0;
         }
-    }
 
-    private static Fault pageFault(int va, int access, boolean user, boolean present) {
-        int code = access | (user ? Vector.PF_USER : 0) | (present ? Vector.PF_PRESENT : 0);
-        return new Fault(Vector.PAGE_FAULT, code, va);
+        /** Sets bits as the hardware does: quietly, since they change no mapping. */
+        @Override
+        public void writeEntry(int gpa, int value) {
+            memory.writeWordQuietly(gpa, value);
+        }
     }
 }

@@ -28,6 +28,7 @@ public final class Mmu {
     private final MmioBus mmio;
     private final Tlb tlb;
     private final int ramSize;
+    private final MachineTables tables = new MachineTables();
 
     private int cr0;
     private int cr3;
@@ -86,7 +87,9 @@ public final class Mmu {
 
     private void checkDeviceAccess(int va, int access, int cpl) {
         if (deviceAccessTraps) {
-            throw pageFault(va, access, cpl == USER_RING, true);
+            pageFaults++;
+            int code = access | (cpl == USER_RING ? Vector.PF_USER : 0) | Vector.PF_PRESENT;
+            throw new Fault(Vector.PAGE_FAULT, code, va);
         }
     }
 
@@ -182,54 +185,35 @@ public final class Mmu {
         return honourReadOnly ? Pte.WRITABLE | Pte.DIRTY : Pte.DIRTY;
     }
 
-    /** The two-level walk: two memory references, plus the accessed and dirty bit updates. */
+    /** The two-level walk ({@link PageWalk}): two memory references, plus the accessed and dirty bit updates. */
     private int walk(int va, int access, int cpl) {
         walks++;
-        boolean user = cpl == USER_RING;
-        int pdeAddress = cr3 | (Pte.directoryIndex(va) << 2);
-        int pde = readTableEntry(pdeAddress);
-        if ((pde & Pte.PRESENT) == 0) {
-            throw pageFault(va, access, user, false);
+        PageWalk.Result walked;
+        try {
+            walked = PageWalk.walk(tables, va, access, cpl == USER_RING, cr3, (cr0 & Registers.CR0_WP) != 0, true);
+        } catch (Fault pageFault) {
+            pageFaults++;
+            throw pageFault;
         }
-        int pteAddress = (pde & Pte.FRAME_MASK) | (Pte.tableIndex(va) << 2);
-        int pte = readTableEntry(pteAddress);
-        if ((pte & Pte.PRESENT) == 0) {
-            throw pageFault(va, access, user, false);
-        }
-        int effective = pde & pte & (Pte.WRITABLE | Pte.USER);
-        if (user && (effective & Pte.USER) == 0) {
-            throw pageFault(va, access, user, true);
-        }
-        boolean honourReadOnly = user || (cr0 & Registers.CR0_WP) != 0;
-        if (access == WRITE && honourReadOnly && (effective & Pte.WRITABLE) == 0) {
-            throw pageFault(va, access, user, true);
-        }
-        setBits(pdeAddress, pde, Pte.ACCESSED);
-        int newPte = pte | Pte.ACCESSED | (access == WRITE ? Pte.DIRTY : 0);
-        setBits(pteAddress, pte, newPte);
-        tlb.insert(va >>> PhysicalMemory.PAGE_SHIFT, tag, pte >>> PhysicalMemory.PAGE_SHIFT,
-                effective | (newPte & Pte.DIRTY));
-        return (pte & Pte.FRAME_MASK) | (va & 0xFFF);
+        tlb.insert(va >>> PhysicalMemory.PAGE_SHIFT, tag, walked.pte() >>> PhysicalMemory.PAGE_SHIFT,
+                walked.effective() | (walked.pte() & Pte.DIRTY));
+        return walked.address();
     }
 
-    private int readTableEntry(int pa) {
-        walkReferences++;
-        // A page table outside RAM reads as "not present": a broken cr3 faults, it does not crash.
-        return memory.contains(pa, 4) ? memory.readWord(pa) : 0;
-    }
-
-    private void setBits(int pa, int old, int bits) {
-        int updated = old | bits;
-        if (updated != old) {
+    /** The machine's RAM as the walk sees it, each reference counted. */
+    private final class MachineTables implements PageTableMemory {
+        @Override
+        public int readEntry(int pa) {
             walkReferences++;
-            memory.writeWord(pa, updated);
+            // A page table outside RAM reads as "not present": a broken cr3 faults, it does not crash.
+            return memory.contains(pa, 4) ? memory.readWord(pa) : 0;
         }
-    }
 
-    private Fault pageFault(int va, int access, boolean user, boolean present) {
-        pageFaults++;
-        int code = access | (user ? Vector.PF_USER : 0) | (present ? Vector.PF_PRESENT : 0);
-        return new Fault(Vector.PAGE_FAULT, code, va);
+        @Override
+        public void writeEntry(int pa, int value) {
+            walkReferences++;
+            memory.writeWord(pa, value);
+        }
     }
 
     // --- data access ----------------------------------------------------------------------------
