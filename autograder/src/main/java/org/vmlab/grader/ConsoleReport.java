@@ -10,11 +10,16 @@ import java.util.List;
  * failed grading is said on the first line. Text from the tests is made
  * {@linkplain Text#printable printable}, so that it cannot rewrite the terminal.
  *
- * @param width    the most columns a line takes (at least {@link #MIN_WIDTH})
+ * <p>The {@linkplain #forFile() version for a file}, which {@code summary.txt} holds, cuts no
+ * reason and ends with the full text of every test that did not pass: its failure, where it
+ * happened and what it printed.
+ *
+ * @param width    the most columns a line of the table takes (at least {@link #MIN_WIDTH})
  * @param fullText where the full text of every failure is, said in the footer when a test did
  *                 not pass (empty: not said)
+ * @param complete whether reasons are whole and the full texts follow the table
  */
-public record ConsoleReport(int width, String fullText) implements Report {
+public record ConsoleReport(int width, String fullText, boolean complete) implements Report {
 
     /** The width of a terminal that is not asked: the table fits 100 columns. */
     public static final int DEFAULT_WIDTH = 100;
@@ -31,9 +36,19 @@ public record ConsoleReport(int width, String fullText) implements Report {
         }
     }
 
+    /** The 100-column table for a terminal, saying where the full text is. */
+    public ConsoleReport(int width, String fullText) {
+        this(width, fullText, false);
+    }
+
     /** The 100-column table, with no pointer to the full text. */
     public ConsoleReport() {
         this(DEFAULT_WIDTH, "");
+    }
+
+    /** The version for a file: every reason whole, and the full text of each failure after the table. */
+    public static ConsoleReport forFile() {
+        return new ConsoleReport(DEFAULT_WIDTH, "", true);
     }
 
     @Override
@@ -64,9 +79,10 @@ public record ConsoleReport(int width, String fullText) implements Report {
             }
             if (r.status() != TestStatus.PASSED && !r.reason().isBlank()) {
                 int reasonWidth = width - indent - REASON_MARK.length();
-                List<String> reason = Text.wrap(r.reason(), reasonWidth, REASON_LINES);
-                cut |= reason.size() == REASON_LINES
-                        && Text.wrap(r.reason(), reasonWidth, REASON_LINES + 1).size() > REASON_LINES;
+                int most = complete ? Integer.MAX_VALUE : REASON_LINES;
+                List<String> reason = Text.wrap(r.reason(), reasonWidth, most);
+                cut |= reason.size() == most
+                        && Text.wrap(r.reason(), reasonWidth, most + 1).size() > most;
                 for (int line = 0; line < reason.size(); line++) {
                     out.append(" ".repeat(indent)).append(line == 0 ? REASON_MARK : " ".repeat(REASON_MARK.length()))
                             .append(reason.get(line)).append('\n');
@@ -81,12 +97,28 @@ public record ConsoleReport(int width, String fullText) implements Report {
         if (!report.notes().isEmpty()) {
             out.append(Text.printable(report.notes())).append('\n');
         }
+        if (complete) {
+            appendFullTexts(report, out);
+        }
         if (!fullText.isEmpty() && report.count(TestStatus.PASSED) < report.results().size()) {
             String lead = cut ? "Reasons longer than " + REASON_LINES + " lines are cut here. " : "";
             Text.wrap(lead + "The full text of each failure, with its output and where it happened: "
                     + fullText, width, Integer.MAX_VALUE).forEach(l -> out.append(l).append('\n'));
         }
         return out.toString();
+    }
+
+    /** After the table: each test that did not pass, with everything it reported. */
+    private static void appendFullTexts(GradingReport report, StringBuilder out) {
+        for (TestResult r : report.results()) {
+            if (r.status() == TestStatus.PASSED || r.output().isBlank()) {
+                continue;
+            }
+            out.append("\n--- ").append(Text.printable(r.test().number())).append(' ')
+                    .append(Text.oneLine(r.test().name(), DEFAULT_WIDTH)).append(": ")
+                    .append(Text.status(r.status())).append(" ---\n")
+                    .append(Text.printable(r.output().stripTrailing())).append('\n');
+        }
     }
 
     private static int widest(List<String[]> rows, int column, String heading) {

@@ -37,7 +37,7 @@ public final class Reports {
         reports.put(JUNIT_XML, new JunitXmlReport());
         reports.put(MARKDOWN, new MarkdownReport());
         reports.put(HTML, new HtmlReport());
-        reports.put(CONSOLE, new ConsoleReport());
+        reports.put(CONSOLE, ConsoleReport.forFile());
         return reports;
     }
 

@@ -83,6 +83,16 @@ class ReportsTest {
     }
 
     @Test
+    void theCompleteVersionCutsNoReasonAndEndsWithTheFullTextOfEachFailure() {
+        String file = ConsoleReport.forFile().render(sample());
+
+        assertThat(file).contains("total: 2.5/6 points");
+        assertThat(file.substring(file.indexOf("total:"))).contains("--- 1.2 ", ": failed ---")
+                .contains("details <script>", "--- 1.3 after popf: skipped ---");
+        assertThat(file).doesNotContain("are cut here");
+    }
+
+    @Test
     void consoleSaysAFailedGradingOnItsFirstLine() {
         String table = new ConsoleReport().render(SampleReports.graderFailed());
         assertThat(table.lines().takeWhile(l -> !l.startsWith("#")).collect(Collectors.joining(" ")))
