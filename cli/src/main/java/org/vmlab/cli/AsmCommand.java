@@ -32,7 +32,9 @@ final class AsmCommand implements Callable<Integer> {
     Path output;
 
     @Option(names = "-D", paramLabel = "NAME=VALUE", mapFallbackValue = "1",
-            description = "Define a symbol before the first line, as .equ does (VALUE defaults to 1).")
+            converter = {Converters.SymbolName.class, Converters.AsmNumber.class},
+            description = "Define a symbol before the first line, as .equ does; VALUE is a number as the"
+                    + " assembler writes one (16, 0x10, 0b10000, -1, 'A'; default 1).")
     Map<String, Integer> defines = new LinkedHashMap<>();
 
     @Option(names = "--listing", description = "Also print the disassembled listing.")
@@ -41,12 +43,16 @@ final class AsmCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Path file = Programs.existingFile(source);
-        Image image = Programs.assemble(file, defines);
         Path out = output != null ? output : defaultOutput(file);
+        if (out.toAbsolutePath().normalize().equals(file.toAbsolutePath().normalize())) {
+            throw new UserError(out + " is the source itself: name the image FILE.img (-o)");
+        }
+        OutputPlace.checkResultFile("-o", out.toString());
+        Image image = Programs.assemble(file, defines);
         try (OutputStream stream = Files.newOutputStream(out)) {
             image.write(stream);
         } catch (IOException e) {
-            throw new UserError(out + ": cannot write: " + e.getMessage());
+            throw new UserError("-o " + out + ": cannot write the image (" + OutputPlace.reason(e) + ")");
         }
         int bytes = image.segments().stream().mapToInt(s -> s.size()).sum();
         spec.commandLine().getOut().printf("%s: %d segment(s), %d bytes, %d symbols, entry 0x%08x%n",

@@ -7,7 +7,11 @@ import org.vmlab.machine.isa.IsaVariant;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** Turns command-line words into values, with messages that list what is accepted. */
+/**
+ * Turns command-line words into values, with messages that list what is accepted. Every number
+ * an option takes has a range that makes sense for the simulated machine (see {@link Range});
+ * a value outside it is refused as the command line is read, before anything runs.
+ */
 final class Converters {
     private Converters() {
     }
@@ -34,8 +38,108 @@ final class Converters {
         }
     }
 
+    /**
+     * A whole number in {@code min..max} ({@code unit} names what it counts, for the message):
+     * "'0' is out of range: 1..1024 MiB", "'lots' is not a whole number (1..1024 MiB)".
+     */
+    abstract static class Range implements ITypeConverter<Integer> {
+        private final int min;
+        private final int max;
+        private final String unit;
+
+        Range(int min, int max, String unit) {
+            this.min = min;
+            this.max = max;
+            this.unit = unit;
+        }
+
+        @Override
+        public Integer convert(String value) {
+            long n;
+            try {
+                n = Long.parseLong(value.trim().replace("_", ""));
+            } catch (NumberFormatException e) {
+                throw new TypeConversionException("'" + value + "' is not a whole number (" + range() + ")");
+            }
+            if (n < min || n > max) {
+                throw new TypeConversionException("'" + value + "' is out of range: " + range());
+            }
+            return (int) n;
+        }
+
+        String range() {
+            return min + ".." + max + (unit.isEmpty() ? "" : " " + unit);
+        }
+    }
+
+    /** {@code --memory}: the bare machine's RAM, 1 MiB to 1 GiB. */
+    static final class MemoryMib extends Range {
+        MemoryMib() {
+            super(1, 1024, "MiB");
+        }
+    }
+
+    /**
+     * {@code --tlb}: a power of two up to 2^20, one entry for each 4 KiB page of the 32-bit address
+     * space; a bigger direct-mapped TLB could hold nothing more.
+     */
+    static final class TlbEntries extends Range {
+        static final int MAX = 1 << 20;
+
+        TlbEntries() {
+            super(1, MAX, "entries");
+        }
+
+        @Override
+        public Integer convert(String value) {
+            int n = super.convert(value);
+            if (Integer.bitCount(n) != 1) {
+                throw new TypeConversionException("'" + value + "' is not a power of two (1, 2, 4, ..., " + MAX + ")");
+            }
+            return n;
+        }
+    }
+
+    /** {@code --vms}: VMs side by side, 1..8 (each takes 16 MiB of the machine's memory). */
+    static final class Vms extends Range {
+        Vms() {
+            super(1, 8, "");
+        }
+    }
+
+    /** {@code --iterations} of a nanobenchmark's loop. */
+    static final class Iterations extends Range {
+        Iterations() {
+            super(1, 100_000, "");
+        }
+    }
+
+    /** {@code --heap} of the graded tests' JVM: enough for a graded test, and no more than a laptop has. */
+    static final class HeapMb extends Range {
+        HeapMb() {
+            super(64, 8192, "MB");
+        }
+    }
+
+    /** {@code --timeout} of one graded test, up to an hour. */
+    static final class TimeoutSeconds extends Range {
+        TimeoutSeconds() {
+            super(1, 3600, "seconds");
+        }
+    }
+
     /** A count with an optional k, M or G suffix: 50M is 50 000 000. */
-    static final class Count implements ITypeConverter<Long> {
+    static class Count implements ITypeConverter<Long> {
+        private final long max;
+
+        Count() {
+            this(Long.MAX_VALUE);
+        }
+
+        Count(long max) {
+            this.max = max;
+        }
+
         @Override
         public Long convert(String value) {
             String v = value.trim().replace("_", "");
@@ -45,15 +149,132 @@ final class Converters {
                 scale = last == 'K' ? 1_000 : last == 'M' ? 1_000_000 : 1_000_000_000;
                 v = v.substring(0, v.length() - 1);
             }
+            long n;
             try {
-                long n = Math.multiplyExact(Long.parseLong(v), scale);
-                if (n <= 0) {
-                    throw new TypeConversionException("'" + value + "' must be positive");
-                }
-                return n;
-            } catch (NumberFormatException | ArithmeticException e) {
+                n = Long.parseLong(v);
+            } catch (NumberFormatException e) {
                 throw new TypeConversionException("'" + value + "' is not a count (like 50000000 or 50M)");
             }
+            if (n <= 0 || n > max / scale) {
+                throw new TypeConversionException(max == Long.MAX_VALUE ? "'" + value + "' must be positive"
+                        : "'" + value + "' is out of range: 1.." + count(max));
+            }
+            return n * scale;
+        }
+
+        private static String count(long n) {
+            return n % 1_000_000_000 == 0 ? n / 1_000_000_000 + "G" : n % 1_000_000 == 0 ? n / 1_000_000 + "M"
+                    : n % 1_000 == 0 ? n / 1_000 + "k" : Long.toString(n);
+        }
+    }
+
+    /**
+     * {@code --fuel}: at most 10G instructions, a few minutes of simulation (the machine runs some
+     * 100 million a second); the fuel is what guarantees that every run ends.
+     */
+    static final class Fuel extends Count {
+        static final long MAX = 10_000_000_000L;
+
+        Fuel() {
+            super(MAX);
+        }
+    }
+
+    /**
+     * The NAME of {@code -D NAME=VALUE}: a symbol name as the assembler reads one (letters, digits,
+     * {@code _ . $}, not starting with a digit), and no register name ({@code r1}, {@code sp},
+     * {@code cr3}).
+     */
+    static final class SymbolName implements ITypeConverter<String> {
+        @Override
+        public String convert(String name) {
+            if (name.isEmpty()) {
+                throw new TypeConversionException("a define needs a name: NAME=VALUE, as in -D DEBUG=1");
+            }
+            if (!isSymbolStart(name.charAt(0)) || name.equals(".")
+                    || !name.chars().allMatch(c -> isSymbolStart((char) c) || Character.isDigit(c))) {
+                throw new TypeConversionException("'" + name + "' is not a symbol name (letters, digits, _ . $,"
+                        + " not starting with a digit)");
+            }
+            if (isRegister(name.toLowerCase(Locale.ROOT))) {
+                throw new TypeConversionException("'" + name + "' is a register name and cannot be a symbol");
+            }
+            return name;
+        }
+
+        private static boolean isSymbolStart(char c) {
+            return Character.isLetter(c) || c == '_' || c == '.' || c == '$';
+        }
+
+        /** {@code sp}, {@code r0}..{@code r15}, {@code cr0}..{@code cr99}, as the assembler reserves them. */
+        private static boolean isRegister(String n) {
+            return n.equals("sp") || n.matches("r([0-9]|1[0-5])") || n.matches("cr([0-9]|[1-9][0-9])");
+        }
+    }
+
+    /**
+     * The VALUE of {@code -D NAME=VALUE}: a number as the assembler writes one: decimal {@code 42},
+     * hex {@code 0x2a}, binary {@code 0b101010}, with {@code _} between digits ({@code 0xF000_0000})
+     * and an optional sign, or a character {@code 'a'}; 32 bits, as {@code -1} or {@code 0xffffffff}.
+     */
+    static final class AsmNumber implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            String v = value.trim();
+            if (v.length() >= 3 && v.startsWith("'") && v.endsWith("'")) {
+                return character(value, v.substring(1, v.length() - 1));
+            }
+            boolean negative = v.startsWith("-");
+            String digits = negative || v.startsWith("+") ? v.substring(1) : v;
+            int radix = 10;
+            String lower = digits.toLowerCase(Locale.ROOT);
+            if (lower.startsWith("0x") || lower.startsWith("0b")) {
+                radix = lower.charAt(1) == 'x' ? 16 : 2;
+                digits = digits.substring(2);
+            } else if (digits.isEmpty() || !Character.isDigit(digits.charAt(0))) {
+                throw notANumber(value);
+            }
+            digits = digits.replace("_", "");
+            if (digits.isEmpty() || !digits.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+                throw notANumber(value);
+            }
+            long n;
+            try {
+                n = digits.length() > 40 ? Long.MAX_VALUE : Long.parseLong(digits, radix);
+            } catch (NumberFormatException e) {
+                throw notANumber(value);
+            }
+            if (negative ? n > 0x8000_0000L : n > 0xFFFF_FFFFL) {
+                throw new TypeConversionException("'" + value + "' does not fit in 32 bits (-2147483648..0xffffffff)");
+            }
+            return (int) (negative ? -n : n);
+        }
+
+        private static int character(String value, String inside) {
+            if (inside.length() == 1 && inside.charAt(0) != '\\') {
+                return inside.charAt(0);
+            }
+            if (inside.length() == 2 && inside.charAt(0) == '\\') {
+                switch (inside.charAt(1)) {
+                    case 'n': return '\n';
+                    case 't': return '\t';
+                    case 'r': return '\r';
+                    case '0': return 0;
+                    case '\\': return '\\';
+                    case '\'': return '\'';
+                    case '"': return '"';
+                    default: break;
+                }
+            }
+            if (inside.length() == 4 && inside.startsWith("\\x") && Character.digit(inside.charAt(2), 16) >= 0
+                    && Character.digit(inside.charAt(3), 16) >= 0) {
+                return Integer.parseInt(inside.substring(2), 16);
+            }
+            throw notANumber(value);
+        }
+
+        private static TypeConversionException notANumber(String value) {
+            return new TypeConversionException("'" + value + "' is not a number (like 16, 0x10, 0b10000, -1 or 'A')");
         }
     }
 }

@@ -8,6 +8,7 @@ import org.vmlab.guests.Toyos;
 import org.vmlab.machine.Machine;
 import org.vmlab.machine.MachineConfig;
 import org.vmlab.machine.RunResult;
+import org.vmlab.machine.StopReason;
 import org.vmlab.machine.image.Image;
 import org.vmlab.machine.isa.IsaVariant;
 import org.vmlab.vmm.CpuTechnique;
@@ -30,7 +31,9 @@ import picocli.CommandLine.Spec;
                 "(with shadow paging): the slowdown in simulated cycles and whether the run was",
                 "equivalent to bare metal. Trap-and-emulate on the legacy ISA is expected to diverge.",
                 "A bare-metal row is 'ok' when the console output is the workload's expected output.",
-                "--svg draws the slowdown of each workload under each technique (log scale)."})
+                "--svg draws the slowdown of each workload under each technique (log scale).",
+                "Exit code 0 if all is as the lecture says, 1 if not, 2 if lab code threw: its cells say",
+                "'lab bug', and the bug is told below the table, where in the lab's classes it was thrown."})
 final class DemoCommand implements Callable<Integer> {
     /** A technique on an ISA, and whether it is meant to be faithful there. */
     private record Column(String cpu, IsaVariant isa, boolean faithful) {
@@ -79,6 +82,7 @@ final class DemoCommand implements Callable<Integer> {
         StringBuilder header = new StringBuilder(String.format(row, "workload", "bare", "instructions", "cycles"));
         columns.forEach(c -> header.append(String.format("  %-32s", c.title())));
         out.println(header.toString().stripTrailing());
+        CellFailures failures = new CellFailures();
         boolean allOk = true;
         boolean unwritten = false;
         boolean onDirectPaging = false;
@@ -93,16 +97,17 @@ final class DemoCommand implements Callable<Integer> {
             List<DemoData.Vm> cells = columns.parallelStream()
                     .map(c -> {
                         progress.step(workload + " under " + c.title());
-                        return cell(techniques, c, kernel, workload, c.isa() == IsaVariant.CLASSIC ? classic
-                                : bare(kernel, workload, c.isa()));
+                        return cell(techniques, failures, c, kernel, workload, c.isa() == IsaVariant.CLASSIC
+                                ? classic : bare(kernel, workload, c.isa()));
                     })
                     .toList();
             for (int i = 0; i < cells.size(); i++) {
                 DemoData.Vm cell = cells.get(i);
                 unwritten |= cell.status() == CellStatus.NOT_WRITTEN;
                 onDirectPaging |= "direct".equals(cell.memory());
-                allOk &= columns.get(i).faithful() == Boolean.TRUE.equals(cell.equivalent())
-                        || cell.status() == CellStatus.NOT_WRITTEN;
+                allOk &= cell.status() == CellStatus.MEASURED
+                        ? columns.get(i).faithful() == Boolean.TRUE.equals(cell.equivalent())
+                        : cell.status() == CellStatus.NOT_WRITTEN;
                 line.append(String.format("  %-32s", cell.text()));
             }
             progress.clear();
@@ -124,12 +129,13 @@ final class DemoCommand implements Callable<Integer> {
             out.println("  vmlab run toyos --workload disk --cpu trap-emulate --isa legacy --lockstep");
         }
         out.flush();
+        failures.report(stdout, spec.commandLine().getErr());
         DemoData data = new DemoData("vmlab demo", DemoData.FORMAT, DemoData.UNITS, new DemoData.Configuration(
                 bareOnly ? null : impl.chosen().name(), bareOnly ? null : "shadow", IsaVariant.CLASSIC.name(), Toyos.FUEL,
                 columns.stream().map(c -> new DemoData.Technique(c.title(), c.cpu(), c.isa().name(), c.faithful()))
                         .toList()), rows, allOk);
         results.write(data, data::chart, stdout);
-        return allOk ? 0 : 1;
+        return failures.labBug() ? Vmlab.USAGE : allOk ? 0 : 1;
     }
 
     private static RunResult bare(Image kernel, String workload, IsaVariant isa) {
@@ -143,48 +149,44 @@ final class DemoCommand implements Callable<Integer> {
      * shadow paging (Lab 3) is not written yet, the VM runs on direct paging instead, so that the
      * CPU labs show on their own; the cell then ends in {@value #ON_DIRECT_PAGING}.
      */
-    private static DemoData.Vm cell(Techniques techniques, Column column, Image kernel, String workload,
-            RunResult bare) {
+    private static DemoData.Vm cell(Techniques techniques, CellFailures failures, Column column, Image kernel,
+            String workload, RunResult bare) {
         CpuTechnique cpu = techniques.cpu(column.cpu()).orElse(null);
         MemoryTechnique shadow = techniques.memory("shadow").orElse(null);
         if (cpu == null || shadow == null) {
-            return unmeasured(column, CellStatus.NOT_AVAILABLE, "not available");
+            return unmeasured(column, new CellFailures.Cell(CellStatus.NOT_AVAILABLE, "not available", null));
         }
         try {
-            return measured(cpu, shadow, "shadow", column, kernel, workload, bare);
-        } catch (RuntimeException e) {
+            return measured(failures, cpu, shadow, "shadow", column, kernel, workload, bare);
+        } catch (RuntimeException | LinkageError | StackOverflowError e) {
             String notWritten = LabCode.notWrittenCell(e);
-            if (notWritten == null) {
-                return crashed(column, e);
-            }
             MemoryTechnique direct = techniques.memory("direct").orElse(null);
-            if (!notWritten.contains("lab3") || direct == null) {
-                return unmeasured(column, CellStatus.NOT_WRITTEN, notWritten);
+            if (notWritten == null || !notWritten.contains("lab3") || direct == null) {
+                return unmeasured(column, failures.thrown(column.title(), workload, e));
             }
             try {
-                return measured(cpu, direct, "direct", column, kernel, workload, bare);
-            } catch (RuntimeException again) {
-                String stillNotWritten = LabCode.notWrittenCell(again);
-                return stillNotWritten != null ? unmeasured(column, CellStatus.NOT_WRITTEN, stillNotWritten)
-                        : crashed(column, again);
+                return measured(failures, cpu, direct, "direct", column, kernel, workload, bare);
+            } catch (RuntimeException | LinkageError | StackOverflowError again) {
+                return unmeasured(column, failures.thrown(column.title(), workload, again));
             }
         }
     }
 
-    private static DemoData.Vm measured(CpuTechnique cpu, MemoryTechnique memory, String memoryName, Column column,
-            Image kernel, String workload, RunResult bare) {
+    private static DemoData.Vm measured(CellFailures failures, CpuTechnique cpu, MemoryTechnique memory,
+            String memoryName, Column column, Image kernel, String workload, RunResult bare) {
         RunResult virtual = SingleVm.run(cpu, memory, column.isa(), Toyos.FUEL, vm -> Toyos.boot(vm, kernel, workload));
+        if (virtual.stopReason() == StopReason.MONITOR_ERROR) {
+            failures.note(column.title(), workload, "the VMM stopped the VM for an error of its own: "
+                    + virtual.stopDetail());
+        }
         Equivalence.Verdict verdict = Equivalence.compare(bare, virtual);
         double direct = 100.0 * virtual.counters().get("instructions.direct") / Math.max(1, virtual.instructions());
         return new DemoData.Vm(column.title(), CellStatus.MEASURED, memoryName, virtual.cycles(), bare.cycles(),
-                (double) virtual.cycles() / Math.max(1, bare.cycles()), direct, verdict.equivalent(), null);
+                (double) virtual.cycles() / Math.max(1, bare.cycles()), direct, verdict.equivalent(), null, null);
     }
 
-    private static DemoData.Vm unmeasured(Column column, CellStatus status, String text) {
-        return new DemoData.Vm(column.title(), status, null, null, null, null, null, null, text);
-    }
-
-    private static DemoData.Vm crashed(Column column, RuntimeException e) {
-        return unmeasured(column, CellStatus.FAILED, "CRASHED: " + e.getClass().getSimpleName());
+    private static DemoData.Vm unmeasured(Column column, CellFailures.Cell cell) {
+        return new DemoData.Vm(column.title(), cell.status(), null, null, null, null, null, null, cell.text(),
+                cell.error());
     }
 }

@@ -53,10 +53,11 @@ record DemoData(String command, int format, Units units, Configuration configura
     /**
      * A cell: the workload in a VM. The figures are null unless {@code status} is {@code
      * measured}; {@code memory} is {@code direct} where shadow paging (Lab 3) is not written yet
-     * (the table's {@code *}); {@code detail} is the table's text when nothing was measured.
+     * (the table's {@code *}); {@code detail} is the table's text when nothing was measured; {@code
+     * error}, for a {@code failed} cell, what happened ("your lab code threw ... at ..."), else null.
      */
     record Vm(String technique, CellStatus status, String memory, Long cycles, Long bareCycles, Double slowdown,
-              Double direct, Boolean equivalent, String detail) {
+              Double direct, Boolean equivalent, String detail, String error) {
 
         /** The table's cell. */
         String text() {

@@ -28,19 +28,14 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code vmlab experiment}: the measurements of the literature, repeated on the simulator. */
+/**
+ * {@code vmlab experiment}: the measurements of the literature, repeated on the simulator. It runs
+ * nothing by itself: without one of its commands it is a usage error.
+ */
 @Command(name = "experiment", mixinStandardHelpOptions = true,
         description = "Repeat a published experiment on the simulator.",
         subcommands = {ExperimentCommand.NanobenchCommand.class, ExperimentCommand.AttacksCommand.class})
-final class ExperimentCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-        return 0;
-    }
+final class ExperimentCommand {
 
     /**
      * Adams and Agesen's nanobenchmarks (ASPLOS 2006, Figure 4) and forkwait: the cost of each
@@ -52,7 +47,9 @@ final class ExperimentCommand implements Callable<Integer> {
                     "operation natively and in a VM under each CPU technique, with shadow paging.",
                     "Each figure is (cycles of 2N iterations - cycles of N) / N, so boot and power-off cancel;",
                     "forkwait is the whole toyos workload (100 forks and waits) divided by 100.",
-                    "--svg draws the cycles per operation of each benchmark and technique (log scale)."})
+                    "--svg draws the cycles per operation of each benchmark and technique (log scale).",
+                    "Exit code 0, 1 if a run failed, 2 if lab code threw: its cells say 'lab bug', and the",
+                    "bug is told below the table, where in the lab's classes it was thrown."})
     static final class NanobenchCommand implements Callable<Integer> {
         /** A technique pair on an ISA: one column of the table. */
         private record Column(String title, String cpu, String memory, IsaVariant isa) {
@@ -67,7 +64,8 @@ final class ExperimentCommand implements Callable<Integer> {
         CommandSpec spec;
 
         @Option(names = {"-n", "--iterations"}, paramLabel = "N", defaultValue = "200",
-                description = "Iterations of each benchmark's loop (default: ${DEFAULT-VALUE}).")
+                converter = Converters.Iterations.class,
+                description = "Iterations of each benchmark's loop, 1..100000 (default: ${DEFAULT-VALUE}).")
         int iterations;
 
         @Mixin
@@ -78,9 +76,6 @@ final class ExperimentCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            if (iterations < 1 || iterations > 100_000) {
-                throw new UserError("--iterations must be 1..100000, was " + iterations);
-            }
             results.check();
             Techniques techniques = impl.techniques();
             PrintWriter stdout = spec.commandLine().getOut();
@@ -92,12 +87,13 @@ final class ExperimentCommand implements Callable<Integer> {
             COLUMNS.forEach(c -> header.append(String.format("  %26s", title(c))));
             out.println(header);
             List<NanobenchData.Benchmark> rows = new ArrayList<>();
+            CellFailures failures = new CellFailures();
             for (Nanobenchmark bench : Nanobenchmark.all()) {
                 progress.step(bench.id() + " natively");
                 double nativeFigure = Nanobench.measure(bench, iterations,
                         CycleCounter.bareMetal(MachineConfig.defaults())).cyclesPerIteration();
                 List<NanobenchData.Vm> cells = COLUMNS.parallelStream()
-                        .map(c -> cell(c, nativeFigure, () -> {
+                        .map(c -> cell(failures, c, bench.id(), nativeFigure, () -> {
                             progress.step(bench.id() + " under " + title(c));
                             return Nanobench.measure(bench, iterations, vmCounter(techniques, c)).cyclesPerIteration();
                         }))
@@ -107,7 +103,7 @@ final class ExperimentCommand implements Callable<Integer> {
             progress.step("forkwait natively");
             double nativeForkwait = forkwait(null, null) / (double) FORKS;
             List<NanobenchData.Vm> cells = COLUMNS.parallelStream()
-                    .map(c -> cell(c, nativeForkwait, () -> {
+                    .map(c -> cell(failures, c, "forkwait", nativeForkwait, () -> {
                         progress.step("forkwait under " + title(c));
                         return forkwait(techniques, c) / (double) FORKS;
                     }))
@@ -117,12 +113,13 @@ final class ExperimentCommand implements Callable<Integer> {
             out.println("Adams and Agesen's point: a trap costs thousands of cycles, so what a VMM avoids");
             out.println("trapping on decides its speed. docs/cost-model.md gives the cost of each VMM event.");
             out.flush();
+            failures.report(stdout, spec.commandLine().getErr());
             NanobenchData data = new NanobenchData("vmlab experiment nanobench", NanobenchData.FORMAT,
                     NanobenchData.UNITS, new NanobenchData.Configuration(iterations, FORKS, impl.chosen().name(),
                     MachineConfig.defaults().isa().name(), COLUMNS.stream().map(c -> new NanobenchData.Technique(
                             title(c), c.cpu(), c.memory(), c.isa().name())).toList()), rows);
             results.write(data, data::chart, stdout);
-            return 0;
+            return failures.labBug() ? Vmlab.USAGE : failures.any() ? 1 : 0;
         }
 
         /** The column's title in the table: its techniques' name and the ISA. */
@@ -141,18 +138,22 @@ final class ExperimentCommand implements Callable<Integer> {
             return new NanobenchData.Benchmark(name, nativeFigure, cells);
         }
 
-        private static NanobenchData.Vm cell(Column column, double nativeFigure, DoubleSupplier figure) {
+        private static NanobenchData.Vm cell(CellFailures failures, Column column, String benchmark,
+                double nativeFigure, DoubleSupplier figure) {
+            CellFailures.Cell failed;
             try {
                 double f = figure.getAsDouble();
                 // A slowdown against nothing is no number (and JSON has no infinity).
                 return new NanobenchData.Vm(title(column), CellStatus.MEASURED, f,
-                        nativeFigure > 0 ? f / nativeFigure : null, null);
-            } catch (RuntimeException e) {
-                String notWritten = LabCode.notWrittenCell(e);
-                return notWritten != null
-                        ? new NanobenchData.Vm(title(column), CellStatus.NOT_WRITTEN, null, null, notWritten)
-                        : new NanobenchData.Vm(title(column), CellStatus.FAILED, null, null, "failed: " + e.getMessage());
+                        nativeFigure > 0 ? f / nativeFigure : null, null, null);
+            } catch (NotPoweredOff e) {
+                failed = failures.failed(title(column), benchmark, e.getMessage());
+            } catch (UserError noSuchTechnique) {
+                failed = new CellFailures.Cell(CellStatus.NOT_AVAILABLE, "not available", null);
+            } catch (RuntimeException | LinkageError | StackOverflowError e) {
+                failed = failures.thrown(title(column), benchmark, e);
             }
+            return new NanobenchData.Vm(title(column), failed.status(), null, null, failed.text(), failed.error());
         }
 
         private static CycleCounter vmCounter(Techniques techniques, Column column) {
@@ -176,10 +177,17 @@ final class ExperimentCommand implements Callable<Integer> {
 
         private static RunResult halted(RunResult run) {
             if (run.stopReason() != StopReason.HALT) {
-                throw new IllegalStateException("the guest did not power off: " + run.stopReason()
-                        + ", " + run.stopDetail());
+                throw new NotPoweredOff("the guest did not power off: " + run.stopReason()
+                        + (run.stopDetail() == null || run.stopDetail().isEmpty() ? "" : ", " + run.stopDetail()));
             }
             return run;
+        }
+
+        /** A benchmark's guest that did not end by powering off: there is no figure to give. */
+        private static final class NotPoweredOff extends RuntimeException {
+            NotPoweredOff(String message) {
+                super(message, null, false, false);
+            }
         }
 
         private static CpuTechnique cpuTechnique(Techniques techniques, Column column) {
@@ -200,7 +208,9 @@ final class ExperimentCommand implements Callable<Integer> {
             description = {"Popek and Goldberg's resource control, tested: every hostile guest on bare metal,",
                     "then in a VM beside a victim VM (toyos, holding a secret) under each CPU technique with",
                     "shadow paging. Contained: the attacker found or overwrote nothing of the victim's, and",
-                    "the victim ran to its end. docs/guests-bench.md describes the attacks."})
+                    "the victim ran to its end. docs/guests-bench.md describes the attacks.",
+                    "Exit code 0 if every attack was contained, 1 if not, 2 if lab code threw: its cells say",
+                    "'lab bug', and the bug is told below the table, where in the lab's classes it was thrown."})
     static final class AttacksCommand implements Callable<Integer> {
         private record Column(String cpu, IsaVariant isa) {
         }
@@ -226,6 +236,7 @@ final class ExperimentCommand implements Callable<Integer> {
             out.println(header.toString().stripTrailing());
             boolean allContained = true;
             List<String> evidence = new ArrayList<>();
+            CellFailures failures = new CellFailures();
             for (Attack attack : Attack.all()) {
                 StringBuilder row = new StringBuilder(String.format("%-16s %-12s", attack.id(), bareMetal(attack)));
                 for (Column column : COLUMNS) {
@@ -240,11 +251,13 @@ final class ExperimentCommand implements Callable<Integer> {
                         if (!v.contained()) {
                             evidence.add(attack.id() + " under " + column.cpu() + ": " + v.evidence());
                         }
-                    } catch (RuntimeException e) {
-                        cell = LabCode.notWrittenCell(e);
-                        if (cell == null) {
-                            throw e;
-                        }
+                    } catch (UserError noSuchTechnique) {
+                        cell = "not available";
+                    } catch (RuntimeException | LinkageError | StackOverflowError e) {
+                        CellFailures.Cell failed = failures.thrown(column.cpu() + "/" + column.isa().name(),
+                                attack.id(), e);
+                        cell = failed.text();
+                        allContained &= failed.status() == CellStatus.NOT_WRITTEN;
                     }
                     row.append(String.format("  %-30s", cell));
                 }
@@ -252,7 +265,8 @@ final class ExperimentCommand implements Callable<Integer> {
                 out.flush();
             }
             evidence.forEach(out::println);
-            return allContained ? 0 : 1;
+            failures.report(out, spec.commandLine().getErr());
+            return failures.labBug() ? Vmlab.USAGE : allContained ? 0 : 1;
         }
 
         /** What the attack achieves on a bare machine holding the secret. */

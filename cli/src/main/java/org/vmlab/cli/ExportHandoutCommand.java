@@ -45,12 +45,15 @@ final class ExportHandoutCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Path root = Home.root();
-        OutputPlace.prepareFolder(out, root, force);
+        OutputPlace.prepareFolder("--out", out, root, force);
         List<String> files;
         try {
             files = new Handout(root, selection(allFiles)).writeTo(out, Handout.Audience.STUDENTS);
         } catch (HandoutException e) {
             throw UserError.located("vmlab: " + e.getMessage());
+        } catch (java.io.UncheckedIOException e) {
+            throw new UserError("--out " + out + ": cannot write the handout there ("
+                    + OutputPlace.reason(e.getCause()) + ")");
         }
         PrintWriter console = spec.commandLine().getOut();
         console.println("wrote " + files.size() + " files to " + out

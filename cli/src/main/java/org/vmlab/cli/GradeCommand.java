@@ -66,11 +66,12 @@ final class GradeCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "30",
-            description = "Wall-clock limit per test (default: ${DEFAULT-VALUE}).")
+            converter = Converters.TimeoutSeconds.class,
+            description = "Wall-clock limit per test, 1..3600 (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
 
-    @Option(names = "--heap", paramLabel = "MB", defaultValue = "256",
-            description = "Heap limit of the test JVM (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--heap", paramLabel = "MB", defaultValue = "256", converter = Converters.HeapMb.class,
+            description = "Heap limit of the test JVM, 64..8192 MB (default: ${DEFAULT-VALUE}).")
     int heapMb;
 
     @Option(names = "--min", paramLabel = "POINTS",
@@ -97,9 +98,6 @@ final class GradeCommand implements Callable<Integer> {
                 throw new UserError("unknown lab '" + lab + "' (expected one of: "
                         + String.join(", ", available) + ")");
             }
-        }
-        if (timeoutSeconds <= 0 || heapMb < 64) {
-            throw new UserError("--timeout must be positive and --heap at least 64 MB");
         }
         if (impl == Impl.solutions && !Files.isDirectory(root.resolve("solutions"))) {
             throw new UserError("there are no solutions in this repository (a students' handout); "
@@ -209,22 +207,13 @@ final class GradeCommand implements Callable<Integer> {
         };
     }
 
-    /** Refuses an output place that cannot hold the reports, before any grading. */
+    /**
+     * Refuses an output place that cannot hold the reports (a file, the root of the file system,
+     * the kernel's file systems, a folder that cannot be made or written in), before any grading.
+     */
     private void checkOut() {
-        if (out == null) {
-            return;
-        }
-        if (Files.exists(out) && !Files.isDirectory(out)) {
-            throw new UserError("--out " + out + " is a file, not a folder");
-        }
-        try {
-            Files.createDirectories(out);
-        } catch (IOException e) {
-            throw new UserError("--out " + out + ": cannot create this folder ("
-                    + e.getClass().getSimpleName() + ")");
-        }
-        if (!Files.isWritable(out)) {
-            throw new UserError("--out " + out + ": this folder is not writable");
+        if (out != null) {
+            OutputPlace.checkFolder("--out", out.toString());
         }
     }
 
@@ -248,7 +237,8 @@ final class GradeCommand implements Callable<Integer> {
             return;
         }
         try {
-            if (Double.parseDouble(min) >= 0) {
+            double points = Double.parseDouble(min);
+            if (points >= 0 && Double.isFinite(points)) {
                 return;
             }
         } catch (NumberFormatException e) {

@@ -51,6 +51,7 @@ final class GradescopePackageCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        OutputPlace.ordinary("--out", out.toString());
         if (!out.getFileName().toString().endsWith(".zip")) {
             throw new UserError(out + ": the package is a zip file; name it FILE.zip");
         }
@@ -61,7 +62,7 @@ final class GradescopePackageCommand implements Callable<Integer> {
                 throw new UserError("unknown lab '" + lab + "' (expected one of: " + String.join(", ", known) + ")");
             }
         }
-        OutputPlace.prepareFile(out, root, force);
+        OutputPlace.prepareFile("--out", out, root, force);
         Path staging = Files.createTempDirectory("vmlab-gradescope");
         try {
             Path tree = staging.resolve(GradescopePackage.TREE);
@@ -75,6 +76,10 @@ final class GradescopePackageCommand implements Callable<Integer> {
             console.flush();
         } catch (HandoutException e) {
             throw UserError.located("vmlab: " + e.getMessage());
+        } catch (IOException e) {
+            throw new UserError("cannot write the package " + out + " (" + OutputPlace.reason(e) + ")");
+        } catch (java.io.UncheckedIOException e) {
+            throw new UserError("cannot write the package " + out + " (" + OutputPlace.reason(e.getCause()) + ")");
         } finally {
             FileTrees.deleteQuietly(staging);
         }

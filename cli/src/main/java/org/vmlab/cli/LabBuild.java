@@ -79,7 +79,12 @@ public final class LabBuild {
         if (!Files.isDirectory(sources())) {
             return false;   // a build output without its sources: nothing to compare
         }
-        List<Path> changed = changedSources();
+        List<Path> changed;
+        try {
+            changed = changedSources();
+        } catch (UncheckedIOException e) {
+            throw cannot("look at the sources of", e.getCause());
+        }
         if (changed.isEmpty()) {
             return false;
         }
@@ -123,6 +128,12 @@ public final class LabBuild {
         compile();
         err.printf("vmlab: compiled %s in %.1f s%n", module.getFileName(), (System.nanoTime() - start) / 1e9);
         err.flush();
+    }
+
+    /** A file of the module that cannot be read or written, in one line: "cannot compile labs: X (permission denied)". */
+    private UserError cannot(String what, IOException e) {
+        String file = e instanceof java.nio.file.FileSystemException fs && fs.getFile() != null ? fs.getFile() + " " : "";
+        return new UserError("cannot " + what + " " + module.getFileName() + ": " + file + "(" + OutputPlace.reason(e) + ")");
     }
 
     /** The sources and resources newer than the newest class built from them. */
@@ -179,7 +190,7 @@ public final class LabBuild {
             replaceClasses(fresh, stamp);
             copyResources(stamp);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw cannot("compile", e);
         } finally {
             deleteQuietly(fresh);
         }

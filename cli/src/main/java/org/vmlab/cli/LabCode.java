@@ -5,6 +5,7 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ServiceConfigurationError;
 import org.vmlab.vmm.Techniques;
 
 /**
@@ -36,6 +37,10 @@ final class LabCode {
             return Techniques.installed(new LabClassLoader(urls, LabCode.class.getClassLoader()));
         } catch (MalformedURLException e) {
             throw new UserError("cannot load " + classes + ": " + e.getMessage());
+        } catch (ServiceConfigurationError | LinkageError e) {
+            // a technique that cannot be made: its constructor threw, or it is no technique at all
+            UserError located = asUserError(e);
+            throw located != null ? located : new UserError(impl + "'s techniques cannot be loaded: " + e.getMessage());
         }
     }
 
@@ -87,19 +92,75 @@ final class LabCode {
     }
 
     /**
-     * If {@code e} came out of lab code (a frame of {@code org.vmlab.labs} on its stack), what a
-     * student needs to find the bug: the exception and the lab's own frames; else null.
+     * If {@code e} came out of lab code (a frame of {@code org.vmlab.labs} on its stack, or on the
+     * stack of one of its causes), what a student needs to find the bug: the exception and the
+     * lab's own frames; else null.
      */
     static String labFailure(Throwable e) {
+        Throwable thrown = thrownInLabCode(e);
+        if (thrown == null) {
+            return null;
+        }
         StringBuilder frames = new StringBuilder();
         int shown = 0;
-        for (StackTraceElement frame : e.getStackTrace()) {
-            if (frame.getClassName().startsWith("org.vmlab.labs.") && shown < 8) {
+        for (StackTraceElement frame : thrown.getStackTrace()) {
+            if (isLab(frame) && shown < 8) {
                 frames.append("\n  at ").append(frame);
                 shown++;
             }
         }
-        return shown == 0 ? null : "vmlab: your lab code threw " + e + frames;
+        return "vmlab: your lab code threw " + thrown + frames;
+    }
+
+    /**
+     * The lab code's exception in one line, for a table's data: the exception and the innermost
+     * frame of the lab's ("java.lang.NullPointerException: ... at org.vmlab.labs.lab1.X.m(X.java:4)");
+     * null if {@code e} did not come out of lab code.
+     */
+    static String labFailureLine(Throwable e) {
+        Throwable thrown = thrownInLabCode(e);
+        if (thrown == null) {
+            return null;
+        }
+        for (StackTraceElement frame : thrown.getStackTrace()) {
+            if (isLab(frame)) {
+                return thrown + " at " + frame;
+            }
+        }
+        return thrown.toString();
+    }
+
+    /**
+     * What a command reports for an exception it did not expect: a stub's "not written yet" as
+     * one line, a bug in lab code located in the lab's classes; null for anything else (an
+     * internal error of vmlab's).
+     */
+    static UserError asUserError(Throwable e) {
+        String notWritten = unwritten(e);
+        if (notWritten != null) {
+            return new UserError(notWritten);
+        }
+        String failure = labFailure(e);
+        return failure == null ? null : UserError.located(failure);
+    }
+
+    /** The innermost of {@code e} and its causes that has a frame of lab code on its stack, or null. */
+    private static Throwable thrownInLabCode(Throwable e) {
+        Throwable found = null;
+        int depth = 0;
+        for (Throwable t = e; t != null && depth < 20; t = t.getCause(), depth++) {
+            for (StackTraceElement frame : t.getStackTrace()) {
+                if (isLab(frame)) {
+                    found = t;
+                    break;
+                }
+            }
+        }
+        return found;
+    }
+
+    private static boolean isLab(StackTraceElement frame) {
+        return frame.getClassName().startsWith("org.vmlab.labs.");
     }
 
     /** For a table's cell: {@code "not written (lab2)"} if {@code e} is a lab stub's, else null. */

@@ -52,9 +52,10 @@ record NanobenchData(String command, int format, Units units, Configuration conf
 
     /**
      * A cell: cycles per operation in a VM and the slowdown against native; both null unless
-     * {@code status} is {@code measured}, when {@code detail} is the table's text.
+     * {@code status} is {@code measured}, when {@code detail} is the table's text; {@code error},
+     * for a {@code failed} cell, what happened ("your lab code threw ... at ..."), else null.
      */
-    record Vm(String technique, CellStatus status, Double cycles, Double slowdown, String detail) {
+    record Vm(String technique, CellStatus status, Double cycles, Double slowdown, String detail, String error) {
     }
 
     /** The chart: cycles per operation, natively and under each technique, on a log scale. */

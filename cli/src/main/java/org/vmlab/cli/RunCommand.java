@@ -28,8 +28,9 @@ import picocli.CommandLine.Spec;
         description = {"Run a guest on the simulated machine, or in VMs under a VMM (--cpu): print its",
                 "console output, then a summary. Under a VMM the guest also runs on bare metal, and the",
                 "summary compares the two: equivalence, share run directly, slowdown in simulated cycles.",
-                "Exit code 0 if the guest halted by itself, 3 if it was stopped (fuel, triple fault),",
-                "4 if it diverged from bare metal.",
+                "Exit code 0 if the guest halted by itself, 2 for a mistake on the command line or an",
+                "exception from lab code (located in the lab's classes), 3 if it was stopped (fuel,",
+                "triple fault), 4 if it diverged from bare metal (a VM stopped for the VMM's own error too).",
                 "Examples: vmlab run toyos --workload syscall --isa legacy --fuel 50M",
                 "          vmlab run toyos -w pagefault --cpu trap-emulate --mem shadow --vms 2"})
 final class RunCommand implements Callable<Integer> {
@@ -55,20 +56,25 @@ final class RunCommand implements Callable<Integer> {
             defaultValue = "native", description = "toyos kernel flavor: native or paravirt (default: ${DEFAULT-VALUE}).")
     Toyos.Flavor flavor;
 
-    @Option(names = "--fuel", paramLabel = "N", converter = Converters.Count.class,
-            defaultValue = "100M", description = "Stop after N instructions (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--fuel", paramLabel = "N", converter = Converters.Fuel.class,
+            defaultValue = "100M", description = "Stop after N instructions, 1..10G; k, M and G count"
+                    + " thousands, millions and billions (default: ${DEFAULT-VALUE}; the machine runs"
+                    + " some 100M a second).")
     long fuel;
 
-    @Option(names = "--memory", paramLabel = "MIB", defaultValue = "16",
-            description = "RAM in MiB (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--memory", paramLabel = "MIB", defaultValue = "16", converter = Converters.MemoryMib.class,
+            description = "RAM of the bare machine in MiB, 1..1024 (default: ${DEFAULT-VALUE}).")
     int memoryMib;
 
-    @Option(names = "--tlb", paramLabel = "ENTRIES", defaultValue = "64",
-            description = "TLB entries, a power of two (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--tlb", paramLabel = "ENTRIES", defaultValue = "64", converter = Converters.TlbEntries.class,
+            description = "TLB entries, a power of two up to 1048576, one per page of the address space"
+                    + " (default: ${DEFAULT-VALUE}).")
     int tlbEntries;
 
     @Option(names = "-D", paramLabel = "NAME=VALUE", mapFallbackValue = "1",
-            description = "For a .s guest: define a symbol before assembling.")
+            converter = {Converters.SymbolName.class, Converters.AsmNumber.class},
+            description = "For a .s guest: define a symbol before assembling; VALUE is a number as the"
+                    + " assembler writes one (16, 0x10, 0b10000, -1, 'A'; default 1).")
     Map<String, Integer> defines = new LinkedHashMap<>();
 
     @Option(names = {"-q", "--quiet"}, description = "Print only the summary, not the console output.")
@@ -84,8 +90,8 @@ final class RunCommand implements Callable<Integer> {
                     + " guest's own page tables, one VM; default: ${DEFAULT-VALUE}).")
     String memoryTechnique;
 
-    @Option(names = "--vms", paramLabel = "N", defaultValue = "1",
-            description = "How many VMs run the guest side by side (with --cpu; default: ${DEFAULT-VALUE}).")
+    @Option(names = "--vms", paramLabel = "N", defaultValue = "1", converter = Converters.Vms.class,
+            description = "How many VMs run the guest side by side, 1..8 (with --cpu; default: ${DEFAULT-VALUE}).")
     int vms;
 
     @Option(names = "--lockstep",
@@ -110,12 +116,19 @@ final class RunCommand implements Callable<Integer> {
             throw new UserError("unknown workload '" + workload + "' (expected one of: "
                     + String.join(", ", Toyos.workloads()) + ")");
         }
+        if (given("--flavor") && !guest.equals(Programs.TOYOS)) {
+            throw new UserError("--flavor applies to toyos only");
+        }
+        if (!defines.isEmpty() && (guest.equals(Programs.TOYOS) || guest.endsWith(".img"))) {
+            throw new UserError("-D defines a symbol for the assembler: it applies to a .s guest only");
+        }
         if (cpuTechnique != null) {
             return runVirtualized();
         }
-        if (lockstep || vms != 1 || trace != null) {
-            String flag = lockstep ? "--lockstep" : vms != 1 ? "--vms" : "--trace";
-            throw new UserError(flag + " needs a VMM: add --cpu trap-emulate");
+        for (String flag : new String[] {"--lockstep", "--vms", "--trace", "--mem", "--impl"}) {
+            if (given(flag)) {
+                throw new UserError(flag + " needs a VMM: add --cpu trap-emulate");
+            }
         }
         Machine machine = new Machine(config());
         try {
@@ -141,8 +154,8 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private int runVirtualized() {
-        if (vms < 1 || vms > 8) {
-            throw new UserError("--vms must be 1..8, was " + vms);
+        if (trace != null) {
+            OutputPlace.checkResultFile("--trace", trace.toString());
         }
         if (lockstep && vms != 1) {
             throw new UserError("--lockstep compares one VM with bare metal: leave out --vms");
@@ -184,13 +197,13 @@ final class RunCommand implements Callable<Integer> {
         return exit;
     }
 
+    /** True if the command line gave {@code option}, even with its default value. */
+    private boolean given(String option) {
+        return spec.commandLine().getParseResult().hasMatchedOption(option);
+    }
+
+    /** The bare machine; the converters have checked the sizes. */
     private MachineConfig config() {
-        if (memoryMib <= 0 || memoryMib > 1024) {
-            throw new UserError("--memory must be 1..1024 MiB, was " + memoryMib);
-        }
-        if (tlbEntries <= 0 || Integer.bitCount(tlbEntries) != 1) {
-            throw new UserError("--tlb must be a power of two, was " + tlbEntries);
-        }
         return MachineConfig.builder().isa(isa).fuel(fuel).memoryBytes(memoryMib << 20)
                 .tlbEntries(tlbEntries).build();
     }

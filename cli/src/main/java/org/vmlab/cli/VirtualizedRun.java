@@ -56,13 +56,13 @@ final class VirtualizedRun {
         bootBare.accept(bare);
         Hypervisor vmm = new Hypervisor(hostConfig(plan), VmmCostModel.DEFAULT);
         List<VirtualMachine> vms = new ArrayList<>();
-        for (int i = 1; i <= plan.vms(); i++) {
-            VirtualMachine vm = vmm.create(VmConfig.named("vm" + i).withFuel(plan.bare().fuel()),
-                    plan.cpu().create(), plan.memory().create());
-            bootVm.accept(vm);
-            vms.add(vm);
-        }
         try (ChromeTrace trace = plan.trace() == null ? null : openTrace(plan.trace())) {
+            for (int i = 1; i <= plan.vms(); i++) {
+                VirtualMachine vm = vmm.create(VmConfig.named("vm" + i).withFuel(plan.bare().fuel()),
+                        plan.cpu().create(), plan.memory().create());
+                bootVm.accept(vm);
+                vms.add(vm);
+            }
             if (trace != null) {
                 vms.forEach(vm -> vm.setTrace(trace));
             }
@@ -76,7 +76,7 @@ final class VirtualizedRun {
                 out.printf("trace:        %s (open it in https://ui.perfetto.dev or chrome://tracing)%n", plan.trace());
             }
             return code;
-        } catch (RuntimeException | StackOverflowError e) {
+        } catch (RuntimeException | LinkageError | StackOverflowError e) {
             String unwritten = LabCode.unwritten(e);
             if (unwritten != null) {
                 throw new UserError(plan.cpu().name() + " + " + plan.memory().name() + ": " + unwritten);
@@ -166,6 +166,9 @@ final class VirtualizedRun {
         out.printf("vm:           %s, %s + %s on %s%n", vm.name(), plan.cpu().name(), plan.memory().name(),
                 plan.bare().isa().name());
         out.printf("stopped:      %s at pc=0x%08x (%s)%n", r.stopReason(), pc, vm.symbols().describe(pc));
+        if (!r.stopReason().isClean() && r.stopDetail() != null && !r.stopDetail().isEmpty()) {
+            out.printf("detail:       %s%n", r.stopDetail());
+        }
         out.printf("instructions: %,d, %.2f%% run directly%n", r.instructions(),
                 100.0 * c.get("instructions.direct") / Math.max(1, r.instructions()));
         out.printf("exits:        %,d: %s%n", vm.counters().totalExits(), exits(vm));

@@ -1,15 +1,23 @@
 package org.vmlab.cli;
 
 import java.io.PrintWriter;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * The {@code vmlab} command: run guests on the simulated machine, assemble and disassemble, and
  * show the demo.
  *
  * <p>A user mistake (a bad flag, a missing file, a program that does not assemble) is reported
- * as one line on standard error with exit code 2, never as a stack trace.
+ * as one line on standard error with exit code 2, never as a stack trace. A missing or unknown
+ * command is reported as picocli does: the error, a suggestion for a near miss, and the usage,
+ * on standard error, with exit code 2. An exception thrown by lab code is reported where it was
+ * thrown, in the lab's own classes ({@link LabCode#labFailure}), by every command.
  */
 @Command(name = "vmlab",
         mixinStandardHelpOptions = true,
@@ -20,17 +28,9 @@ import picocli.CommandLine.Command;
                 GradeCommand.class, SyncLabsCommand.class, ExportHandoutCommand.class,
                 GradescopePackageCommand.class,
                 CommandLine.HelpCommand.class})
-public final class Vmlab implements Runnable {
+public final class Vmlab {
     /** Exit code for a user mistake: bad flag, missing file, bad program. */
     public static final int USAGE = 2;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
 
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(System.out, true);
@@ -46,14 +46,12 @@ public final class Vmlab implements Runnable {
         CommandLine cli = new CommandLine(new Vmlab());
         cli.setOut(out);
         cli.setErr(err);
-        cli.setParameterExceptionHandler((e, a) -> {
-            CommandLine cmd = e.getCommandLine();
-            cmd.getErr().println("vmlab: " + e.getMessage() + " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')");
-            return USAGE;
-        });
+        withVersionEverywhere(cli);
+        cli.setParameterExceptionHandler(Vmlab::usageError);
         cli.setExecutionExceptionHandler((e, cmd, parseResult) -> {
-            if (e instanceof UserError user) {
-                cmd.getOut().flush();
+            cmd.getOut().flush();
+            UserError user = e instanceof UserError u ? u : LabCode.asUserError(e);
+            if (user != null) {
                 cmd.getErr().println(user.located() ? user.getMessage() : "vmlab: " + user.getMessage());
                 return USAGE;
             }
@@ -62,6 +60,100 @@ public final class Vmlab implements Runnable {
             return 1;
         });
         return cli.execute(args);
+    }
+
+    /**
+     * A mistake on the command line. A command that has subcommands and was given none, or an
+     * unknown one: the error, picocli's suggestion for a near miss ("Did you mean: run?") and the
+     * command's usage. Anything else: one line, with the suggestion in it if there is one.
+     */
+    private static int usageError(ParameterException e, String[] args) {
+        CommandLine cmd = e.getCommandLine();
+        PrintWriter err = cmd.getErr();
+        String name = cmd.getCommandSpec().qualifiedName();
+        List<String> unmatched = e instanceof UnmatchedArgumentException u ? u.getUnmatched() : List.of();
+        boolean hasCommands = !cmd.getSubcommands().isEmpty();
+        boolean unknownCommand = hasCommands && !unmatched.isEmpty() && !unmatched.get(0).startsWith("-");
+        boolean missingCommand = hasCommands && unmatched.isEmpty()
+                && e.getMessage().startsWith("Missing required subcommand");
+        if (unknownCommand || missingCommand) {
+            err.println(missingCommand ? "vmlab: '" + name + "' needs a command (listed below)"
+                    : "vmlab: unknown command '" + unmatched.get(0) + "' for '" + name + "'");
+            List<String> suggestions = unknownCommand
+                    ? suggestions(unmatched.get(0), cmd.getSubcommands().keySet(), (UnmatchedArgumentException) e)
+                    : List.of();
+            if (!suggestions.isEmpty()) {
+                err.println("Did you mean: " + String.join(" or ", suggestions.stream().map(s -> name + " " + s)
+                        .toList()) + "?");
+            }
+            cmd.usage(err);
+            return USAGE;
+        }
+        List<String> suggestions = List.of();
+        if (!unmatched.isEmpty() && unmatched.get(0).startsWith("-")) {
+            String option = unmatched.get(0).split("=", 2)[0];
+            suggestions = suggestions(option, cmd.getCommandSpec().optionsMap().keySet(), (UnmatchedArgumentException) e);
+        }
+        err.println("vmlab: " + e.getMessage()
+                + (suggestions.isEmpty() ? "" : "; did you mean " + String.join(" or ", suggestions) + "?")
+                + " (see '" + name + " --help')");
+        return USAGE;
+    }
+
+    /**
+     * The names a mistyped {@code word} was likely meant to be: those one or two edits away (a
+     * letter missing, added, changed, or two swapped: {@code rnu} for {@code run}), or that it
+     * begins; else picocli's own suggestions.
+     */
+    static List<String> suggestions(String word, java.util.Collection<String> names, UnmatchedArgumentException e) {
+        int letters = word.replaceFirst("^-+", "").length();
+        if (letters < 3) {
+            return List.of();   // too short to tell what it was meant to be
+        }
+        int allowed = letters <= 4 ? 1 : 2;
+        List<String> near = names.stream()
+                .filter(n -> editDistance(word, n) <= allowed || (word.length() >= 3 && n.startsWith(word)))
+                .sorted(java.util.Comparator.comparingInt((String n) -> editDistance(word, n)).thenComparing(n -> n))
+                .limit(3).toList();
+        if (!near.isEmpty()) {
+            return near;
+        }
+        return e.getSuggestions().stream().filter(names::contains).limit(3).toList();
+    }
+
+    /** Optimal string alignment distance: insertions, deletions, substitutions and swaps of neighbours. */
+    static int editDistance(String a, String b) {
+        int[][] d = new int[a.length() + 1][b.length() + 1];
+        for (int i = 0; i <= a.length(); i++) {
+            d[i][0] = i;
+        }
+        for (int j = 0; j <= b.length(); j++) {
+            d[0][j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+                }
+            }
+        }
+        return d[a.length()][b.length()];
+    }
+
+    /**
+     * Gives every command {@code -V/--version} with the version of {@code vmlab}: a command's
+     * standard help options have no version of their own, and the built-in {@code help} has none.
+     */
+    private static void withVersionEverywhere(CommandLine command) {
+        CommandSpec spec = command.getCommandSpec();
+        spec.versionProvider(new Version());
+        if (spec.optionsMap().get("--version") == null && spec.optionsMap().get("-V") == null) {
+            spec.addOption(OptionSpec.builder("-V", "--version").versionHelp(true)
+                    .description("Print version information and exit.").build());
+        }
+        command.getSubcommands().values().forEach(Vmlab::withVersionEverywhere);
     }
 
     /** The version, from the jar's manifest when there is one. */

@@ -2,6 +2,7 @@ package org.vmlab.memory.direct;
 
 import org.vmlab.machine.Cpu;
 import org.vmlab.machine.Fault;
+import org.vmlab.machine.StopReason;
 import org.vmlab.machine.isa.Registers;
 import org.vmlab.machine.isa.Vector;
 import org.vmlab.machine.memory.Mmu;
@@ -74,6 +75,11 @@ public final class DirectPaging implements MemoryVirtualization {
     @Override
     public PageFaultOutcome pageFault(Exit exit) {
         Vcpu vcpu = vm.vcpu();
+        String unfollowed = unfollowedControlRegister();
+        if (unfollowed != null) {
+            vcpu.stop(StopReason.MONITOR_ERROR, unfollowed);
+            return PageFaultOutcome.FIXED;   // nothing to reflect or emulate: the VM stops here
+        }
         int gpa = exit.address();
         if (vcpu.pagingEnabled()) {
             try {
@@ -92,6 +98,29 @@ public final class DirectPaging implements MemoryVirtualization {
         // metal, with the same TLB, faults the same way: the fault is the guest's, as it came.
         return new PageFaultOutcome.GuestFault(new Fault(Vector.PAGE_FAULT, exit.errorCode(),
                 exit.address()));
+    }
+
+    /**
+     * Why the real MMU does not run on the guest's own cr0 and cr3, or null when it does. Only a
+     * VMM that emulated the guest's write to one of them without telling memory virtualization
+     * ({@link #controlRegisterWritten}) leaves them apart; the real MMU then walks tables the
+     * guest left (or runs with paging on or off as the guest no longer does), and the fault came
+     * from there: the VMM's error, said as such rather than reflected into the guest.
+     */
+    private String unfollowedControlRegister() {
+        Cpu cpu = vm.host().cpu();
+        Vcpu vcpu = vm.vcpu();
+        for (int cr : new int[] {Registers.CR0, Registers.CR3}) {
+            int guest = vcpu.controlRegister(cr);
+            int real = cpu.controlRegister(cr);
+            if (guest != real) {
+                return String.format("direct paging: the guest's cr%d is 0x%08x but the real MMU's is still 0x%08x:"
+                        + " the VMM emulated a write to cr%d without telling memory virtualization (after"
+                        + " setting the vCPU's cr%d, call vm.memoryVirtualization().controlRegisterWritten(%d))",
+                        cr, guest, real, cr, cr, cr);
+            }
+        }
+        return null;
     }
 
     private static int accessOf(int errorCode) {

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.vmlab.machine.Cpu;
+import org.vmlab.machine.StopReason;
 import org.vmlab.machine.isa.Registers;
 import org.vmlab.machine.memory.PhysicalMemory;
 import org.vmlab.machine.memory.Pte;
@@ -80,6 +81,17 @@ public final class ShadowPaging implements MemoryVirtualization {
 
     @Override
     public PageFaultOutcome pageFault(Exit exit) {
+        if (current.key() != guestKey()) {
+            // The VMM emulated the guest's write to cr0 or cr3 and did not say so: the real MMU
+            // walks the shadow of an address space the guest has left. The VMM's error, said as
+            // such rather than mended into the wrong shadow.
+            vm.vcpu().stop(StopReason.MONITOR_ERROR, String.format("shadow paging: the guest runs with %s but the"
+                    + " real MMU still walks the shadow for %s: the VMM emulated a write to cr0 or cr3 without"
+                    + " telling memory virtualization (after setting the vCPU's cr0 or cr3, call"
+                    + " vm.memoryVirtualization().controlRegisterWritten(n))",
+                    describeKey(guestKey()), describeKey(current.key())));
+            return PageFaultOutcome.FIXED;   // nothing to reflect or emulate: the VM stops here
+        }
         PageFaultOutcome outcome = rules.pageFault(this, exit);
         if (outcome instanceof PageFaultOutcome.Fixed) {
             vm.counters().event(ShadowEvent.HIDDEN_FAULT);
@@ -123,6 +135,10 @@ public final class ShadowPaging implements MemoryVirtualization {
     /** The key of the guest's current address space: its cr3, or {@link #PHYSICAL_MODE}. */
     public int guestKey() {
         return vm.vcpu().pagingEnabled() ? vm.vcpu().controlRegister(Registers.CR3) : PHYSICAL_MODE;
+    }
+
+    private static String describeKey(int key) {
+        return key == PHYSICAL_MODE ? "paging off" : String.format("paging on, cr3=0x%08x", key);
     }
 
     /** Maps {@code va} in the current shadow, and forgets the real TLB's entry for it. */

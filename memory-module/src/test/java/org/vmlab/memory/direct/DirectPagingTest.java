@@ -41,8 +41,11 @@ class DirectPagingTest {
         return vmm.create(new VmConfig("whole", vmBytes, vmBytes >> 12, 10_000, DeviceConfig.defaults()), cpu, paging);
     }
 
+    /** A VM switched in, as the VMM's loop has it when a page fault reaches memory virtualization. */
     private VirtualMachine vm() {
-        return vm(MEMORY, MEMORY, paging, null);
+        VirtualMachine vm = vm(MEMORY, MEMORY, paging, null);
+        vm.switchIn();
+        return vm;
     }
 
     @Test
@@ -99,12 +102,16 @@ class DirectPagingTest {
         return new Exit(ExitReason.PAGE_FAULT, 0x1000, Vector.PAGE_FAULT, errorCode, address, null);
     }
 
-    /** Guest tables: virtual page {@code va} maps guest-physical {@code gpa} with {@code bits}; paging on. */
-    private static void guestMaps(VirtualMachine vm, int va, int gpa, int bits) {
+    /**
+     * Guest tables: virtual page {@code va} maps guest-physical {@code gpa} with {@code bits};
+     * paging on, as the VMM emulated it: the vCPU's registers, then memory virtualization told.
+     */
+    private void guestMaps(VirtualMachine vm, int va, int gpa, int bits) {
         vm.memory().writeWord(PGDIR + (Pte.directoryIndex(va) << 2), Pte.entry(PGTABLE, Pte.PRESENT | Pte.WRITABLE | Pte.USER));
         vm.memory().writeWord(PGTABLE + (Pte.tableIndex(va) << 2), Pte.entry(gpa, bits));
         vm.vcpu().setControlRegister(Registers.CR3, PGDIR);
         vm.vcpu().setControlRegister(Registers.CR0, Registers.CR0_PG | Registers.CR0_WP);
+        paging.controlRegisterWritten(Registers.CR0);
     }
 
     @Test
@@ -162,6 +169,20 @@ class DirectPagingTest {
                     assertThat(g.fault().errorCode()).isEqualTo(Vector.PF_WRITE | Vector.PF_PRESENT);
                     assertThat(g.fault().address()).isEqualTo(0x0040_0000);
                 });
+    }
+
+    @Test
+    void aFaultAfterAControlRegisterWriteTheVmmDidNotFollowStopsTheVmNamingTheMissingCall() {
+        VirtualMachine vm = vm();
+        guestMaps(vm, 0x0040_0000, 0x3000, Pte.PRESENT | Pte.WRITABLE);
+        vm.vcpu().setControlRegister(Registers.CR3, PGTABLE);   // emulated, but memory virtualization not told
+
+        PageFaultOutcome outcome = paging.pageFault(fault(0x0040_0000, Vector.PF_PRESENT));
+
+        assertThat(outcome).as("nothing reflected into the guest").isEqualTo(PageFaultOutcome.FIXED);
+        assertThat(vm.vcpu().stopReason()).isEqualTo(StopReason.MONITOR_ERROR);
+        assertThat(vm.vcpu().stopDetail()).contains("the guest's cr3 is 0x00009000 but the real MMU's is still 0x00008000")
+                .contains("controlRegisterWritten(3)");
     }
 
     // --- a device access, end to end -------------------------------------------------------------

@@ -8,6 +8,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.vmlab.machine.Fault;
 import org.vmlab.machine.MachineConfig;
+import org.vmlab.machine.StopReason;
 import org.vmlab.machine.device.DeviceConfig;
 import org.vmlab.machine.isa.Registers;
 import org.vmlab.machine.isa.Vector;
@@ -319,6 +320,19 @@ class ShadowPagingTest {
 
         assertThat(vm.counters().named("shadow.true_faults")).isZero();
         assertThat(vm.counters().named("shadow.hidden_faults")).isZero();
+    }
+
+    @Test
+    void aFaultAfterASwitchTheVmmDidNotFollowStopsTheVmNamingTheMissingCall() {
+        switchTo(0x8000);
+        vm.vcpu().setControlRegister(Registers.CR3, 0xA000);   // emulated, but memory virtualization not told
+
+        assertThat(paging.pageFault(pageFault(VA))).as("nothing reflected into the guest").isEqualTo(PageFaultOutcome.FIXED);
+
+        assertThat(rules.faults).as("not mended into the wrong shadow").isEmpty();
+        assertThat(vm.vcpu().stopReason()).isEqualTo(StopReason.MONITOR_ERROR);
+        assertThat(vm.vcpu().stopDetail()).contains("the guest runs with paging on, cr3=0x0000a000 but the real MMU"
+                + " still walks the shadow for paging on, cr3=0x00008000").contains("controlRegisterWritten(n)");
     }
 
     /** The rules' test double. */
