@@ -118,9 +118,12 @@ final class GradeCommand implements Callable<Integer> {
                 .startedAt(Instant.now()).withSource(impl.name(), LabTitles.commit(root))
                 .withSuiteTitles(LabTitles.of(root, chosen)));
         PrintWriter console = spec.commandLine().getOut();
-        console.print(new ConsoleReport(ConsoleReport.DEFAULT_WIDTH, "vmlab grade " + String.join(" ", chosen)
-                + (impl == Impl.labs ? "" : " --impl " + impl) + " --out DIR writes it into DIR"
-                + " (summary.txt, report.html, results.json).").render(report));
+        String again = String.join(" ", Stream.concat(Stream.of("vmlab grade"), labs.stream()).toList())
+                + (impl == Impl.labs ? "" : " --impl " + impl);
+        console.print(new ConsoleReport(ConsoleReport.DEFAULT_WIDTH, out != null
+                ? "the reports in " + out + " (summary.txt, report.html, results.json)."
+                : again + " --out DIR writes it into DIR (summary.txt, report.html, results.json).")
+                .render(report));
         if (out != null) {
             try {
                 Reports.writeAll(report, out);
