@@ -47,8 +47,8 @@ final class DemoCommand implements Callable<Integer> {
             new Column("binary-translation", IsaVariant.LEGACY, true),
             new Column("trap-emulate", IsaVariant.LEGACY, false));
 
-    /** Marks a cell measured on direct paging, shadow paging (Lab 3) not being written yet. */
-    static final String ON_DIRECT_PAGING = "*";
+    /** Marks a cell measured on identity paging, shadow paging (Lab 3) not being written yet. */
+    static final String ON_IDENTITY_PAGING = "*";
 
     @Spec
     CommandSpec spec;
@@ -85,7 +85,7 @@ final class DemoCommand implements Callable<Integer> {
         CellFailures failures = new CellFailures();
         boolean allOk = true;
         boolean unwritten = false;
-        boolean onDirectPaging = false;
+        boolean onIdentityPaging = false;
         List<DemoData.Workload> rows = new ArrayList<>();
         for (String workload : Toyos.workloads()) {
             progress.step(workload + " on bare metal");
@@ -104,7 +104,7 @@ final class DemoCommand implements Callable<Integer> {
             for (int i = 0; i < cells.size(); i++) {
                 DemoData.Vm cell = cells.get(i);
                 unwritten |= cell.status() == CellStatus.NOT_WRITTEN;
-                onDirectPaging |= "direct".equals(cell.memory());
+                onIdentityPaging |= "identity".equals(cell.memory());
                 allOk &= cell.status() == CellStatus.MEASURED
                         ? columns.get(i).faithful() == Boolean.TRUE.equals(cell.equivalent())
                         : cell.status() == CellStatus.NOT_WRITTEN;
@@ -121,8 +121,8 @@ final class DemoCommand implements Callable<Integer> {
                 + (bareOnly ? "." : unwritten ? "; the VMM's columns wait for your labs (\"not written\")."
                         : ", and every technique behaved as the lecture says.")
                 : "Something is off: look at a workload with 'vmlab run toyos --workload NAME [--cpu ...]'.");
-        if (onDirectPaging) {
-            out.println("* on direct paging (no memory virtualization): shadow paging, Lab 3, is not written yet.");
+        if (onIdentityPaging) {
+            out.println("* on identity paging (no memory virtualization): shadow paging, Lab 3, is not written yet.");
         }
         if (!bareOnly) {
             out.println("trap-emulate/legacy diverges because, without trapping, popf in ring 1 ignores IF and pushf shows ring 1; see where with");
@@ -146,8 +146,8 @@ final class DemoCommand implements Callable<Integer> {
 
     /**
      * One cell: the workload in a VM with {@code column}'s CPU technique and shadow paging. Where
-     * shadow paging (Lab 3) is not written yet, the VM runs on direct paging instead, so that the
-     * CPU labs show on their own; the cell then ends in {@value #ON_DIRECT_PAGING}.
+     * shadow paging (Lab 3) is not written yet, the VM runs on identity paging instead, so that the
+     * CPU labs show on their own; the cell then ends in {@value #ON_IDENTITY_PAGING}.
      */
     private static DemoData.Vm cell(Techniques techniques, CellFailures failures, Column column, Image kernel,
             String workload, RunResult bare) {
@@ -160,12 +160,12 @@ final class DemoCommand implements Callable<Integer> {
             return measured(failures, cpu, shadow, "shadow", column, kernel, workload, bare);
         } catch (RuntimeException | LinkageError | StackOverflowError e) {
             String notWritten = LabCode.notWrittenCell(e);
-            MemoryTechnique direct = techniques.memory("direct").orElse(null);
+            MemoryTechnique direct = techniques.memory("identity").orElse(null);
             if (notWritten == null || !notWritten.contains("lab3") || direct == null) {
                 return unmeasured(column, failures.thrown(column.title(), workload, e));
             }
             try {
-                return measured(failures, cpu, direct, "direct", column, kernel, workload, bare);
+                return measured(failures, cpu, direct, "identity", column, kernel, workload, bare);
             } catch (RuntimeException | LinkageError | StackOverflowError again) {
                 return unmeasured(column, failures.thrown(column.title(), workload, again));
             }

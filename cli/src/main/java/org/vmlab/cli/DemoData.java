@@ -65,7 +65,7 @@ record DemoData(String command, int format, Units units, Configuration configura
                 return detail;
             }
             return String.format("%6.2fx %6.2f%% %s", slowdown, direct, equivalent ? "equivalent" : "DIVERGED")
-                    + (memory.equals("direct") ? DemoCommand.ON_DIRECT_PAGING : "");
+                    + (memory.equals("identity") ? DemoCommand.ON_IDENTITY_PAGING : "");
         }
     }
 
@@ -84,7 +84,7 @@ record DemoData(String command, int format, Units units, Configuration configura
                     cells.stream().map(Vm::slowdown).toList());
         }).toList();
         boolean direct = workloads.stream().flatMap(w -> w.vms().stream())
-                .anyMatch(vm -> "direct".equals(vm.memory()));
+                .anyMatch(vm -> "identity".equals(vm.memory()));
         return new BarChart("toyos in a VM: slowdown against bare metal",
                 "simulated cycles in the VM / on bare metal; " + (direct ? "shadow paging where written, else direct"
                         : configuration.memory() + " paging") + "; lab code: " + configuration.implementation(),

@@ -86,9 +86,13 @@ final class RunCommand implements Callable<Integer> {
     String cpuTechnique;
 
     @Option(names = "--mem", paramLabel = "TECHNIQUE", defaultValue = "shadow",
-            description = "The VMM's memory virtualization (with --cpu): shadow, or direct (none: the"
-                    + " guest's own page tables, one VM; default: ${DEFAULT-VALUE}).")
+            description = "The VMM's memory virtualization (with --cpu): shadow, or identity (none: the"
+                    + " guest's own page tables, one VM; formerly direct, still accepted;"
+                    + " default: ${DEFAULT-VALUE}).")
     String memoryTechnique;
+
+    /** What identity paging was called before, accepted with a note. */
+    static final String OLD_IDENTITY_NAME = "direct";
 
     @Option(names = "--vms", paramLabel = "N", defaultValue = "1", converter = Converters.Vms.class,
             description = "How many VMs run the guest side by side, 1..8 (with --cpu; default: ${DEFAULT-VALUE}).")
@@ -159,6 +163,11 @@ final class RunCommand implements Callable<Integer> {
         }
         if (lockstep && vms != 1) {
             throw new UserError("--lockstep compares one VM with bare metal: leave out --vms");
+        }
+        if (memoryTechnique.equals(OLD_IDENTITY_NAME)) {
+            // "Direct paging" is Xen's name for its paravirtual MMU; the old spelling still works.
+            spec.commandLine().getErr().println("vmlab: note: --mem direct is now called --mem identity");
+            memoryTechnique = "identity";
         }
         LabCode.Impl code = impl.chosen();
         Techniques techniques = impl.techniques();

@@ -18,7 +18,7 @@ final class SingleVm {
 
     /**
      * The machine memory that {@code vms} VMs need under {@code memory}: a technique that gives one
-     * VM the whole machine (direct paging) gets exactly its guest memory; otherwise each VM's 16 MiB
+     * VM the whole machine (identity paging) gets exactly its guest memory; otherwise each VM's 16 MiB
      * and the VMM's own frames (shadow page tables) fit, with room to spare.
      */
     static int machineBytes(MemoryTechnique memory, int vms) {

@@ -111,9 +111,9 @@ class LabBugsTest {
 
     @Test
     void runSaysWhereInTheLabsClassesTheBugIs() {
-        Outcome thrownInTheHandler = vmlab("run", "toyos", "-w", "syscall", "--cpu", "buggy-handler", "--mem", "direct",
+        Outcome thrownInTheHandler = vmlab("run", "toyos", "-w", "syscall", "--cpu", "buggy-handler", "--mem", "identity",
                 "--impl", "labs", "-q");
-        Outcome thrownAsTheVmIsMade = vmlab("run", "toyos", "-w", "syscall", "--cpu", "trap-emulate", "--mem", "direct",
+        Outcome thrownAsTheVmIsMade = vmlab("run", "toyos", "-w", "syscall", "--cpu", "trap-emulate", "--mem", "identity",
                 "--impl", "labs", "-q");
 
         assertLocated(thrownInTheHandler, "java.lang.NullPointerException: ",
@@ -169,13 +169,13 @@ class LabBugsTest {
         }
         compile(forgetful.resolve("labs"));
 
-        Outcome o = inRepository(forgetful, "run", "toyos", "-w", "syscall", "--cpu", "trap-emulate", "--mem", "direct",
+        Outcome o = inRepository(forgetful, "run", "toyos", "-w", "syscall", "--cpu", "trap-emulate", "--mem", "identity",
                 "--impl", "labs", "-q");
 
         assertThat(o.exitCode()).as(o.err()).isEqualTo(VirtualizedRun.DIVERGED);
         assertThat(o.err()).isEmpty();
         assertThat(o.out()).contains("stopped:      MONITOR_ERROR")
-                .containsPattern("detail: +direct paging: the guest's cr0 is 0x[0-9a-f]{8} but the real MMU's is still"
+                .containsPattern("detail: +identity paging: the guest's cr0 is 0x[0-9a-f]{8} but the real MMU's is still"
                         + " 0x[0-9a-f]{8}: the VMM emulated a write to cr0 without telling memory virtualization")
                 .contains("call vm.memoryVirtualization().controlRegisterWritten(0)");
     }

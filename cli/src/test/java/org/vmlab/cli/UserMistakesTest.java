@@ -76,7 +76,7 @@ class UserMistakesTest {
                 mistake("grade lab0 --timeout 0", "'0' is out of range: 1..3600 seconds"),
                 mistake("grade lab0 --timeout 86400", "'86400' is out of range: 1..3600 seconds"),
                 // options that do not apply
-                mistake("run toyos --mem direct", "--mem needs a VMM: add --cpu trap-emulate"),
+                mistake("run toyos --mem identity", "--mem needs a VMM: add --cpu trap-emulate"),
                 mistake("run toyos --vms 2", "--vms needs a VMM: add --cpu trap-emulate"),
                 mistake("run toyos --impl labs", "--impl needs a VMM: add --cpu trap-emulate"),
                 mistake("run DIR/ok.s --flavor paravirt", "--flavor applies to toyos only"),

@@ -136,11 +136,19 @@ class VmlabTest {
 
     @Test
     void theVmmOnTheStubsSaysWhichLabIsNotWrittenYet() {
-        Outcome o = vmlab("run", "toyos", "-w", "syscall", "--cpu", "trap-emulate", "--mem", "direct", "--impl", "labs");
+        Outcome o = vmlab("run", "toyos", "-w", "syscall", "--cpu", "trap-emulate", "--mem", "identity", "--impl", "labs");
 
         assertThat(o.exitCode()).isEqualTo(2);
         assertThat(o.err().strip()).doesNotContain("\n")
-                .startsWith("vmlab: trap-emulate + direct: this needs lab1, which is not written yet: TODO(lab1): ");
+                .startsWith("vmlab: trap-emulate + identity: this needs lab1, which is not written yet: TODO(lab1): ");
+    }
+
+    @Test
+    void theOldNameOfIdentityPagingStillWorksWithANote() {
+        Outcome o = vmlab("run", "toyos", "-w", "syscall", "--cpu", "trap-emulate", "--mem", "direct", "--impl", "labs");
+
+        assertThat(o.err().strip()).startsWith("vmlab: note: --mem direct is now called --mem identity\n")
+                .contains("vmlab: trap-emulate + identity: this needs lab1");
     }
 
     @Test

@@ -77,11 +77,11 @@ class VmmCommandsTest {
 
     @Test
     void runUnderTheVmmComparesWithBareMetal() {
-        Outcome o = vmlab("run", "toyos", "-w", "syscall", "--cpu", "trap-emulate", "--mem", "direct");
+        Outcome o = vmlab("run", "toyos", "-w", "syscall", "--cpu", "trap-emulate", "--mem", "identity");
 
         assertThat(o.exitCode()).as(o.err()).isZero();
         assertThat(o.out()).contains("syscall: 10000 getpid calls returned pid 2",
-                "trap-emulate + direct on classic", "equivalent to bare metal", "slowdown");
+                "trap-emulate + identity on classic", "equivalent to bare metal", "slowdown");
     }
 
     @Test

@@ -18,7 +18,7 @@ import org.vmlab.vmm.VmmCostModel;
 /**
  * Small VMs for the CPU techniques' tests: a 64 KiB machine given whole to one VM, whose
  * guest-physical memory is the machine's frame for frame (vmm-core's test double
- * {@link IdentityMemory}, as direct paging, which lives in memory-module and so is out of reach
+ * {@link IdentityMemory}, as identity paging, which lives in memory-module and so is out of reach
  * here), with the CPU technique under test.
  */
 public final class TinyVm {

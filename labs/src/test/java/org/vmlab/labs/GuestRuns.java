@@ -63,7 +63,7 @@ public final class GuestRuns {
 
     /**
      * A VM with {@code image} loaded, alone on a machine sized for its memory virtualization:
-     * exactly the VM's 16 MiB under direct paging, room for the VMM's own frames otherwise.
+     * exactly the VM's 16 MiB under identity paging, room for the VMM's own frames otherwise.
      */
     public static VirtualMachine vm(Image image, IsaVariant isa, CpuVirtualization cpu,
             MemoryVirtualization memory, long fuel) {

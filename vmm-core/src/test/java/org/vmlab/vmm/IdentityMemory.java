@@ -7,7 +7,7 @@ import org.vmlab.machine.isa.Vector;
 import org.vmlab.machine.memory.Mmu;
 
 /**
- * A test double of memory virtualization: none at all, as memory-module's {@code DirectPaging}.
+ * A test double of memory virtualization: none at all, as memory-module's {@code IdentityPaging}.
  * Guest-physical memory is backed by the machine frames of the same numbers
  * ({@link GuestPhysicalMemory#backIdentically}), and the real MMU walks the guest's own page
  * tables (the guest's cr0 and cr3 are put on the real MMU). So every page fault is the guest's,

@@ -17,7 +17,7 @@ import org.vmlab.machine.RunResult;
 import org.vmlab.machine.StopReason;
 import org.vmlab.machine.isa.IsaVariant;
 import org.vmlab.machine.isa.Registers;
-import org.vmlab.memory.direct.DirectPaging;
+import org.vmlab.memory.identity.IdentityPaging;
 import org.vmlab.vmm.ExitReason;
 import org.vmlab.vmm.VirtualMachine;
 
@@ -30,7 +30,7 @@ class Lab1HiddenTest {
     void interruptsOffIsContained() {
         for (Attack attack : List.of(Attack.INTERRUPTS_OFF, Attack.PIC_MASK)) {
             VirtualMachine vm = GuestRuns.vm(Attacks.image(attack, AttackSetup.DEFAULT), IsaVariant.CLASSIC,
-                    Lab1Test.trapAndEmulate(), new DirectPaging(), 300_000);
+                    Lab1Test.trapAndEmulate(), new IdentityPaging(), 300_000);
             RunResult run = vm.run();
 
             assertThat(run.stopReason()).as(attack.id() + ": the VMM stops the spinning guest by its fuel")
@@ -52,7 +52,7 @@ class Lab1HiddenTest {
         for (Nanobenchmark bench : List.of(Nanobenchmark.IN, Nanobenchmark.CR_WRITE, Nanobenchmark.PTEMOD,
                 Nanobenchmark.CALL_RET)) {
             assertRunsLikeBareMetal(Nanobench.image(bench, 20), IsaVariant.CLASSIC,
-                    Lab1Test::trapAndEmulate, DirectPaging::new);
+                    Lab1Test::trapAndEmulate, IdentityPaging::new);
         }
     }
 }

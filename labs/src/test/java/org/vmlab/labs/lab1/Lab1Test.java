@@ -13,12 +13,12 @@ import org.vmlab.grader.Graded;
 import org.vmlab.guests.Nanobench;
 import org.vmlab.guests.Nanobenchmark;
 import org.vmlab.machine.isa.IsaVariant;
-import org.vmlab.memory.direct.DirectPaging;
+import org.vmlab.memory.identity.IdentityPaging;
 import org.vmlab.vmm.CpuVirtualization;
 
 /**
  * Lab 1, trap-and-emulate: the visible graded tests. Each runs a guest on bare metal and under
- * your VMM (your handler and emulator, on the classic ISA, memory by direct paging) and compares,
+ * your VMM (your handler and emulator, on the classic ISA, memory by identity paging) and compares,
  * instruction by instruction for the small programs.
  */
 class Lab1Test {
@@ -30,14 +30,14 @@ class Lab1Test {
     @Graded(points = 3, number = "1.1", name = "cli, sti, pushf and popf: the virtual IF")
     void interruptFlag() {
         assertRunsLikeBareMetal(program("org/vmlab/labs/lab1/flags.s"), IsaVariant.CLASSIC,
-                Lab1Test::trapAndEmulate, DirectPaging::new);
+                Lab1Test::trapAndEmulate, IdentityPaging::new);
     }
 
     @Test
     @Graded(points = 3, number = "1.2", name = "smsw, sidt, lidt, mfcr, mtcr: the virtual privileged state")
     void privilegedState() {
         assertRunsLikeBareMetal(program("org/vmlab/labs/lab1/control.s"), IsaVariant.CLASSIC,
-                Lab1Test::trapAndEmulate, DirectPaging::new);
+                Lab1Test::trapAndEmulate, IdentityPaging::new);
     }
 
     @Test
@@ -47,7 +47,7 @@ class Lab1Test {
         for (Nanobenchmark bench : List.of(Nanobenchmark.SYSCALL, Nanobenchmark.PGFAULT, Nanobenchmark.DIVZERO)) {
             try {
                 assertRunsLikeBareMetal(Nanobench.image(bench, 20), IsaVariant.CLASSIC,
-                        Lab1Test::trapAndEmulate, DirectPaging::new);
+                        Lab1Test::trapAndEmulate, IdentityPaging::new);
                 checkpoints.reached(bench.id() + " runs like bare metal", 1);
             } catch (AssertionError | RuntimeException e) {
                 failures.add(bench.id() + ": " + e.getMessage());
@@ -62,13 +62,13 @@ class Lab1Test {
     @Graded(points = 3, number = "1.4", name = "timer interrupts injected at the right instruction; hlt, in, out")
     void interruptsAndDevices() {
         assertRunsLikeBareMetal(program("org/vmlab/labs/lab1/timer.s"), IsaVariant.CLASSIC,
-                Lab1Test::trapAndEmulate, DirectPaging::new);
+                Lab1Test::trapAndEmulate, IdentityPaging::new);
     }
 
     @Test
     @Graded(points = 4, number = "1.5", name = "toyos: every workload equivalent to bare metal")
     void toyos(Checkpoints checkpoints) {
-        assertEveryToyosWorkloadRunsLikeBareMetal(IsaVariant.CLASSIC, Lab1Test::trapAndEmulate, DirectPaging::new, checkpoints, 0.4);
+        assertEveryToyosWorkloadRunsLikeBareMetal(IsaVariant.CLASSIC, Lab1Test::trapAndEmulate, IdentityPaging::new, checkpoints, 0.4);
     }
 
     @Test
@@ -76,6 +76,6 @@ class Lab1Test {
             name = "edges: a control register that does not exist, popf and the ring, a faulting popf, the STI shadow, the tick of in, int through a kernel gate")
     void edges() {
         assertRunsLikeBareMetal(program("org/vmlab/labs/lab1/edges.s"), IsaVariant.CLASSIC,
-                Lab1Test::trapAndEmulate, DirectPaging::new);
+                Lab1Test::trapAndEmulate, IdentityPaging::new);
     }
 }

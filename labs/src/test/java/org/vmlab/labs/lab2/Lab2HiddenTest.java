@@ -18,7 +18,7 @@ import org.vmlab.machine.RunResult;
 import org.vmlab.machine.StopReason;
 import org.vmlab.machine.isa.IsaVariant;
 import org.vmlab.machine.isa.Registers;
-import org.vmlab.memory.direct.DirectPaging;
+import org.vmlab.memory.identity.IdentityPaging;
 import org.vmlab.vmm.ExitReason;
 import org.vmlab.vmm.VirtualMachine;
 
@@ -30,7 +30,7 @@ class Lab2HiddenTest {
             visibility = Visibility.HIDDEN)
     void selfModifyingCode() {
         assertRunsLikeBareMetal(program("org/vmlab/labs/lab2/smc.s"), IsaVariant.LEGACY,
-                Lab2Test::binaryTranslation, DirectPaging::new);
+                Lab2Test::binaryTranslation, IdentityPaging::new);
     }
 
     @Test
@@ -39,7 +39,7 @@ class Lab2HiddenTest {
     void nanobenchmarks() {
         for (Nanobenchmark bench : Nanobenchmark.all()) {
             assertRunsLikeBareMetal(Nanobench.image(bench, 20), IsaVariant.LEGACY,
-                    Lab2Test::binaryTranslation, DirectPaging::new);
+                    Lab2Test::binaryTranslation, IdentityPaging::new);
         }
     }
 
@@ -49,7 +49,7 @@ class Lab2HiddenTest {
     void interruptsOffIsContained() {
         for (Attack attack : List.of(Attack.INTERRUPTS_OFF, Attack.PIC_MASK)) {
             VirtualMachine vm = GuestRuns.vm(Attacks.image(attack, AttackSetup.DEFAULT), IsaVariant.LEGACY,
-                    Lab2Test.binaryTranslation(), new DirectPaging(), 300_000);
+                    Lab2Test.binaryTranslation(), new IdentityPaging(), 300_000);
             RunResult run = vm.run();
 
             assertThat(run.stopReason()).as(attack.id() + ": the VMM stops the spinning guest by its fuel ("

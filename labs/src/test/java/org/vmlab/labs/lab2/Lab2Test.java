@@ -16,7 +16,7 @@ import org.vmlab.machine.isa.Instruction;
 import org.vmlab.machine.isa.IsaVariant;
 import org.vmlab.machine.isa.Opcode;
 import org.vmlab.machine.isa.PgClass;
-import org.vmlab.memory.direct.DirectPaging;
+import org.vmlab.memory.identity.IdentityPaging;
 import org.vmlab.vmm.CpuVirtualization;
 
 /**
@@ -138,6 +138,6 @@ class Lab2Test {
     @Test
     @Graded(points = 4, number = "2.5", name = "toyos on the legacy ISA: every workload equivalent to bare metal")
     void toyos(Checkpoints checkpoints) {
-        assertEveryToyosWorkloadRunsLikeBareMetal(IsaVariant.LEGACY, Lab2Test::binaryTranslation, DirectPaging::new, checkpoints, 0.4);
+        assertEveryToyosWorkloadRunsLikeBareMetal(IsaVariant.LEGACY, Lab2Test::binaryTranslation, IdentityPaging::new, checkpoints, 0.4);
     }
 }

@@ -18,7 +18,7 @@ import org.vmlab.labs.lab2.BinaryTranslationRules;
 import org.vmlab.labs.lab3.ShadowPagingRules;
 import org.vmlab.machine.image.Image;
 import org.vmlab.machine.isa.IsaVariant;
-import org.vmlab.memory.direct.DirectPaging;
+import org.vmlab.memory.identity.IdentityPaging;
 import org.vmlab.memory.shadow.ShadowPaging;
 import org.vmlab.vmm.CpuVirtualization;
 import org.vmlab.vmm.MemoryVirtualization;
@@ -60,9 +60,9 @@ class RandomKernelProperties {
     }
 
     @Property(tries = TRIES, seed = "20261202", shrinking = ShrinkingMode.BOUNDED)
-    void trapAndEmulateOnClassicWithDirectPaging(@ForAll("kernels") RandomKernel kernel) {
+    void trapAndEmulateOnClassicWithIdentityPaging(@ForAll("kernels") RandomKernel kernel) {
         runsLikeBareMetal(kernel, IsaVariant.CLASSIC, RandomKernelProperties::trapAndEmulate,
-                DirectPaging::new);
+                IdentityPaging::new);
     }
 
     @Property(tries = TRIES, seed = "20261202", shrinking = ShrinkingMode.BOUNDED)
@@ -72,9 +72,9 @@ class RandomKernelProperties {
     }
 
     @Property(tries = TRIES, seed = "20261202", shrinking = ShrinkingMode.BOUNDED)
-    void binaryTranslationOnLegacyWithDirectPaging(@ForAll("legacyKernels") RandomKernel kernel) {
+    void binaryTranslationOnLegacyWithIdentityPaging(@ForAll("legacyKernels") RandomKernel kernel) {
         runsLikeBareMetal(kernel, IsaVariant.LEGACY, RandomKernelProperties::binaryTranslation,
-                DirectPaging::new);
+                IdentityPaging::new);
     }
 
     @Property(tries = TRIES, seed = "20261202", shrinking = ShrinkingMode.BOUNDED)

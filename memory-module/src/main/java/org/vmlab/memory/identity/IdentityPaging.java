@@ -1,4 +1,4 @@
-package org.vmlab.memory.direct;
+package org.vmlab.memory.identity;
 
 import org.vmlab.machine.Cpu;
 import org.vmlab.machine.Fault;
@@ -22,12 +22,12 @@ import org.vmlab.vmm.Vcpu;
  * that CPU virtualization can be built and studied on its own (Labs 1 and 2), and, next to shadow
  * paging, to show what shadow paging adds: resource control.
  */
-public final class DirectPaging implements MemoryVirtualization {
+public final class IdentityPaging implements MemoryVirtualization {
     private VirtualMachine vm;
 
     @Override
     public String name() {
-        return "direct";
+        return "identity";
     }
 
     /** One VM, the machine's memory frame for frame. */
@@ -41,7 +41,7 @@ public final class DirectPaging implements MemoryVirtualization {
         int machineBytes = machine.host().memory().size();
         if (machine.memory().size() != machineBytes) {
             throw new IllegalArgumentException(String.format(
-                    "direct paging gives the VM the whole machine: the machine has %d KiB of memory, "
+                    "identity paging gives the VM the whole machine: the machine has %d KiB of memory, "
                             + "the VM %d KiB; make them equal", machineBytes >> 10, machine.memory().size() >> 10));
         }
         machine.memory().backIdentically();
@@ -114,7 +114,7 @@ public final class DirectPaging implements MemoryVirtualization {
             int guest = vcpu.controlRegister(cr);
             int real = cpu.controlRegister(cr);
             if (guest != real) {
-                return String.format("direct paging: the guest's cr%d is 0x%08x but the real MMU's is still 0x%08x:"
+                return String.format("identity paging: the guest's cr%d is 0x%08x but the real MMU's is still 0x%08x:"
                         + " the VMM emulated a write to cr%d without telling memory virtualization (after"
                         + " setting the vCPU's cr%d, call vm.memoryVirtualization().controlRegisterWritten(%d))",
                         cr, guest, real, cr, cr, cr);

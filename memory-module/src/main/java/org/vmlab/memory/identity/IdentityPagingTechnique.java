@@ -1,13 +1,13 @@
-package org.vmlab.memory.direct;
+package org.vmlab.memory.identity;
 
 import org.vmlab.vmm.MemoryTechnique;
 import org.vmlab.vmm.MemoryVirtualization;
 
-/** Registers {@link DirectPaging} under the name {@code direct}. */
-public final class DirectPagingTechnique implements MemoryTechnique {
+/** Registers {@link IdentityPaging} under the name {@code direct}. */
+public final class IdentityPagingTechnique implements MemoryTechnique {
     @Override
     public String name() {
-        return "direct";
+        return "identity";
     }
 
     @Override
@@ -17,6 +17,6 @@ public final class DirectPagingTechnique implements MemoryTechnique {
 
     @Override
     public MemoryVirtualization create() {
-        return new DirectPaging();
+        return new IdentityPaging();
     }
 }

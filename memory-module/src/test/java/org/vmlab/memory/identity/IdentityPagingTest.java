@@ -1,4 +1,4 @@
-package org.vmlab.memory.direct;
+package org.vmlab.memory.identity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -24,18 +24,18 @@ import org.vmlab.vmm.VmConfig;
 import org.vmlab.vmm.VmmCostModel;
 
 /**
- * Direct paging, which is no memory virtualization: the VM's guest-physical memory is the
+ * Identity paging, which is no memory virtualization: the VM's guest-physical memory is the
  * machine's, frame for frame, and the real MMU walks the guest's own tables. Only device
  * registers stay the VMM's.
  */
-class DirectPagingTest {
+class IdentityPagingTest {
     private static final int MEMORY = 64 << 10;
     private static final int PGDIR = 0x8000;
     private static final int PGTABLE = 0x9000;
 
-    private final DirectPaging paging = new DirectPaging();
+    private final IdentityPaging paging = new IdentityPaging();
 
-    private static VirtualMachine vm(int machineBytes, int vmBytes, DirectPaging paging, CpuVirtualization cpu) {
+    private static VirtualMachine vm(int machineBytes, int vmBytes, IdentityPaging paging, CpuVirtualization cpu) {
         Hypervisor vmm = new Hypervisor(MachineConfig.builder().memoryBytes(machineBytes).fuel(Long.MAX_VALUE).build(),
                 VmmCostModel.DEFAULT);
         return vmm.create(new VmConfig("whole", vmBytes, vmBytes >> 12, 10_000, DeviceConfig.defaults()), cpu, paging);
@@ -50,14 +50,14 @@ class DirectPagingTest {
 
     @Test
     void itSaysItOwnsTheMachineAsShadowPagingDoesNot() {
-        assertThat(new DirectPaging().ownsTheMachine()).isTrue();
-        assertThat(new DirectPagingTechnique().ownsTheMachine()).isTrue();
+        assertThat(new IdentityPaging().ownsTheMachine()).isTrue();
+        assertThat(new IdentityPagingTechnique().ownsTheMachine()).isTrue();
         assertThat(new org.vmlab.memory.shadow.ShadowPaging(null).ownsTheMachine()).isFalse();
     }
 
     @Test
     void itRefusesAVmSmallerThanTheMachineSayingWhy() {
-        assertThatThrownBy(() -> vm(128 << 10, MEMORY, new DirectPaging(), null))
+        assertThatThrownBy(() -> vm(128 << 10, MEMORY, new IdentityPaging(), null))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("the machine has 128 KiB")
                 .hasMessageContaining("the VM 64 KiB")
