@@ -3,7 +3,6 @@ package org.vmlab.vmm;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.function.Function;
 import org.vmlab.machine.Machine;
 import org.vmlab.machine.MachineConfig;
 import org.vmlab.machine.isa.Registers;
@@ -48,12 +47,6 @@ public final class Hypervisor {
         VirtualMachine vm = new VirtualMachine(config, machine, frames, cpu, memory, costs);
         vms.add(vm);
         return vm;
-    }
-
-    /** Like {@link #create}, with the techniques made for the VM by {@code techniques}. */
-    public VirtualMachine create(VmConfig config, Function<VmConfig, Techniques> techniques) {
-        Techniques t = techniques.apply(config);
-        return create(config, t.cpu(), t.memory());
     }
 
     public void setSlice(long instructions) {
@@ -107,9 +100,5 @@ public final class Hypervisor {
 
     public long worldSwitches() {
         return worldSwitches;
-    }
-
-    /** A pair of techniques for one VM. */
-    public record Techniques(CpuVirtualization cpu, MemoryVirtualization memory) {
     }
 }

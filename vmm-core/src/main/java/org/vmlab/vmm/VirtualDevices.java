@@ -43,7 +43,8 @@ public final class VirtualDevices {
         return pic;
     }
 
-    public StandardDevices devices() {
+    /** The VM's own device models: the machine's standard set, one per VM. */
+    public StandardDevices standard() {
         return devices;
     }
 }

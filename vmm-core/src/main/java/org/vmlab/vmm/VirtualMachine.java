@@ -263,7 +263,7 @@ public final class VirtualMachine {
 
     /** What the guest did, in the bare machine's terms, so that the two compare directly. */
     public RunResult result() {
-        StandardDevices d = devices.devices();
+        StandardDevices d = devices.standard();
         RunResult.Observables observables = new RunResult.Observables(d.consoleOutput(),
                 d.diskRequests(), d.frames(), d.diskDigest(), memory.digest(), vcpu.snapshot());
         StopReason reason = vcpu.stopped() ? vcpu.stopReason() : StopReason.FUEL_EXHAUSTED;

@@ -19,9 +19,10 @@ import java.util.Collection;
 import java.util.Map;
 
 /**
- * The architecture rules the build keeps (see DESIGN.md, "Checks the build keeps"): no class
- * holds static mutable state, so any number of machines run side by side in one JVM; and the
- * machine depends neither on the assembler that targets it nor on the VMM that owns it.
+ * The architecture rules the build keeps (docs/architecture.md, "Determinism and isolation" and
+ * "Modules"): no class holds static mutable state, so any number of machines run side by side in
+ * one JVM; and the machine depends neither on the assembler that targets it nor on the VMM that
+ * owns it (the module graph keeps the latter too: the machine module depends on nothing).
  */
 @AnalyzeClasses(packages = "org.vmlab", importOptions = {ImportOption.DoNotIncludeTests.class,
         ArchitectureTest.DoNotIncludeTestJars.class})
