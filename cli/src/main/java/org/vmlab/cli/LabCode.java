@@ -37,6 +37,8 @@ final class LabCode {
             return Techniques.installed(new LabClassLoader(urls, LabCode.class.getClassLoader()));
         } catch (MalformedURLException e) {
             throw new UserError("cannot load " + classes + ": " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new UserError(impl + "'s techniques: " + e.getMessage());   // two of one name
         } catch (ServiceConfigurationError | LinkageError e) {
             // a technique that cannot be made: its constructor threw, or it is no technique at all
             UserError located = asUserError(e);

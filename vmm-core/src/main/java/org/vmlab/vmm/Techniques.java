@@ -5,14 +5,32 @@ import java.util.List;
 import java.util.Optional;
 import java.util.ServiceLoader;
 
-/** The techniques registered on a class path, by name. */
+/** The techniques registered on a class path, by name: each name once. */
 public final class Techniques {
     private final List<CpuTechnique> cpu;
     private final List<MemoryTechnique> memory;
 
-    private Techniques(List<CpuTechnique> cpu, List<MemoryTechnique> memory) {
+    /**
+     * @throws IllegalArgumentException if two techniques of a kind have the same name: one would
+     *                                  silently hide the other
+     */
+    Techniques(List<CpuTechnique> cpu, List<MemoryTechnique> memory) {
         this.cpu = List.copyOf(cpu);
         this.memory = List.copyOf(memory);
+        unique("CPU", this.cpu, CpuTechnique::name);
+        unique("memory", this.memory, MemoryTechnique::name);
+    }
+
+    private static <T> void unique(String kind, List<T> techniques, java.util.function.Function<T, String> name) {
+        java.util.Map<String, T> byName = new java.util.HashMap<>();
+        for (T technique : techniques) {
+            T taken = byName.putIfAbsent(name.apply(technique), technique);
+            if (taken != null) {
+                throw new IllegalArgumentException("two " + kind + " techniques are named '"
+                        + name.apply(technique) + "': " + taken.getClass().getName() + " and "
+                        + technique.getClass().getName());
+            }
+        }
     }
 
     /** The techniques that {@code loader} can see. */
