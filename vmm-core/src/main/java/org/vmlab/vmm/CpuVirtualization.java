@@ -10,6 +10,20 @@ public interface CpuVirtualization {
     String name();
 
     /**
+     * Called once, when {@code vm} is made and before anything is loaded: take what the technique
+     * needs of the machine (a listener on its memory, say). The default takes nothing.
+     */
+    default void attach(VirtualMachine vm) {
+    }
+
+    /**
+     * Called once, when {@code vm} is removed from its hypervisor: give back whatever
+     * {@link #attach} or a run took of the machine. The default gives back nothing.
+     */
+    default void detach(VirtualMachine vm) {
+    }
+
+    /**
      * Runs the guest of {@code vm}, whose vCPU is loaded on the real CPU, for at most
      * {@code budget} guest instructions, and retires on the vCPU the instructions it ran.
      *

@@ -123,6 +123,17 @@ public final class GuestPhysicalMemory {
         }
     }
 
+    /** Gives every machine frame back to the free pool: the VM is going. */
+    void releaseAll() {
+        for (int gfn = 0; gfn < p2m.length; gfn++) {
+            if (p2m[gfn] != NONE) {
+                machineFrames.release(p2m[gfn]);
+                p2m[gfn] = NONE;
+            }
+        }
+        framesInUse = 0;
+    }
+
     /** The machine address of guest-physical {@code gpa} (RAM), its frame handed out if need be. */
     public int machineAddress(int gpa) {
         return (machineFrame(gpa >>> PAGE_SHIFT) << PAGE_SHIFT) | (gpa & 0xFFF);

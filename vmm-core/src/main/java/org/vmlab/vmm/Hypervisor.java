@@ -49,6 +49,17 @@ public final class Hypervisor {
         return vm;
     }
 
+    /**
+     * Removes {@code vm}: its techniques give back what they took of the machine (listeners,
+     * their own frames), and its frames return to the free pool for other VMs.
+     */
+    public void remove(VirtualMachine vm) {
+        if (!vms.remove(vm)) {
+            throw new IllegalArgumentException("VM " + vm.name() + " does not run on this hypervisor");
+        }
+        vm.detach();
+    }
+
     public void setSlice(long instructions) {
         if (instructions <= 0) {
             throw new IllegalArgumentException("a time slice must be positive, was " + instructions);

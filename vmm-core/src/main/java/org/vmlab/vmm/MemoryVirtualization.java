@@ -32,6 +32,13 @@ public interface MemoryVirtualization {
     PageFaultOutcome pageFault(Exit exit);
 
     /**
+     * Called once, when the VM is removed from its hypervisor: give back the machine frames the
+     * technique took for itself (shadow page tables, say). The VM's own frames go back with it.
+     */
+    default void detach() {
+    }
+
+    /**
      * The events this technique charges, beyond the core's ({@link CoreEvent}): each with its
      * default cost and the source of that figure. Their names must differ from every other event
      * of the VM.

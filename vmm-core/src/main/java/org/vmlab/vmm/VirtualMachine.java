@@ -60,6 +60,9 @@ public final class VirtualMachine {
         this.counters = new VmmCounters(costs);
         this.events = eventsOf(cpuVirtualization, memoryVirtualization);
         memoryVirtualization.attach(this);   // before anything is loaded: it may decide the backing
+        if (cpuVirtualization != null) {
+            cpuVirtualization.attach(this);
+        }
     }
 
     /**
@@ -88,6 +91,18 @@ public final class VirtualMachine {
             }
         }
         return List.copyOf(all);
+    }
+
+    /**
+     * The VM is going: its techniques give back what they took of the machine, and its frames
+     * return to the hypervisor's free pool. Called by {@link Hypervisor#remove}.
+     */
+    void detach() {
+        if (cpuVirtualization != null) {
+            cpuVirtualization.detach(this);
+        }
+        memoryVirtualization.detach();
+        memory.releaseAll();
     }
 
     /** Loads a program into guest memory, as a bare machine's loader would; pc at its entry. */

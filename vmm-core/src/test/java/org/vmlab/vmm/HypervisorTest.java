@@ -27,7 +27,7 @@ class HypervisorTest {
     private final List<String> runs = new ArrayList<>();
 
     /** A test double of CPU virtualization that runs no code and records who ran how long. */
-    private final class Counting implements CpuVirtualization {
+    private class Counting implements CpuVirtualization {
         @Override
         public String name() {
             return "counting";
@@ -48,7 +48,7 @@ class HypervisorTest {
     }
 
     /** A test double of memory virtualization that translates nothing and counts world switches in. */
-    private static final class NoMemory implements MemoryVirtualization {
+    private static class NoMemory implements MemoryVirtualization {
         int activations;
 
         @Override
@@ -90,6 +90,42 @@ class HypervisorTest {
         assertThat(hypervisor.machine().mmu().cr0()).isEqualTo(Registers.CR0_PG | Registers.CR0_WP);
         assertThat(hypervisor.frames().memory()).isSameAs(hypervisor.machine().memory());
         assertThat(hypervisor.frames().freeFrames()).isEqualTo(256);
+    }
+
+    @Test
+    void aRemovedVmGivesItsFramesBackAndItsTechniquesAreDetached() {
+        List<String> lifecycle = new ArrayList<>();
+        NoMemory memory = new NoMemory() {
+            @Override
+            public void detach() {
+                lifecycle.add("memory detached");
+            }
+        };
+        Counting cpu = new Counting() {
+            @Override
+            public void attach(VirtualMachine vm) {
+                lifecycle.add("cpu attached to " + vm.name());
+            }
+
+            @Override
+            public void detach(VirtualMachine vm) {
+                lifecycle.add("cpu detached from " + vm.name());
+            }
+        };
+        VirtualMachine web = hypervisor.create(new VmConfig("web", 64 << 10, 16, 100, DeviceConfig.defaults()),
+                cpu, memory);
+        int free = hypervisor.frames().freeFrames();
+        web.memory().writeWord(0x3000, 7);   // the VM takes a frame
+        assertThat(hypervisor.frames().freeFrames()).isEqualTo(free - 1);
+
+        hypervisor.remove(web);
+
+        assertThat(hypervisor.vms()).doesNotContain(web);
+        assertThat(hypervisor.frames().freeFrames()).as("its frame is free again").isEqualTo(free);
+        assertThat(lifecycle).containsExactly("cpu attached to web", "cpu detached from web", "memory detached");
+        assertThatThrownBy(() -> hypervisor.remove(web)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("VM web does not run on this hypervisor");
+        vm("web", 100, new NoMemory());   // the name is free again
     }
 
     @Test

@@ -7,6 +7,7 @@ import org.vmlab.machine.Trap;
 import org.vmlab.machine.isa.Instruction;
 import org.vmlab.machine.isa.Opcode;
 import org.vmlab.machine.isa.Vector;
+import org.vmlab.machine.memory.PhysicalMemory.CodeWriteListener;
 import org.vmlab.vmm.CoreEvent;
 import org.vmlab.vmm.CpuVirtualization;
 import org.vmlab.vmm.Exit;
@@ -33,7 +34,7 @@ public final class BinaryTranslation implements CpuVirtualization {
     private final InstructionEmulator emulator;
     private final Translator translator;
     private final TranslationCache cache = new TranslationCache();
-    private boolean watching;
+    private CodeWriteListener codeWrites;
 
     /**
      * @param rules    how guest kernel instructions are translated, and what writes invalidate
@@ -56,7 +57,6 @@ public final class BinaryTranslation implements CpuVirtualization {
 
     @Override
     public Exit run(VirtualMachine vm, long budget) {
-        watchCodeWrites(vm);
         long remaining = budget;
         TranslationUnit previous = null;
         while (remaining > 0) {
@@ -232,12 +232,12 @@ public final class BinaryTranslation implements CpuVirtualization {
     }
 
     /** Writes into frames with translations reach the rules, which drop what went stale. */
-    private void watchCodeWrites(VirtualMachine vm) {
-        if (watching) {
-            return;
+    @Override
+    public void attach(VirtualMachine vm) {
+        if (codeWrites != null) {
+            throw new IllegalStateException("one binary translation serves one VM");
         }
-        watching = true;
-        vm.host().memory().addCodeWriteListener(pa -> {
+        codeWrites = pa -> {
             if (cache.hasUnitsIn(pa >>> 12)) {
                 long before = cache.invalidated();
                 rules.codeWritten(cache, pa);
@@ -246,6 +246,16 @@ public final class BinaryTranslation implements CpuVirtualization {
                     vm.counters().add("bt.units_invalidated", cache.invalidated() - before);
                 }
             }
-        });
+        };
+        vm.host().memory().addCodeWriteListener(codeWrites);
+    }
+
+    /** The VM is going: its listener goes too, so that a machine that outlives it does not keep it. */
+    @Override
+    public void detach(VirtualMachine vm) {
+        if (codeWrites != null) {
+            vm.host().memory().removeCodeWriteListener(codeWrites);
+            codeWrites = null;
+        }
     }
 }

@@ -225,6 +225,25 @@ class BinaryTranslationTest {
     }
 
     @Test
+    void onceDetachedFromItsVmTheTranslatorNoLongerHearsOfCodeWrites() {
+        VirtualMachine vm = kernel("""
+                patch_site:
+                    nop
+                    cli
+                    hlt
+                """);
+        vm.run();
+        int patchSite = TinyVm.symbol(vm, "patch_site");
+        vm.host().memory().writeWord(patchSite, 0);
+        assertThat(rules.codeWrites).containsExactly(patchSite);
+
+        bt.detach(vm);
+        vm.host().memory().writeWord(patchSite + 4, 0);
+
+        assertThat(rules.codeWrites).as("no listener is left behind on the machine").containsExactly(patchSite);
+    }
+
+    @Test
     void aWriteToDataBesideCodeReachesTheRulesButCostsNoInvalidation() {
         VirtualMachine vm = kernel("""
                     li r1, data

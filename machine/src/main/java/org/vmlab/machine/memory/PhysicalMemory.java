@@ -54,6 +54,12 @@ public final class PhysicalMemory {
         codeWriteListeners[codeWriteListeners.length - 1] = listener;
     }
 
+    /** Removes a listener that {@link #addCodeWriteListener} added (the same object). */
+    public void removeCodeWriteListener(CodeWriteListener listener) {
+        codeWriteListeners = java.util.Arrays.stream(codeWriteListeners).filter(l -> l != listener)
+                .toArray(CodeWriteListener[]::new);
+    }
+
     private void codeWritten(int pa) {
         for (CodeWriteListener listener : codeWriteListeners) {
             listener.codeWritten(pa);

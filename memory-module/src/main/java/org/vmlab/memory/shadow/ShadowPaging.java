@@ -214,6 +214,16 @@ public final class ShadowPaging implements MemoryVirtualization {
         return shadow;
     }
 
+    /** The VM is going: every cached shadow gives its frames back. */
+    @Override
+    public void detach() {
+        for (ShadowPageTable shadow : cache.values()) {
+            traced.removeShadow(shadow);
+            shadow.release();
+        }
+        cache.clear();
+    }
+
     private void evictLeastRecentlyUsed() {
         Map.Entry<Integer, ShadowPageTable> eldest = cache.entrySet().iterator().next();
         ShadowPageTable shadow = eldest.getValue();
