@@ -2,6 +2,7 @@ package org.vmlab.cli;
 
 import java.util.Locale;
 import java.util.stream.Collectors;
+import org.vmlab.asm.Literals;
 import org.vmlab.guests.Toyos;
 import org.vmlab.machine.isa.IsaVariant;
 import picocli.CommandLine.ITypeConverter;
@@ -220,61 +221,13 @@ final class Converters {
     static final class AsmNumber implements ITypeConverter<Integer> {
         @Override
         public Integer convert(String value) {
-            String v = value.trim();
-            if (v.length() >= 3 && v.startsWith("'") && v.endsWith("'")) {
-                return character(value, v.substring(1, v.length() - 1));
-            }
-            boolean negative = v.startsWith("-");
-            String digits = negative || v.startsWith("+") ? v.substring(1) : v;
-            int radix = 10;
-            String lower = digits.toLowerCase(Locale.ROOT);
-            if (lower.startsWith("0x") || lower.startsWith("0b")) {
-                radix = lower.charAt(1) == 'x' ? 16 : 2;
-                digits = digits.substring(2);
-            } else if (digits.isEmpty() || !Character.isDigit(digits.charAt(0))) {
-                throw notANumber(value);
-            }
-            digits = digits.replace("_", "");
-            if (digits.isEmpty() || !digits.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
-                throw notANumber(value);
-            }
-            long n;
             try {
-                n = digits.length() > 40 ? Long.MAX_VALUE : Long.parseLong(digits, radix);
-            } catch (NumberFormatException e) {
-                throw notANumber(value);
+                return Literals.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage().contains("does not fit in 32 bits")
+                        ? "'" + value + "' does not fit in 32 bits (-2147483648..0xffffffff)"
+                        : "'" + value + "' is not a number (like 16, 0x10, 0b10000, -1 or 'A')");
             }
-            if (negative ? n > 0x8000_0000L : n > 0xFFFF_FFFFL) {
-                throw new TypeConversionException("'" + value + "' does not fit in 32 bits (-2147483648..0xffffffff)");
-            }
-            return (int) (negative ? -n : n);
-        }
-
-        private static int character(String value, String inside) {
-            if (inside.length() == 1 && inside.charAt(0) != '\\') {
-                return inside.charAt(0);
-            }
-            if (inside.length() == 2 && inside.charAt(0) == '\\') {
-                switch (inside.charAt(1)) {
-                    case 'n': return '\n';
-                    case 't': return '\t';
-                    case 'r': return '\r';
-                    case '0': return 0;
-                    case '\\': return '\\';
-                    case '\'': return '\'';
-                    case '"': return '"';
-                    default: break;
-                }
-            }
-            if (inside.length() == 4 && inside.startsWith("\\x") && Character.digit(inside.charAt(2), 16) >= 0
-                    && Character.digit(inside.charAt(3), 16) >= 0) {
-                return Integer.parseInt(inside.substring(2), 16);
-            }
-            throw notANumber(value);
-        }
-
-        private static TypeConversionException notANumber(String value) {
-            return new TypeConversionException("'" + value + "' is not a number (like 16, 0x10, 0b10000, -1 or 'A')");
         }
     }
 }

@@ -94,16 +94,25 @@ final class Lexer {
         }
         String text = line.substring(start, pos);
         String digits = line.substring(digitsStart, pos).replace("_", "");
-        long value;
-        try {
-            value = Long.parseLong(digits, radix);
-        } catch (NumberFormatException e) {
+        final int base = radix;
+        boolean wellFormed = !digits.isEmpty() && digits.chars().allMatch(c -> Character.digit(c, base) >= 0);
+        if (!wellFormed) {
             throw new AsmFailure(start + 1, "malformed number '" + text + "'");
         }
+        // Well formed but longer than a long holds: too big, as any digits beyond 32 bits are.
+        long value = digits.length() > 40 ? Long.MAX_VALUE : parse(digits, radix);
         if (value > 0xFFFF_FFFFL || digits.length() > 40) {
             throw new AsmFailure(start + 1, "number " + text + " does not fit in 32 bits");
         }
         return new Token(Token.Kind.NUMBER, text, (int) value, start + 1, pos);
+    }
+
+    private static long parse(String digits, int radix) {
+        try {
+            return Long.parseLong(digits, radix);
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE;   // well-formed digits beyond a long
+        }
     }
 
     private Token character(int start) {

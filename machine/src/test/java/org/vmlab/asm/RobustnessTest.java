@@ -92,7 +92,7 @@ class RobustnessTest {
     @Test
     void oversizedAndMalformedNumbers() {
         assertThat(errors(".word 99999999999999999999999")).containsExactly(
-                "t.s:1:7: malformed number '99999999999999999999999'");
+                "t.s:1:7: number 99999999999999999999999 does not fit in 32 bits");
         assertThat(errors(".word 0x")).containsExactly("t.s:1:7: malformed number '0x'");
         assertThat(errors(".word 0b102")).containsExactly("t.s:1:7: malformed number '0b102'");
     }
