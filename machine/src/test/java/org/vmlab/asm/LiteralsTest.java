@@ -11,7 +11,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class LiteralsTest {
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {"42 | 42", "-1 | -1", "+7 | 7", "0x2a | 42", "0b101010 | 42",
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {"42 | 42", "-1 | -1", "+7 | 7", "0x2a | 42", "0b101010 | 42",
             "0xF000_0000 | -268435456", "0xffffffff | -1", "-2147483648 | -2147483648", "'a' | 97"})
     void aNumberIsReadAsTheAssemblerReadsIt(String text, int value) {
         assertThat(Literals.parse(text)).isEqualTo(value);
