@@ -5,7 +5,7 @@ import java.util.Map;
 import org.vmlab.machine.device.InterruptController;
 import org.vmlab.machine.device.IoBus;
 import org.vmlab.machine.device.MmioBus;
-import org.vmlab.machine.device.PhysicalDma;
+import org.vmlab.machine.device.BoundedDma;
 import org.vmlab.machine.device.StandardDevices;
 import org.vmlab.machine.image.Image;
 import org.vmlab.machine.image.Segment;
@@ -39,7 +39,7 @@ public final class Machine {
         this.memory = new PhysicalMemory(config.memoryBytes());
         this.mmu = new Mmu(memory, mmio, new Tlb(config.tlbEntries()));
         this.cpu = new Cpu(config.isa(), mmu, io, pic, clock);
-        this.devices = StandardDevices.attach(clock, pic, io, mmio, new PhysicalDma(memory),
+        this.devices = StandardDevices.attach(clock, pic, io, mmio, new BoundedDma(memory, "RAM"),
                 config.devices());
     }
 

@@ -5,6 +5,7 @@ import org.vmlab.machine.image.Image;
 import org.vmlab.machine.image.Segment;
 import org.vmlab.machine.memory.MemoryDigest;
 import org.vmlab.machine.memory.PhysicalMemory;
+import org.vmlab.machine.memory.Ram;
 
 /**
  * A VM's guest-physical memory: what the guest believes is RAM from 0 to {@link #size()}, backed
@@ -16,7 +17,7 @@ import org.vmlab.machine.memory.PhysicalMemory;
  * belong to memory-mapped devices, which the VMM emulates. A VM may hold at most
  * {@link #frameLimit()} machine frames; one more is refused with {@link MemoryLimitExceeded}.
  */
-public final class GuestPhysicalMemory {
+public final class GuestPhysicalMemory implements Ram {
     private static final int NONE = -1;
     private static final int PAGE_SHIFT = PhysicalMemory.PAGE_SHIFT;
 

@@ -1,6 +1,7 @@
 package org.vmlab.vmm;
 
 import org.vmlab.machine.Clock;
+import org.vmlab.machine.device.BoundedDma;
 import org.vmlab.machine.device.DeviceConfig;
 import org.vmlab.machine.device.InterruptController;
 import org.vmlab.machine.device.IoBus;
@@ -24,7 +25,7 @@ public final class VirtualDevices {
     private final StandardDevices devices;
 
     public VirtualDevices(GuestPhysicalMemory memory, DeviceConfig config) {
-        this.devices = StandardDevices.attach(clock, pic, io, mmio, new GuestDma(memory), config);
+        this.devices = StandardDevices.attach(clock, pic, io, mmio, new BoundedDma(memory, "guest RAM"), config);
     }
 
     public Clock clock() {

@@ -9,7 +9,7 @@ package org.vmlab.machine.memory;
  * is reported to the {@link CodeWriteListener} with its address, so that a cache of decoded
  * instructions can never go stale.
  */
-public final class PhysicalMemory {
+public final class PhysicalMemory implements Ram {
     /** Bytes in a page and in a physical frame. */
     public static final int PAGE_SIZE = 4096;
     public static final int PAGE_SHIFT = 12;

@@ -11,7 +11,7 @@ final class Bench {
     final Clock clock = new Clock();
     final InterruptController pic = new InterruptController();
     final PhysicalMemory memory = new PhysicalMemory(64 * 1024);
-    final DmaSpace dma = new PhysicalDma(memory);
+    final DmaSpace dma = new BoundedDma(memory, "RAM");
     final IoBus io = new IoBus();
     final MmioBus mmio = new MmioBus();
 

@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import org.junit.jupiter.api.Test;
 import org.vmlab.machine.memory.PhysicalMemory;
 
-/** DMA without an IOMMU: any RAM address, and a fault (not a crash) beyond it. */
-class PhysicalDmaTest {
+/** DMA confined to a memory (here the machine's RAM, as without an IOMMU): any address in it, a fault (not a crash) beyond it. */
+class BoundedDmaTest {
     private final PhysicalMemory memory = new PhysicalMemory(8192);
-    private final DmaSpace dma = new PhysicalDma(memory);
+    private final DmaSpace dma = new BoundedDma(memory, "RAM");
 
     @Test
     void readsAndWritesRam() throws DmaFault {
@@ -33,7 +33,8 @@ class PhysicalDmaTest {
                 .satisfies(f -> assertThat(((DmaFault) f).address()).isEqualTo(8190))
                 .satisfies(f -> assertThat(((DmaFault) f).length()).isEqualTo(3));
         assertThat(memory.readByte(8190)).isZero();
-        assertThatThrownBy(() -> dma.read(0xF000_0000, 4)).isInstanceOf(DmaFault.class);
+        assertThatThrownBy(() -> dma.read(0xF000_0000, 4)).isInstanceOf(DmaFault.class)
+                .hasMessageContaining("outside RAM (0x2000 bytes)");
     }
 
     @Test
