@@ -121,8 +121,7 @@ public final class Machine {
 
     /** What can be observed of the guest now. */
     public RunResult.Observables observables() {
-        return new RunResult.Observables(devices.consoleOutput(), devices.diskRequests(),
-                devices.frames(), devices.diskDigest(), memory.digest(), cpu.snapshot());
+        return RunResult.Observables.of(devices, memory.digest(), cpu.snapshot());
     }
 
     /** Simulated cycles so far: every instruction's cycles plus walks, traps and port accesses. */

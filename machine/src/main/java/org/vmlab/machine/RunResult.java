@@ -2,6 +2,7 @@ package org.vmlab.machine;
 
 import java.util.List;
 import java.util.Map;
+import org.vmlab.machine.device.DeviceObservables;
 import org.vmlab.machine.device.DiskRequest;
 import org.vmlab.machine.device.Frame;
 
@@ -47,6 +48,13 @@ public record RunResult(StopReason stopReason, String stopDetail, Observables ob
         public Observables {
             diskRequests = List.copyOf(diskRequests);
             frames = List.copyOf(frames);
+        }
+
+        /** What {@code devices}, a memory of digest {@code memoryDigest} and a processor in {@code cpu} show. */
+        public static Observables of(DeviceObservables devices, String memoryDigest,
+                                     CpuSnapshot cpu) {
+            return new Observables(devices.consoleOutput(), devices.diskRequests(), devices.frames(),
+                    devices.diskDigest(), memoryDigest, cpu);
         }
     }
 }

@@ -3,6 +3,7 @@ package org.vmlab.vmm;
 import org.vmlab.machine.Clock;
 import org.vmlab.machine.device.BoundedDma;
 import org.vmlab.machine.device.DeviceConfig;
+import org.vmlab.machine.device.DeviceObservables;
 import org.vmlab.machine.device.InterruptController;
 import org.vmlab.machine.device.IoBus;
 import org.vmlab.machine.device.MmioBus;
@@ -42,6 +43,11 @@ public final class VirtualDevices {
 
     public InterruptController pic() {
         return pic;
+    }
+
+    /** What the VM's devices let an observer see of its run. */
+    public DeviceObservables observables() {
+        return devices;
     }
 
     /** The VM's own device models: the machine's standard set, one per VM. */

@@ -12,7 +12,6 @@ import org.vmlab.machine.Machine;
 import org.vmlab.machine.RunResult;
 import org.vmlab.machine.StopReason;
 import org.vmlab.machine.device.InterruptController;
-import org.vmlab.machine.device.StandardDevices;
 import org.vmlab.machine.image.Image;
 import org.vmlab.machine.image.SymbolTable;
 import org.vmlab.machine.isa.Vector;
@@ -278,9 +277,8 @@ public final class VirtualMachine {
 
     /** What the guest did, in the bare machine's terms, so that the two compare directly. */
     public RunResult result() {
-        StandardDevices d = devices.standard();
-        RunResult.Observables observables = new RunResult.Observables(d.consoleOutput(),
-                d.diskRequests(), d.frames(), d.diskDigest(), memory.digest(), vcpu.snapshot());
+        RunResult.Observables observables = RunResult.Observables.of(devices.observables(), memory.digest(),
+                vcpu.snapshot());
         StopReason reason = vcpu.stopped() ? vcpu.stopReason() : StopReason.FUEL_EXHAUSTED;
         return new RunResult(reason, vcpu.stopDetail(), observables, vcpu.instructions(),
                 vcpu.ticks(), cycles(), counterMap());

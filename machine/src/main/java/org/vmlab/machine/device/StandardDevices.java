@@ -12,7 +12,7 @@ import org.vmlab.machine.Clock;
  * <p>It also gathers what the equivalence oracle compares of a run's devices: the console output,
  * the disk requests, the network frames and the disk's final contents.
  */
-public final class StandardDevices {
+public final class StandardDevices implements DeviceObservables {
     public static final int PIC_BASE = 0x20;
     public static final int PIC_PORTS = 3;
 
