@@ -151,6 +151,10 @@ public final class VirtualMachine {
                 step(end);
             } catch (GuestPhysicalMemory.MemoryLimitExceeded e) {
                 vcpu.stop(StopReason.RESOURCE_LIMIT, "stopped by the VMM: " + e.getMessage());
+            } catch (MachineFrames.OutOfMachineMemory e) {
+                // Overcommitted: this VM cannot get a frame; it stops, the others go on.
+                vcpu.stop(StopReason.RESOURCE_LIMIT, "stopped by the VMM: the machine is out of memory: "
+                        + e.getMessage());
             }
         }
     }

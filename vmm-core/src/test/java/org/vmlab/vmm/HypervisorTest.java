@@ -244,4 +244,34 @@ class HypervisorTest {
         assertThat(modest.result().stopReason()).isEqualTo(StopReason.FUEL_EXHAUSTED);
         assertThat(modest.result().instructions()).isEqualTo(300);
     }
+
+    @Test
+    void aVmThatFindsTheMachineOutOfMemoryIsStoppedAndTheOthersGoOn() {
+        VmConfig overcommitted = new VmConfig("greedy", 2 << 20, 512, 1000, DeviceConfig.defaults());
+        VirtualMachine greedy = hypervisor.create(overcommitted, new CpuVirtualization() {
+            @Override
+            public String name() {
+                return "greedy";
+            }
+
+            @Override
+            public Exit run(VirtualMachine vm, long budget) {
+                vm.vcpu().retire(1);
+                vm.memory().writeWord((int) vm.vcpu().instructions() * 4096, 1);   // a new frame each time
+                return Exit.timer(vm.vcpu().pc());
+            }
+
+            @Override
+            public void handle(VirtualMachine vm, Exit exit) {
+            }
+        }, new NoMemory());
+        VirtualMachine modest = vm("modest", 300, new NoMemory());
+
+        hypervisor.run();
+
+        assertThat(greedy.result().stopReason()).isEqualTo(StopReason.RESOURCE_LIMIT);
+        assertThat(greedy.result().stopDetail()).startsWith("stopped by the VMM: the machine is out of memory: ");
+        assertThat(modest.result().stopReason()).isEqualTo(StopReason.FUEL_EXHAUSTED);
+        assertThat(modest.result().instructions()).isEqualTo(300);
+    }
 }
