@@ -28,7 +28,7 @@ public final class GuestPhysicalMemory implements Ram {
     private final PhysicalMemory machine;
     private final int[] p2m;
     private int framesInUse;
-    private WriteListener writeListener = gpa -> { };
+    private WriteListener[] writeListeners = new WriteListener[0];
 
     /** Told of every write the VMM or a virtual device makes into guest memory. */
     @FunctionalInterface
@@ -150,8 +150,24 @@ public final class GuestPhysicalMemory implements Ram {
         return owner.equals(machineFrames.owner(mfn));
     }
 
-    public void setWriteListener(WriteListener listener) {
-        this.writeListener = listener;
+    /**
+     * Adds a listener told of every write the VMM or a virtual device makes into guest memory (not
+     * the guest's own stores, which run on the real MMU): shadow paging traces page tables with it.
+     */
+    public void addWriteListener(WriteListener listener) {
+        writeListeners = Arrays.copyOf(writeListeners, writeListeners.length + 1);
+        writeListeners[writeListeners.length - 1] = listener;
+    }
+
+    /** Removes a listener {@link #addWriteListener} added (the same object). */
+    public void removeWriteListener(WriteListener listener) {
+        writeListeners = Arrays.stream(writeListeners).filter(l -> l != listener).toArray(WriteListener[]::new);
+    }
+
+    private void written(int gpa) {
+        for (WriteListener listener : writeListeners) {
+            listener.written(gpa);
+        }
     }
 
     // --- access by the VMM and by virtual devices ----------------------------------------------
@@ -173,7 +189,7 @@ public final class GuestPhysicalMemory implements Ram {
     public void writeWord(int gpa, int value) {
         checkAddress("writeWord", gpa);
         machine.writeWord(machineAddress(gpa), value);
-        writeListener.written(gpa);
+        written(gpa);
     }
 
     /**
@@ -194,7 +210,7 @@ public final class GuestPhysicalMemory implements Ram {
     public void writeByte(int gpa, int value) {
         checkAddress("writeByte", gpa);
         machine.writeByte(machineAddress(gpa), value);
-        writeListener.written(gpa);
+        written(gpa);
     }
 
     public byte[] read(int gpa, int length) {

@@ -138,7 +138,7 @@ class GuestPageWalkerTest {
     @Test
     void aWriteSetsAccessedInBothEntriesAndDirtyInTheTableEntryWithoutTellingTheWriteListener() {
         GuestPhysicalMemory memory = mapped(Pte.PRESENT | Pte.WRITABLE, Pte.PRESENT | Pte.WRITABLE);
-        memory.setWriteListener(gpa -> {
+        memory.addWriteListener(gpa -> {
             throw new AssertionError("the walker told the listener of 0x" + Integer.toHexString(gpa));
         });
 

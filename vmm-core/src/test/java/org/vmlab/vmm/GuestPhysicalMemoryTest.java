@@ -105,7 +105,7 @@ class GuestPhysicalMemoryTest {
     void theWriteListenerHearsTheVmmAndDevicesButNotTheWalkersAccessedAndDirtyBits() {
         GuestPhysicalMemory memory = guest(16);
         List<Integer> heard = new ArrayList<>();
-        memory.setWriteListener(heard::add);
+        memory.addWriteListener(heard::add);
 
         memory.writeWord(0x1000, 1);
         memory.writeByte(0x2003, 1);
@@ -114,6 +114,21 @@ class GuestPhysicalMemoryTest {
 
         assertThat(heard).containsExactly(0x1000, 0x2003, 0x3000, 0x3001);
         assertThat(memory.readWord(0x4000)).as("the quiet write landed").isEqualTo(0x60);
+    }
+
+    @Test
+    void everyListenerHearsEachWriteUntilItIsRemoved() {
+        GuestPhysicalMemory memory = guest(16);
+        List<String> heard = new ArrayList<>();
+        GuestPhysicalMemory.WriteListener shadow = gpa -> heard.add("shadow " + gpa);
+        memory.addWriteListener(shadow);
+        memory.addWriteListener(gpa -> heard.add("scanner " + gpa));
+
+        memory.writeWord(0x1000, 1);
+        memory.removeWriteListener(shadow);
+        memory.writeWord(0x2000, 1);
+
+        assertThat(heard).containsExactly("shadow 4096", "scanner 4096", "scanner 8192");
     }
 
     @Test

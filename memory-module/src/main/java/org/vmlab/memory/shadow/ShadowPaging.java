@@ -10,6 +10,7 @@ import org.vmlab.machine.isa.Registers;
 import org.vmlab.machine.memory.PhysicalMemory;
 import org.vmlab.machine.memory.Pte;
 import org.vmlab.vmm.Exit;
+import org.vmlab.vmm.GuestPhysicalMemory;
 import org.vmlab.vmm.MachineFrames;
 import org.vmlab.vmm.MemoryVirtualization;
 import org.vmlab.vmm.PageFaultOutcome;
@@ -35,6 +36,7 @@ public final class ShadowPaging implements MemoryVirtualization {
     private final ShadowRules rules;
     private final Map<Integer, ShadowPageTable> cache = new LinkedHashMap<>(16, 0.75f, true);
     private final TracedPages traced = new TracedPages();
+    private final GuestPhysicalMemory.WriteListener writes = this::guestWrote;
     private VirtualMachine vm;
     private ShadowPageTable current;
 
@@ -50,7 +52,7 @@ public final class ShadowPaging implements MemoryVirtualization {
     @Override
     public void attach(VirtualMachine machine) {
         this.vm = machine;
-        vm.memory().setWriteListener(this::guestWrote);
+        vm.memory().addWriteListener(writes);
         current = shadowFor(guestKey());
     }
 
@@ -217,6 +219,7 @@ public final class ShadowPaging implements MemoryVirtualization {
     /** The VM is going: every cached shadow gives its frames back. */
     @Override
     public void detach() {
+        vm.memory().removeWriteListener(writes);
         for (ShadowPageTable shadow : cache.values()) {
             traced.removeShadow(shadow);
             shadow.release();
