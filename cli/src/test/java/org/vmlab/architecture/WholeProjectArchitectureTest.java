@@ -20,13 +20,15 @@ import java.util.Map;
 
 /**
  * The architecture rules the build keeps (docs/architecture.md, "Determinism and isolation" and
- * "Modules"): no class holds static mutable state, so any number of machines run side by side in
- * one JVM; and the machine depends neither on the assembler that targets it nor on the VMM that
- * owns it (the module graph keeps the latter too: the machine module depends on nothing).
+ * "Modules"), over the main code of every module (the command's tests see them all on their class
+ * path; {@link TheRulesSeeEveryModuleTest} checks that they do): no class holds static mutable
+ * state, so any number of machines run side by side in one JVM; and the machine depends neither
+ * on the assembler that targets it nor on the VMM that owns it (the module graph keeps the latter
+ * too: the machine module depends on nothing).
  */
 @AnalyzeClasses(packages = "org.vmlab", importOptions = {ImportOption.DoNotIncludeTests.class,
-        ArchitectureTest.DoNotIncludeTestJars.class})
-class ArchitectureTest {
+        WholeProjectArchitectureTest.DoNotIncludeTestJars.class})
+class WholeProjectArchitectureTest {
 
     /** The test fixtures other modules publish ({@code *-tests.jar}) are tests too. */
     static final class DoNotIncludeTestJars implements ImportOption {
