@@ -79,6 +79,25 @@ class HypervisorTest {
         }
     }
 
+    /** A CPU virtualization double whose guest touches a new frame at every instruction. */
+    private static final class Greedy implements CpuVirtualization {
+        @Override
+        public String name() {
+            return "greedy";
+        }
+
+        @Override
+        public Exit run(VirtualMachine vm, long budget) {
+            vm.vcpu().retire(1);
+            vm.memory().writeWord((int) vm.vcpu().instructions() * 4096, 1);
+            return Exit.timer(vm.vcpu().pc());
+        }
+
+        @Override
+        public void handle(VirtualMachine vm, Exit exit) {
+        }
+    }
+
     private VirtualMachine vm(String name, long fuel, NoMemory memory) {
         return hypervisor.create(new VmConfig(name, 64 << 10, 16, fuel, DeviceConfig.defaults()), new Counting(), memory);
     }
@@ -217,23 +236,7 @@ class HypervisorTest {
     @Test
     void aVmThatTouchesMoreFramesThanItsLimitIsStoppedAndTheOthersGoOn() {
         VirtualMachine greedy = hypervisor.create(new VmConfig("greedy", 64 << 10, 1, 1000, DeviceConfig.defaults()),
-                new CpuVirtualization() {
-                    @Override
-                    public String name() {
-                        return "greedy";
-                    }
-
-                    @Override
-                    public Exit run(VirtualMachine vm, long budget) {
-                        vm.vcpu().retire(1);
-                        vm.memory().writeWord((int) vm.vcpu().instructions() * 4096, 1);
-                        return Exit.timer(vm.vcpu().pc());
-                    }
-
-                    @Override
-                    public void handle(VirtualMachine vm, Exit exit) {
-                    }
-                }, new NoMemory());
+                new Greedy(), new NoMemory());
         VirtualMachine modest = vm("modest", 300, new NoMemory());
 
         hypervisor.run();
@@ -248,23 +251,7 @@ class HypervisorTest {
     @Test
     void aVmThatFindsTheMachineOutOfMemoryIsStoppedAndTheOthersGoOn() {
         VmConfig overcommitted = new VmConfig("greedy", 2 << 20, 512, 1000, DeviceConfig.defaults());
-        VirtualMachine greedy = hypervisor.create(overcommitted, new CpuVirtualization() {
-            @Override
-            public String name() {
-                return "greedy";
-            }
-
-            @Override
-            public Exit run(VirtualMachine vm, long budget) {
-                vm.vcpu().retire(1);
-                vm.memory().writeWord((int) vm.vcpu().instructions() * 4096, 1);   // a new frame each time
-                return Exit.timer(vm.vcpu().pc());
-            }
-
-            @Override
-            public void handle(VirtualMachine vm, Exit exit) {
-            }
-        }, new NoMemory());
+        VirtualMachine greedy = hypervisor.create(overcommitted, new Greedy(), new NoMemory());
         VirtualMachine modest = vm("modest", 300, new NoMemory());
 
         hypervisor.run();
