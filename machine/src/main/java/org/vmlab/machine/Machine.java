@@ -2,10 +2,11 @@ package org.vmlab.machine;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.vmlab.machine.device.Board;
+import org.vmlab.machine.device.BoundedDma;
 import org.vmlab.machine.device.InterruptController;
 import org.vmlab.machine.device.IoBus;
 import org.vmlab.machine.device.MmioBus;
-import org.vmlab.machine.device.BoundedDma;
 import org.vmlab.machine.device.StandardDevices;
 import org.vmlab.machine.image.Image;
 import org.vmlab.machine.image.Segment;
@@ -24,23 +25,18 @@ import org.vmlab.machine.memory.Tlb;
  */
 public final class Machine {
     private final MachineConfig config;
-    private final Clock clock = new Clock();
     private final PhysicalMemory memory;
-    private final IoBus io = new IoBus();
-    private final MmioBus mmio = new MmioBus();
-    private final InterruptController pic = new InterruptController();
+    private final Board board;
     private final Mmu mmu;
     private final Cpu cpu;
-    private final StandardDevices devices;
     private SymbolTable symbols = SymbolTable.empty();
 
     public Machine(MachineConfig config) {
         this.config = config;
         this.memory = new PhysicalMemory(config.memoryBytes());
-        this.mmu = new Mmu(memory, mmio, new Tlb(config.tlbEntries()));
-        this.cpu = new Cpu(config.isa(), mmu, io, pic, clock);
-        this.devices = StandardDevices.attach(clock, pic, io, mmio, new BoundedDma(memory, "RAM"),
-                config.devices());
+        this.board = new Board(new BoundedDma(memory, "RAM"), config.devices());
+        this.mmu = new Mmu(memory, board.mmio(), new Tlb(config.tlbEntries()));
+        this.cpu = new Cpu(config.isa(), mmu, board.io(), board.pic(), board.clock());
     }
 
     public MachineConfig config() {
@@ -60,23 +56,23 @@ public final class Machine {
     }
 
     public IoBus io() {
-        return io;
+        return board.io();
     }
 
     public MmioBus mmio() {
-        return mmio;
+        return board.mmio();
     }
 
     public InterruptController pic() {
-        return pic;
+        return board.pic();
     }
 
     public StandardDevices devices() {
-        return devices;
+        return board.devices();
     }
 
     public Clock clock() {
-        return clock;
+        return board.clock();
     }
 
     /**
@@ -121,7 +117,7 @@ public final class Machine {
 
     /** What can be observed of the guest now. */
     public RunResult.Observables observables() {
-        return RunResult.Observables.of(devices, memory.digest(), cpu.snapshot());
+        return RunResult.Observables.of(board.observables(), memory.digest(), cpu.snapshot());
     }
 
     /** Simulated cycles so far: every instruction's cycles plus walks, traps and port accesses. */
