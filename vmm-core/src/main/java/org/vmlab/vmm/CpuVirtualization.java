@@ -40,6 +40,16 @@ public interface CpuVirtualization {
     void handle(VirtualMachine vm, Exit exit);
 
     /**
+     * Delivers the virtual interrupt {@code vector}, which the VM's interrupt controller has just
+     * acknowledged, into the guest. The default delivers it as the guest's hardware would, through
+     * the guest's interrupt table ({@link VirtualTraps#deliver}); a paravirtual technique raises
+     * an event for the guest's callback instead, a hardware-assisted one injects it on VM entry.
+     */
+    default void inject(VirtualMachine vm, int vector) {
+        vm.traps().deliver(vector, 0, vm.vcpu().pc());
+    }
+
+    /**
      * The events this technique charges, beyond the core's ({@link CoreEvent}): each with its
      * default cost and the source of that figure. Their names must differ from every other event
      * of the VM.

@@ -175,7 +175,7 @@ public final class VirtualMachine {
             int vector = pic.acknowledge();
             counters.event(CoreEvent.INJECTION);
             trace.injection(this, vector, cycles());
-            traps.deliver(vector, 0, vcpu.pc());
+            cpuVirtualization.inject(this, vector);
             return;
         }
         if (vcpu.waiting()) {
