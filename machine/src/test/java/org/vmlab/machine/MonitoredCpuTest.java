@@ -1,6 +1,7 @@
 package org.vmlab.machine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.vmlab.machine.Bench.i;
 import static org.vmlab.machine.Bench.rri;
@@ -20,7 +21,7 @@ import org.vmlab.machine.memory.Pte;
  * The machine in a monitor's hands ({@code docs/vmm.md}, "The real machine, monitored"): with
  * {@link Cpu#setMonitored} every trap stops the run with {@link StopReason#TRAP} and a {@link Trap}
  * instead of entering a handler through the interrupt table in memory; with
- * {@link org.vmlab.machine.memory.Mmu#setDeviceAccessTraps} a load or store that reaches a device
+ * {@link org.vmlab.machine.device.MmioBus#setTrapping} a load or store that reaches a device
  * register is a page fault instead of a device access. Time stays exact: an interrupt reaches the
  * monitor at the very instruction boundary where bare metal would have taken it.
  *
@@ -217,7 +218,7 @@ class MonitoredCpuTest {
     void withDeviceAccessTrapsALoadOrStoreToADeviceRegisterIsAPresentPageFault(String what, int ring, Opcode op,
             int errorCode) {
         Bench bench = monitored().ring(ring).reg(1, NIC).reg(2, 1);
-        bench.machine.mmu().setDeviceAccessTraps(true);
+        bench.machine.mmio().setTrapping(true);
         int at = bench.code(i(op, 2, 1, 0, NetworkInterface.IMS));
 
         RunResult result = bench.run();
@@ -232,7 +233,7 @@ class MonitoredCpuTest {
     @Test
     void theTrapReportsTheVirtualAddressOfADeviceRegisterMappedByThePageTables() {
         Bench bench = monitored().reg(1, 0x0040_0000).reg(2, 1);
-        bench.machine.mmu().setDeviceAccessTraps(true);
+        bench.machine.mmio().setTrapping(true);
         bench.paging().map(0x0040_0000, NIC, Pte.PRESENT | Pte.WRITABLE);
         int at = bench.code(rri(Opcode.SW, 2, 1, NetworkInterface.IMS));
 
@@ -246,7 +247,7 @@ class MonitoredCpuTest {
     @Test
     void theMmuItselfRefusesTheDeviceWhileRamStaysReachable() {
         Bench bench = Bench.classic();
-        bench.machine.mmu().setDeviceAccessTraps(true);
+        bench.machine.mmio().setTrapping(true);
 
         Fault fault = catchThrowableOfType(() -> bench.machine.mmu().writeWord(NIC + NetworkInterface.IMS, 1, 0),
                 Fault.class);
@@ -257,6 +258,21 @@ class MonitoredCpuTest {
         assertThat(fault.address()).isEqualTo(NIC + NetworkInterface.IMS);
         assertThat(bench.machine.devices().nic().read(NetworkInterface.IMS)).isZero();
         assertThat(bench.machine.mmu().readWord(Bench.DATA, 0)).isEqualTo(42);
+    }
+
+    @Test
+    void aWindowPassedThroughIsReachedDirectlyWhileTheOthersStillTrap() {
+        Bench bench = Bench.classic();
+        bench.machine.mmio().setTrapping(true);
+        bench.machine.mmio().passThrough(NIC);
+
+        bench.machine.mmu().writeWord(NIC + NetworkInterface.IMS, 1, 0);
+
+        assertThat(bench.machine.devices().nic().read(NetworkInterface.IMS)).as("the assigned device").isEqualTo(1);
+        assertThat(bench.machine.mmio().traps(NIC + NetworkInterface.IMS)).isFalse();
+        assertThat(bench.machine.mmio().traps(0xF800_0000)).as("space no device claims still traps").isTrue();
+        assertThatThrownBy(() -> bench.machine.mmio().passThrough(NIC + 4))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("no MMIO window starts at 0xf0000004");
     }
 
     @Test

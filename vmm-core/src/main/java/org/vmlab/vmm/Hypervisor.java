@@ -29,7 +29,7 @@ public final class Hypervisor {
         this.frames = new MachineFrames(machine.memory(), 0);
         this.costs = costs;
         machine.cpu().setMonitored(true);
-        machine.mmu().setDeviceAccessTraps(true);
+        machine.mmio().setTrapping(true);
         // Paging is always on for real: guest addresses, even "physical" ones, are translated.
         machine.cpu().setControlRegister(Registers.CR0, Registers.CR0_PG | Registers.CR0_WP);
     }

@@ -15,6 +15,8 @@ public final class MmioBus {
     }
 
     private final List<Window> windows = new ArrayList<>();
+    private final java.util.Set<Long> passedThrough = new java.util.HashSet<>();
+    private boolean trapping;
 
     /** Maps {@code device}'s registers at physical {@code base .. base+size-1}. */
     public void attach(int base, int size, MmioDevice device) {
@@ -45,6 +47,38 @@ public final class MmioBus {
         if (w != null) {
             w.device.write((int) (Integer.toUnsignedLong(pa) - w.base) & ~3, value);
         }
+    }
+
+    /**
+     * When a monitor owns the machine, device registers are its own: from now on a guest's load or
+     * store that reaches this space traps (a page fault, present, for the monitor to emulate)
+     * instead of touching a device, except in the windows {@link #passThrough} names.
+     */
+    public void setTrapping(boolean trapping) {
+        this.trapping = trapping;
+    }
+
+    /**
+     * Lets the guest reach the device whose window starts at {@code base} directly, without a
+     * trap: a device assigned to one VM (passthrough).
+     *
+     * @throws IllegalArgumentException if no window starts there
+     */
+    public void passThrough(int base) {
+        long b = Integer.toUnsignedLong(base);
+        if (windows.stream().noneMatch(w -> w.base == b)) {
+            throw new IllegalArgumentException(String.format("no MMIO window starts at 0x%08x", base));
+        }
+        passedThrough.add(b);
+    }
+
+    /** Whether an access to physical {@code pa} traps to the monitor ({@link #setTrapping}). */
+    public boolean traps(int pa) {
+        if (!trapping) {
+            return false;
+        }
+        Window w = find(pa);
+        return w == null || !passedThrough.contains(w.base);
     }
 
     private Window find(int pa) {

@@ -38,7 +38,6 @@ public final class Mmu {
 
     private Runnable beforeDeviceAccess = () -> { };
     private Runnable afterDeviceAccess = () -> { };
-    private boolean deviceAccessTraps;
 
     private long walks;
     private long walkReferences;
@@ -76,17 +75,9 @@ public final class Mmu {
         this.afterDeviceAccess = action;
     }
 
-    /**
-     * When a monitor owns the machine, device registers are its own: a guest's load or store that
-     * reaches one raises a page fault (present, with the access's bits) for the monitor to emulate,
-     * instead of touching the real device.
-     */
-    public void setDeviceAccessTraps(boolean traps) {
-        this.deviceAccessTraps = traps;
-    }
-
-    private void checkDeviceAccess(int va, int access, int cpl) {
-        if (deviceAccessTraps) {
+    /** A guest's access to a device register that the monitor traps ({@link MmioBus#traps}). */
+    private void checkDeviceAccess(int va, int pa, int access, int cpl) {
+        if (mmio.traps(pa)) {
             pageFaults++;
             int code = access | (cpl == USER_RING ? Vector.PF_USER : 0) | Vector.PF_PRESENT;
             throw new Fault(Vector.PAGE_FAULT, code, va);
@@ -225,7 +216,7 @@ public final class Mmu {
         if (isRam(pa)) {
             return memory.readWord(pa);
         }
-        checkDeviceAccess(va, READ, cpl);
+        checkDeviceAccess(va, pa, READ, cpl);
         return deviceRead(pa);
     }
 
@@ -235,7 +226,7 @@ public final class Mmu {
         if (isRam(pa)) {
             memory.writeWord(pa, value);
         } else {
-            checkDeviceAccess(va, WRITE, cpl);
+            checkDeviceAccess(va, pa, WRITE, cpl);
             deviceWrite(pa, value);
         }
     }
@@ -259,7 +250,7 @@ public final class Mmu {
         if (isRam(pa)) {
             return memory.readByte(pa);
         }
-        checkDeviceAccess(va, READ, cpl);
+        checkDeviceAccess(va, pa, READ, cpl);
         return (deviceRead(pa) >>> ((pa & 3) << 3)) & 0xFF;
     }
 
@@ -268,7 +259,7 @@ public final class Mmu {
         if (isRam(pa)) {
             memory.writeByte(pa, value);
         } else {
-            checkDeviceAccess(va, WRITE, cpl);
+            checkDeviceAccess(va, pa, WRITE, cpl);
             deviceWrite(pa, value & 0xFF);
         }
     }
