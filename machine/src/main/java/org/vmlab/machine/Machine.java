@@ -68,7 +68,7 @@ public final class Machine {
     }
 
     public StandardDevices devices() {
-        return board.devices();
+        return board.standard();
     }
 
     public Clock clock() {

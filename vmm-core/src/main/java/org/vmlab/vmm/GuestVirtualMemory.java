@@ -1,6 +1,7 @@
 package org.vmlab.vmm;
 
 import org.vmlab.machine.Fault;
+import org.vmlab.machine.device.Board;
 import org.vmlab.machine.isa.Registers;
 import org.vmlab.machine.isa.Vector;
 import org.vmlab.machine.memory.Mmu;
@@ -16,9 +17,9 @@ public final class GuestVirtualMemory {
     private final Vcpu vcpu;
     private final GuestPhysicalMemory memory;
     private final GuestPageWalker walker;
-    private final VirtualDevices devices;
+    private final Board devices;
 
-    public GuestVirtualMemory(Vcpu vcpu, GuestPhysicalMemory memory, VirtualDevices devices) {
+    public GuestVirtualMemory(Vcpu vcpu, GuestPhysicalMemory memory, Board devices) {
         this.vcpu = vcpu;
         this.memory = memory;
         this.walker = new GuestPageWalker(memory);

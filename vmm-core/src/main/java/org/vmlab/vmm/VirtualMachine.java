@@ -11,6 +11,8 @@ import org.vmlab.machine.Fault;
 import org.vmlab.machine.Machine;
 import org.vmlab.machine.RunResult;
 import org.vmlab.machine.StopReason;
+import org.vmlab.machine.device.Board;
+import org.vmlab.machine.device.BoundedDma;
 import org.vmlab.machine.device.InterruptController;
 import org.vmlab.machine.image.Image;
 import org.vmlab.machine.image.SymbolTable;
@@ -31,7 +33,7 @@ public final class VirtualMachine {
     private final VmConfig config;
     private final Machine host;
     private final GuestPhysicalMemory memory;
-    private final VirtualDevices devices;
+    private final Board devices;
     private final Vcpu vcpu;
     private final GuestVirtualMemory guestMemory;
     private final VirtualTraps traps;
@@ -50,7 +52,7 @@ public final class VirtualMachine {
         this.config = config;
         this.host = host;
         this.memory = new GuestPhysicalMemory(config.name(), config.memoryBytes(), config.frameLimit(), frames);
-        this.devices = new VirtualDevices(memory, config.devices());
+        this.devices = new Board(new BoundedDma(memory, "guest RAM"), config.devices());
         this.vcpu = new Vcpu(host.cpu(), 0);
         this.guestMemory = new GuestVirtualMemory(vcpu, memory, devices);
         this.traps = new VirtualTraps(vcpu, guestMemory, config.fuel());
@@ -333,7 +335,7 @@ public final class VirtualMachine {
         return guestMemory;
     }
 
-    public VirtualDevices devices() {
+    public Board devices() {
         return devices;
     }
 

@@ -17,26 +17,22 @@ class InjectionTest {
     private static final int NIC_VECTOR = Vector.IRQ_BASE + NetworkInterface.LINE;
 
     /** Runs as {@link DirectCpu}, and records each injection before delivering it the default way. */
-    private record Recording(List<Integer> injected) implements CpuVirtualization {
+    private static final class Recording extends OnDirectCpu {
+        private final List<Integer> injected;
+
+        Recording(List<Integer> injected) {
+            this.injected = injected;
+        }
+
         @Override
         public String name() {
             return "recording";
         }
 
         @Override
-        public Exit run(VirtualMachine vm, long budget) {
-            return DirectCpu.faithful().run(vm, budget);
-        }
-
-        @Override
-        public void handle(VirtualMachine vm, Exit exit) {
-            DirectCpu.faithful().handle(vm, exit);
-        }
-
-        @Override
         public void inject(VirtualMachine vm, int vector) {
             injected.add(vector);
-            CpuVirtualization.super.inject(vm, vector);
+            super.inject(vm, vector);
         }
     }
 

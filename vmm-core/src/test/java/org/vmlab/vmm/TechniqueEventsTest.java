@@ -51,20 +51,16 @@ class TechniqueEventsTest {
     }
 
     /** Runs as {@link DirectCpu}, declaring {@code events}. */
-    private record Declaring(List<VmmEvent> declared) implements CpuVirtualization {
+    private static final class Declaring extends OnDirectCpu {
+        private final List<VmmEvent> declared;
+
+        Declaring(List<VmmEvent> declared) {
+            this.declared = declared;
+        }
+
         @Override
         public String name() {
             return "declaring";
-        }
-
-        @Override
-        public Exit run(VirtualMachine vm, long budget) {
-            return DirectCpu.faithful().run(vm, budget);
-        }
-
-        @Override
-        public void handle(VirtualMachine vm, Exit exit) {
-            DirectCpu.faithful().handle(vm, exit);
         }
 
         @Override

@@ -8,12 +8,12 @@ import static org.vmlab.machine.isa.Registers.SP;
 import org.vmlab.cpu.InstructionEmulator;
 import org.vmlab.machine.Fault;
 import org.vmlab.machine.StopReason;
+import org.vmlab.machine.device.Board;
 import org.vmlab.machine.isa.Instruction;
 import org.vmlab.machine.isa.Registers;
 import org.vmlab.machine.isa.Vector;
 import org.vmlab.vmm.GuestVirtualMemory;
 import org.vmlab.vmm.Vcpu;
-import org.vmlab.vmm.VirtualDevices;
 import org.vmlab.vmm.VirtualMachine;
 
 /**

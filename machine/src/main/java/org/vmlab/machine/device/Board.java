@@ -5,8 +5,10 @@ import org.vmlab.machine.Clock;
 /**
  * The board the devices sit on: a clock, the port and memory-mapped buses, the interrupt
  * controller, and the standard device models attached to them, doing DMA through one
- * {@link DmaSpace}. The bare machine has one; so does every VM, whose devices the VMM emulates on
- * a clock that counts the guest's own time.
+ * {@link DmaSpace}. The bare machine has one; so does every VM ({@code vm.devices()}), whose
+ * devices the VMM emulates (hypervisor-direct) on a clock that counts the guest's own ticks, not
+ * the machine's, so that a device interrupts the guest at the very instruction it would on bare
+ * metal, and whose DMA reaches the VM's guest-physical memory only.
  */
 public final class Board {
     private final Clock clock = new Clock();
@@ -39,8 +41,8 @@ public final class Board {
         return pic;
     }
 
-    /** The device models themselves. */
-    public StandardDevices devices() {
+    /** The standard device models themselves: timer, console, disk, NIC. */
+    public StandardDevices standard() {
         return devices;
     }
 

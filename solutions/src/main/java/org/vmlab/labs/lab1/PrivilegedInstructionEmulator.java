@@ -8,12 +8,12 @@ import static org.vmlab.machine.isa.Registers.SP;
 import org.vmlab.cpu.InstructionEmulator;
 import org.vmlab.machine.Fault;
 import org.vmlab.machine.StopReason;
+import org.vmlab.machine.device.Board;
 import org.vmlab.machine.isa.Instruction;
 import org.vmlab.machine.isa.Registers;
 import org.vmlab.machine.isa.Vector;
 import org.vmlab.vmm.GuestVirtualMemory;
 import org.vmlab.vmm.Vcpu;
-import org.vmlab.vmm.VirtualDevices;
 import org.vmlab.vmm.VirtualMachine;
 
 /**
@@ -63,12 +63,12 @@ public final class PrivilegedInstructionEmulator implements InstructionEmulator 
             }
             case INVLPG -> vm.memoryVirtualization().invalidatePage(vcpu.register(insn.rb()));
             case IN -> {
-                VirtualDevices devices = vm.devices();
+                Board devices = vm.devices();
                 devices.clock().advanceTo(vcpu.ticks());
                 vcpu.setRegister(insn.ra(), devices.io().in(insn.imm()));
             }
             case OUT -> {
-                VirtualDevices devices = vm.devices();
+                Board devices = vm.devices();
                 devices.clock().advanceTo(vcpu.ticks());
                 devices.io().out(insn.imm(), vcpu.register(insn.rb()));
             }
