@@ -12,7 +12,6 @@ import org.vmlab.machine.MachineConfig;
 import org.vmlab.machine.RunResult;
 import org.vmlab.vmm.CpuTechnique;
 import org.vmlab.vmm.Equivalence;
-import org.vmlab.vmm.ExitReason;
 import org.vmlab.vmm.Hypervisor;
 import org.vmlab.vmm.Lockstep;
 import org.vmlab.vmm.MemoryDifference;
@@ -184,12 +183,7 @@ final class VirtualizedRun {
 
     private static String exits(VirtualMachine vm) {
         List<String> parts = new ArrayList<>();
-        for (ExitReason reason : ExitReason.values()) {
-            long n = vm.counters().exits(reason);
-            if (n > 0) {
-                parts.add(String.format("%,d %s", n, reason.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')));
-            }
-        }
+        vm.counters().exitsByKind().forEach((kind, n) -> parts.add(String.format("%,d %s", n, kind)));
         return String.join(", ", parts);
     }
 

@@ -5,7 +5,6 @@ import org.vmlab.machine.StopReason;
 import org.vmlab.machine.Trap;
 import org.vmlab.machine.isa.Vector;
 import org.vmlab.vmm.Exit;
-import org.vmlab.vmm.ExitReason;
 import org.vmlab.vmm.VirtualMachine;
 
 /**
@@ -35,17 +34,22 @@ public final class DirectExecution {
     }
 
     /**
-     * The exit for a trap, as far as the trap alone tells: a page fault, a system call, or an
-     * exception for the guest (a general-protection fault included; a technique that emulates
-     * privileged instructions looks closer first).
+     * The exit for a trap, as far as the trap alone tells: a page fault, a system call, a real
+     * interrupt, or an exception for the guest (a general-protection fault included; a technique
+     * that emulates privileged instructions looks closer first).
      */
     public static Exit exitFor(Trap trap) {
         return switch (trap.kind()) {
-            case SOFTWARE_INTERRUPT -> new Exit(ExitReason.SOFTWARE_INTERRUPT, trap.pc(), trap.vector(), 0, 0, null);
-            case INTERRUPT -> Exit.timer(trap.pc());
-            case FAULT -> trap.vector() == Vector.PAGE_FAULT
-                    ? new Exit(ExitReason.PAGE_FAULT, trap.pc(), trap.vector(), trap.errorCode(), trap.address(), null)
-                    : new Exit(ExitReason.EXCEPTION, trap.pc(), trap.vector(), trap.errorCode(), trap.address(), null);
+            case SOFTWARE_INTERRUPT -> new Exit.SoftwareInterrupt(trap.pc(), trap.vector());
+            case INTERRUPT -> new Exit.ExternalInterrupt(trap.pc(), trap.vector());
+            case FAULT -> faultExit(trap.pc(), trap.vector(), trap.errorCode(), trap.address());
         };
+    }
+
+    /** The exit for a fault raised at {@code pc}: a page fault, or another exception. */
+    public static Exit faultExit(int pc, int vector, int errorCode, int address) {
+        return vector == Vector.PAGE_FAULT
+                ? new Exit.PageFault(pc, address, errorCode)
+                : new Exit.GuestException(pc, vector, errorCode);
     }
 }

@@ -11,7 +11,7 @@ import org.vmlab.machine.Trap;
 import org.vmlab.machine.isa.IsaVariant;
 import org.vmlab.machine.isa.Vector;
 import org.vmlab.vmm.Exit;
-import org.vmlab.vmm.ExitReason;
+import org.vmlab.vmm.InstructionExit;
 import org.vmlab.vmm.VirtualMachine;
 
 /**
@@ -66,10 +66,8 @@ class DirectExecutionTest {
 
         Exit exit = DirectExecution.exitFor(DirectExecution.run(vm, 100));
 
-        assertThat(exit.reason()).isEqualTo(ExitReason.EXCEPTION);
-        assertThat(exit.vector()).isEqualTo(Vector.DIVIDE_ERROR);
-        assertThat(exit.pc()).isEqualTo(TinyVm.KERNEL_BASE + 4);
-        assertThat(exit.instruction()).as("exitFor decodes nothing").isNull();
+        assertThat(exit).isEqualTo(new Exit.GuestException(TinyVm.KERNEL_BASE + 4, Vector.DIVIDE_ERROR, 0));
+        assertThat(exit).as("exitFor decodes nothing").isNotInstanceOf(InstructionExit.class);
     }
 
     // --- exitFor: what the trap alone tells --------------------------------------------------------
@@ -79,7 +77,7 @@ class DirectExecutionTest {
             @ForAll @IntRange(max = 31) int errorCode) {
         Exit exit = DirectExecution.exitFor(new Trap(Trap.Kind.FAULT, Vector.PAGE_FAULT, errorCode, address, pc, pc));
 
-        assertThat(exit).isEqualTo(new Exit(ExitReason.PAGE_FAULT, pc, Vector.PAGE_FAULT, errorCode, address, null));
+        assertThat(exit).isEqualTo(new Exit.PageFault(pc, address, errorCode));
     }
 
     @Property
@@ -90,21 +88,21 @@ class DirectExecutionTest {
         }
         Exit exit = DirectExecution.exitFor(new Trap(Trap.Kind.FAULT, vector, errorCode, 0, pc, pc));
 
-        assertThat(exit).isEqualTo(new Exit(ExitReason.EXCEPTION, pc, vector, errorCode, 0, null));
+        assertThat(exit).isEqualTo(new Exit.GuestException(pc, vector, errorCode));
     }
 
     @Property
     void anIntIsASoftwareInterruptAtTheIntItself(@ForAll @IntRange(max = 255) int vector, @ForAll int pc) {
         Exit exit = DirectExecution.exitFor(new Trap(Trap.Kind.SOFTWARE_INTERRUPT, vector, 0, 0, pc, pc + 4));
 
-        assertThat(exit).isEqualTo(new Exit(ExitReason.SOFTWARE_INTERRUPT, pc, vector, 0, 0, null));
+        assertThat(exit).isEqualTo(new Exit.SoftwareInterrupt(pc, vector));
     }
 
     @Test
-    void anInterruptOfTheRealMachineIsTheVmmsTimer() {
+    void anInterruptOfTheRealMachineIsAnExternalInterruptExitWithItsVector() {
         Exit exit = DirectExecution.exitFor(new Trap(Trap.Kind.INTERRUPT, Vector.IRQ_BASE, 0, 0, 0x1234, 0x1234));
 
-        assertThat(exit).isEqualTo(Exit.timer(0x1234));
+        assertThat(exit).isEqualTo(new Exit.ExternalInterrupt(0x1234, Vector.IRQ_BASE));
     }
 
     @Test

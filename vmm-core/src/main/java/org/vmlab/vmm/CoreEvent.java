@@ -17,6 +17,8 @@ public enum CoreEvent implements VmmEvent {
     INJECTION(500, "estimate: building the guest's trap frame"),
     /** The VMM's timer took control back: a virtual device event was due or the slice ended. */
     TIMER_EXIT(2030, "estimate: a trap round trip"),
+    /** A real interrupt took control from the guest: the VMM acknowledged it and went on. */
+    EXTERNAL_INTERRUPT(2030, "estimate: a trap round trip, as TIMER_EXIT"),
     /** Switching the physical CPU from one VM to another. */
     WORLD_SWITCH(2409, "estimate: the round trip of a hardware VM exit and entry that Adams and Agesen report for VT-x");
 

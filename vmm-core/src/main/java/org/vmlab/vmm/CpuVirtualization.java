@@ -10,8 +10,12 @@ public interface CpuVirtualization {
     String name();
 
     /**
-     * Called once, when {@code vm} is made and before anything is loaded: take what the technique
-     * needs of the machine (a listener on its memory, say). The default takes nothing.
+     * Called once, when {@code vm} is made and before anything is loaded: register the handlers
+     * of the exits this technique raises ({@link VirtualMachine#exitHandlers()}: a privileged
+     * instruction, I/O, {@code hlt}, an exception or a system call, a technique's own exits) and
+     * the hypercalls it serves ({@link VirtualMachine#hypercalls()}), and take what it needs of
+     * the machine (a listener on its memory, say). The default registers nothing: a technique
+     * whose guest never leaves it but for the timer and page faults needs nothing more.
      */
     default void attach(VirtualMachine vm) {
     }
@@ -27,17 +31,9 @@ public interface CpuVirtualization {
      * Runs the guest of {@code vm}, whose vCPU is loaded on the real CPU, for at most
      * {@code budget} guest instructions, and retires on the vCPU the instructions it ran.
      *
-     * @return why control came back; {@link ExitReason#TIMER} when the budget was spent
+     * @return why control came back; an {@link Exit.Timer} when the budget was spent
      */
     Exit run(VirtualMachine vm, long budget);
-
-    /**
-     * Handles an exit of this technique's: a privileged instruction, I/O, {@code hlt}, an
-     * exception or a system call, a callout, a hypercall. (Timer and page-fault exits are the VM's
-     * and memory virtualization's.) A guest fault raised while handling is thrown as a
-     * {@link org.vmlab.machine.Fault}; the VM reflects it into the guest.
-     */
-    void handle(VirtualMachine vm, Exit exit);
 
     /**
      * Delivers the virtual interrupt {@code vector}, which the VM's interrupt controller has just

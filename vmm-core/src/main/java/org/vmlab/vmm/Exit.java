@@ -1,38 +1,279 @@
 package org.vmlab.vmm;
 
+import java.util.List;
 import org.vmlab.machine.isa.Instruction;
 
 /**
- * Control reached the VMM: why, and the qualification a handler needs, as a VM exit carries it.
+ * Control reached the VMM: why, with the qualification a handler needs, as a VM exit carries it
+ * (Intel's SDM, volume 3, chapter 27: a basic exit reason and its exit qualification). Each kind
+ * is a record that holds exactly what that kind has: no {@code -1} vector, no null instruction.
  *
- * @param reason      why
- * @param pc          the guest instruction concerned (for a fault it did not retire)
- * @param vector      the exception or interrupt vector, or -1
- * @param errorCode   the exception's error code (a page fault's present, write and user bits)
- * @param address     a page fault's address; else 0
- * @param instruction the decoded instruction, for privileged instructions, I/O, hlt and
- *                    callouts; else null
+ * <p>The kinds here are the ones any CPU technique may raise and the core knows how to count and
+ * trace. A technique with exits of its own (binary translation's callouts, say) declares them as
+ * records implementing {@link TechniqueExit} in its own module, and registers their handlers in
+ * the VM's {@link ExitHandlers}. Every exit, whoever declares it, is routed through that table.
  */
-public record Exit(ExitReason reason, int pc, int vector, int errorCode, int address,
-        Instruction instruction) {
-    /** The guest ran until its budget ended. */
-    public static Exit timer(int pc) {
-        return new Exit(ExitReason.TIMER, pc, -1, 0, 0, null);
+public sealed interface Exit {
+    /**
+     * The core's kinds in the order counters and summaries list them; a technique's own kinds
+     * follow them, in the order they first occur.
+     */
+    List<String> CORE_KINDS = List.of(PrivilegedInstruction.KIND, IoAccess.KIND, Halt.KIND, PageFault.KIND,
+            GuestException.KIND, SoftwareInterrupt.KIND, InterruptWindow.KIND, Hypercall.KIND,
+            ExternalInterrupt.KIND, Timer.KIND);
+
+    /** The guest instruction concerned: for a fault, the one that did not retire. */
+    int pc();
+
+    /**
+     * The kind's name in words, as counters and traces show it ({@code "page fault"}); the
+     * counter is {@code exit.} and the name with underscores ({@code exit.page_fault}).
+     */
+    String kind();
+
+    /** The kind's name as a counter's: lower case, underscores for spaces. */
+    default String counterName() {
+        return kind().replace(' ', '_');
     }
 
-    @Override
-    public String toString() {
-        StringBuilder s = new StringBuilder(reason.name().toLowerCase(java.util.Locale.ROOT))
-                .append(String.format(" at pc=0x%08x", pc));
-        if (instruction != null) {
-            s.append(" (").append(instruction).append(')');
+    /**
+     * The VMM's timer (a VMX-preemption timer): the guest ran as far as it may, up to its next
+     * virtual device event, the end of its time slice or of its fuel.
+     */
+    record Timer(int pc) implements Exit {
+        /** The kind's name. */
+        public static final String KIND = "timer";
+
+        @Override
+        public String kind() {
+            return KIND;
         }
-        if (vector >= 0) {
-            s.append(String.format(" vector %d error 0x%x", vector, errorCode));
+
+        @Override
+        public String toString() {
+            return Exit.describe(this);
         }
-        if (reason == ExitReason.PAGE_FAULT) {
-            s.append(String.format(" address 0x%08x", address));
+    }
+
+    /**
+     * A real interrupt arrived while the guest ran: it is the machine's, not the guest's, so it
+     * leaves the guest at once (VT-x's "external interrupt" exit, with the vector it carries).
+     */
+    record ExternalInterrupt(int pc, int vector) implements Exit {
+        /** The kind's name. */
+        public static final String KIND = "external interrupt";
+
+        @Override
+        public String kind() {
+            return KIND;
         }
-        return s.toString();
+
+        @Override
+        public String qualification() {
+            return " vector " + vector;
+        }
+
+        @Override
+        public String toString() {
+            return Exit.describe(this);
+        }
+    }
+
+    /** A privileged instruction of the deprivileged guest kernel trapped (#GP): to be emulated. */
+    record PrivilegedInstruction(int pc, Instruction instruction) implements Exit, InstructionExit {
+        /** The kind's name. */
+        public static final String KIND = "privileged instruction";
+
+        @Override
+        public String kind() {
+            return KIND;
+        }
+
+        @Override
+        public String qualification() {
+            return " (" + instruction + ")";
+        }
+
+        @Override
+        public String toString() {
+            return Exit.describe(this);
+        }
+    }
+
+    /** An {@code in} or {@code out} trapped: a device register access, to be emulated. */
+    record IoAccess(int pc, Instruction instruction) implements Exit, InstructionExit {
+        /** The kind's name. */
+        public static final String KIND = "io access";
+
+        @Override
+        public String kind() {
+            return KIND;
+        }
+
+        @Override
+        public String qualification() {
+            return " (" + instruction + ")";
+        }
+
+        @Override
+        public String toString() {
+            return Exit.describe(this);
+        }
+    }
+
+    /** {@code hlt} trapped: the guest waits for an interrupt, or powers off. */
+    record Halt(int pc, Instruction instruction) implements Exit, InstructionExit {
+        /** The kind's name. */
+        public static final String KIND = "halt";
+
+        @Override
+        public String kind() {
+            return KIND;
+        }
+
+        @Override
+        public String qualification() {
+            return " (" + instruction + ")";
+        }
+
+        @Override
+        public String toString() {
+            return Exit.describe(this);
+        }
+    }
+
+    /**
+     * A page fault: hidden (the VMM's own doing) or the guest's, to be reflected.
+     *
+     * @param address   the virtual address that faulted (what cr2 would hold)
+     * @param errorCode the present, write, user and fetch bits ({@code Vector.PF_*})
+     */
+    record PageFault(int pc, int address, int errorCode) implements Exit {
+        /** The kind's name. */
+        public static final String KIND = "page fault";
+
+        @Override
+        public String kind() {
+            return KIND;
+        }
+
+        @Override
+        public String qualification() {
+            return String.format(" error 0x%x address 0x%08x", errorCode, address);
+        }
+
+        @Override
+        public String toString() {
+            return Exit.describe(this);
+        }
+    }
+
+    /** Any other exception raised by a guest instruction, to be reflected into the guest. */
+    record GuestException(int pc, int vector, int errorCode) implements Exit {
+        /** The kind's name. */
+        public static final String KIND = "exception";
+
+        @Override
+        public String kind() {
+            return KIND;
+        }
+
+        @Override
+        public String qualification() {
+            return String.format(" vector %d error 0x%x", vector, errorCode);
+        }
+
+        @Override
+        public String toString() {
+            return Exit.describe(this);
+        }
+    }
+
+    /** A system call or other {@code int n}, to be reflected into the guest's handler. */
+    record SoftwareInterrupt(int pc, int vector) implements Exit {
+        /** The kind's name. */
+        public static final String KIND = "software interrupt";
+
+        @Override
+        public String kind() {
+            return KIND;
+        }
+
+        @Override
+        public String qualification() {
+            return " vector " + vector;
+        }
+
+        @Override
+        public String toString() {
+            return Exit.describe(this);
+        }
+    }
+
+    /**
+     * The guest made interrupts deliverable (emulated {@code sti}, {@code popf}, {@code iret}
+     * without leaving the VMM's code path): the VMM looks at pending interrupts before going on.
+     * VT-x's "interrupt window" exit.
+     */
+    record InterruptWindow(int pc) implements Exit {
+        /** The kind's name. */
+        public static final String KIND = "interrupt window";
+
+        @Override
+        public String kind() {
+            return KIND;
+        }
+
+        @Override
+        public String toString() {
+            return Exit.describe(this);
+        }
+    }
+
+    /**
+     * The guest kernel called the hypervisor ({@link HypercallTable} routes it by number; the
+     * arguments are in the guest's registers, as {@link HypercallTable} lays them out).
+     *
+     * @param pc the hypercall instruction's own address; the call returns after it
+     */
+    record Hypercall(int pc, int number) implements Exit {
+        /** The kind's name. */
+        public static final String KIND = "hypercall";
+
+        @Override
+        public String kind() {
+            return KIND;
+        }
+
+        @Override
+        public String qualification() {
+            return " number " + number;
+        }
+
+        @Override
+        public String toString() {
+            return Exit.describe(this);
+        }
+    }
+
+    /**
+     * An exit that one technique declares for itself, beyond the core's kinds: a record in the
+     * technique's module, with a handler the technique registers in {@link ExitHandlers}. Its
+     * {@link #kind()} must not be one of the core's.
+     */
+    non-sealed interface TechniqueExit extends Exit {
+    }
+
+    /**
+     * What the kind carries beyond its pc, for messages and traces ({@code " (cli)"},
+     * {@code " vector 14 error 0x2 address 0x00400000"}); empty when nothing.
+     */
+    default String qualification() {
+        return "";
+    }
+
+    /** A one-line description: kind, pc, and the qualification. */
+    static String describe(Exit exit) {
+        return exit.counterName() + String.format(" at pc=0x%08x", exit.pc()) + exit.qualification();
     }
 }

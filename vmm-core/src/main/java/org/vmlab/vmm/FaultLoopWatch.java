@@ -27,7 +27,7 @@ final class FaultLoopWatch {
      *
      * @return why the run must stop, or null while the guest still makes progress
      */
-    String fixed(Exit exit, long retired) {
+    String fixed(Exit.PageFault exit, long retired) {
         if (retired == instructions && exit.pc() == pc && exit.address() == address
                 && exit.errorCode() == errorCode) {
             repeats++;

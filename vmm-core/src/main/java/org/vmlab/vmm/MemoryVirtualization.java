@@ -29,7 +29,7 @@ public interface MemoryVirtualization {
     void invalidatePage(int va);
 
     /** A page-fault exit: whose fault it is, and what the VMM has done about it. */
-    PageFaultOutcome pageFault(Exit exit);
+    PageFaultOutcome pageFault(Exit.PageFault exit);
 
     /**
      * Called once, when the VM is removed from its hypervisor: give back the machine frames the

@@ -1,8 +1,12 @@
 package org.vmlab.vmm;
 
+import java.util.List;
 import org.vmlab.machine.Fault;
 
-/** What a page-fault exit turned out to be. */
+/**
+ * What a page-fault exit turned out to be, as far as the core must know to go on: fixed, the
+ * guest's, or an access to emulate.
+ */
 public sealed interface PageFaultOutcome {
     /** A hidden fault: the VMM fixed its own translation; the guest retries the instruction. */
     record Fixed() implements PageFaultOutcome {
@@ -13,25 +17,25 @@ public sealed interface PageFaultOutcome {
     }
 
     /**
-     * The access is allowed to the guest but may not run directly: a write to a page-table page
-     * that the VMM traces, or an access to an emulated device. The VMM emulates the instruction.
+     * The access is allowed to the guest but may not run directly (a device register, or a write
+     * the memory technique must see land): the VMM emulates the instruction, and charges
+     * {@code charges} for it. A technique whose emulated access is charged otherwise (shadow
+     * paging charges a trace when the write lands) names no charge.
      */
-    record Emulate(Why why) implements PageFaultOutcome {
+    record Emulate(List<VmmEvent> charges) implements PageFaultOutcome {
+        public Emulate {
+            charges = List.copyOf(charges);
+        }
     }
 
-    /** Why an access must be emulated. */
-    enum Why {
-        /** A write to a guest page table that the VMM traces. */
-        TRACED_WRITE,
-        /** An access to a device register, beyond guest RAM. */
-        DEVICE,
-        /** A write the guest's rules allow but the real MMU cannot (cr0.WP off in the guest). */
-        SUPERVISOR_WRITE
-    }
-
+    /** A hidden fault, fixed. */
     PageFaultOutcome FIXED = new Fixed();
 
-    static PageFaultOutcome emulate(Why why) {
-        return new Emulate(why);
+    /** An access to a device register, beyond guest RAM: the VMM emulates the device. */
+    PageFaultOutcome DEVICE_ACCESS = emulate(CoreEvent.DEVICE_EMULATION);
+
+    /** Emulate the instruction, charging {@code charges}. */
+    static PageFaultOutcome emulate(VmmEvent... charges) {
+        return new Emulate(List.of(charges));
     }
 }

@@ -41,6 +41,8 @@ public final class VirtualMachine {
     private final MemoryVirtualization memoryVirtualization;
     private final VmmCounters counters;
     private final List<VmmEvent> events;
+    private final ExitHandlers exitHandlers = new ExitHandlers();
+    private final HypercallTable hypercalls = new HypercallTable();
     private final FaultLoopWatch faultLoops = new FaultLoopWatch();
     private VmmTrace trace = VmmTrace.NONE;
     private SymbolTable symbols = SymbolTable.empty();
@@ -60,10 +62,24 @@ public final class VirtualMachine {
         this.memoryVirtualization = memoryVirtualization;
         this.counters = new VmmCounters(costs);
         this.events = eventsOf(cpuVirtualization, memoryVirtualization);
+        registerCoreHandlers();
         memoryVirtualization.attach(this);   // before anything is loaded: it may decide the backing
         if (cpuVirtualization != null) {
             cpuVirtualization.attach(this);
         }
+    }
+
+    /**
+     * The exits the core handles itself, whatever the techniques: the VMM's timer, a real
+     * interrupt, a page fault (asking memory virtualization whose it is), an interrupt window (the
+     * loop then looks at pending interrupts) and a hypercall (routed by its number).
+     */
+    private void registerCoreHandlers() {
+        exitHandlers.register(Exit.Timer.class, "the VMM core", (vm, exit) -> counters.event(CoreEvent.TIMER_EXIT));
+        exitHandlers.register(Exit.ExternalInterrupt.class, "the VMM core", (vm, exit) -> externalInterrupt());
+        exitHandlers.register(Exit.PageFault.class, "the VMM core", (vm, exit) -> pageFault(exit));
+        exitHandlers.register(Exit.InterruptWindow.class, "the VMM core", (vm, exit) -> { });
+        exitHandlers.register(Exit.Hypercall.class, "the VMM core", hypercalls::dispatch);
     }
 
     /**
@@ -196,7 +212,7 @@ public final class VirtualMachine {
         long before = host.cycles();
         Exit exit = cpuVirtualization.run(this, budget);
         guestCycles += host.cycles() - before;
-        counters.exit(exit.reason());
+        counters.exit(exit);
         long start = cycles();
         try {
             handle(exit);
@@ -212,37 +228,47 @@ public final class VirtualMachine {
     }
 
     private void handle(Exit exit) {
-        switch (exit.reason()) {
-            case TIMER -> counters.event(CoreEvent.TIMER_EXIT);
-            case PAGE_FAULT -> {
-                PageFaultOutcome outcome = memoryVirtualization.pageFault(exit);
-                if (outcome instanceof PageFaultOutcome.GuestFault guest) {
-                    counters.event(CoreEvent.REFLECTION);
-                    traps.reflect(guest.fault(), exit.pc());
-                } else if (outcome instanceof PageFaultOutcome.Emulate
-                        && (exit.errorCode() & Vector.PF_FETCH) != 0) {
-                    // code fetched from a device register: bare metal raises #GP, never runs it
-                    counters.event(CoreEvent.REFLECTION);
-                    traps.reflect(new Fault(Vector.GENERAL_PROTECTION, 0), exit.pc());
-                } else if (outcome instanceof PageFaultOutcome.Emulate emulate) {
-                    switch (emulate.why()) {
-                        case DEVICE -> counters.event(CoreEvent.DEVICE_EMULATION);
-                        case SUPERVISOR_WRITE -> counters.event(CoreEvent.TRAP_AND_EMULATE);
-                        case TRACED_WRITE -> { }   // the trace itself is charged when the write lands
-                    }
-                    MemoryInstructionEmulator.emulate(this);
-                } else {
-                    String loop = faultLoops.fixed(exit, vcpu.instructions());
-                    if (loop != null) {
-                        vcpu.stop(StopReason.MONITOR_ERROR, loop);
-                    }
-                }
+        long retired = vcpu.instructions();
+        if (!exitHandlers.handle(this, exit)) {
+            vcpu.stop(StopReason.MONITOR_ERROR, "no handler for the exit " + Exit.describe(exit)
+                    + ": the VM's techniques raise it but none registered a handler for "
+                    + exit.getClass().getSimpleName() + " exits");
+            return;
+        }
+        if (exit instanceof InstructionExit emulated) {
+            checkRetired(emulated, retired);
+        }
+    }
+
+    private void pageFault(Exit.PageFault exit) {
+        PageFaultOutcome outcome = memoryVirtualization.pageFault(exit);
+        if (outcome instanceof PageFaultOutcome.GuestFault guest) {
+            counters.event(CoreEvent.REFLECTION);
+            traps.reflect(guest.fault(), exit.pc());
+        } else if (outcome instanceof PageFaultOutcome.Emulate && (exit.errorCode() & Vector.PF_FETCH) != 0) {
+            // code fetched from a device register: bare metal raises #GP, never runs it
+            counters.event(CoreEvent.REFLECTION);
+            traps.reflect(new Fault(Vector.GENERAL_PROTECTION, 0), exit.pc());
+        } else if (outcome instanceof PageFaultOutcome.Emulate emulate) {
+            emulate.charges().forEach(counters::event);
+            MemoryInstructionEmulator.emulate(this);
+        } else {
+            String loop = faultLoops.fixed(exit, vcpu.instructions());
+            if (loop != null) {
+                vcpu.stop(StopReason.MONITOR_ERROR, loop);
             }
-            default -> {
-                long retired = vcpu.instructions();
-                cpuVirtualization.handle(this, exit);
-                checkRetired(exit, retired);
-            }
+        }
+    }
+
+    /**
+     * A real interrupt came while the guest ran: it is the machine's (a device that no VM owns),
+     * not the guest's. The VMM acknowledges it, so that it does not come again at once; routing it
+     * to the VM that owns the device is a device technique's work.
+     */
+    private void externalInterrupt() {
+        counters.event(CoreEvent.EXTERNAL_INTERRUPT);
+        if (host.pic().hasDeliverable()) {
+            host.pic().acknowledge();
         }
     }
 
@@ -251,8 +277,8 @@ public final class VirtualMachine {
      * instruction count, its device time and every later interrupt would drift from bare metal.
      * That is the VMM's error, and is said so at once rather than as a divergence later.
      */
-    private void checkRetired(Exit exit, long retiredBefore) {
-        if (exit.instruction() != null && !vcpu.stopped() && vcpu.pc() == exit.pc() + 4
+    private void checkRetired(InstructionExit exit, long retiredBefore) {
+        if (!vcpu.stopped() && vcpu.pc() == exit.pc() + 4
                 && vcpu.instructions() == retiredBefore) {
             vcpu.stop(StopReason.MONITOR_ERROR, String.format("`%s` at pc=0x%08x was emulated"
                     + " (pc moved past it) but not retired: count it with Vcpu.retire(1)",
@@ -349,6 +375,16 @@ public final class VirtualMachine {
 
     public MemoryVirtualization memoryVirtualization() {
         return memoryVirtualization;
+    }
+
+    /** The table of exit handlers: where a technique registers the handlers of its exits. */
+    public ExitHandlers exitHandlers() {
+        return exitHandlers;
+    }
+
+    /** The table of hypercalls: where a technique registers the hypercalls it serves. */
+    public HypercallTable hypercalls() {
+        return hypercalls;
     }
 
     public VmmCounters counters() {

@@ -1,16 +1,15 @@
 package org.vmlab.vmm;
 
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * What the VMM did for one VM: exits by reason, {@link VmmEvent}s, and any counters a technique
+ * What the VMM did for one VM: exits by kind, {@link VmmEvent}s, and any counters a technique
  * keeps (translation units, shadow traces...), with the cycles the events cost.
  */
 public final class VmmCounters {
     private final VmmCostModel costs;
-    private final EnumMap<ExitReason, Long> exits = new EnumMap<>(ExitReason.class);
+    private final Map<String, Long> exits = new LinkedHashMap<>();
     private final Map<VmmEvent, Long> events = new LinkedHashMap<>();
     private final Map<String, Long> named = new LinkedHashMap<>();
     private long cycles;
@@ -19,8 +18,8 @@ public final class VmmCounters {
         this.costs = costs;
     }
 
-    public void exit(ExitReason reason) {
-        exits.merge(reason, 1L, Long::sum);
+    public void exit(Exit exit) {
+        exits.merge(exit.kind(), 1L, Long::sum);
     }
 
     /** Counts {@code event} and charges its cost. */
@@ -34,8 +33,30 @@ public final class VmmCounters {
         named.merge(name, amount, Long::sum);
     }
 
-    public long exits(ExitReason reason) {
-        return exits.getOrDefault(reason, 0L);
+    /** Exits of the kind named {@code kind} ({@link Exit#kind()}: {@code "page fault"}). */
+    public long exits(String kind) {
+        return exits.getOrDefault(kind, 0L);
+    }
+
+    /**
+     * Exits by kind, the core's kinds first in {@link Exit#CORE_KINDS}' order, then a technique's
+     * own in the order they first occurred; kinds that did not occur are left out.
+     */
+    public Map<String, Long> exitsByKind() {
+        return byKind(exits);
+    }
+
+    /** {@code counts} ordered as {@link #exitsByKind} orders them. */
+    public static Map<String, Long> byKind(Map<String, Long> counts) {
+        Map<String, Long> m = new LinkedHashMap<>();
+        for (String kind : Exit.CORE_KINDS) {
+            Long n = counts.get(kind);
+            if (n != null) {
+                m.put(kind, n);
+            }
+        }
+        counts.forEach(m::putIfAbsent);
+        return m;
     }
 
     public long totalExits() {
@@ -55,10 +76,10 @@ public final class VmmCounters {
         return cycles;
     }
 
-    /** All counts by name: {@code exit.<reason>}, {@code vmm.<event>}, and the named ones. */
+    /** All counts by name: {@code exit.<kind>}, {@code vmm.<event>}, and the named ones. */
     public Map<String, Long> asMap() {
         Map<String, Long> m = new LinkedHashMap<>();
-        exits.forEach((r, n) -> m.put("exit." + r.name().toLowerCase(java.util.Locale.ROOT), n));
+        exitsByKind().forEach((kind, n) -> m.put("exit." + kind.replace(' ', '_'), n));
         events.forEach((e, n) -> m.put("vmm." + e.name().toLowerCase(java.util.Locale.ROOT), n));
         m.putAll(named);
         return m;

@@ -48,17 +48,17 @@ final class DirectCpu implements CpuVirtualization {
         StopReason stop = cpu.run(before + budget);
         vm.vcpu().retireDirectly(cpu.instructions() - before);
         if (stop == StopReason.FUEL_EXHAUSTED) {
-            return Exit.timer(cpu.pc());
+            return new Exit.Timer(cpu.pc());
         }
         if (stop != StopReason.TRAP) {
             throw new IllegalStateException("the guest stopped the real machine: " + stop);
         }
         Trap trap = cpu.lastTrap();
         return switch (trap.kind()) {
-            case SOFTWARE_INTERRUPT -> new Exit(ExitReason.SOFTWARE_INTERRUPT, trap.pc(), trap.vector(), 0, 0, null);
-            case INTERRUPT -> Exit.timer(trap.pc());   // the host's devices: none of the guest's business
+            case SOFTWARE_INTERRUPT -> new Exit.SoftwareInterrupt(trap.pc(), trap.vector());
+            case INTERRUPT -> new Exit.ExternalInterrupt(trap.pc(), trap.vector());
             case FAULT -> trap.vector() == Vector.PAGE_FAULT
-                    ? new Exit(ExitReason.PAGE_FAULT, trap.pc(), trap.vector(), trap.errorCode(), trap.address(), null)
+                    ? new Exit.PageFault(trap.pc(), trap.address(), trap.errorCode())
                     : exceptionOrEmulated(vm, trap);
         };
     }
@@ -69,10 +69,10 @@ final class DirectCpu implements CpuVirtualization {
             Instruction insn = instructionAt(vm, trap.pc());
             if (insn != null && (insn.opcode() == Opcode.STI || insn.opcode() == Opcode.CLI
                     || insn.opcode() == Opcode.HLT)) {
-                return new Exit(ExitReason.PRIVILEGED_INSTRUCTION, trap.pc(), trap.vector(), trap.errorCode(), 0, insn);
+                return new Exit.PrivilegedInstruction(trap.pc(), insn);
             }
         }
-        return new Exit(ExitReason.EXCEPTION, trap.pc(), trap.vector(), trap.errorCode(), trap.address(), null);
+        return new Exit.GuestException(trap.pc(), trap.vector(), trap.errorCode());
     }
 
     private static Instruction instructionAt(VirtualMachine vm, int pc) {
@@ -84,16 +84,16 @@ final class DirectCpu implements CpuVirtualization {
     }
 
     @Override
-    public void handle(VirtualMachine vm, Exit exit) {
-        switch (exit.reason()) {
-            case PRIVILEGED_INSTRUCTION -> emulate(vm.vcpu(), exit);
-            case EXCEPTION -> vm.traps().deliver(exit.vector(), exit.errorCode(), exit.pc());
-            case SOFTWARE_INTERRUPT -> vm.traps().softwareInterrupt(exit.vector(), exit.pc());
-            default -> throw new IllegalArgumentException("not an exit of this double: " + exit);
-        }
+    public void attach(VirtualMachine vm) {
+        ExitHandlers exits = vm.exitHandlers();
+        exits.register(Exit.PrivilegedInstruction.class, name(), (v, exit) -> emulate(v.vcpu(), exit));
+        exits.register(Exit.GuestException.class, name(),
+                (v, exit) -> v.traps().deliver(exit.vector(), exit.errorCode(), exit.pc()));
+        exits.register(Exit.SoftwareInterrupt.class, name(),
+                (v, exit) -> v.traps().softwareInterrupt(exit.vector(), exit.pc()));
     }
 
-    private void emulate(Vcpu vcpu, Exit exit) {
+    private void emulate(Vcpu vcpu, Exit.PrivilegedInstruction exit) {
         Opcode op = exit.instruction().opcode();
         switch (op) {
             case STI -> vcpu.setVirtualInterruptsEnabled(true);

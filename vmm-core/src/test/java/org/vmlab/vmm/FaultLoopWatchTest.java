@@ -8,14 +8,14 @@ import org.vmlab.machine.isa.Vector;
 /** A VMM that fixes the same fault forever is stopped with a reason; one that progresses is not. */
 class FaultLoopWatchTest {
 
-    private static Exit fault(int pc, int address, int errorCode) {
-        return new Exit(ExitReason.PAGE_FAULT, pc, Vector.PAGE_FAULT, errorCode, address, null);
+    private static Exit.PageFault fault(int pc, int address, int errorCode) {
+        return new Exit.PageFault(pc, address, errorCode);
     }
 
     @Test
     void theSameFaultFixedWithoutProgressStopsTheRunAtTheLimit() {
         FaultLoopWatch watch = new FaultLoopWatch();
-        Exit write = fault(0x1040, 0x0040_5008, Vector.PF_WRITE | Vector.PF_PRESENT);
+        Exit.PageFault write = fault(0x1040, 0x0040_5008, Vector.PF_WRITE | Vector.PF_PRESENT);
         for (int i = 1; i < FaultLoopWatch.LIMIT; i++) {
             assertThat(watch.fixed(write, 500)).as("repeat %d", i).isNull();
         }

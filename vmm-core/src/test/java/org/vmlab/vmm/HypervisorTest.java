@@ -38,12 +38,7 @@ class HypervisorTest {
             runs.add(vm.name() + ":" + budget);
             vm.host().cpu().setRegister(1, vm.host().cpu().register(1) + (int) budget);
             vm.vcpu().retireDirectly(budget);
-            return Exit.timer(vm.vcpu().pc());
-        }
-
-        @Override
-        public void handle(VirtualMachine vm, Exit exit) {
-            throw new AssertionError("only timer exits here: " + exit);
+            return new Exit.Timer(vm.vcpu().pc());
         }
     }
 
@@ -74,7 +69,7 @@ class HypervisorTest {
         }
 
         @Override
-        public PageFaultOutcome pageFault(Exit exit) {
+        public PageFaultOutcome pageFault(Exit.PageFault exit) {
             throw new AssertionError("no page faults here");
         }
     }
@@ -90,11 +85,7 @@ class HypervisorTest {
         public Exit run(VirtualMachine vm, long budget) {
             vm.vcpu().retire(1);
             vm.memory().writeWord((int) vm.vcpu().instructions() * 4096, 1);
-            return Exit.timer(vm.vcpu().pc());
-        }
-
-        @Override
-        public void handle(VirtualMachine vm, Exit exit) {
+            return new Exit.Timer(vm.vcpu().pc());
         }
     }
 

@@ -50,7 +50,7 @@ public final class IdentityMemory implements MemoryVirtualization {
     }
 
     @Override
-    public PageFaultOutcome pageFault(Exit exit) {
+    public PageFaultOutcome pageFault(Exit.PageFault exit) {
         Vcpu vcpu = vm.vcpu();
         int gpa = exit.address();
         if (vcpu.pagingEnabled()) {
@@ -65,7 +65,7 @@ public final class IdentityMemory implements MemoryVirtualization {
             }
         }
         if (!vm.memory().isRam(gpa)) {
-            return PageFaultOutcome.emulate(PageFaultOutcome.Why.DEVICE);
+            return PageFaultOutcome.DEVICE_ACCESS;
         }
         throw new IllegalStateException("a page fault the guest's own tables allow: " + exit);
     }

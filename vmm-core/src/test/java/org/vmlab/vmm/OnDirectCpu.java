@@ -13,7 +13,7 @@ abstract class OnDirectCpu implements CpuVirtualization {
     }
 
     @Override
-    public void handle(VirtualMachine vm, Exit exit) {
-        direct.handle(vm, exit);
+    public void attach(VirtualMachine vm) {
+        direct.attach(vm);
     }
 }

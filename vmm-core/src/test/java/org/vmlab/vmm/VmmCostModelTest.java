@@ -101,17 +101,17 @@ class VmmCostModelTest {
         counters.event(CoreEvent.INJECTION);
         counters.event(CoreEvent.REFLECTION);
         counters.event(Elsewhere.HYPERCALL);
-        counters.exit(ExitReason.PAGE_FAULT);
-        counters.exit(ExitReason.PAGE_FAULT);
-        counters.exit(ExitReason.TIMER);
+        counters.exit(new Exit.PageFault(0x1000, 0x2000, 0));
+        counters.exit(new Exit.PageFault(0x1000, 0x2000, 0));
+        counters.exit(new Exit.Timer(0x1000));
         counters.add("shadow.fills", 5);
         counters.add("shadow.fills", 2);
 
         assertThat(counters.cycles()).isEqualTo(2 * 7 + 100 + 77);
         assertThat(counters.events(CoreEvent.INJECTION)).isEqualTo(2);
         assertThat(counters.events(CoreEvent.TIMER_EXIT)).isZero();
-        assertThat(counters.exits(ExitReason.PAGE_FAULT)).isEqualTo(2);
-        assertThat(counters.exits(ExitReason.HALT)).isZero();
+        assertThat(counters.exits(Exit.PageFault.KIND)).isEqualTo(2);
+        assertThat(counters.exits(Exit.Halt.KIND)).isZero();
         assertThat(counters.totalExits()).isEqualTo(3);
         assertThat(counters.named("shadow.fills")).isEqualTo(7);
         assertThat(counters.named("nothing")).isZero();
@@ -122,7 +122,7 @@ class VmmCostModelTest {
         VmmCounters counters = new VmmCounters(VmmCostModel.DEFAULT);
         counters.add("bt.units", 3);
         counters.event(CoreEvent.WORLD_SWITCH);
-        counters.exit(ExitReason.SOFTWARE_INTERRUPT);
+        counters.exit(new Exit.SoftwareInterrupt(0x1000, 0x80));
 
         assertThat(counters.asMap()).containsExactly(
                 Map.entry("exit.software_interrupt", 1L),

@@ -6,12 +6,11 @@ import org.vmlab.machine.Fault;
 import org.vmlab.machine.Trap;
 import org.vmlab.machine.isa.Instruction;
 import org.vmlab.machine.isa.Opcode;
-import org.vmlab.machine.isa.Vector;
 import org.vmlab.machine.memory.PhysicalMemory.CodeWriteListener;
 import org.vmlab.vmm.CoreEvent;
 import org.vmlab.vmm.CpuVirtualization;
 import org.vmlab.vmm.Exit;
-import org.vmlab.vmm.ExitReason;
+import org.vmlab.vmm.ExitHandlers;
 import org.vmlab.vmm.VirtualMachine;
 import org.vmlab.vmm.VmmEvent;
 
@@ -76,13 +75,13 @@ public final class BinaryTranslation implements CpuVirtualization {
             }
             previous = unit.valid() && !unit.endsIndirect() ? unit : null;
         }
-        return Exit.timer(vm.vcpu().pc());
+        return new Exit.Timer(vm.vcpu().pc());
     }
 
     /** User code runs directly: it is deprivileged for real, in ring 3 as the guest wants it. */
     private static Exit runUserCode(VirtualMachine vm, long budget) {
         Trap trap = DirectExecution.run(vm, budget);
-        return trap == null ? Exit.timer(vm.vcpu().pc()) : DirectExecution.exitFor(trap);
+        return trap == null ? new Exit.Timer(vm.vcpu().pc()) : DirectExecution.exitFor(trap);
     }
 
     /** The unit at the vCPU's pc: chained from the previous one, found in the cache, or translated. */
@@ -147,7 +146,7 @@ public final class BinaryTranslation implements CpuVirtualization {
             }
             Instruction insn = unit.instruction(i);
             if (unit.translation(i) == Translation.CALLOUT) {
-                return new Step(retired, new Exit(ExitReason.CALLOUT, vm.vcpu().pc(), -1, 0, 0, insn));
+                return new Step(retired, new Callout(vm.vcpu().pc(), insn));
             }
             try {
                 emulateInCache(vm, insn);
@@ -157,12 +156,12 @@ public final class BinaryTranslation implements CpuVirtualization {
                 // handler gets the fault, with cr2, exactly as the hardware delivers it.
                 vm.counters().event(CoreEvent.REFLECTION);
                 vm.traps().reflect(f, vm.vcpu().pc());
-                return new Step(retired, new Exit(ExitReason.INTERRUPT_WINDOW, vm.vcpu().pc(), -1, 0, 0, insn));
+                return new Step(retired, new Exit.InterruptWindow(vm.vcpu().pc()));
             }
             retired++;
             i++;
             if (changesInterruptState(insn.opcode())) {
-                return new Step(retired, new Exit(ExitReason.INTERRUPT_WINDOW, vm.vcpu().pc(), -1, 0, 0, insn));
+                return new Step(retired, new Exit.InterruptWindow(vm.vcpu().pc()));
             }
         }
         return new Step(retired, null);
@@ -196,33 +195,26 @@ public final class BinaryTranslation implements CpuVirtualization {
 
     /** The guest's fetch of its next instruction faults: report it as the trap it would be. */
     private static Exit faultAt(VirtualMachine vm, Fault f) {
-        int pc = vm.vcpu().pc();
-        ExitReason reason = f.vector() == Vector.PAGE_FAULT ? ExitReason.PAGE_FAULT : ExitReason.EXCEPTION;
-        return new Exit(reason, pc, f.vector(), f.errorCode(), f.address(), null);
+        return DirectExecution.faultExit(vm.vcpu().pc(), f.vector(), f.errorCode(), f.address());
     }
 
-    @Override
-    public void handle(VirtualMachine vm, Exit exit) {
-        switch (exit.reason()) {
-            case CALLOUT -> {
-                vm.counters().event(TranslationEvent.CALLOUT);
-                vm.counters().add("bt.callouts", 1);
-                Opcode op = exit.instruction().opcode();
-                if (op == Opcode.IN || op == Opcode.OUT) {
-                    vm.counters().event(CoreEvent.DEVICE_EMULATION);
-                }
-                emulator.emulate(vm, exit.instruction());
-            }
-            case INTERRUPT_WINDOW -> { }   // the VMM's loop injects what is pending
-            case EXCEPTION -> {
-                vm.counters().event(CoreEvent.REFLECTION);
-                vm.traps().deliver(exit.vector(), exit.errorCode(), exit.pc());
-            }
-            case SOFTWARE_INTERRUPT -> {
-                vm.counters().event(CoreEvent.REFLECTION);
-                vm.traps().softwareInterrupt(exit.vector(), exit.pc());
-            }
-            default -> throw new IllegalArgumentException("not an exit of binary translation: " + exit);
+    /** Emulates a sensitive instruction that translated code called out for. */
+    private void callout(VirtualMachine vm, Callout exit) {
+        vm.counters().event(TranslationEvent.CALLOUT);
+        vm.counters().add("bt.callouts", 1);
+        Opcode op = exit.instruction().opcode();
+        if (op == Opcode.IN || op == Opcode.OUT) {
+            vm.counters().event(CoreEvent.DEVICE_EMULATION);
+        }
+        emulator.emulate(vm, exit.instruction());
+    }
+
+    private static void reflect(VirtualMachine vm, Exit exit) {
+        vm.counters().event(CoreEvent.REFLECTION);
+        if (exit instanceof Exit.SoftwareInterrupt call) {
+            vm.traps().softwareInterrupt(call.vector(), call.pc());
+        } else if (exit instanceof Exit.GuestException fault) {
+            vm.traps().deliver(fault.vector(), fault.errorCode(), fault.pc());
         }
     }
 
@@ -248,6 +240,10 @@ public final class BinaryTranslation implements CpuVirtualization {
             }
         };
         vm.host().memory().addCodeWriteListener(codeWrites);
+        ExitHandlers exits = vm.exitHandlers();
+        exits.register(Callout.class, name(), this::callout);
+        exits.register(Exit.GuestException.class, name(), BinaryTranslation::reflect);
+        exits.register(Exit.SoftwareInterrupt.class, name(), BinaryTranslation::reflect);
     }
 
     /** The VM is going: its listener goes too, so that a machine that outlives it does not keep it. */

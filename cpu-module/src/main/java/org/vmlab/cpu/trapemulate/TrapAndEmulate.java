@@ -8,7 +8,7 @@ import org.vmlab.machine.isa.Vector;
 import org.vmlab.vmm.CoreEvent;
 import org.vmlab.vmm.CpuVirtualization;
 import org.vmlab.vmm.Exit;
-import org.vmlab.vmm.ExitReason;
+import org.vmlab.vmm.ExitHandlers;
 import org.vmlab.vmm.VirtualMachine;
 
 /**
@@ -18,7 +18,8 @@ import org.vmlab.vmm.VirtualMachine;
  * ISA where every sensitive instruction is privileged (Theorem 1), nothing sensitive escapes.
  *
  * <p>This class is the mechanism: run the guest directly, and turn what stopped it into an
- * {@link Exit}. What to do with each exit is the {@link TrapHandler}'s.
+ * {@link Exit}. What to do with each exit is the {@link TrapHandler}'s; this class registers it
+ * as the VM's handler of the exits it raises, charging each its cost first.
  */
 public final class TrapAndEmulate implements CpuVirtualization {
     private final TrapHandler handler;
@@ -33,27 +34,50 @@ public final class TrapAndEmulate implements CpuVirtualization {
     }
 
     @Override
+    public void attach(VirtualMachine vm) {
+        ExitHandlers exits = vm.exitHandlers();
+        exits.register(Exit.PrivilegedInstruction.class, name(), (v, exit) -> emulate(v, exit, false));
+        exits.register(Exit.Halt.class, name(), (v, exit) -> emulate(v, exit, false));
+        exits.register(Exit.IoAccess.class, name(), (v, exit) -> emulate(v, exit, true));
+        exits.register(Exit.GuestException.class, name(), this::reflect);
+        exits.register(Exit.SoftwareInterrupt.class, name(), this::reflect);
+    }
+
+    private void emulate(VirtualMachine vm, Exit exit, boolean device) {
+        vm.counters().event(CoreEvent.TRAP_AND_EMULATE);
+        if (device) {
+            vm.counters().event(CoreEvent.DEVICE_EMULATION);
+        }
+        handler.handle(vm, exit);
+    }
+
+    private void reflect(VirtualMachine vm, Exit exit) {
+        vm.counters().event(CoreEvent.REFLECTION);
+        handler.handle(vm, exit);
+    }
+
+    @Override
     public Exit run(VirtualMachine vm, long budget) {
         Trap trap = DirectExecution.run(vm, budget);
         if (trap == null) {
-            return Exit.timer(vm.vcpu().pc());
+            return new Exit.Timer(vm.vcpu().pc());
         }
         Exit exit = DirectExecution.exitFor(trap);
-        return exit.vector() == Vector.GENERAL_PROTECTION ? privilegedOrNot(vm, exit) : exit;
+        return exit instanceof Exit.GuestException fault && fault.vector() == Vector.GENERAL_PROTECTION
+                ? privilegedOrNot(vm, fault) : exit;
     }
 
     /** A #GP on a privileged instruction is the VMM's cue to emulate; any other is the guest's. */
-    private static Exit privilegedOrNot(VirtualMachine vm, Exit fault) {
+    private static Exit privilegedOrNot(VirtualMachine vm, Exit.GuestException fault) {
         Instruction insn = decodeAt(vm, fault.pc());
         if (insn == null || !vm.host().cpu().isa().trapsOutsideRing0(insn.opcode())) {
             return fault;
         }
-        ExitReason reason = switch (insn.opcode()) {
-            case IN, OUT -> ExitReason.IO_ACCESS;
-            case HLT -> ExitReason.HALT;
-            default -> ExitReason.PRIVILEGED_INSTRUCTION;
+        return switch (insn.opcode()) {
+            case IN, OUT -> new Exit.IoAccess(fault.pc(), insn);
+            case HLT -> new Exit.Halt(fault.pc(), insn);
+            default -> new Exit.PrivilegedInstruction(fault.pc(), insn);
         };
-        return new Exit(reason, fault.pc(), Vector.GENERAL_PROTECTION, fault.errorCode(), 0, insn);
     }
 
     private static Instruction decodeAt(VirtualMachine vm, int pc) {
@@ -62,19 +86,5 @@ public final class TrapAndEmulate implements CpuVirtualization {
         } catch (Fault f) {
             return null;
         }
-    }
-
-    @Override
-    public void handle(VirtualMachine vm, Exit exit) {
-        switch (exit.reason()) {
-            case PRIVILEGED_INSTRUCTION, HALT -> vm.counters().event(CoreEvent.TRAP_AND_EMULATE);
-            case IO_ACCESS -> {
-                vm.counters().event(CoreEvent.TRAP_AND_EMULATE);
-                vm.counters().event(CoreEvent.DEVICE_EMULATION);
-            }
-            case EXCEPTION, SOFTWARE_INTERRUPT -> vm.counters().event(CoreEvent.REFLECTION);
-            default -> throw new IllegalArgumentException("not an exit of trap-and-emulate: " + exit);
-        }
-        handler.handle(vm, exit);
     }
 }

@@ -11,8 +11,8 @@ import org.vmlab.vmm.VirtualMachine;
  */
 public interface TrapHandler {
     /**
-     * Handles {@code exit}: one of {@link org.vmlab.vmm.ExitReason#PRIVILEGED_INSTRUCTION},
-     * {@code IO_ACCESS}, {@code HALT}, {@code EXCEPTION} or {@code SOFTWARE_INTERRUPT}.
+     * Handles {@code exit}: an {@link Exit.PrivilegedInstruction}, {@link Exit.IoAccess},
+     * {@link Exit.Halt}, {@link Exit.GuestException} or {@link Exit.SoftwareInterrupt}.
      */
     void handle(VirtualMachine vm, Exit exit);
 }

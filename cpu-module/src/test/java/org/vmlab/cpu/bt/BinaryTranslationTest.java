@@ -15,7 +15,6 @@ import org.vmlab.machine.isa.IsaVariant;
 import org.vmlab.machine.isa.Opcode;
 import org.vmlab.machine.isa.Vector;
 import org.vmlab.vmm.Exit;
-import org.vmlab.vmm.ExitReason;
 import org.vmlab.vmm.VirtualMachine;
 
 /**
@@ -146,8 +145,7 @@ class BinaryTranslationTest {
 
         Exit exit = bt.run(vm, 100);
 
-        assertThat(exit.reason()).isEqualTo(ExitReason.INTERRUPT_WINDOW);
-        assertThat(exit.pc()).isEqualTo(TinyVm.KERNEL_BASE + 8);
+        assertThat(exit).isEqualTo(new Exit.InterruptWindow(TinyVm.KERNEL_BASE + 8));
         assertThat(vm.vcpu().virtualInterruptsEnabled()).isTrue();
         assertThat(vm.vcpu().instructions()).isEqualTo(2);
         assertThat(vm.vcpu().directInstructions()).isEqualTo(1);
@@ -163,12 +161,12 @@ class BinaryTranslationTest {
 
         Exit exit = bt.run(vm, 100);
 
-        assertThat(exit.reason()).isEqualTo(ExitReason.CALLOUT);
+        assertThat(exit).isInstanceOf(Callout.class);
         assertThat(exit.pc()).isEqualTo(TinyVm.KERNEL_BASE + 4);
-        assertThat(exit.instruction().opcode()).isEqualTo(Opcode.CLI);
+        assertThat(((Callout) exit).instruction().opcode()).isEqualTo(Opcode.CLI);
         assertThat(emulator.emulated).as("not before it is handled").isEmpty();
 
-        bt.handle(vm, exit);
+        vm.exitHandlers().handle(vm, exit);
 
         assertThat(emulator.emulated).containsExactly(Opcode.CLI);
         assertThat(vm.counters().events(TranslationEvent.CALLOUT)).isEqualTo(1);
@@ -182,7 +180,7 @@ class BinaryTranslationTest {
         Exit exit = bt.run(vm, 5);
 
         // The start unit's four, then the first of the loop unit's: stopped before the cmpi.
-        assertThat(exit).isEqualTo(Exit.timer(TinyVm.symbol(vm, "loop") + 4));
+        assertThat(exit).isEqualTo(new Exit.Timer(TinyVm.symbol(vm, "loop") + 4));
         assertThat(vm.vcpu().instructions()).isEqualTo(5);
         assertThat(vm.vcpu().register(1)).isEqualTo(2);
     }
@@ -320,8 +318,8 @@ class BinaryTranslationTest {
 
         Exit exit = bt.run(vm, 100);
 
-        assertThat(exit.reason()).isEqualTo(ExitReason.SOFTWARE_INTERRUPT);
-        assertThat(exit.vector()).isEqualTo(0x80);
+        assertThat(exit).isInstanceOf(Exit.SoftwareInterrupt.class);
+        assertThat(((Exit.SoftwareInterrupt) exit).vector()).isEqualTo(0x80);
         assertThat(vm.vcpu().directInstructions()).isEqualTo(4);
         assertThat(bt.cache().size()).as("nothing translated").isZero();
         assertThat(vm.counters().named("bt.units_translated")).isZero();
@@ -335,8 +333,8 @@ class BinaryTranslationTest {
 
         Exit exit = bt.run(vm, 100);
 
-        assertThat(exit.reason()).isEqualTo(ExitReason.EXCEPTION);
-        assertThat(exit.vector()).isEqualTo(Vector.GENERAL_PROTECTION);
+        assertThat(exit).isInstanceOf(Exit.GuestException.class);
+        assertThat(((Exit.GuestException) exit).vector()).isEqualTo(Vector.GENERAL_PROTECTION);
     }
 
     @Test
@@ -348,18 +346,18 @@ class BinaryTranslationTest {
 
         Exit exit = bt.run(vm, 100);
 
-        assertThat(exit.reason()).isEqualTo(ExitReason.EXCEPTION);
-        assertThat(exit.vector()).isEqualTo(Vector.GENERAL_PROTECTION);
-        assertThat(exit.pc()).isEqualTo(0x00F0_0000);
+        assertThat(exit).isEqualTo(new Exit.GuestException(0x00F0_0000, Vector.GENERAL_PROTECTION, 0));
     }
 
     @Test
-    void anExitOfAnotherTechniqueIsRefused() {
+    void itHandlesItsCalloutsAndTheGuestsTrapsButNoTrappedPrivilegedInstruction() {
         VirtualMachine vm = kernel("    nop\n");
 
-        assertThatThrownBy(() -> bt.handle(vm, new Exit(ExitReason.PRIVILEGED_INSTRUCTION, 0, 13, 0, 0, null)))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("not an exit of binary translation");
+        assertThat(vm.exitHandlers().handles(Callout.class)).isTrue();
+        assertThat(vm.exitHandlers().handles(Exit.GuestException.class)).isTrue();
+        assertThat(vm.exitHandlers().handles(Exit.SoftwareInterrupt.class)).isTrue();
+        assertThat(vm.exitHandlers().handles(Exit.PrivilegedInstruction.class))
+                .as("kernel code never runs directly, so it never traps").isFalse();
     }
 
     /**

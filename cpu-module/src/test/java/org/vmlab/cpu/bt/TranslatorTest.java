@@ -245,7 +245,7 @@ class TranslatorTest {
         }
 
         @Override
-        public PageFaultOutcome pageFault(Exit exit) {
+        public PageFaultOutcome pageFault(Exit.PageFault exit) {
             throw new UnsupportedOperationException("never run");
         }
     }

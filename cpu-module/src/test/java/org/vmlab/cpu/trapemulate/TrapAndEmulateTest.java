@@ -16,7 +16,7 @@ import org.vmlab.machine.isa.Registers;
 import org.vmlab.machine.isa.Vector;
 import org.vmlab.vmm.CoreEvent;
 import org.vmlab.vmm.Exit;
-import org.vmlab.vmm.ExitReason;
+import org.vmlab.vmm.InstructionExit;
 import org.vmlab.vmm.VirtualMachine;
 
 /**
@@ -35,25 +35,24 @@ class TrapAndEmulateTest {
 
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource({
-        "'cli',               PRIVILEGED_INSTRUCTION, CLI",
-        "'sti',               PRIVILEGED_INSTRUCTION, STI",
-        "'mtcr cr3, r1',      PRIVILEGED_INSTRUCTION, MTCR",
-        "'lidt r1',           PRIVILEGED_INSTRUCTION, LIDT",
-        "'in r1, 0x3F8',      IO_ACCESS,              IN",
-        "'out 0x3F8, r1',     IO_ACCESS,              OUT",
-        "'hlt',               HALT,                   HLT",
+        "'cli',               privileged instruction, CLI",
+        "'sti',               privileged instruction, STI",
+        "'mtcr cr3, r1',      privileged instruction, MTCR",
+        "'lidt r1',           privileged instruction, LIDT",
+        "'in r1, 0x3F8',      io access,              IN",
+        "'out 0x3F8, r1',     io access,              OUT",
+        "'hlt',               halt,                   HLT",
     })
     void aGeneralProtectionFaultOnAPrivilegedInstructionExitsWithTheDecodedInstruction(
-            String instruction, ExitReason reason, Opcode opcode) {
+            String instruction, String kind, Opcode opcode) {
         VirtualMachine vm = kernel("    nop\n    " + instruction + "\n    nop\n");
 
         Exit exit = technique.run(vm, 100);
 
-        assertThat(exit.reason()).isEqualTo(reason);
+        assertThat(exit.kind()).isEqualTo(kind);
         assertThat(exit.pc()).isEqualTo(TinyVm.KERNEL_BASE + 4);
-        assertThat(exit.vector()).isEqualTo(Vector.GENERAL_PROTECTION);
-        assertThat(exit.instruction()).isNotNull();
-        assertThat(exit.instruction().opcode()).isEqualTo(opcode);
+        assertThat(exit).isInstanceOf(InstructionExit.class);
+        assertThat(((InstructionExit) exit).instruction().opcode()).isEqualTo(opcode);
         assertThat(vm.vcpu().instructions()).as("the nop before it ran; it did not").isEqualTo(1);
     }
 
@@ -61,7 +60,7 @@ class TrapAndEmulateTest {
     void theDecodedInstructionKeepsItsOperands() {
         VirtualMachine vm = kernel("    out 0x3F8, r5\n");
 
-        Exit exit = technique.run(vm, 100);
+        Exit.IoAccess exit = (Exit.IoAccess) technique.run(vm, 100);
 
         assertThat(exit.instruction().rb()).as("source register").isEqualTo(5);
         assertThat(exit.instruction().imm()).as("port").isEqualTo(0x3F8);
@@ -74,7 +73,7 @@ class TrapAndEmulateTest {
 
         Exit exit = technique.run(vm, 100);
 
-        assertThat(exit.reason()).isEqualTo(ExitReason.PRIVILEGED_INSTRUCTION);
+        assertThat(exit).isInstanceOf(Exit.PrivilegedInstruction.class);
         assertThat(vm.vcpu().virtualRing()).isEqualTo(3);
     }
 
@@ -87,10 +86,7 @@ class TrapAndEmulateTest {
 
         Exit exit = technique.run(vm, 100);
 
-        assertThat(exit.reason()).isEqualTo(ExitReason.EXCEPTION);
-        assertThat(exit.vector()).isEqualTo(Vector.GENERAL_PROTECTION);
-        assertThat(exit.pc()).isEqualTo(0x00F0_0000);
-        assertThat(exit.instruction()).isNull();
+        assertThat(exit).isEqualTo(new Exit.GuestException(0x00F0_0000, Vector.GENERAL_PROTECTION, 0));
     }
 
     @Test
@@ -102,7 +98,7 @@ class TrapAndEmulateTest {
                     cli
                 """);
 
-        Exit exit = technique.run(vm, 100);
+        Exit.PrivilegedInstruction exit = (Exit.PrivilegedInstruction) technique.run(vm, 100);
 
         assertThat(exit.instruction().opcode()).as("pushf ran unseen; cli trapped").isEqualTo(Opcode.CLI);
         assertThat(exit.pc()).isEqualTo(TinyVm.KERNEL_BASE + 16);
@@ -117,10 +113,8 @@ class TrapAndEmulateTest {
                     sw r2, 8(r1)
                 """.formatted(NetworkInterface.BASE));
 
-        Exit exit = technique.run(vm, 100);
+        Exit.PageFault exit = (Exit.PageFault) technique.run(vm, 100);
 
-        assertThat(exit.reason()).isEqualTo(ExitReason.PAGE_FAULT);
-        assertThat(exit.vector()).isEqualTo(Vector.PAGE_FAULT);
         assertThat(exit.address()).isEqualTo(NetworkInterface.BASE + 8);
         assertThat(exit.errorCode() & Vector.PF_WRITE).as("a write").isNotZero();
         assertThat(exit.errorCode() & Vector.PF_USER).as("from the (supervisor) kernel").isZero();
@@ -133,8 +127,7 @@ class TrapAndEmulateTest {
 
         Exit exit = technique.run(vm, 100);
 
-        assertThat(exit.reason()).isEqualTo(ExitReason.EXCEPTION);
-        assertThat(exit.vector()).isEqualTo(Vector.DIVIDE_ERROR);
+        assertThat(exit).isEqualTo(new Exit.GuestException(TinyVm.KERNEL_BASE, Vector.DIVIDE_ERROR, 0));
     }
 
     @Test
@@ -143,9 +136,7 @@ class TrapAndEmulateTest {
 
         Exit exit = technique.run(vm, 100);
 
-        assertThat(exit.reason()).isEqualTo(ExitReason.SOFTWARE_INTERRUPT);
-        assertThat(exit.vector()).isEqualTo(0x80);
-        assertThat(exit.pc()).isEqualTo(TinyVm.KERNEL_BASE + 4);
+        assertThat(exit).isEqualTo(new Exit.SoftwareInterrupt(TinyVm.KERNEL_BASE + 4, 0x80));
     }
 
     @Test
@@ -154,7 +145,7 @@ class TrapAndEmulateTest {
 
         Exit exit = technique.run(vm, 2);
 
-        assertThat(exit).isEqualTo(Exit.timer(TinyVm.KERNEL_BASE + 8));
+        assertThat(exit).isEqualTo(new Exit.Timer(TinyVm.KERNEL_BASE + 8));
         assertThat(vm.vcpu().directInstructions()).isEqualTo(2);
     }
 
@@ -165,7 +156,7 @@ class TrapAndEmulateTest {
         VirtualMachine vm = kernel("    out 0x3F8, r1\n");
         Exit exit = technique.run(vm, 100);
 
-        technique.handle(vm, exit);
+        vm.exitHandlers().handle(vm, exit);
 
         assertThat(handled).containsExactly(exit);
         assertThat(vm.counters().events(CoreEvent.TRAP_AND_EMULATE)).isEqualTo(1);
@@ -176,19 +167,29 @@ class TrapAndEmulateTest {
     void aReflectedTrapIsChargedAsAReflection() {
         VirtualMachine vm = kernel("    int 0x80\n");
 
-        technique.handle(vm, technique.run(vm, 100));
+        vm.exitHandlers().handle(vm, technique.run(vm, 100));
 
         assertThat(vm.counters().events(CoreEvent.REFLECTION)).isEqualTo(1);
         assertThat(vm.counters().events(CoreEvent.TRAP_AND_EMULATE)).isZero();
     }
 
     @Test
-    void anExitOfAnotherTechniqueIsRefused() {
+    void itRegistersHandlersForExactlyTheExitsItRaises() {
         VirtualMachine vm = kernel("    nop\n");
 
-        assertThatThrownBy(() -> technique.handle(vm, new Exit(ExitReason.CALLOUT, 0, -1, 0, 0, null)))
+        assertThat(List.of(Exit.PrivilegedInstruction.class, Exit.IoAccess.class, Exit.Halt.class,
+                Exit.GuestException.class, Exit.SoftwareInterrupt.class))
+                .allMatch(vm.exitHandlers()::handles);
+        assertThat(vm.exitHandlers().handles(Exit.Hypercall.class)).as("the core's").isTrue();
+    }
+
+    @Test
+    void aSecondTechniqueClaimingTheSameExitsIsRefused() {
+        VirtualMachine vm = kernel("    nop\n");
+
+        assertThatThrownBy(() -> new TrapAndEmulate((v, exit) -> { }).attach(vm))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("not an exit of trap-and-emulate");
+                .hasMessageContaining("already handles them");
         assertThat(handled).isEmpty();
     }
 }

@@ -4,6 +4,7 @@ import org.vmlab.cpu.InstructionEmulator;
 import org.vmlab.cpu.trapemulate.TrapHandler;
 import org.vmlab.machine.isa.Vector;
 import org.vmlab.vmm.Exit;
+import org.vmlab.vmm.InstructionExit;
 import org.vmlab.vmm.VirtualMachine;
 
 /**

@@ -25,7 +25,7 @@ import org.vmlab.vmm.Vcpu;
 public final class ShadowPagingRules implements ShadowRules {
 
     @Override
-    public PageFaultOutcome pageFault(ShadowPaging shadow, Exit exit) {
+    public PageFaultOutcome pageFault(ShadowPaging shadow, Exit.PageFault exit) {
         throw new UnsupportedOperationException("TODO(lab3): decide whether the fault is the guest's (reflect it), a hidden fault (fill the shadow entry), or an access to emulate (traced write, device)");
     }
 
@@ -38,12 +38,12 @@ public final class ShadowPagingRules implements ShadowRules {
     private static PageFaultOutcome fillPhysicalMode(ShadowPaging shadow, int va, int access) {
         GuestPhysicalMemory memory = shadow.vm().memory();
         if (!memory.isRam(va)) {
-            return PageFaultOutcome.emulate(PageFaultOutcome.Why.DEVICE);
+            return PageFaultOutcome.DEVICE_ACCESS;
         }
         int gfn = va >>> PhysicalMemory.PAGE_SHIFT;
         boolean traced = shadow.traced().isTraced(gfn);
         if (access == Mmu.WRITE && traced) {
-            return PageFaultOutcome.emulate(PageFaultOutcome.Why.TRACED_WRITE);
+            return ShadowPaging.TRACED_WRITE;
         }
         int bits = Pte.PRESENT | Pte.USER | (traced ? 0 : Pte.WRITABLE);
         shadow.map(va, memory.machineFrame(gfn), bits);

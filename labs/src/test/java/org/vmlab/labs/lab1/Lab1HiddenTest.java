@@ -18,7 +18,7 @@ import org.vmlab.machine.StopReason;
 import org.vmlab.machine.isa.IsaVariant;
 import org.vmlab.machine.isa.Registers;
 import org.vmlab.memory.identity.IdentityPaging;
-import org.vmlab.vmm.ExitReason;
+import org.vmlab.vmm.Exit;
 import org.vmlab.vmm.VirtualMachine;
 
 /** Lab 1, trap-and-emulate: the hidden graded tests. */
@@ -35,7 +35,7 @@ class Lab1HiddenTest {
 
             assertThat(run.stopReason()).as(attack.id() + ": the VMM stops the spinning guest by its fuel")
                     .isEqualTo(StopReason.FUEL_EXHAUSTED);
-            assertThat(vm.counters().exits(ExitReason.TIMER))
+            assertThat(vm.counters().exits(Exit.Timer.KIND))
                     .as(attack.id() + ": the VMM's timer took control back while the guest spun").isPositive();
             assertThat(vm.host().cpu().flags() & Registers.FLAG_IF)
                     .as(attack.id() + ": the real IF stays on (the guest's cli is virtual)").isNotZero();

@@ -19,7 +19,7 @@ import org.vmlab.machine.StopReason;
 import org.vmlab.machine.isa.IsaVariant;
 import org.vmlab.machine.isa.Registers;
 import org.vmlab.memory.identity.IdentityPaging;
-import org.vmlab.vmm.ExitReason;
+import org.vmlab.vmm.Exit;
 import org.vmlab.vmm.VirtualMachine;
 
 /** Lab 2, binary translation: the hidden graded tests. */
@@ -54,7 +54,7 @@ class Lab2HiddenTest {
 
             assertThat(run.stopReason()).as(attack.id() + ": the VMM stops the spinning guest by its fuel ("
                     + run.console().strip() + ")").isEqualTo(StopReason.FUEL_EXHAUSTED);
-            assertThat(vm.counters().exits(ExitReason.TIMER))
+            assertThat(vm.counters().exits(Exit.Timer.KIND))
                     .as(attack.id() + ": the VMM's timer took control back while the guest spun").isPositive();
             assertThat(vm.host().cpu().flags() & Registers.FLAG_IF)
                     .as(attack.id() + ": the real IF stays on (the guest's cli is emulated)").isNotZero();

@@ -73,7 +73,7 @@ public final class IdentityPaging implements MemoryVirtualization {
      * and the TLB it walked are the guest's); an access to a device register is emulated.
      */
     @Override
-    public PageFaultOutcome pageFault(Exit exit) {
+    public PageFaultOutcome pageFault(Exit.PageFault exit) {
         Vcpu vcpu = vm.vcpu();
         String unfollowed = unfollowedControlRegister();
         if (unfollowed != null) {
@@ -91,7 +91,7 @@ public final class IdentityPaging implements MemoryVirtualization {
             }
         }
         if (!vm.memory().isRam(gpa)) {
-            return PageFaultOutcome.emulate(PageFaultOutcome.Why.DEVICE);
+            return PageFaultOutcome.DEVICE_ACCESS;
         }
         // The guest's tables allow it now, yet the real MMU, walking those very tables, faulted:
         // its TLB still held the entry from before the guest changed it without invlpg. Bare

@@ -9,6 +9,7 @@ import org.vmlab.machine.StopReason;
 import org.vmlab.machine.isa.Registers;
 import org.vmlab.machine.memory.PhysicalMemory;
 import org.vmlab.machine.memory.Pte;
+import org.vmlab.vmm.CoreEvent;
 import org.vmlab.vmm.Exit;
 import org.vmlab.vmm.GuestPhysicalMemory;
 import org.vmlab.vmm.MachineFrames;
@@ -32,6 +33,18 @@ public final class ShadowPaging implements MemoryVirtualization {
     /** The key of the shadow used while the guest runs with paging off: it maps guest-physical 1:1. */
     public static final int PHYSICAL_MODE = -1;
     public static final int CACHED_SHADOWS = 8;
+
+    /**
+     * A write to a guest page table that the VMM traces: the VMM emulates it, and the trace is
+     * charged when the write lands ({@link ShadowEvent#TRACE}), so the emulation names no charge.
+     */
+    public static final PageFaultOutcome TRACED_WRITE = PageFaultOutcome.emulate();
+
+    /**
+     * A write the guest's rules allow but the real MMU cannot (the guest turned cr0.WP off, the
+     * VMM keeps it on): emulated, at the price of a trap-and-emulate.
+     */
+    public static final PageFaultOutcome SUPERVISOR_WRITE = PageFaultOutcome.emulate(CoreEvent.TRAP_AND_EMULATE);
 
     private final ShadowRules rules;
     private final Map<Integer, ShadowPageTable> cache = new LinkedHashMap<>(16, 0.75f, true);
@@ -82,7 +95,7 @@ public final class ShadowPaging implements MemoryVirtualization {
     }
 
     @Override
-    public PageFaultOutcome pageFault(Exit exit) {
+    public PageFaultOutcome pageFault(Exit.PageFault exit) {
         if (current.key() != guestKey()) {
             // The VMM emulated the guest's write to cr0 or cr3 and did not say so: the real MMU
             // walks the shadow of an address space the guest has left. The VMM's error, said as

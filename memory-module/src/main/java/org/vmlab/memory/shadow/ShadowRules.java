@@ -12,9 +12,11 @@ public interface ShadowRules {
      * A page fault while the guest ran on {@code shadow.current()}: a true fault of the guest
      * (its own tables deny the access), a hidden fault (the shadow lacked the entry, or had it
      * read-only to catch the first write; fill it), or an access to emulate (a write to a traced
-     * page table, a device register).
+     * page table, {@link ShadowPaging#TRACED_WRITE}; a device register,
+     * {@link PageFaultOutcome#DEVICE_ACCESS}; a write only the guest's cr0.WP allows,
+     * {@link ShadowPaging#SUPERVISOR_WRITE}).
      */
-    PageFaultOutcome pageFault(ShadowPaging shadow, Exit exit);
+    PageFaultOutcome pageFault(ShadowPaging shadow, Exit.PageFault exit);
 
     /**
      * The guest (or the VMM on its behalf) wrote guest-physical {@code gpa}, which lies in a

@@ -16,7 +16,6 @@ import org.vmlab.machine.memory.Pte;
 import org.vmlab.vmm.CoreEvent;
 import org.vmlab.vmm.CpuVirtualization;
 import org.vmlab.vmm.Exit;
-import org.vmlab.vmm.ExitReason;
 import org.vmlab.vmm.Hypervisor;
 import org.vmlab.vmm.PageFaultOutcome;
 import org.vmlab.vmm.VirtualMachine;
@@ -98,8 +97,8 @@ class IdentityPagingTest {
 
     // --- page faults -------------------------------------------------------------------------------
 
-    private static Exit fault(int address, int errorCode) {
-        return new Exit(ExitReason.PAGE_FAULT, 0x1000, Vector.PAGE_FAULT, errorCode, address, null);
+    private static Exit.PageFault fault(int address, int errorCode) {
+        return new Exit.PageFault(0x1000, address, errorCode);
     }
 
     /**
@@ -119,7 +118,7 @@ class IdentityPagingTest {
         vm();
 
         assertThat(paging.pageFault(fault(NetworkInterface.BASE, Vector.PF_WRITE | Vector.PF_PRESENT)))
-                .isEqualTo(PageFaultOutcome.emulate(PageFaultOutcome.Why.DEVICE));
+                .isEqualTo(PageFaultOutcome.DEVICE_ACCESS);
     }
 
     @Test
@@ -128,7 +127,7 @@ class IdentityPagingTest {
         guestMaps(vm, 0x0040_0000, NetworkInterface.BASE, Pte.PRESENT | Pte.WRITABLE);
 
         assertThat(paging.pageFault(fault(0x0040_0004, Vector.PF_PRESENT)))
-                .isEqualTo(PageFaultOutcome.emulate(PageFaultOutcome.Why.DEVICE));
+                .isEqualTo(PageFaultOutcome.DEVICE_ACCESS);
     }
 
     @Test
@@ -205,7 +204,7 @@ class IdentityPagingTest {
         assertThat(vm.vcpu().stopDetail()).as("it went on after the load").contains("software_interrupt");
         assertThat(vm.vcpu().register(3)).isEqualTo(7);
         assertThat(vm.counters().events(CoreEvent.DEVICE_EMULATION)).isEqualTo(1);
-        assertThat(vm.counters().exits(ExitReason.PAGE_FAULT)).isEqualTo(1);
+        assertThat(vm.counters().exits(Exit.PageFault.KIND)).isEqualTo(1);
     }
 
     /**
@@ -224,16 +223,23 @@ class IdentityPagingTest {
             StopReason stop = vm.host().cpu().run(before + budget);
             vm.vcpu().retireDirectly(vm.host().cpu().instructions() - before);
             if (stop != StopReason.TRAP) {
-                return Exit.timer(vm.vcpu().pc());
+                return new Exit.Timer(vm.vcpu().pc());
             }
             Trap trap = vm.host().cpu().lastTrap();
-            ExitReason reason = trap.vector() == Vector.PAGE_FAULT ? ExitReason.PAGE_FAULT
-                    : trap.kind() == Trap.Kind.SOFTWARE_INTERRUPT ? ExitReason.SOFTWARE_INTERRUPT : ExitReason.EXCEPTION;
-            return new Exit(reason, trap.pc(), trap.vector(), trap.errorCode(), trap.address(), null);
+            if (trap.vector() == Vector.PAGE_FAULT) {
+                return new Exit.PageFault(trap.pc(), trap.address(), trap.errorCode());
+            }
+            return trap.kind() == Trap.Kind.SOFTWARE_INTERRUPT ? new Exit.SoftwareInterrupt(trap.pc(), trap.vector())
+                    : new Exit.GuestException(trap.pc(), trap.vector(), trap.errorCode());
         }
 
         @Override
-        public void handle(VirtualMachine vm, Exit exit) {
+        public void attach(VirtualMachine vm) {
+            vm.exitHandlers().register(Exit.SoftwareInterrupt.class, name(), RunUntilNotAPageFault::stop);
+            vm.exitHandlers().register(Exit.GuestException.class, name(), RunUntilNotAPageFault::stop);
+        }
+
+        private static void stop(VirtualMachine vm, Exit exit) {
             vm.vcpu().stop(StopReason.HALT, exit.toString());
         }
     }

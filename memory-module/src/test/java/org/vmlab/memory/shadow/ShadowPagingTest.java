@@ -15,7 +15,6 @@ import org.vmlab.machine.isa.Vector;
 import org.vmlab.machine.memory.Mmu;
 import org.vmlab.machine.memory.Pte;
 import org.vmlab.vmm.Exit;
-import org.vmlab.vmm.ExitReason;
 import org.vmlab.vmm.Hypervisor;
 import org.vmlab.vmm.MachineFrames;
 import org.vmlab.vmm.PageFaultOutcome;
@@ -275,14 +274,14 @@ class ShadowPagingTest {
 
     // --- page faults and their counters ------------------------------------------------------------
 
-    private static Exit pageFault(int address) {
-        return new Exit(ExitReason.PAGE_FAULT, 0x1000, Vector.PAGE_FAULT, Vector.PF_WRITE, address, null);
+    private static Exit.PageFault pageFault(int address) {
+        return new Exit.PageFault(0x1000, address, Vector.PF_WRITE);
     }
 
     @Test
     void aFaultTheRulesFixIsAHiddenFault() {
         rules.outcome = PageFaultOutcome.FIXED;
-        Exit exit = pageFault(VA);
+        Exit.PageFault exit = pageFault(VA);
 
         assertThat(paging.pageFault(exit)).isEqualTo(PageFaultOutcome.FIXED);
 
@@ -314,7 +313,7 @@ class ShadowPagingTest {
 
     @Test
     void anAccessToEmulateIsNeitherHiddenNorTrue() {
-        rules.outcome = PageFaultOutcome.emulate(PageFaultOutcome.Why.TRACED_WRITE);
+        rules.outcome = ShadowPaging.TRACED_WRITE;
 
         assertThat(paging.pageFault(pageFault(VA))).isEqualTo(rules.outcome);
 
@@ -338,11 +337,11 @@ class ShadowPagingTest {
     /** The rules' test double. */
     private static final class RecordingRules implements ShadowRules {
         PageFaultOutcome outcome = PageFaultOutcome.FIXED;
-        final List<Exit> faults = new ArrayList<>();
+        final List<Exit.PageFault> faults = new ArrayList<>();
         final List<Integer> pageTablesWritten = new ArrayList<>();
 
         @Override
-        public PageFaultOutcome pageFault(ShadowPaging shadow, Exit exit) {
+        public PageFaultOutcome pageFault(ShadowPaging shadow, Exit.PageFault exit) {
             faults.add(exit);
             return outcome;
         }

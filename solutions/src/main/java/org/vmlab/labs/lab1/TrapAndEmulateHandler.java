@@ -4,6 +4,7 @@ import org.vmlab.cpu.InstructionEmulator;
 import org.vmlab.cpu.trapemulate.TrapHandler;
 import org.vmlab.machine.isa.Vector;
 import org.vmlab.vmm.Exit;
+import org.vmlab.vmm.InstructionExit;
 import org.vmlab.vmm.VirtualMachine;
 
 /**
@@ -26,18 +27,19 @@ public final class TrapAndEmulateHandler implements TrapHandler {
     @Override
     public void handle(VirtualMachine vm, Exit exit) {
         // BEGIN SOLUTION: route the exit: emulate the guest kernel's privileged instructions, reflect everything else into the guest (see VirtualTraps)
-        switch (exit.reason()) {
-            case SOFTWARE_INTERRUPT -> vm.traps().softwareInterrupt(exit.vector(), exit.pc());
-            case EXCEPTION -> vm.traps().deliver(exit.vector(), exit.errorCode(), exit.pc());
-            case PRIVILEGED_INSTRUCTION, IO_ACCESS, HALT -> {
-                if (vm.vcpu().virtualRing() == 0) {
-                    emulator.emulate(vm, exit.instruction());
-                } else {
-                    // The guest's user code tried it: on bare metal it would trap to the guest.
-                    vm.traps().deliver(Vector.GENERAL_PROTECTION, exit.errorCode(), exit.pc());
-                }
+        if (exit instanceof Exit.SoftwareInterrupt call) {
+            vm.traps().softwareInterrupt(call.vector(), call.pc());
+        } else if (exit instanceof Exit.GuestException fault) {
+            vm.traps().deliver(fault.vector(), fault.errorCode(), fault.pc());
+        } else if (exit instanceof InstructionExit trapped) {   // privileged, I/O or hlt
+            if (vm.vcpu().virtualRing() == 0) {
+                emulator.emulate(vm, trapped.instruction());
+            } else {
+                // The guest's user code tried it: on bare metal it would trap to the guest.
+                vm.traps().deliver(Vector.GENERAL_PROTECTION, 0, trapped.pc());
             }
-            default -> throw new IllegalArgumentException("not a trap-and-emulate exit: " + exit);
+        } else {
+            throw new IllegalArgumentException("not a trap-and-emulate exit: " + exit);
         }
         // END SOLUTION
     }

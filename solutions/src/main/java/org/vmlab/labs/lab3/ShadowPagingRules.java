@@ -25,7 +25,7 @@ import org.vmlab.vmm.Vcpu;
 public final class ShadowPagingRules implements ShadowRules {
 
     @Override
-    public PageFaultOutcome pageFault(ShadowPaging shadow, Exit exit) {
+    public PageFaultOutcome pageFault(ShadowPaging shadow, Exit.PageFault exit) {
         // BEGIN SOLUTION: decide whether the fault is the guest's (reflect it), a hidden fault (fill the shadow entry), or an access to emulate (traced write, device)
         Vcpu vcpu = shadow.vm().vcpu();
         GuestPhysicalMemory memory = shadow.vm().memory();
@@ -42,7 +42,7 @@ public final class ShadowPagingRules implements ShadowRules {
             return new PageFaultOutcome.GuestFault(guestFault);
         }
         if (!memory.isRam(t.gpa())) {
-            return PageFaultOutcome.emulate(PageFaultOutcome.Why.DEVICE);
+            return PageFaultOutcome.DEVICE_ACCESS;
         }
         ShadowPageTable current = shadow.current();
         shadow.trace(vcpu.controlRegister(Registers.CR3) >>> PhysicalMemory.PAGE_SHIFT,
@@ -52,10 +52,10 @@ public final class ShadowPagingRules implements ShadowRules {
         boolean traced = shadow.traced().isTraced(t.frame());
         if (access == Mmu.WRITE) {
             if (traced) {
-                return PageFaultOutcome.emulate(PageFaultOutcome.Why.TRACED_WRITE);
+                return ShadowPaging.TRACED_WRITE;
             }
             if (!t.writable()) {
-                return PageFaultOutcome.emulate(PageFaultOutcome.Why.SUPERVISOR_WRITE);
+                return ShadowPaging.SUPERVISOR_WRITE;
             }
         }
         // Writable only once the guest's dirty bit is set, so that the first write comes here and
@@ -85,12 +85,12 @@ public final class ShadowPagingRules implements ShadowRules {
     private static PageFaultOutcome fillPhysicalMode(ShadowPaging shadow, int va, int access) {
         GuestPhysicalMemory memory = shadow.vm().memory();
         if (!memory.isRam(va)) {
-            return PageFaultOutcome.emulate(PageFaultOutcome.Why.DEVICE);
+            return PageFaultOutcome.DEVICE_ACCESS;
         }
         int gfn = va >>> PhysicalMemory.PAGE_SHIFT;
         boolean traced = shadow.traced().isTraced(gfn);
         if (access == Mmu.WRITE && traced) {
-            return PageFaultOutcome.emulate(PageFaultOutcome.Why.TRACED_WRITE);
+            return ShadowPaging.TRACED_WRITE;
         }
         int bits = Pte.PRESENT | Pte.USER | (traced ? 0 : Pte.WRITABLE);
         shadow.map(va, memory.machineFrame(gfn), bits);

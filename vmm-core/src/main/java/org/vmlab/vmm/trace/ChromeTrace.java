@@ -15,8 +15,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.vmlab.asm.Disassembler;
+import org.vmlab.machine.isa.Vector;
 import org.vmlab.vmm.Exit;
-import org.vmlab.vmm.ExitReason;
+import org.vmlab.vmm.InstructionExit;
 import org.vmlab.vmm.VirtualMachine;
 import org.vmlab.vmm.VmmTrace;
 
@@ -123,11 +124,11 @@ public final class ChromeTrace implements VmmTrace, AutoCloseable {
         Map<String, Object> args = exitArgs(vm, exit);   // first: if describing fails, nothing is written
         VmTracks tracks = tracks(vm);
         guestRun(tracks, start);
-        emit(TraceEvent.complete(tracks.pid(), VmTracks.VMM, "exit", VmTracks.label(exit.reason()),
+        emit(TraceEvent.complete(tracks.pid(), VmTracks.VMM, "exit", exit.kind(),
                 micros(start), micros(end - start), args));
         tracks.guestResumedAt(end);
-        if (tracks.countExit(exit.reason()) % EXITS_PER_COUNTER_SAMPLE == 0) {
-            emit(TraceEvent.counter(tracks.pid(), "exit", "exits", micros(end), tracks.exitsByReason()));
+        if (tracks.countExit(exit) % EXITS_PER_COUNTER_SAMPLE == 0) {
+            emit(TraceEvent.counter(tracks.pid(), "exit", "exits", micros(end), tracks.exitsByKind()));
         }
     }
 
@@ -194,16 +195,23 @@ public final class ChromeTrace implements VmmTrace, AutoCloseable {
 
     private Map<String, Object> exitArgs(VirtualMachine vm, Exit exit) {
         Map<String, Object> args = pcArgs(vm, exit.pc());
-        if (exit.vector() >= 0) {
-            args.put("vector", exit.vector());
-            args.put("error_code", "0x" + Integer.toHexString(exit.errorCode()));
+        if (exit instanceof Exit.PageFault fault) {
+            args.put("vector", Vector.PAGE_FAULT);
+            args.put("error_code", "0x" + Integer.toHexString(fault.errorCode()));
+            args.put("address", hex(fault.address()));
+        } else if (exit instanceof Exit.GuestException fault) {
+            args.put("vector", fault.vector());
+            args.put("error_code", "0x" + Integer.toHexString(fault.errorCode()));
+        } else if (exit instanceof Exit.SoftwareInterrupt call) {
+            args.put("vector", call.vector());
+        } else if (exit instanceof Exit.ExternalInterrupt interrupt) {
+            args.put("vector", interrupt.vector());
+        } else if (exit instanceof Exit.Hypercall call) {
+            args.put("number", call.number());
         }
-        if (exit.reason() == ExitReason.PAGE_FAULT) {
-            args.put("address", hex(exit.address()));
-        }
-        if (exit.instruction() != null) {
+        if (exit instanceof InstructionExit emulated) {
             args.put("instruction",
-                    disassembler.disassemble(exit.instruction().encode(), exit.pc(), vm.symbols()));
+                    disassembler.disassemble(emulated.instruction().encode(), exit.pc(), vm.symbols()));
         }
         return args;
     }

@@ -1,12 +1,11 @@
 package org.vmlab.vmm.trace;
 
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import org.vmlab.vmm.ExitReason;
+import org.vmlab.vmm.Exit;
+import org.vmlab.vmm.VmmCounters;
 
 /**
  * The tracks of one virtual machine in the trace: its process id, the thread id of each kind of
@@ -27,7 +26,7 @@ final class VmTracks {
 
     private final int pid;
     private final Map<String, Integer> markThreads = new LinkedHashMap<>();
-    private final EnumMap<ExitReason, Long> exits = new EnumMap<>(ExitReason.class);
+    private final Map<String, Long> exits = new LinkedHashMap<>();
     private long exitCount;
     private long guestSince;
 
@@ -87,20 +86,13 @@ final class VmTracks {
     }
 
     /** Counts an exit; returns how many this VM has had, this one included. */
-    long countExit(ExitReason reason) {
-        exits.merge(reason, 1L, Long::sum);
+    long countExit(Exit exit) {
+        exits.merge(exit.kind(), 1L, Long::sum);
         return ++exitCount;
     }
 
-    /** The exits so far by reason, in the enum's order, reasons not seen left out. */
-    Map<String, Long> exitsByReason() {
-        Map<String, Long> m = new LinkedHashMap<>();
-        exits.forEach((reason, n) -> m.put(label(reason), n));
-        return m;
-    }
-
-    /** An exit reason as the timeline names it: {@code PAGE_FAULT} is {@code "page fault"}. */
-    static String label(ExitReason reason) {
-        return reason.name().toLowerCase(Locale.ROOT).replace('_', ' ');
+    /** The exits so far by kind, in the counters' order, kinds not seen left out. */
+    Map<String, Long> exitsByKind() {
+        return VmmCounters.byKind(exits);
     }
 }

@@ -15,7 +15,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.vmlab.machine.isa.Instruction;
 import org.vmlab.machine.isa.Opcode;
 import org.vmlab.vmm.Exit;
-import org.vmlab.vmm.ExitReason;
 import org.vmlab.vmm.VirtualMachine;
 
 /**
@@ -33,11 +32,11 @@ class ChromeTraceTest {
 
     /** A page fault at {@code schedule+0x8} on a write to 0x00402000 from kernel mode. */
     private static Exit pageFault() {
-        return new Exit(ExitReason.PAGE_FAULT, 0x1208, 14, 0x2, 0x0040_2000, null);
+        return new Exit.PageFault(0x1208, 0x0040_2000, 0x2);
     }
 
     private static Exit halt() {
-        return new Exit(ExitReason.HALT, 0x1010, -1, 0, 0, new Instruction(Opcode.HLT, 0, 0, 0, 0));
+        return new Exit.Halt(0x1010, new Instruction(Opcode.HLT, 0, 0, 0, 0));
     }
 
     private TraceJson closed(ChromeTrace trace) {
@@ -162,7 +161,7 @@ class ChromeTraceTest {
         void everyThousandExitsAVmsExitsSoFarAreSampledByReason() {
             ChromeTrace trace = new ChromeTrace(out);
             for (int i = 0; i < 2500; i++) {
-                Exit exit = i % 2 == 0 ? pageFault() : Exit.timer(0x1000);
+                Exit exit = i % 2 == 0 ? pageFault() : new Exit.Timer(0x1000);
                 trace.exit(vm, exit, 10_000L * i + 5000, 10_000L * i + 6000);
             }
             List<JsonNode> samples = closed(trace).phase("C");
@@ -182,7 +181,7 @@ class ChromeTraceTest {
         @Test
         void runsFromCycleZeroToTheFirstExitAndBetweenExits() {
             ChromeTrace trace = new ChromeTrace(out);
-            trace.exit(vm, Exit.timer(0x1000), 1000, 1500);
+            trace.exit(vm, new Exit.Timer(0x1000), 1000, 1500);
             trace.exit(vm, pageFault(), 4000, 6000);
             List<JsonNode> runs = closed(trace).track(1, GUEST);
 
@@ -195,7 +194,7 @@ class ChromeTraceTest {
         @Test
         void resumesAfterAnInjection() {
             ChromeTrace trace = new ChromeTrace(out);
-            trace.exit(vm, Exit.timer(0x1000), 1000, 1500);
+            trace.exit(vm, new Exit.Timer(0x1000), 1000, 1500);
             trace.injection(vm, 32, 2000);
             trace.exit(vm, pageFault(), 5000, 6000);
             List<JsonNode> runs = closed(trace).track(1, GUEST);

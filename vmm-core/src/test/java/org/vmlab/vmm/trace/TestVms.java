@@ -46,11 +46,6 @@ final class TestVms {
         public Exit run(VirtualMachine vm, long budget) {
             throw neverRun();
         }
-
-        @Override
-        public void handle(VirtualMachine vm, Exit exit) {
-            throw neverRun();
-        }
     }
 
     private static final class NoMemoryVirtualization implements MemoryVirtualization {
@@ -80,7 +75,7 @@ final class TestVms {
         }
 
         @Override
-        public PageFaultOutcome pageFault(Exit exit) {
+        public PageFaultOutcome pageFault(Exit.PageFault exit) {
             throw neverRun();
         }
     }
