@@ -36,6 +36,14 @@ public interface CpuVirtualization {
     Exit run(VirtualMachine vm, long budget);
 
     /**
+     * How this technique's vCPUs meet the real CPU. The default is {@link RingCompression}: the
+     * guest kernel deprivileged to ring 1, every trap the VMM's.
+     */
+    default VcpuBinding binding() {
+        return RingCompression.INSTANCE;
+    }
+
+    /**
      * Delivers the virtual interrupt {@code vector}, which the VM's interrupt controller has just
      * acknowledged, into the guest. The default delivers it as the guest's hardware would, through
      * the guest's interrupt table ({@link VirtualTraps#deliver}); a paravirtual technique raises

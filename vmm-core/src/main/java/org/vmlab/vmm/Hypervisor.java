@@ -5,7 +5,6 @@ import java.util.Collections;
 import java.util.List;
 import org.vmlab.machine.Machine;
 import org.vmlab.machine.MachineConfig;
-import org.vmlab.machine.isa.Registers;
 
 /**
  * The VMM: it owns the real machine (ring 0 is Java code here: every trap of the guest ends up in
@@ -28,10 +27,6 @@ public final class Hypervisor {
         this.machine = new Machine(hostConfig);
         this.frames = new MachineFrames(machine.memory(), 0);
         this.costs = costs;
-        machine.cpu().setMonitored(true);
-        machine.mmio().setTrapping(true);
-        // Paging is always on for real: guest addresses, even "physical" ones, are translated.
-        machine.cpu().setControlRegister(Registers.CR0, Registers.CR0_PG | Registers.CR0_WP);
     }
 
     /**
@@ -39,12 +34,21 @@ public final class Hypervisor {
      * called.
      */
     public VirtualMachine create(VmConfig config, CpuVirtualization cpu, MemoryVirtualization memory) {
+        return create(config, cpu, memory, DeviceVirtualization.emulated());
+    }
+
+    /**
+     * Creates a VM from {@code config} with a technique for each seam: CPU, memory and devices;
+     * it runs when {@link #run} is called.
+     */
+    public VirtualMachine create(VmConfig config, CpuVirtualization cpu, MemoryVirtualization memory,
+            DeviceVirtualization devices) {
         for (VirtualMachine vm : vms) {
             if (vm.name().equals(config.name())) {
                 throw new IllegalArgumentException("there is already a VM named " + config.name());
             }
         }
-        VirtualMachine vm = new VirtualMachine(config, machine, frames, cpu, memory, costs);
+        VirtualMachine vm = new VirtualMachine(config, machine, frames, cpu, memory, devices, costs);
         vms.add(vm);
         return vm;
     }

@@ -20,15 +20,16 @@ import org.vmlab.machine.isa.Registers;
  * registers and its interrupt-table base. {@link #flags()} and {@link #snapshot()} show the state
  * the guest would see on bare metal.
  *
+ * <p>How the vCPU meets the real CPU is its {@link VcpuBinding}, the CPU technique's choice:
+ * {@link RingCompression} for the software techniques.
+ *
  * <p>The vCPU also keeps the guest's time: ticks are instructions retired (run directly or
  * emulated) plus ticks waited in {@code hlt}, the same count as a bare machine's, which drives the
  * VM's devices.
  */
 public final class Vcpu {
-    /** The real ring that each virtual ring runs in: ring compression, kernel 0 to 1. */
-    private static final int[] REAL_RING = {1, 2, 2, 3};
-
     private final Cpu cpu;
+    private final VcpuBinding binding;
 
     // Virtual architectural state.
     private int virtualRing;
@@ -57,10 +58,23 @@ public final class Vcpu {
     private StopReason stopReason;
     private String stopDetail = "";
 
-    /** A vCPU in the reset state (ring 0, interrupts off, paging off) at {@code entry}. */
+    /**
+     * A vCPU in the reset state (ring 0, interrupts off, paging off) at {@code entry}, bound to
+     * the real CPU by ring compression.
+     */
     public Vcpu(Cpu cpu, int entry) {
+        this(cpu, entry, RingCompression.INSTANCE);
+    }
+
+    /** A vCPU in the reset state at {@code entry}, meeting the real {@code cpu} through {@code binding}. */
+    public Vcpu(Cpu cpu, int entry, VcpuBinding binding) {
         this.cpu = cpu;
         this.savedPc = entry;
+        this.binding = binding;
+    }
+
+    public VcpuBinding binding() {
+        return binding;
     }
 
     // --- world switch --------------------------------------------------------------------------
@@ -139,7 +153,7 @@ public final class Vcpu {
     }
 
     private int realFlags(int conditions) {
-        return conditions | FLAG_IF | REAL_RING[virtualRing] << CPL_SHIFT;
+        return binding.realFlags(conditions | (virtualIf ? FLAG_IF : 0) | virtualRing << CPL_SHIFT);
     }
 
     /** The ring the guest believes it runs in. */
@@ -149,7 +163,7 @@ public final class Vcpu {
 
     /** The ring the guest really runs in. */
     public int realRing() {
-        return REAL_RING[virtualRing];
+        return binding.realRing(virtualRing);
     }
 
     public boolean virtualInterruptsEnabled() {

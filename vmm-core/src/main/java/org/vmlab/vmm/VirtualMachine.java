@@ -39,6 +39,7 @@ public final class VirtualMachine {
     private final VirtualTraps traps;
     private final CpuVirtualization cpuVirtualization;
     private final MemoryVirtualization memoryVirtualization;
+    private final DeviceVirtualization deviceVirtualization;
     private final VmmCounters counters;
     private final List<VmmEvent> events;
     private final ExitHandlers exitHandlers = new ExitHandlers();
@@ -51,19 +52,33 @@ public final class VirtualMachine {
     public VirtualMachine(VmConfig config, Machine host, MachineFrames frames,
             CpuVirtualization cpuVirtualization, MemoryVirtualization memoryVirtualization,
             VmmCostModel costs) {
+        this(config, host, frames, cpuVirtualization, memoryVirtualization, DeviceVirtualization.emulated(), costs);
+    }
+
+    /**
+     * A VM of {@code config} on {@code host}, its frames from {@code frames}, built with one
+     * technique for each seam. The techniques are attached in order: memory (it may decide the
+     * backing), devices, then CPU.
+     */
+    public VirtualMachine(VmConfig config, Machine host, MachineFrames frames,
+            CpuVirtualization cpuVirtualization, MemoryVirtualization memoryVirtualization,
+            DeviceVirtualization deviceVirtualization, VmmCostModel costs) {
         this.config = config;
         this.host = host;
         this.memory = new GuestPhysicalMemory(config.name(), config.memoryBytes(), config.frameLimit(), frames);
         this.devices = new Board(new BoundedDma(memory, "guest RAM"), config.devices());
-        this.vcpu = new Vcpu(host.cpu(), 0);
+        this.vcpu = new Vcpu(host.cpu(), 0, cpuVirtualization == null ? RingCompression.INSTANCE
+                : cpuVirtualization.binding());
         this.guestMemory = new GuestVirtualMemory(vcpu, memory, devices);
         this.traps = new VirtualTraps(vcpu, guestMemory, config.fuel());
         this.cpuVirtualization = cpuVirtualization;
         this.memoryVirtualization = memoryVirtualization;
+        this.deviceVirtualization = deviceVirtualization;
         this.counters = new VmmCounters(costs);
-        this.events = eventsOf(cpuVirtualization, memoryVirtualization);
+        this.events = eventsOf(cpuVirtualization, memoryVirtualization, deviceVirtualization);
         registerCoreHandlers();
         memoryVirtualization.attach(this);   // before anything is loaded: it may decide the backing
+        deviceVirtualization.attach(this);
         if (cpuVirtualization != null) {
             cpuVirtualization.attach(this);
         }
@@ -83,15 +98,16 @@ public final class VirtualMachine {
     }
 
     /**
-     * Every event this VM's VMM may charge, in order: the core's, then the CPU technique's, then
-     * the memory technique's. Their names are unique: a technique that declares an event under a
+     * Every event this VM's VMM may charge, in order: the core's, then the CPU technique's, the
+     * memory technique's and the device technique's. Their names are unique: a technique that declares an event under a
      * name already taken is refused when the VM is made.
      */
     public List<VmmEvent> events() {
         return events;
     }
 
-    private static List<VmmEvent> eventsOf(CpuVirtualization cpu, MemoryVirtualization memory) {
+    private static List<VmmEvent> eventsOf(CpuVirtualization cpu, MemoryVirtualization memory,
+            DeviceVirtualization devices) {
         List<VmmEvent> all = new ArrayList<>(List.of(CoreEvent.values()));
         if (cpu != null) {
             all.addAll(cpu.events());
@@ -99,6 +115,7 @@ public final class VirtualMachine {
         if (memory != null) {
             all.addAll(memory.events());
         }
+        all.addAll(devices.events());
         Map<String, VmmEvent> byName = new HashMap<>();
         for (VmmEvent event : all) {
             VmmEvent taken = byName.putIfAbsent(event.name(), event);
@@ -119,6 +136,7 @@ public final class VirtualMachine {
             cpuVirtualization.detach(this);
         }
         memoryVirtualization.detach();
+        deviceVirtualization.detach(this);
         memory.releaseAll();
     }
 
@@ -131,8 +149,13 @@ public final class VirtualMachine {
 
     // --- the VMM's loop --------------------------------------------------------------------------
 
-    /** World switch in: this VM's state onto the real CPU and MMU. */
+    /**
+     * World switch in: the machine set up as the vCPU's binding needs it, then this VM's state
+     * onto the real CPU and MMU.
+     */
     public void switchIn() {
+        vcpu.binding().enter(host);
+        deviceVirtualization.activate(this);
         vcpu.load();
         memoryVirtualization.activate();
     }
@@ -375,6 +398,10 @@ public final class VirtualMachine {
 
     public MemoryVirtualization memoryVirtualization() {
         return memoryVirtualization;
+    }
+
+    public DeviceVirtualization deviceVirtualization() {
+        return deviceVirtualization;
     }
 
     /** The table of exit handlers: where a technique registers the handlers of its exits. */

@@ -10,6 +10,7 @@ import org.vmlab.machine.MachineConfig;
 import org.vmlab.machine.RunResult;
 import org.vmlab.machine.StopReason;
 import org.vmlab.machine.device.DeviceConfig;
+import org.vmlab.machine.device.NetworkInterface;
 import org.vmlab.machine.isa.Registers;
 
 /**
@@ -94,12 +95,24 @@ class HypervisorTest {
     }
 
     @Test
-    void theRealMachineIsTheMonitorsWithPagingOnAndDeviceRegistersTrapping() {
-        assertThat(hypervisor.machine().cpu().monitored()).isTrue();
-        assertThat(hypervisor.machine().mmu().pagingEnabled()).isTrue();
-        assertThat(hypervisor.machine().mmu().cr0()).isEqualTo(Registers.CR0_PG | Registers.CR0_WP);
+    void theHypervisorLeavesTheMachineAloneUntilAVmIsSwitchedIn() {
+        assertThat(hypervisor.machine().cpu().monitored()).isFalse();
+        assertThat(hypervisor.machine().mmio().traps(NetworkInterface.BASE)).isFalse();
         assertThat(hypervisor.frames().memory()).isSameAs(hypervisor.machine().memory());
         assertThat(hypervisor.frames().freeFrames()).isEqualTo(256);
+    }
+
+    @Test
+    void aVmBoundByRingCompressionMakesTheMachineTheMonitorsWhenSwitchedIn() {
+        VirtualMachine vm = vm("a", 1000, new NoMemory());
+
+        vm.switchIn();
+
+        assertThat(vm.vcpu().binding()).isSameAs(RingCompression.INSTANCE);
+        assertThat(hypervisor.machine().cpu().monitored()).as("every trap reaches the VMM").isTrue();
+        assertThat(hypervisor.machine().mmio().traps(NetworkInterface.BASE)).as("device registers trap").isTrue();
+        assertThat(hypervisor.machine().cpu().flags() & Registers.CPL_MASK).as("the guest kernel in ring 1")
+                .isEqualTo(1 << Registers.CPL_SHIFT);
     }
 
     @Test
@@ -122,8 +135,31 @@ class HypervisorTest {
                 lifecycle.add("cpu detached from " + vm.name());
             }
         };
+        DeviceVirtualization devices = new DeviceVirtualization() {
+            @Override
+            public String name() {
+                return "recording";
+            }
+
+            @Override
+            public void attach(VirtualMachine vm) {
+                lifecycle.add("devices attached to " + vm.name());
+            }
+
+            @Override
+            public void activate(VirtualMachine vm) {
+                lifecycle.add("devices activated for " + vm.name());
+            }
+
+            @Override
+            public void detach(VirtualMachine vm) {
+                lifecycle.add("devices detached from " + vm.name());
+            }
+        };
         VirtualMachine web = hypervisor.create(new VmConfig("web", 64 << 10, 16, 100, DeviceConfig.defaults()),
-                cpu, memory);
+                cpu, memory, devices);
+        web.switchIn();
+        web.switchOut();
         int free = hypervisor.frames().freeFrames();
         web.memory().writeWord(0x3000, 7);   // the VM takes a frame
         assertThat(hypervisor.frames().freeFrames()).isEqualTo(free - 1);
@@ -132,7 +168,8 @@ class HypervisorTest {
 
         assertThat(hypervisor.vms()).doesNotContain(web);
         assertThat(hypervisor.frames().freeFrames()).as("its frame is free again").isEqualTo(free);
-        assertThat(lifecycle).containsExactly("cpu attached to web", "cpu detached from web", "memory detached");
+        assertThat(lifecycle).containsExactly("devices attached to web", "cpu attached to web",
+                "devices activated for web", "cpu detached from web", "memory detached", "devices detached from web");
         assertThatThrownBy(() -> hypervisor.remove(web)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("VM web does not run on this hypervisor");
         vm("web", 100, new NoMemory());   // the name is free again

@@ -38,6 +38,34 @@ class VcpuTest {
     }
 
     @Test
+    void anotherBindingDecidesTheRealRingAndFlagsWhileTheGuestStillSeesItsOwn() {
+        VcpuBinding asItIs = new VcpuBinding() {   // as a VMCS binding would: the guest keeps ring 0
+            @Override
+            public void enter(Machine host) {
+            }
+
+            @Override
+            public int realFlags(int guestFlags) {
+                return guestFlags;
+            }
+
+            @Override
+            public int realRing(int virtualRing) {
+                return virtualRing;
+            }
+        };
+        Vcpu bound = new Vcpu(cpu, 0x1000, asItIs);
+        bound.setFlags(Registers.FLAG_Z);   // ring 0, interrupts off
+
+        bound.load();
+
+        assertThat(cpu.cpl()).isZero();
+        assertThat(cpu.flags() & Registers.FLAG_IF).as("the real IF is the guest's").isZero();
+        assertThat(bound.flags()).isEqualTo(Registers.FLAG_Z);
+        assertThat(vcpu.binding()).as("the default").isSameAs(RingCompression.INSTANCE);
+    }
+
+    @Test
     void theRealInterruptFlagStaysOnWhateverTheGuestSets() {
         vcpu.load();
         vcpu.setFlags(FLAG_Z);

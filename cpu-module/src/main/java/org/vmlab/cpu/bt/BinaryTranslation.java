@@ -209,13 +209,16 @@ public final class BinaryTranslation implements CpuVirtualization {
         emulator.emulate(vm, exit.instruction());
     }
 
-    private static void reflect(VirtualMachine vm, Exit exit) {
+    /** A fault of the guest's own (its user code's): the guest's handler gets it. */
+    private static void reflectException(VirtualMachine vm, Exit.GuestException exception) {
         vm.counters().event(CoreEvent.REFLECTION);
-        if (exit instanceof Exit.SoftwareInterrupt call) {
-            vm.traps().softwareInterrupt(call.vector(), call.pc());
-        } else if (exit instanceof Exit.GuestException fault) {
-            vm.traps().deliver(fault.vector(), fault.errorCode(), fault.pc());
-        }
+        vm.traps().deliver(exception.vector(), exception.errorCode(), exception.pc());
+    }
+
+    /** A system call of guest user code: the guest kernel's handler gets it. */
+    private static void reflectSystemCall(VirtualMachine vm, Exit.SoftwareInterrupt systemCall) {
+        vm.counters().event(CoreEvent.REFLECTION);
+        vm.traps().softwareInterrupt(systemCall.vector(), systemCall.pc());
     }
 
     @Override
@@ -242,8 +245,8 @@ public final class BinaryTranslation implements CpuVirtualization {
         vm.host().memory().addCodeWriteListener(codeWrites);
         ExitHandlers exits = vm.exitHandlers();
         exits.register(Callout.class, name(), this::callout);
-        exits.register(Exit.GuestException.class, name(), BinaryTranslation::reflect);
-        exits.register(Exit.SoftwareInterrupt.class, name(), BinaryTranslation::reflect);
+        exits.register(Exit.GuestException.class, name(), BinaryTranslation::reflectException);
+        exits.register(Exit.SoftwareInterrupt.class, name(), BinaryTranslation::reflectSystemCall);
     }
 
     /** The VM is going: its listener goes too, so that a machine that outlives it does not keep it. */

@@ -71,6 +71,8 @@ public final class ShadowPaging implements MemoryVirtualization {
 
     @Override
     public void activate() {
+        // Paging is always on for real: guest addresses, even "physical" ones, go through a shadow.
+        cpu().setControlRegister(Registers.CR0, Registers.CR0_PG | Registers.CR0_WP);
         cpu().setControlRegister(Registers.CR3, current.root());
     }
 

@@ -1,0 +1,53 @@
+package org.vmlab.vmm;
+
+import java.util.List;
+
+/**
+ * The seam for device virtualization: how a VM's guest reaches its devices. The VM's devices are
+ * a {@link org.vmlab.machine.device.Board} ({@link VirtualMachine#devices()}); the technique
+ * decides how the guest's accesses to them are served. Hypervisor-direct emulation (every device
+ * register access exits and a device model emulates it), passthrough (a real device assigned to
+ * the VM, its windows mapped into the guest) and the split driver (a paravirtual front end and a
+ * back end sharing a ring) each implement it.
+ *
+ * <p>Its lifecycle is the other seams': {@link #attach} once as the VM is made (register exit
+ * handlers and hypercalls, take what it needs of the machine), {@link #activate} at each world
+ * switch in, {@link #detach} once as the VM is removed.
+ */
+public interface DeviceVirtualization {
+    /** The technique's name, as the command line spells it ({@code emulated}, ...). */
+    String name();
+
+    /** Called once, when {@code vm} is made, after its devices exist and before anything is loaded. */
+    default void attach(VirtualMachine vm) {
+    }
+
+    /**
+     * World switch in: sets the machine's device side for {@code vm} (which device windows trap,
+     * which are the guest's own). Called after the vCPU's binding has set the machine up.
+     */
+    default void activate(VirtualMachine vm) {
+    }
+
+    /** Called once, when {@code vm} is removed: give back what {@link #attach} took. */
+    default void detach(VirtualMachine vm) {
+    }
+
+    /**
+     * The events this technique charges, beyond the core's ({@link CoreEvent}); their names must
+     * differ from every other event of the VM.
+     */
+    default List<VmmEvent> events() {
+        return List.of();
+    }
+
+    /**
+     * Hypervisor-direct device emulation, the VMM's behaviour when a VM is made without a device
+     * technique: every access to a device register traps (the binding keeps every window
+     * trapping), and the VMM's emulation of the instruction reaches the VM's own device models,
+     * charged {@link CoreEvent#DEVICE_EMULATION}.
+     */
+    static DeviceVirtualization emulated() {
+        return () -> "emulated";
+    }
+}
