@@ -15,12 +15,15 @@ import org.vmlab.machine.isa.Instruction;
  */
 public sealed interface Exit {
     /**
-     * The core's kinds in the order counters and summaries list them; a technique's own kinds
-     * follow them, in the order they first occur.
+     * The core's kinds that a guest instruction causes, in the order counters and summaries list
+     * them. A technique's own kinds (which its code raises for a guest instruction) follow them,
+     * in the order they first occur, and then {@link #INTERRUPT_KINDS}.
      */
-    List<String> CORE_KINDS = List.of(PrivilegedInstruction.KIND, IoAccess.KIND, Halt.KIND, PageFault.KIND,
-            GuestException.KIND, SoftwareInterrupt.KIND, InterruptWindow.KIND, Hypercall.KIND,
-            ExternalInterrupt.KIND, Timer.KIND);
+    List<String> INSTRUCTION_KINDS = List.of(PrivilegedInstruction.KIND, IoAccess.KIND, Halt.KIND,
+            PageFault.KIND, GuestException.KIND, SoftwareInterrupt.KIND, Hypercall.KIND);
+
+    /** The core's kinds that concern interrupts and time, listed last. */
+    List<String> INTERRUPT_KINDS = List.of(InterruptWindow.KIND, ExternalInterrupt.KIND, Timer.KIND);
 
     /** The guest instruction concerned: for a fault, the one that did not retire. */
     int pc();

@@ -1,6 +1,7 @@
 package org.vmlab.vmm;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -39,8 +40,9 @@ public final class VmmCounters {
     }
 
     /**
-     * Exits by kind, the core's kinds first in {@link Exit#CORE_KINDS}' order, then a technique's
-     * own in the order they first occurred; kinds that did not occur are left out.
+     * Exits by kind: the core's {@link Exit#INSTRUCTION_KINDS}, a technique's own kinds in the
+     * order they first occurred, then the core's {@link Exit#INTERRUPT_KINDS}; kinds that did not
+     * occur are left out.
      */
     public Map<String, Long> exitsByKind() {
         return byKind(exits);
@@ -49,14 +51,23 @@ public final class VmmCounters {
     /** {@code counts} ordered as {@link #exitsByKind} orders them. */
     public static Map<String, Long> byKind(Map<String, Long> counts) {
         Map<String, Long> m = new LinkedHashMap<>();
-        for (String kind : Exit.CORE_KINDS) {
+        putIn(m, counts, Exit.INSTRUCTION_KINDS);
+        counts.forEach((kind, n) -> {
+            if (!Exit.INTERRUPT_KINDS.contains(kind)) {
+                m.putIfAbsent(kind, n);
+            }
+        });
+        putIn(m, counts, Exit.INTERRUPT_KINDS);
+        return m;
+    }
+
+    private static void putIn(Map<String, Long> m, Map<String, Long> counts, List<String> kinds) {
+        for (String kind : kinds) {
             Long n = counts.get(kind);
             if (n != null) {
                 m.put(kind, n);
             }
         }
-        counts.forEach(m::putIfAbsent);
-        return m;
     }
 
     public long totalExits() {

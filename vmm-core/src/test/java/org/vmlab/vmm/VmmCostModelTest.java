@@ -129,4 +129,26 @@ class VmmCostModelTest {
                 Map.entry("vmm.world_switch", 1L),
                 Map.entry("bt.units", 3L));
     }
+
+    /** A technique's own exit kind, as binary translation's callout is. */
+    private record Callout(int pc) implements Exit.TechniqueExit {
+        @Override
+        public String kind() {
+            return "callout";
+        }
+    }
+
+    @Test
+    void exitsAreListedInstructionKindsFirstThenATechniquesOwnThenInterruptsAndTime() {
+        VmmCounters counters = new VmmCounters(VmmCostModel.DEFAULT);
+        counters.exit(new Exit.Timer(0x1000));
+        counters.exit(new Callout(0x1000));
+        counters.exit(new Exit.InterruptWindow(0x1000));
+        counters.exit(new Exit.PageFault(0x1000, 0x2000, 0));
+        counters.exit(new Exit.Timer(0x1000));
+
+        assertThat(counters.exitsByKind()).containsExactly(Map.entry("page fault", 1L),
+                Map.entry("callout", 1L), Map.entry("interrupt window", 1L), Map.entry("timer", 2L));
+        assertThat(counters.asMap()).containsKeys("exit.page_fault", "exit.callout", "exit.interrupt_window");
+    }
 }
