@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import org.vmlab.machine.Clock;
+import org.vmlab.machine.DeviceEvent;
 
 /**
  * The disk: 512-byte sectors moved to and from memory by DMA, one request at a time, after an
@@ -52,10 +53,12 @@ public final class BlockDevice implements PortDevice {
     private static final int CAPACITY_PORT = 5;
 
     /** A request as its command latched it; the registers may change while it is in flight. */
-    private record Request(DiskRequest.Op op, long sector, long count, int address) {
+    /** The disk's one event: a request, as the driver gave it, completes. */
+    public record Request(DiskRequest.Op op, long sector, long count, int address) implements DeviceEvent {
     }
 
     private final Clock clock;
+    private final String clockName;
     private final InterruptController pic;
     private final DmaSpace dma;
     private final byte[] contents;
@@ -92,6 +95,7 @@ public final class BlockDevice implements PortDevice {
         this.pic = pic;
         this.dma = dma;
         this.contents = Arrays.copyOf(image, sectors * SECTOR_SIZE);
+        this.clockName = clock.attach("disk", event -> complete((Request) event.what(), event.tick()));
     }
 
     @Override
@@ -162,7 +166,7 @@ public final class BlockDevice implements PortDevice {
                 Integer.toUnsignedLong(countRegister), addressRegister);
         status = STATUS_BUSY;
         long due = clock.now() + BASE_LATENCY + LATENCY_PER_SECTOR * request.count();
-        clock.schedule(due, () -> complete(request, due));
+        clock.schedule(due, clockName, request);
     }
 
     private void complete(Request request, long tick) {

@@ -1,9 +1,11 @@
 package org.vmlab.machine.device;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import org.vmlab.machine.Clock;
+import org.vmlab.machine.DeviceEvent;
 
 /**
  * The network interface, after the Intel 8254x (e1000): the driver and the device share two rings
@@ -110,6 +112,7 @@ public final class NetworkInterface implements MmioDevice {
     }
 
     private final Clock clock;
+    private final String clockName;
     private final InterruptController pic;
     private final DmaSpace dma;
     private final NetworkPeer peer;
@@ -127,6 +130,46 @@ public final class NetworkInterface implements MmioDevice {
         this.pic = pic;
         this.dma = dma;
         this.peer = peer;
+        this.clockName = clock.attach("nic", this::fire);
+    }
+
+    /** The transmitter is done with the frame at the head of the transmit ring. */
+    public record Transmission() implements DeviceEvent {
+    }
+
+    /** A frame from the peer reaches the NIC. */
+    public record Arrival(byte[] bytes) implements DeviceEvent {
+        public Arrival {
+            bytes = bytes.clone();
+        }
+
+        @Override
+        public byte[] bytes() {
+            return bytes.clone();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Arrival a && Arrays.equals(bytes, a.bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(bytes);
+        }
+
+        @Override
+        public String toString() {
+            return "Arrival[" + bytes.length + " bytes]";
+        }
+    }
+
+    private void fire(Clock.Event event) {
+        if (event.what() instanceof Arrival arrival) {
+            receive(event.tick(), arrival.bytes());
+        } else {
+            transmit(event.tick());
+        }
     }
 
     @Override
@@ -213,7 +256,7 @@ public final class NetworkInterface implements MmioDevice {
     }
 
     private void scheduleTransmit(long due) {
-        transmission = clock.schedule(due, () -> transmit(due));
+        transmission = clock.schedule(due, clockName, new Transmission());
     }
 
     private void transmit(long tick) {
@@ -255,7 +298,7 @@ public final class NetworkInterface implements MmioDevice {
         for (NetworkPeer.Reply reply : peer.answer(bytes.clone())) {
             long due = tick + reply.delay();
             byte[] answer = reply.bytes();
-            clock.schedule(due, () -> receive(due, answer));
+            clock.schedule(due, clockName, new Arrival(answer));
         }
     }
 

@@ -1,6 +1,7 @@
 package org.vmlab.machine.device;
 
 import org.vmlab.machine.Clock;
+import org.vmlab.machine.DeviceEvent;
 
 /**
  * The periodic timer (after the PC's 8253 in rate-generator mode): it raises line 0 every
@@ -18,14 +19,20 @@ public final class Timer implements PortDevice {
     private static final int PERIOD_PORT = 0;
     private static final int COUNT_PORT = 1;
 
+    /** The timer's one event: its period ran out. */
+    public record Expiry() implements DeviceEvent {
+    }
+
     private final Clock clock;
     private final InterruptController pic;
     private long period;
+    private final String clockName;
     private Clock.Event nextExpiry;
 
     public Timer(Clock clock, InterruptController pic) {
         this.clock = clock;
         this.pic = pic;
+        this.clockName = clock.attach("timer", event -> expire(event.tick()));
     }
 
     @Override
@@ -67,10 +74,11 @@ public final class Timer implements PortDevice {
     }
 
     private void expireAt(long due) {
-        nextExpiry = clock.schedule(due, () -> expire(due));
+        nextExpiry = clock.schedule(due, clockName, new Expiry());
     }
 
     private void expire(long due) {
+        nextExpiry = null;
         pic.request(LINE);
         // Keep the cadence of the first expiry (due, due + period, ...) whenever the CPU got
         // round to running this event. Periods that passed entirely while the CPU was late merge
