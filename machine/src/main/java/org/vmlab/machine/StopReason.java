@@ -30,7 +30,13 @@ public enum StopReason {
      * bare metal every access either succeeds or faults to the guest), or an instruction it
      * emulated and never counted as retired. The detail says which.
      */
-    MONITOR_ERROR;
+    MONITOR_ERROR,
+    /**
+     * A monitor stopped the guest because the guest broke its contract with the monitor, which
+     * bare metal has no notion of: it touched memory it had given back (a ballooned page). The
+     * detail says which.
+     */
+    GUEST_ERROR;
 
     /** True if the guest ended the run itself, rather than being stopped. */
     public boolean isClean() {

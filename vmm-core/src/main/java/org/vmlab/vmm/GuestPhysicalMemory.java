@@ -6,19 +6,33 @@ import org.vmlab.machine.image.Segment;
 import org.vmlab.machine.memory.MemoryDigest;
 import org.vmlab.machine.memory.PhysicalMemory;
 import org.vmlab.machine.memory.Ram;
+import org.vmlab.vmm.P2mEntry.Backed;
+import org.vmlab.vmm.P2mEntry.Ballooned;
+import org.vmlab.vmm.P2mEntry.Shared;
 
 /**
  * A VM's guest-physical memory: what the guest believes is RAM from 0 to {@link #size()}, backed
- * by machine frames that the VMM hands out on first use. The physical-to-machine map (p2m) says
- * which machine frame holds each guest frame; a guest frame never touched reads as zeros and
- * costs nothing.
+ * by machine frames that the VMM hands out on first use. The physical-to-machine map (p2m) says,
+ * for each guest frame, what backs it ({@link P2mEntry}): nothing yet (a frame never touched reads
+ * as zeros and costs nothing), a private machine frame, a machine frame shared copy-on-write with
+ * other guest frames of the same contents, or nothing any more because the guest ballooned it out.
+ *
+ * <p>Every write that the VMM or a virtual device makes (the write paths here, and so
+ * {@link GuestVirtualMemory} and DMA through {@link Ram}) lands in a private frame: a shared one
+ * is copied first, so that the write is never seen by another sharer. The guest's own stores run
+ * on the real MMU: the memory technique maps a shared frame read-only ({@link #isWritable}), and
+ * breaks the sharing ({@link #machineFrameForWrite}) when the guest's write faults.
+ *
+ * <p>A guest that touches a frame it ballooned out breaks its contract with the VMM: any access
+ * to one throws {@link BalloonedPageAccess}, and the VM stops. Listeners hear every write and
+ * every change of an entry ({@link ChangeListener}), so that a technique can drop what it cached
+ * of a frame that moved.
  *
  * <p>Guest-physical addresses beyond {@link #size()} are not RAM: as on the bare machine they
- * belong to memory-mapped devices, which the VMM emulates. A VM may hold at most
- * {@link #frameLimit()} machine frames; one more is refused with {@link MemoryLimitExceeded}.
+ * belong to memory-mapped devices, which the VMM emulates. A VM may back at most
+ * {@link #frameLimit()} guest frames; one more is refused with {@link MemoryLimitExceeded}.
  */
 public final class GuestPhysicalMemory implements Ram {
-    private static final int NONE = -1;
     private static final int PAGE_SHIFT = PhysicalMemory.PAGE_SHIFT;
 
     private final String owner;
@@ -26,13 +40,35 @@ public final class GuestPhysicalMemory implements Ram {
     private final int frameLimit;
     private final MachineFrames machineFrames;
     private final PhysicalMemory machine;
-    private final int[] p2m;
+    private final P2mEntry[] p2m;
     private int framesInUse;
-    private WriteListener[] writeListeners = new WriteListener[0];
+    private int sharedFrames;
+    private boolean identical;
+    private ChangeListener[] listeners = new ChangeListener[0];
 
-    /** Told of every write the VMM or a virtual device makes into guest memory. */
+    /**
+     * Told of every change the VMM or a virtual device makes to guest memory: writes (not the
+     * guest's own stores, which run on the real MMU) and changes of the p2m.
+     */
+    public interface ChangeListener {
+        /** The VMM or a virtual device wrote guest-physical {@code gpa}. */
+        default void written(int gpa) {
+        }
+
+        /**
+         * Guest frame {@code gfn}'s entry changed from {@code before} to {@code after}: first use,
+         * sharing, a copy-on-write break, ballooning. Whatever was cached of {@code before}'s
+         * machine frame for this guest frame (a shadow entry, a translation) may be stale, and a
+         * newly shared frame must no longer be mapped writable.
+         */
+        default void p2mChanged(int gfn, P2mEntry before, P2mEntry after) {
+        }
+    }
+
+    /** A listener that hears only writes. */
     @FunctionalInterface
-    public interface WriteListener {
+    public interface WriteListener extends ChangeListener {
+        @Override
         void written(int gpa);
     }
 
@@ -46,8 +82,8 @@ public final class GuestPhysicalMemory implements Ram {
         this.frameLimit = frameLimit;
         this.machineFrames = machineFrames;
         this.machine = machineFrames.memory();
-        this.p2m = new int[sizeBytes >>> PAGE_SHIFT];
-        Arrays.fill(p2m, NONE);
+        this.p2m = new P2mEntry[sizeBytes >>> PAGE_SHIFT];
+        Arrays.fill(p2m, P2mEntry.ABSENT);
     }
 
     public int size() {
@@ -62,9 +98,14 @@ public final class GuestPhysicalMemory implements Ram {
         return frameLimit;
     }
 
-    /** Machine frames this VM holds now. */
+    /** Guest frames backed by a machine frame now, private or shared: what counts against the limit. */
     public int framesInUse() {
         return framesInUse;
+    }
+
+    /** Guest frames backed by a shared machine frame now. */
+    public int sharedFrames() {
+        return sharedFrames;
     }
 
     /** True if guest-physical {@code gpa} is RAM (and not a device). */
@@ -78,61 +119,251 @@ public final class GuestPhysicalMemory implements Ram {
         return length >= 0 && start + length <= size;
     }
 
+    // --- the p2m --------------------------------------------------------------------------------
+
+    /** What backs guest frame {@code gfn} now. */
+    public P2mEntry entry(int gfn) {
+        checkFrame("entry", gfn);
+        return p2m[gfn];
+    }
+
+    /** True if guest frame {@code gfn} is backed by a machine frame shared copy-on-write. */
+    public boolean isShared(int gfn) {
+        return entry(gfn) instanceof Shared;
+    }
+
+    /** True if the guest gave guest frame {@code gfn} back: it may not touch it. */
+    public boolean isBallooned(int gfn) {
+        return entry(gfn) instanceof Ballooned;
+    }
+
     /**
-     * The machine frame that holds guest frame {@code gfn}, handed out now if this is its first use.
+     * True if the guest may write guest frame {@code gfn} where it lies, so that a memory
+     * technique may map its machine frame writable (as the guest's own tables allow): a private
+     * frame, or one never touched (its first use backs it privately). A shared frame must be
+     * mapped read-only, so that the guest's write faults and the sharing is broken first
+     * ({@link #machineFrameForWrite}); a ballooned one not at all.
+     */
+    public boolean isWritable(int gfn) {
+        P2mEntry entry = entry(gfn);
+        return entry instanceof P2mEntry.Ram || entry instanceof P2mEntry.Absent;
+    }
+
+    /**
+     * The machine frame that holds guest frame {@code gfn}, handed out now if this is its first
+     * use. A shared frame is returned as it is, for reading: map it read-only.
      *
-     * @throws MemoryLimitExceeded if the VM already holds its limit of frames
+     * @throws MemoryLimitExceeded if the VM already backs its limit of frames
+     * @throws BalloonedPageAccess if the guest ballooned the frame out
      */
     public int machineFrame(int gfn) {
+        checkFrame("machineFrame", gfn);
+        P2mEntry entry = p2m[gfn];
+        if (entry instanceof Backed backed) {
+            return backed.mfn();
+        }
+        if (entry instanceof Ballooned) {
+            throw ballooned(gfn);
+        }
+        if (framesInUse >= frameLimit) {
+            throw new MemoryLimitExceeded(String.format(
+                    "%s touched guest frame 0x%05x beyond its limit of %d machine frames (%d KiB)",
+                    owner, gfn, frameLimit, frameLimit * 4));
+        }
+        int mfn = machineFrames.allocate(owner);
+        framesInUse++;
+        change(gfn, new P2mEntry.Ram(mfn));
+        return mfn;
+    }
+
+    /**
+     * The private machine frame of guest frame {@code gfn}, for a write: handed out if this is
+     * the frame's first use, copied out of a shared frame if it is shared ({@link #breakSharing}).
+     *
+     * @throws MemoryLimitExceeded if the VM already backs its limit of frames
+     * @throws MachineFrames.OutOfMachineMemory if no frame is free for the copy
+     * @throws BalloonedPageAccess if the guest ballooned the frame out
+     */
+    public int machineFrameForWrite(int gfn) {
+        int mfn = machineFrame(gfn);
+        return p2m[gfn] instanceof Shared ? breakSharing(gfn) : mfn;
+    }
+
+    /**
+     * Backs guest frame {@code gfn} of this VM and {@code otherGfn} of {@code other} (this VM or
+     * another) by one machine frame, read-only, if they hold the same bytes, and frees the frame
+     * that is no longer needed: content-based page sharing [Waldspurger, OSDI 2002]. The frame
+     * kept is this one's.
+     *
+     * @return true if the two are shared now; false if their contents differ (nothing changes)
+     * @throws IllegalArgumentException if either is not backed by a machine frame
+     */
+    public boolean share(int gfn, GuestPhysicalMemory other, int otherGfn) {
+        P2mEntry mine = entry(gfn);
+        P2mEntry theirs = other.entry(otherGfn);
+        if (!(mine instanceof Backed kept) || !(theirs instanceof Backed dropped)) {
+            throw new IllegalArgumentException(String.format("share(0x%x, %s, 0x%x): only frames backed by"
+                    + " machine frames can be shared, not %s and %s", gfn, other.owner, otherGfn, mine, theirs));
+        }
+        if (identical || other.identical) {
+            throw identityBacked("share");
+        }
+        if (kept.mfn() == dropped.mfn()) {
+            return true;
+        }
+        if (!sameBytes(kept.mfn(), dropped.mfn())) {
+            return false;
+        }
+        if (mine instanceof P2mEntry.Ram) {
+            sharedFrames++;
+            change(gfn, new Shared(kept.mfn()));
+        }
+        machineFrames.share(kept.mfn());
+        if (theirs instanceof P2mEntry.Ram) {
+            other.sharedFrames++;
+        }
+        other.change(otherGfn, new Shared(kept.mfn()));
+        machineFrames.release(dropped.mfn());
+        return true;
+    }
+
+    /**
+     * Gives shared guest frame {@code gfn} a private machine frame with the same bytes: a copy,
+     * or the shared frame itself if no other entry maps it any more. The other sharers keep the
+     * shared frame, and never see what is written into the private one.
+     *
+     * @return the private machine frame
+     * @throws MachineFrames.OutOfMachineMemory if no frame is free for the copy
+     * @throws IllegalArgumentException if the frame is not shared
+     */
+    public int breakSharing(int gfn) {
+        if (!(entry(gfn) instanceof Shared shared)) {
+            throw new IllegalArgumentException(String.format("breakSharing(0x%x): guest frame 0x%x of %s is"
+                    + " not shared (it is %s)", gfn, gfn, owner, p2m[gfn]));
+        }
+        int mfn = shared.mfn();
+        if (machineFrames.references(mfn) == 1) {
+            machineFrames.makePrivate(mfn, owner);
+        } else {
+            int copy = machineFrames.copyOf(mfn, owner);
+            machineFrames.release(mfn);
+            mfn = copy;
+        }
+        sharedFrames--;
+        change(gfn, new P2mEntry.Ram(mfn));
+        return mfn;
+    }
+
+    /**
+     * The guest's balloon driver gave guest frame {@code gfn} back: its machine frame (if any) is
+     * released, and the guest may not touch the frame until {@link #unballoon} returns it.
+     *
+     * @throws IllegalStateException if it is ballooned already, or guest-physical memory is
+     *         machine memory ({@link #backIdentically}), where the real MMU would still reach it
+     */
+    public void balloon(int gfn) {
+        P2mEntry entry = entry(gfn);
+        if (identical) {
+            throw identityBacked("balloon");
+        }
+        if (entry instanceof Ballooned) {
+            throw new IllegalStateException(String.format("balloon(0x%x): guest frame 0x%x of %s is"
+                    + " ballooned already", gfn, gfn, owner));
+        }
+        if (entry instanceof Backed backed) {
+            machineFrames.release(backed.mfn());
+            framesInUse--;
+            if (entry instanceof Shared) {
+                sharedFrames--;
+            }
+        }
+        change(gfn, P2mEntry.BALLOONED);
+    }
+
+    /**
+     * The balloon deflated by guest frame {@code gfn}: the guest may use it again, and it reads
+     * as zeros until its first use backs it.
+     *
+     * @throws IllegalStateException if it is not ballooned
+     */
+    public void unballoon(int gfn) {
+        if (!(entry(gfn) instanceof Ballooned)) {
+            throw new IllegalStateException(String.format("unballoon(0x%x): guest frame 0x%x of %s is"
+                    + " not ballooned (it is %s)", gfn, gfn, owner, p2m[gfn]));
+        }
+        change(gfn, P2mEntry.ABSENT);
+    }
+
+    private void change(int gfn, P2mEntry after) {
+        P2mEntry before = p2m[gfn];
+        p2m[gfn] = after;
+        for (ChangeListener listener : listeners) {
+            listener.p2mChanged(gfn, before, after);
+        }
+    }
+
+    private boolean sameBytes(int mfnA, int mfnB) {
+        int a = mfnA << PAGE_SHIFT;
+        int b = mfnB << PAGE_SHIFT;
+        for (int i = 0; i < PhysicalMemory.PAGE_SIZE; i += 4) {
+            if (machine.readWord(a + i) != machine.readWord(b + i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private BalloonedPageAccess ballooned(int gfn) {
+        return new BalloonedPageAccess(String.format("%s touched guest frame 0x%05x, which it had given"
+                + " back to the VMM (ballooned out)", owner, gfn));
+    }
+
+    private IllegalStateException identityBacked(String call) {
+        return new IllegalStateException(call + ": " + owner + "'s guest-physical memory is machine memory"
+                + " (backed identically): the real MMU reaches its frames directly, whatever the p2m says");
+    }
+
+    private void checkFrame(String call, int gfn) {
         if (gfn < 0 || gfn >= p2m.length) {
-            throw new IllegalArgumentException(String.format("machineFrame(0x%x): guest frame"
-                    + " 0x%x is outside %s's memory (guest frames 0x0..0x%x)%s", gfn, gfn, owner,
+            throw new IllegalArgumentException(String.format("%s(0x%x): guest frame"
+                    + " 0x%x is outside %s's memory (guest frames 0x0..0x%x)%s", call, gfn, gfn, owner,
                     p2m.length - 1, gfn >= p2m.length
                             ? ": is it an address rather than a frame number (address >>> 12)?"
                             : ""));
         }
-        int mfn = p2m[gfn];
-        if (mfn == NONE) {
-            if (framesInUse >= frameLimit) {
-                throw new MemoryLimitExceeded(String.format(
-                        "%s touched guest frame 0x%05x beyond its limit of %d machine frames (%d KiB)",
-                        owner, gfn, frameLimit, frameLimit * 4));
-            }
-            mfn = machineFrames.allocate(owner);
-            p2m[gfn] = mfn;
-            framesInUse++;
-        }
-        return mfn;
     }
 
     /**
      * Backs every guest frame by the machine frame of the same number, at once: guest-physical
      * addresses become machine addresses. For a VM that owns the whole machine and whose page
-     * tables the real MMU walks as they are.
+     * tables the real MMU walks as they are; such memory can be neither shared nor ballooned.
      *
      * @throws MachineFrames.OutOfMachineMemory if any of those frames is taken
      */
     public void backIdentically() {
         for (int gfn = 0; gfn < p2m.length; gfn++) {
-            if (p2m[gfn] != gfn) {
-                if (p2m[gfn] != NONE) {
-                    throw new IllegalStateException("guest frame " + gfn + " is already backed by machine frame " + p2m[gfn]);
+            if (!(p2m[gfn] instanceof P2mEntry.Ram ram && ram.mfn() == gfn)) {
+                if (p2m[gfn] instanceof Backed backed) {
+                    throw new IllegalStateException("guest frame " + gfn + " is already backed by machine frame "
+                            + backed.mfn());
                 }
-                p2m[gfn] = machineFrames.claim(gfn, owner);
+                change(gfn, new P2mEntry.Ram(machineFrames.claim(gfn, owner)));
                 framesInUse++;
             }
         }
+        identical = true;
     }
 
     /** Gives every machine frame back to the free pool: the VM is going. */
     void releaseAll() {
         for (int gfn = 0; gfn < p2m.length; gfn++) {
-            if (p2m[gfn] != NONE) {
-                machineFrames.release(p2m[gfn]);
-                p2m[gfn] = NONE;
+            if (p2m[gfn] instanceof Backed backed) {
+                machineFrames.release(backed.mfn());
             }
+            p2m[gfn] = P2mEntry.ABSENT;
         }
         framesInUse = 0;
+        sharedFrames = 0;
     }
 
     /** The machine address of guest-physical {@code gpa} (RAM), its frame handed out if need be. */
@@ -145,27 +376,40 @@ public final class GuestPhysicalMemory implements Ram {
         return machineFrames;
     }
 
-    /** True if machine frame {@code mfn} belongs to this VM. */
+    /** True if machine frame {@code mfn} belongs to this VM (a shared frame belongs to no VM). */
     public boolean owns(int mfn) {
         return owner.equals(machineFrames.owner(mfn));
     }
 
+    // --- listeners --------------------------------------------------------------------------------
+
     /**
      * Adds a listener told of every write the VMM or a virtual device makes into guest memory (not
-     * the guest's own stores, which run on the real MMU): shadow paging traces page tables with it.
+     * the guest's own stores, which run on the real MMU) and of every change of the p2m: shadow
+     * paging traces page tables and drops the shadows of remapped frames with it.
      */
+    public void addListener(ChangeListener listener) {
+        listeners = Arrays.copyOf(listeners, listeners.length + 1);
+        listeners[listeners.length - 1] = listener;
+    }
+
+    /** Removes a listener {@link #addListener} added (the same object). */
+    public void removeListener(ChangeListener listener) {
+        listeners = Arrays.stream(listeners).filter(l -> l != listener).toArray(ChangeListener[]::new);
+    }
+
+    /** Adds a listener that hears only writes ({@link #addListener}). */
     public void addWriteListener(WriteListener listener) {
-        writeListeners = Arrays.copyOf(writeListeners, writeListeners.length + 1);
-        writeListeners[writeListeners.length - 1] = listener;
+        addListener(listener);
     }
 
     /** Removes a listener {@link #addWriteListener} added (the same object). */
     public void removeWriteListener(WriteListener listener) {
-        writeListeners = Arrays.stream(writeListeners).filter(l -> l != listener).toArray(WriteListener[]::new);
+        removeListener(listener);
     }
 
     private void written(int gpa) {
-        for (WriteListener listener : writeListeners) {
+        for (ChangeListener listener : listeners) {
             listener.written(gpa);
         }
     }
@@ -180,40 +424,60 @@ public final class GuestPhysicalMemory implements Ram {
         }
     }
 
+    /** The machine address to read {@code gpa} from, or -1 for a frame never touched (zeros). */
+    private int readAddress(int gpa) {
+        P2mEntry entry = p2m[gpa >>> PAGE_SHIFT];
+        if (entry instanceof Backed backed) {
+            return (backed.mfn() << PAGE_SHIFT) | (gpa & 0xFFF);
+        }
+        if (entry instanceof Ballooned) {
+            throw ballooned(gpa >>> PAGE_SHIFT);
+        }
+        return -1;
+    }
+
+    /** The machine address to write {@code gpa} at: in a private frame, copied from a shared one if need be. */
+    private int writeAddress(int gpa) {
+        return (machineFrameForWrite(gpa >>> PAGE_SHIFT) << PAGE_SHIFT) | (gpa & 0xFFF);
+    }
+
     public int readWord(int gpa) {
         checkAddress("readWord", gpa);
-        int mfn = p2m[gpa >>> PAGE_SHIFT];
-        return mfn == NONE ? 0 : machine.readWord((mfn << PAGE_SHIFT) | (gpa & 0xFFF));
+        int ma = readAddress(gpa);
+        return ma < 0 ? 0 : machine.readWord(ma);
     }
 
     public void writeWord(int gpa, int value) {
         checkAddress("writeWord", gpa);
-        machine.writeWord(machineAddress(gpa), value);
+        machine.writeWord(writeAddress(gpa), value);
         written(gpa);
     }
 
     /**
-     * Writes without telling the write listener: for the accessed and dirty bits that a page walk
-     * sets in the guest's own entries, which change no mapping that anyone caches.
+     * Writes without telling the listeners of the write: for the accessed and dirty bits that a
+     * page walk sets in the guest's own entries, which change no mapping that anyone caches. (A
+     * shared frame is still copied first.)
      */
     public void writeWordQuietly(int gpa, int value) {
         checkAddress("writeWordQuietly", gpa);
-        machine.writeWord(machineAddress(gpa), value);
+        machine.writeWord(writeAddress(gpa), value);
     }
 
     public int readByte(int gpa) {
         checkAddress("readByte", gpa);
-        int mfn = p2m[gpa >>> PAGE_SHIFT];
-        return mfn == NONE ? 0 : machine.readByte((mfn << PAGE_SHIFT) | (gpa & 0xFFF));
+        int ma = readAddress(gpa);
+        return ma < 0 ? 0 : machine.readByte(ma);
     }
 
     public void writeByte(int gpa, int value) {
         checkAddress("writeByte", gpa);
-        machine.writeByte(machineAddress(gpa), value);
+        machine.writeByte(writeAddress(gpa), value);
         written(gpa);
     }
 
+    /** {@code length} bytes from {@code gpa}; nothing is read if any of them lies in a ballooned frame. */
     public byte[] read(int gpa, int length) {
+        checkNotBallooned(gpa, length);
         byte[] bytes = new byte[length];
         for (int i = 0; i < length; i++) {
             bytes[i] = (byte) readByte(gpa + i);
@@ -221,9 +485,23 @@ public final class GuestPhysicalMemory implements Ram {
         return bytes;
     }
 
+    /** Writes {@code bytes} at {@code gpa}; nothing is written if any of them lies in a ballooned frame. */
     public void write(int gpa, byte[] bytes) {
+        checkNotBallooned(gpa, bytes.length);
         for (int i = 0; i < bytes.length; i++) {
             writeByte(gpa + i, bytes[i]);
+        }
+    }
+
+    /** A DMA or a copy that reaches a ballooned frame stops before it moves a byte. */
+    private void checkNotBallooned(int gpa, int length) {
+        if (length <= 0 || !contains(gpa, length)) {
+            return;   // the byte accesses say what is wrong
+        }
+        for (int gfn = gpa >>> PAGE_SHIFT; gfn <= (gpa + length - 1) >>> PAGE_SHIFT; gfn++) {
+            if (p2m[gfn] instanceof Ballooned) {
+                throw ballooned(gfn);
+            }
         }
     }
 
@@ -239,14 +517,16 @@ public final class GuestPhysicalMemory implements Ram {
         }
     }
 
-    /** The {@link MemoryDigest} of guest-physical memory: equal to a bare machine's with the same bytes. */
+    /**
+     * The {@link MemoryDigest} of guest-physical memory: equal to a bare machine's with the same
+     * bytes. A ballooned frame counts as zeros, as one never touched.
+     */
     public String digest() {
         return MemoryDigest.of(size, (gfn, into) -> {
-            int mfn = p2m[gfn];
-            if (mfn == NONE) {
+            if (!(p2m[gfn] instanceof Backed backed)) {
                 return false;
             }
-            int base = mfn << PAGE_SHIFT;
+            int base = backed.mfn() << PAGE_SHIFT;
             for (int i = 0; i < into.length; i++) {
                 into[i] = machine.readWord(base + 4 * i);
             }
@@ -257,6 +537,13 @@ public final class GuestPhysicalMemory implements Ram {
     /** A VM asked for more machine frames than its limit allows. */
     public static final class MemoryLimitExceeded extends RuntimeException {
         public MemoryLimitExceeded(String message) {
+            super(message);
+        }
+    }
+
+    /** The guest touched a frame it had ballooned out: its bug, which stops the VM. */
+    public static final class BalloonedPageAccess extends RuntimeException {
+        public BalloonedPageAccess(String message) {
             super(message);
         }
     }

@@ -19,6 +19,7 @@ public final class Hypervisor {
     private final MachineFrames frames;
     private final VmmCostModel costs;
     private final List<VirtualMachine> vms = new ArrayList<>();
+    private final List<SliceHook> sliceHooks = new ArrayList<>();
     private long slice = DEFAULT_SLICE;
     private long worldSwitches;
 
@@ -71,7 +72,12 @@ public final class Hypervisor {
         this.slice = instructions;
     }
 
-    /** Runs every VM, in turns, until each has stopped. */
+    /** Runs {@code hook} after every slice that {@link #run} gives a VM, after the hooks added before it. */
+    public void betweenSlices(SliceHook hook) {
+        sliceHooks.add(hook);
+    }
+
+    /** Runs every VM, in turns, until each has stopped; the slice hooks run after each slice. */
     public void run() {
         VirtualMachine current = null;
         while (true) {
@@ -90,6 +96,9 @@ public final class Hypervisor {
                     current = vm;
                 }
                 vm.runSlice(slice);
+                for (SliceHook hook : sliceHooks) {
+                    hook.afterSlice(vm);
+                }
                 ranAny = true;
             }
             if (!ranAny) {

@@ -5,6 +5,18 @@ package org.vmlab.vmm;
  * addresses to machine addresses that the VMM handed out, while the guest believes it manages its
  * own page tables over its own physical memory. Shadow paging, the paravirtual MMU and nested
  * paging each implement it.
+ *
+ * <p>What the p2m ({@link GuestPhysicalMemory}) asks of a technique that maps guest frames for the
+ * guest's direct accesses: map a frame writable only if {@link GuestPhysicalMemory#isWritable}
+ * says so (as the guest's own tables allow); map a shared frame ({@link GuestPhysicalMemory#isShared},
+ * or {@link MachineFrames#isShared} of its machine frame) read-only, and when the guest's write
+ * to it faults, take {@link GuestPhysicalMemory#machineFrameForWrite} (which breaks the sharing)
+ * before mapping it writable; never map a ballooned frame ({@link GuestPhysicalMemory#machineFrame}
+ * refuses it, and the VM stops). Listen to the p2m ({@link GuestPhysicalMemory#addListener}) and
+ * drop every mapping of a machine frame that a guest frame no longer uses, or that became shared,
+ * when {@link GuestPhysicalMemory.ChangeListener#p2mChanged} says so: the p2m may change between
+ * slices (page sharing, ballooning) and under the VMM's and devices' writes (copy-on-write
+ * breaks). Writes by the VMM and by DMA break sharing by themselves.
  */
 public interface MemoryVirtualization {
     /** The technique's name, as the command line spells it ({@code shadow}, ...). */

@@ -193,9 +193,12 @@ public final class VirtualMachine {
             } catch (GuestPhysicalMemory.MemoryLimitExceeded e) {
                 vcpu.stop(StopReason.RESOURCE_LIMIT, "stopped by the VMM: " + e.getMessage());
             } catch (MachineFrames.OutOfMachineMemory e) {
-                // Overcommitted: this VM cannot get a frame; it stops, the others go on.
+                // Overcommitted: this VM cannot get a frame (a first use, a copy-on-write break); it
+                // stops, the others go on.
                 vcpu.stop(StopReason.RESOURCE_LIMIT, "stopped by the VMM: the machine is out of memory: "
                         + e.getMessage());
+            } catch (GuestPhysicalMemory.BalloonedPageAccess e) {
+                vcpu.stop(StopReason.GUEST_ERROR, "stopped by the VMM: " + e.getMessage());
             }
         }
     }

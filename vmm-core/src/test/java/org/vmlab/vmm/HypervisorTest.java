@@ -289,4 +289,81 @@ class HypervisorTest {
         assertThat(modest.result().stopReason()).isEqualTo(StopReason.FUEL_EXHAUSTED);
         assertThat(modest.result().instructions()).isEqualTo(300);
     }
+    // --- between slices -----------------------------------------------------------------------------
+
+    @Test
+    void sliceHooksRunAfterEverySliceInTheOrderTheyWereAddedWithTheVmThatRan() {
+        vm("a", 250, new NoMemory());
+        vm("b", 120, new NoMemory());
+        hypervisor.setSlice(100);
+        hypervisor.betweenSlices(vm -> runs.add("scan after " + vm.name()));
+        hypervisor.betweenSlices(vm -> runs.add("balloon after " + vm.name()));
+
+        hypervisor.run();
+
+        assertThat(runs).containsExactly(
+                "a:100", "scan after a", "balloon after a",
+                "b:100", "scan after b", "balloon after b",
+                "a:100", "scan after a", "balloon after a",
+                "b:20", "scan after b", "balloon after b",
+                "a:50", "scan after a", "balloon after a");
+    }
+
+    /** A CPU virtualization double whose guest stores into guest-physical 0x3000 at every instruction, through the VMM. */
+    private static final class Storing implements CpuVirtualization {
+        @Override
+        public String name() {
+            return "storing";
+        }
+
+        @Override
+        public Exit run(VirtualMachine vm, long budget) {
+            vm.vcpu().retire(1);
+            vm.guestMemory().writeWord(0x3000, (int) vm.vcpu().instructions(), 0);
+            return new Exit.Timer(vm.vcpu().pc());
+        }
+    }
+
+    @Test
+    void aVmThatTouchesAFrameItBalloonedOutIsStoppedAndTheOthersGoOn() {
+        VirtualMachine careless = hypervisor.create(new VmConfig("careless", 64 << 10, 16, 1000, DeviceConfig.defaults()),
+                new Storing(), new NoMemory());
+        VirtualMachine modest = vm("modest", 300, new NoMemory());
+        hypervisor.setSlice(100);
+        hypervisor.betweenSlices(vm -> {
+            if (vm == careless && !careless.memory().isBallooned(3)) {
+                careless.memory().balloon(3);   // its balloon driver gave the frame back
+            }
+        });
+
+        hypervisor.run();
+
+        assertThat(careless.result().stopReason()).isEqualTo(StopReason.GUEST_ERROR);
+        assertThat(careless.result().stopDetail()).isEqualTo("stopped by the VMM: careless touched guest frame"
+                + " 0x00003, which it had given back to the VMM (ballooned out)");
+        assertThat(careless.result().instructions()).as("its first slice, and one more store").isEqualTo(101);
+        assertThat(modest.result().stopReason()).isEqualTo(StopReason.FUEL_EXHAUSTED);
+        assertThat(modest.result().instructions()).isEqualTo(300);
+    }
+
+    @Test
+    void aCopyOnWriteBreakThatFindsTheMachineOutOfMemoryStopsTheVmAndTheOthersGoOn() {
+        VirtualMachine writer = hypervisor.create(new VmConfig("writer", 64 << 10, 16, 1000, DeviceConfig.defaults()),
+                new Storing(), new NoMemory());
+        VirtualMachine modest = vm("modest", 300, new NoMemory());
+        writer.memory().writeWord(0x3000, 0);
+        modest.memory().writeWord(0x5000, 0);
+        modest.memory().share(5, writer.memory(), 3);
+        while (hypervisor.frames().freeFrames() > 0) {
+            hypervisor.frames().allocate("another");
+        }
+
+        hypervisor.run();
+
+        assertThat(writer.result().stopReason()).isEqualTo(StopReason.RESOURCE_LIMIT);
+        assertThat(writer.result().stopDetail()).startsWith("stopped by the VMM: the machine is out of memory: ");
+        assertThat(writer.memory().isShared(3)).as("the store never landed").isTrue();
+        assertThat(modest.memory().readWord(0x5000)).isZero();
+        assertThat(modest.result().stopReason()).isEqualTo(StopReason.FUEL_EXHAUSTED);
+    }
 }

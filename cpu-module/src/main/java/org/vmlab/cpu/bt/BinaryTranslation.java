@@ -1,5 +1,6 @@
 package org.vmlab.cpu.bt;
 
+import java.util.List;
 import org.vmlab.cpu.DirectExecution;
 import org.vmlab.cpu.InstructionEmulator;
 import org.vmlab.machine.Fault;
@@ -11,6 +12,8 @@ import org.vmlab.vmm.CoreEvent;
 import org.vmlab.vmm.CpuVirtualization;
 import org.vmlab.vmm.Exit;
 import org.vmlab.vmm.ExitHandlers;
+import org.vmlab.vmm.GuestPhysicalMemory;
+import org.vmlab.vmm.P2mEntry;
 import org.vmlab.vmm.VirtualMachine;
 import org.vmlab.vmm.VmmEvent;
 
@@ -34,6 +37,7 @@ public final class BinaryTranslation implements CpuVirtualization {
     private final Translator translator;
     private final TranslationCache cache = new TranslationCache();
     private CodeWriteListener codeWrites;
+    private GuestPhysicalMemory.ChangeListener remaps;
 
     /**
      * @param rules    how guest kernel instructions are translated, and what writes invalidate
@@ -226,7 +230,11 @@ public final class BinaryTranslation implements CpuVirtualization {
         return java.util.List.of(TranslationEvent.values());
     }
 
-    /** Writes into frames with translations reach the rules, which drop what went stale. */
+    /**
+     * Writes into frames with translations reach the rules, which drop what went stale; a guest
+     * frame that moves to another machine frame (a copy-on-write break, ballooning) takes the units
+     * translated from its old frame with it, since later writes to its code land elsewhere.
+     */
     @Override
     public void attach(VirtualMachine vm) {
         if (codeWrites != null) {
@@ -243,6 +251,19 @@ public final class BinaryTranslation implements CpuVirtualization {
             }
         };
         vm.host().memory().addCodeWriteListener(codeWrites);
+        remaps = new GuestPhysicalMemory.ChangeListener() {
+            @Override
+            public void p2mChanged(int gfn, P2mEntry before, P2mEntry after) {
+                if (before instanceof P2mEntry.Backed old && cache.hasUnitsIn(old.mfn())
+                        && !(after instanceof P2mEntry.Backed now && now.mfn() == old.mfn())) {
+                    List<TranslationUnit> stale = cache.unitsIn(old.mfn());
+                    stale.forEach(cache::invalidate);
+                    vm.counters().event(TranslationEvent.TRANSLATION_INVALIDATION);
+                    vm.counters().add("bt.units_invalidated", stale.size());
+                }
+            }
+        };
+        vm.memory().addListener(remaps);
         ExitHandlers exits = vm.exitHandlers();
         exits.register(Callout.class, name(), this::callout);
         exits.register(Exit.GuestException.class, name(), BinaryTranslation::reflectException);
@@ -254,7 +275,9 @@ public final class BinaryTranslation implements CpuVirtualization {
     public void detach(VirtualMachine vm) {
         if (codeWrites != null) {
             vm.host().memory().removeCodeWriteListener(codeWrites);
+            vm.memory().removeListener(remaps);
             codeWrites = null;
+            remaps = null;
         }
     }
 }

@@ -116,6 +116,31 @@ public final class ShadowPageTable {
         return changed;
     }
 
+    /**
+     * Removes every mapping of machine frame {@code mfn}: the guest frame it backed moved to
+     * another frame, or was given back.
+     *
+     * @return the virtual pages unmapped (their TLB entries are stale)
+     */
+    public List<Integer> unmapFrame(int mfn) {
+        writableMappings.remove(mfn);
+        List<Integer> unmapped = new ArrayList<>();
+        for (int pdi = 0; pdi < ENTRIES; pdi++) {
+            if (tables[pdi] == 0) {
+                continue;
+            }
+            for (int pti = 0; pti < ENTRIES; pti++) {
+                int va = pdi << 22 | pti << PhysicalMemory.PAGE_SHIFT;
+                int entry = machine.readWord(entryAddress(tables[pdi], va));
+                if ((entry & Pte.PRESENT) != 0 && entry >>> PhysicalMemory.PAGE_SHIFT == mfn) {
+                    machine.writeWord(entryAddress(tables[pdi], va), 0);
+                    unmapped.add(va);
+                }
+            }
+        }
+        return unmapped;
+    }
+
     /** Gives every frame of this shadow back to the VMM. */
     public void release() {
         for (int pdi = 0; pdi < ENTRIES; pdi++) {

@@ -5,8 +5,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.vmlab.machine.Cpu;
+import org.vmlab.machine.Fault;
 import org.vmlab.machine.StopReason;
 import org.vmlab.machine.isa.Registers;
+import org.vmlab.machine.isa.Vector;
+import org.vmlab.machine.memory.Mmu;
 import org.vmlab.machine.memory.PhysicalMemory;
 import org.vmlab.machine.memory.Pte;
 import org.vmlab.vmm.CoreEvent;
@@ -14,7 +17,9 @@ import org.vmlab.vmm.Exit;
 import org.vmlab.vmm.GuestPhysicalMemory;
 import org.vmlab.vmm.MachineFrames;
 import org.vmlab.vmm.MemoryVirtualization;
+import org.vmlab.vmm.P2mEntry;
 import org.vmlab.vmm.PageFaultOutcome;
+import org.vmlab.vmm.Vcpu;
 import org.vmlab.vmm.VirtualMachine;
 import org.vmlab.vmm.VmmEvent;
 
@@ -28,6 +33,12 @@ import org.vmlab.vmm.VmmEvent;
  * the {@link TracedPages} that keep them consistent, and the real MMU pointed at the current one.
  * The decisions (what a fault means, how an entry is filled, what a traced write changes) are the
  * {@link ShadowRules}'.
+ *
+ * <p>The mechanism also follows the p2m, whatever the rules do: a machine frame shared
+ * copy-on-write is only ever mapped read-only ({@link #map}); a guest write to it that the guest's
+ * own tables allow breaks the sharing before the rules see the fault, so that they map the
+ * private copy; and every mapping of a machine frame that a guest frame stops using (after a
+ * copy-on-write break, sharing or ballooning) is dropped from every shadow.
  */
 public final class ShadowPaging implements MemoryVirtualization {
     /** The key of the shadow used while the guest runs with paging off: it maps guest-physical 1:1. */
@@ -49,7 +60,17 @@ public final class ShadowPaging implements MemoryVirtualization {
     private final ShadowRules rules;
     private final Map<Integer, ShadowPageTable> cache = new LinkedHashMap<>(16, 0.75f, true);
     private final TracedPages traced = new TracedPages();
-    private final GuestPhysicalMemory.WriteListener writes = this::guestWrote;
+    private final GuestPhysicalMemory.ChangeListener changes = new GuestPhysicalMemory.ChangeListener() {
+        @Override
+        public void written(int gpa) {
+            guestWrote(gpa);
+        }
+
+        @Override
+        public void p2mChanged(int gfn, P2mEntry before, P2mEntry after) {
+            frameRemapped(before, after);
+        }
+    };
     private VirtualMachine vm;
     private ShadowPageTable current;
 
@@ -65,7 +86,7 @@ public final class ShadowPaging implements MemoryVirtualization {
     @Override
     public void attach(VirtualMachine machine) {
         this.vm = machine;
-        vm.memory().addWriteListener(writes);
+        vm.memory().addListener(changes);
         current = shadowFor(guestKey());
     }
 
@@ -109,6 +130,7 @@ public final class ShadowPaging implements MemoryVirtualization {
                     describeKey(guestKey()), describeKey(current.key())));
             return PageFaultOutcome.FIXED;   // nothing to reflect or emulate: the VM stops here
         }
+        breakSharingOnWrite(exit);
         PageFaultOutcome outcome = rules.pageFault(this, exit);
         if (outcome instanceof PageFaultOutcome.Fixed) {
             vm.counters().event(ShadowEvent.HIDDEN_FAULT);
@@ -126,6 +148,58 @@ public final class ShadowPaging implements MemoryVirtualization {
             vm.counters().add("shadow.traces", 1);
             vm.mark("shadow", "trace", vm.vcpu().pc());
             rules.pageTableWritten(this, gpa);
+        }
+    }
+
+    /**
+     * A write to a shared frame faults, as {@link #map} keeps it read-only. If the guest's own
+     * tables allow the write, the frame becomes the guest's own (copied), and the rules map the
+     * copy; if they do not, the fault is the guest's, and the sharing stays.
+     */
+    private void breakSharingOnWrite(Exit.PageFault exit) {
+        GuestPhysicalMemory memory = vm.memory();
+        if (memory.sharedFrames() == 0 || (exit.errorCode() & Vector.PF_WRITE) == 0) {
+            return;
+        }
+        Vcpu vcpu = vm.vcpu();
+        int gpa = exit.address();
+        if (vcpu.pagingEnabled()) {
+            try {
+                gpa = vm.guestMemory().walker().walk(gpa, Mmu.WRITE, vcpu.virtualRing(),
+                        vcpu.controlRegister(Registers.CR3),
+                        (vcpu.controlRegister(Registers.CR0) & Registers.CR0_WP) != 0, false).gpa();
+            } catch (Fault guestFault) {
+                return;   // the rules reflect it
+            }
+        }
+        if (memory.isRam(gpa) && memory.isShared(gpa >>> PhysicalMemory.PAGE_SHIFT)) {
+            memory.machineFrameForWrite(gpa >>> PhysicalMemory.PAGE_SHIFT);
+            vm.counters().add("shadow.sharing_broken", 1);
+        }
+    }
+
+    /**
+     * A guest frame's p2m entry changed: no shadow may keep mapping a machine frame the guest
+     * frame left (it may be another VM's soon), nor map writable a frame that became shared.
+     */
+    private void frameRemapped(P2mEntry before, P2mEntry after) {
+        if (before instanceof P2mEntry.Backed old
+                && !(after instanceof P2mEntry.Backed now && now.mfn() == old.mfn())) {
+            for (ShadowPageTable shadow : cache.values()) {
+                invalidateIfCurrent(shadow, shadow.unmapFrame(old.mfn()));
+            }
+        } else if (after instanceof P2mEntry.Shared now) {
+            for (ShadowPageTable shadow : cache.values()) {
+                invalidateIfCurrent(shadow, shadow.writeProtect(now.mfn()));
+            }
+        }
+    }
+
+    private void invalidateIfCurrent(ShadowPageTable shadow, List<Integer> vas) {
+        if (shadow == current) {
+            for (int va : vas) {
+                vm.host().mmu().invalidatePage(va);
+            }
         }
     }
 
@@ -158,7 +232,11 @@ public final class ShadowPaging implements MemoryVirtualization {
         return key == PHYSICAL_MODE ? "paging off" : String.format("paging on, cr3=0x%08x", key);
     }
 
-    /** Maps {@code va} in the current shadow, and forgets the real TLB's entry for it. */
+    /**
+     * Maps {@code va} in the current shadow, and forgets the real TLB's entry for it. A machine
+     * frame shared copy-on-write is mapped read-only, whatever {@code bits} say: the guest's write
+     * must fault, so that the sharing is broken first.
+     */
     public void map(int va, int mfn, int bits) {
         int frames = vm.host().memory().frames();
         if (mfn < 0 || mfn >= frames) {
@@ -172,6 +250,9 @@ public final class ShadowPaging implements MemoryVirtualization {
             throw new IllegalArgumentException(String.format("map(va=0x%08x, mfn=0x%x, bits=0x%x):"
                     + " a shadow entry's bits are PRESENT, with WRITABLE and USER as the guest's"
                     + " entry allows (the frame goes in mfn, not in bits)", va, mfn, bits));
+        }
+        if (frames().isShared(mfn)) {
+            bits &= ~Pte.WRITABLE;
         }
         current.map(va, mfn, bits);
         vm.host().mmu().invalidatePage(va);
@@ -234,7 +315,7 @@ public final class ShadowPaging implements MemoryVirtualization {
     /** The VM is going: every cached shadow gives its frames back. */
     @Override
     public void detach() {
-        vm.memory().removeWriteListener(writes);
+        vm.memory().removeListener(changes);
         for (ShadowPageTable shadow : cache.values()) {
             traced.removeShadow(shadow);
             shadow.release();

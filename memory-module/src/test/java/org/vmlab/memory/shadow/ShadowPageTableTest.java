@@ -182,4 +182,19 @@ class ShadowPageTableTest {
 
         assertThat(shadow.writeProtect(9)).containsExactly(VA);
     }
+    @Test
+    void unmappingAFrameRemovesEveryMappingOfItWhereverItIsAndNothingElse() {
+        shadow.map(VA, 42, RW);
+        shadow.map(VA + 0x1000, 42, Pte.PRESENT);
+        shadow.map(0x0080_0000, 42, RW | Pte.USER);
+        shadow.map(VA + 0x2000, 43, RW);
+
+        assertThat(shadow.unmapFrame(42)).containsExactly(VA, VA + 0x1000, 0x0080_0000);
+
+        assertThat(shadow.lookup(VA)).isZero();
+        assertThat(shadow.lookup(VA + 0x1000)).isZero();
+        assertThat(shadow.lookup(0x0080_0000)).isZero();
+        assertThat(shadow.lookup(VA + 0x2000)).isEqualTo(Pte.entry(43 << 12, RW));
+        assertThat(shadow.writeProtect(42)).as("no writable mapping left to protect").isEmpty();
+    }
 }

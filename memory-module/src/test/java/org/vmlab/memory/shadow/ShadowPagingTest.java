@@ -334,6 +334,95 @@ class ShadowPagingTest {
                 + " still walks the shadow for paging on, cr3=0x00008000").contains("controlRegisterWritten(n)");
     }
 
+    // --- following the p2m --------------------------------------------------------------------------
+
+    /** Guest frames 9 and 10, both zeros, share one machine frame; returns it. */
+    private int shareFramesNineAndTen() {
+        vm.memory().writeWord(0x9000, 0);
+        vm.memory().writeWord(0xA000, 0);
+        vm.memory().share(9, vm.memory(), 10);
+        return vm.memory().machineFrame(9);
+    }
+
+    private static Exit.PageFault fault(int address, int errorCode) {
+        return new Exit.PageFault(0x1000, address, errorCode);
+    }
+
+    @Test
+    void aSharedFrameIsMappedReadOnlyWhateverTheRulesAsk() {
+        int shared = shareFramesNineAndTen();
+
+        paging.map(VA, shared, RW | Pte.USER);
+
+        assertThat(paging.current().lookup(VA)).isEqualTo(Pte.entry(shared << 12, Pte.PRESENT | Pte.USER));
+    }
+
+    @Test
+    void aGuestWriteToASharedFrameGetsAPrivateCopyBeforeTheRulesMapIt() {
+        int shared = shareFramesNineAndTen();
+        Exit.PageFault write = fault(0x9004, Vector.PF_PRESENT | Vector.PF_WRITE);   // paging off: 0x9004 is guest-physical
+
+        paging.pageFault(write);
+
+        assertThat(vm.memory().isShared(9)).isFalse();
+        assertThat(vm.memory().machineFrame(9)).isNotEqualTo(shared);
+        assertThat(vm.memory().machineFrame(10)).as("the other sharer keeps the frame").isEqualTo(shared);
+        assertThat(rules.faults).containsExactly(write);
+        assertThat(vm.counters().named("shadow.sharing_broken")).isEqualTo(1);
+    }
+
+    @Test
+    void aReadOfASharedFrameOrAWriteTheGuestsTablesDenyLeavesItShared() {
+        shareFramesNineAndTen();
+
+        paging.pageFault(fault(0x9004, Vector.PF_PRESENT));
+        switchTo(0x5000);   // an empty page directory: nothing is mapped
+        paging.pageFault(fault(0x9004, Vector.PF_WRITE));
+
+        assertThat(vm.memory().isShared(9)).isTrue();
+        assertThat(vm.counters().named("shadow.sharing_broken")).isZero();
+        assertThat(rules.faults).as("the rules decide as ever").hasSize(2);
+    }
+
+    @Test
+    void whenAGuestFrameLeavesItsMachineFrameEveryShadowForgetsTheFrame() {
+        vm.memory().writeWord(0x9000, 1);
+        int mfn = vm.memory().machineFrame(9);
+        switchTo(0x1000);
+        ShadowPageTable one = paging.current();
+        paging.map(VA, mfn, RW);
+        paging.map(VA + 0x1000, 30, RW);
+        switchTo(0x2000);
+        ShadowPageTable two = paging.current();
+        paging.map(0x0080_0000, mfn, Pte.PRESENT);
+        vm.switchIn();
+        Mmu mmu = vm.host().mmu();
+        assertThat(mmu.translate(0x0080_0000, Mmu.READ, 1)).isEqualTo(mfn << 12);   // in the real TLB
+
+        vm.memory().balloon(9);
+
+        assertThat(one.lookup(VA)).isZero();
+        assertThat(two.lookup(0x0080_0000)).isZero();
+        assertThat(one.lookup(VA + 0x1000)).as("another frame").isEqualTo(Pte.entry(30 << 12, RW));
+        assertThatThrownBy(() -> mmu.translate(0x0080_0000, Mmu.READ, 1)).as("nor does the real TLB keep it")
+                .isInstanceOf(Fault.class);
+    }
+
+    @Test
+    void aFrameThatBecomesSharedIsNoLongerMappedWritable() {
+        vm.memory().writeWord(0x9000, 0);
+        vm.memory().writeWord(0xA000, 0);
+        int kept = vm.memory().machineFrame(9);
+        int dropped = vm.memory().machineFrame(10);
+        paging.map(VA, kept, RW);
+        paging.map(VA + 0x1000, dropped, RW);
+
+        vm.memory().share(9, vm.memory(), 10);
+
+        assertThat(paging.current().lookup(VA)).isEqualTo(Pte.entry(kept << 12, Pte.PRESENT));
+        assertThat(paging.current().lookup(VA + 0x1000)).as("its frame was freed").isZero();
+    }
+
     /** The rules' test double. */
     private static final class RecordingRules implements ShadowRules {
         PageFaultOutcome outcome = PageFaultOutcome.FIXED;
