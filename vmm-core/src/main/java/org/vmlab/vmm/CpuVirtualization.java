@@ -21,6 +21,13 @@ public interface CpuVirtualization {
     }
 
     /**
+     * World switch in: {@code vm}'s vCPU is about to be loaded on the real CPU, which its
+     * {@link #binding()} has just set up. The default does nothing more.
+     */
+    default void activate(VirtualMachine vm) {
+    }
+
+    /**
      * Called once, when {@code vm} is removed from its hypervisor: give back whatever
      * {@link #attach} or a run took of the machine. The default gives back nothing.
      */

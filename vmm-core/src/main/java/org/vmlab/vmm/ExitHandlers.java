@@ -46,11 +46,6 @@ public final class ExitHandlers {
         }
     }
 
-    /** Removes the handler of {@code kind}, if any: its technique is being detached. */
-    public void unregister(Class<? extends Exit> kind) {
-        table.remove(kind);
-    }
-
     /** True if exits of type {@code kind} have a handler. */
     public boolean handles(Class<? extends Exit> kind) {
         return table.containsKey(kind);

@@ -156,6 +156,9 @@ public final class VirtualMachine {
     public void switchIn() {
         vcpu.binding().enter(host);
         deviceVirtualization.activate(this);
+        if (cpuVirtualization != null) {
+            cpuVirtualization.activate(this);
+        }
         vcpu.load();
         memoryVirtualization.activate();
     }

@@ -131,6 +131,11 @@ class HypervisorTest {
             }
 
             @Override
+            public void activate(VirtualMachine vm) {
+                lifecycle.add("cpu activated for " + vm.name());
+            }
+
+            @Override
             public void detach(VirtualMachine vm) {
                 lifecycle.add("cpu detached from " + vm.name());
             }
@@ -169,7 +174,7 @@ class HypervisorTest {
         assertThat(hypervisor.vms()).doesNotContain(web);
         assertThat(hypervisor.frames().freeFrames()).as("its frame is free again").isEqualTo(free);
         assertThat(lifecycle).containsExactly("devices attached to web", "cpu attached to web",
-                "devices activated for web", "cpu detached from web", "memory detached", "devices detached from web");
+                "devices activated for web", "cpu activated for web", "cpu detached from web", "memory detached", "devices detached from web");
         assertThatThrownBy(() -> hypervisor.remove(web)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("VM web does not run on this hypervisor");
         vm("web", 100, new NoMemory());   // the name is free again
