@@ -51,11 +51,6 @@ public sealed interface Exit {
         public String kind() {
             return KIND;
         }
-
-        @Override
-        public String toString() {
-            return Exit.describe(this);
-        }
     }
 
     /**
@@ -75,11 +70,6 @@ public sealed interface Exit {
         public String qualification() {
             return " vector " + vector;
         }
-
-        @Override
-        public String toString() {
-            return Exit.describe(this);
-        }
     }
 
     /** A privileged instruction of the deprivileged guest kernel trapped (#GP): to be emulated. */
@@ -95,11 +85,6 @@ public sealed interface Exit {
         @Override
         public String qualification() {
             return " (" + instruction + ")";
-        }
-
-        @Override
-        public String toString() {
-            return Exit.describe(this);
         }
     }
 
@@ -117,11 +102,6 @@ public sealed interface Exit {
         public String qualification() {
             return " (" + instruction + ")";
         }
-
-        @Override
-        public String toString() {
-            return Exit.describe(this);
-        }
     }
 
     /** {@code hlt} trapped: the guest waits for an interrupt, or powers off. */
@@ -137,11 +117,6 @@ public sealed interface Exit {
         @Override
         public String qualification() {
             return " (" + instruction + ")";
-        }
-
-        @Override
-        public String toString() {
-            return Exit.describe(this);
         }
     }
 
@@ -164,11 +139,6 @@ public sealed interface Exit {
         public String qualification() {
             return String.format(" error 0x%x address 0x%08x", errorCode, address);
         }
-
-        @Override
-        public String toString() {
-            return Exit.describe(this);
-        }
     }
 
     /** Any other exception raised by a guest instruction, to be reflected into the guest. */
@@ -184,11 +154,6 @@ public sealed interface Exit {
         @Override
         public String qualification() {
             return String.format(" vector %d error 0x%x", vector, errorCode);
-        }
-
-        @Override
-        public String toString() {
-            return Exit.describe(this);
         }
     }
 
@@ -206,11 +171,6 @@ public sealed interface Exit {
         public String qualification() {
             return " vector " + vector;
         }
-
-        @Override
-        public String toString() {
-            return Exit.describe(this);
-        }
     }
 
     /**
@@ -225,11 +185,6 @@ public sealed interface Exit {
         @Override
         public String kind() {
             return KIND;
-        }
-
-        @Override
-        public String toString() {
-            return Exit.describe(this);
         }
     }
 
@@ -251,11 +206,6 @@ public sealed interface Exit {
         @Override
         public String qualification() {
             return " number " + number;
-        }
-
-        @Override
-        public String toString() {
-            return Exit.describe(this);
         }
     }
 

@@ -117,10 +117,10 @@ class ExitTablesTest {
 
     @Test
     void everyKindDescribesItselfOnOneLine() {
-        assertThat(new Exit.PageFault(0x1208, 0x0040_2000, 0x2)).hasToString(
-                "page_fault at pc=0x00001208 error 0x2 address 0x00402000");
-        assertThat(new Exit.ExternalInterrupt(PC, 33)).hasToString("external_interrupt at pc=0x00001000 vector 33");
-        assertThat(new Exit.Hypercall(PC, 3)).hasToString("hypercall at pc=0x00001000 number 3");
-        assertThat(new Exit.Timer(PC)).hasToString("timer at pc=0x00001000");
+        assertThat(Exit.describe(new Exit.PageFault(0x1208, 0x0040_2000, 0x2)))
+                .isEqualTo("page_fault at pc=0x00001208 error 0x2 address 0x00402000");
+        assertThat(Exit.describe(new Exit.ExternalInterrupt(PC, 33))).isEqualTo("external_interrupt at pc=0x00001000 vector 33");
+        assertThat(Exit.describe(new Exit.Hypercall(PC, 3))).isEqualTo("hypercall at pc=0x00001000 number 3");
+        assertThat(Exit.describe(new Exit.Timer(PC))).isEqualTo("timer at pc=0x00001000");
     }
 }

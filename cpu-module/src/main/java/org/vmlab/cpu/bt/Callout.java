@@ -25,9 +25,4 @@ public record Callout(int pc, Instruction instruction) implements Exit.Technique
     public String qualification() {
         return " (" + instruction + ")";
     }
-
-    @Override
-    public String toString() {
-        return Exit.describe(this);
-    }
 }

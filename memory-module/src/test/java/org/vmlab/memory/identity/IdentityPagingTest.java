@@ -240,7 +240,7 @@ class IdentityPagingTest {
         }
 
         private static void stop(VirtualMachine vm, Exit exit) {
-            vm.vcpu().stop(StopReason.HALT, exit.toString());
+            vm.vcpu().stop(StopReason.HALT, Exit.describe(exit));
         }
     }
 }

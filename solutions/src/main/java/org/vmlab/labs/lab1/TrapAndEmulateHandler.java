@@ -39,7 +39,7 @@ public final class TrapAndEmulateHandler implements TrapHandler {
                 vm.traps().deliver(Vector.GENERAL_PROTECTION, 0, trapped.pc());
             }
         } else {
-            throw new IllegalArgumentException("not a trap-and-emulate exit: " + exit);
+            throw new IllegalArgumentException("not a trap-and-emulate exit: " + Exit.describe(exit));
         }
         // END SOLUTION
     }
