@@ -75,6 +75,22 @@ public final class Machine {
         return board.clock();
     }
 
+    /** The board: clock, buses, interrupt controller and devices; {@code board().state()} captures it. */
+    public Board board() {
+        return board;
+    }
+
+    /**
+     * Puts the clock and the devices back to {@code state}, captured on a machine with the same
+     * device configuration. The CPU's count of ticks goes on from where it stands (zero on a fresh
+     * machine) while the clock reads the captured time on ({@link Clock#restore}).
+     *
+     * @throws IllegalArgumentException if the state does not fit this machine's devices
+     */
+    public void restoreDevices(Board.State state) {
+        board.restore(state, cpu.ticks());
+    }
+
     /**
      * Loads a program: every segment of {@code image} into RAM at its address, pc at its entry.
      *

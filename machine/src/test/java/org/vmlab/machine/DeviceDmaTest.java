@@ -36,7 +36,7 @@ class DeviceDmaTest {
         return image;
     }
 
-    private static final String DISK_READ = """
+    static final String DISK_READ = """
                     .equ BUFFER, 0x10000
                     .org 0x1000
             start:  li   sp, 0x9000
@@ -98,7 +98,7 @@ class DeviceDmaTest {
 
     private static final String FRAME_TEXT = "hello, wire";
 
-    private static final String ECHO = """
+    static final String ECHO = """
                     .equ NIC, 0xF0000000
                     .org 0x1000
             start:  li   sp, 0x9000

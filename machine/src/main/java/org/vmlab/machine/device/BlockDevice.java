@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 import org.vmlab.machine.Clock;
 import org.vmlab.machine.DeviceEvent;
 
@@ -52,8 +53,10 @@ public final class BlockDevice implements PortDevice {
     private static final int STATUS_PORT = 4;
     private static final int CAPACITY_PORT = 5;
 
-    /** A request as its command latched it; the registers may change while it is in flight. */
-    /** The disk's one event: a request, as the driver gave it, completes. */
+    /**
+     * The disk's one event: a request, as its command latched it, completes (the registers may
+     * change while it is in flight).
+     */
     public record Request(DiskRequest.Op op, long sector, long count, int address) implements DeviceEvent {
     }
 
@@ -126,6 +129,118 @@ public final class BlockDevice implements PortDevice {
     /** Every completed request, in order of completion. */
     public List<DiskRequest> requests() {
         return Collections.unmodifiableList(requests);
+    }
+
+    /** The disk's state as a value: registers, contents and completed requests. */
+    public State state() {
+        return new State(sectorRegister, countRegister, addressRegister, status, contents, requests);
+    }
+
+    /**
+     * Puts the disk back to {@code state}, on a clock already restored: the request pending
+     * there, if the disk is busy, is the one in flight. Its line is the interrupt controller's to
+     * restore.
+     *
+     * @throws IllegalArgumentException if the state is of a disk of another size, or the clock's
+     *                                  pending requests do not fit it
+     */
+    public void restore(State state) {
+        check(state, clock.state());
+        sectorRegister = state.sector();
+        countRegister = state.count();
+        addressRegister = state.address();
+        status = state.status();
+        state.copyContentsTo(contents);
+        requests.clear();
+        requests.addAll(state.requests());
+    }
+
+    /**
+     * Checks that this disk can take {@code state}, with {@code clock} pending: the same size, and
+     * one request in flight while busy, none otherwise.
+     */
+    void check(State state, Clock.State clock) {
+        if (state.size() != contents.length) {
+            throw new IllegalArgumentException(String.format("the disk's state is of %d sectors,"
+                    + " this disk has %d", state.size() / SECTOR_SIZE, capacity()));
+        }
+        List<Clock.Event> mine = clock.pendingFor(clockName);
+        for (Clock.Event e : mine) {
+            if (!(e.what() instanceof Request)) {
+                throw new IllegalArgumentException("not a disk event: " + e);
+            }
+        }
+        int expected = (state.status() & STATUS_BUSY) != 0 ? 1 : 0;
+        if (mine.size() != expected) {
+            throw new IllegalArgumentException(String.format("a disk with status 0x%x has %d"
+                    + " request in flight, but the clock holds %d", state.status(), expected, mine.size()));
+        }
+    }
+
+    /**
+     * The disk's state. The request in flight, if any, is not here but on the clock, with every
+     * other pending event, as a {@link Request} of the disk's. The contents are copied in and
+     * out, and compared by content.
+     *
+     * @param sector   the sector register
+     * @param count    the count register
+     * @param address  the DMA address register
+     * @param status   the status register ({@link #STATUS_BUSY} while a request is in flight)
+     * @param contents the whole disk
+     * @param requests every completed request, in order of completion
+     */
+    public record State(int sector, int count, int address, int status, byte[] contents,
+            List<DiskRequest> requests) {
+        public State {
+            if (contents.length == 0 || contents.length % SECTOR_SIZE != 0) {
+                throw new IllegalArgumentException("a disk's contents are whole sectors, at least"
+                        + " one; was " + contents.length + " bytes");
+            }
+            if ((status & ~(STATUS_BUSY | STATUS_ERROR | STATUS_DONE)) != 0) {
+                throw new IllegalArgumentException(String.format("no such disk status: 0x%x", status));
+            }
+            contents = contents.clone();
+            requests = List.copyOf(requests);
+        }
+
+        /** A copy of the whole disk. */
+        @Override
+        public byte[] contents() {
+            return contents.clone();
+        }
+
+        /** The disk's size in bytes. */
+        public int size() {
+            return contents.length;
+        }
+
+        /** SHA-256 of the disk's contents, in hex, as {@link BlockDevice#digest()} gives it. */
+        public String digest() {
+            return Sha256.hex(contents);
+        }
+
+        private void copyContentsTo(byte[] disk) {
+            System.arraycopy(contents, 0, disk, 0, contents.length);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof State s && sector == s.sector && count == s.count
+                    && address == s.address && status == s.status
+                    && Arrays.equals(contents, s.contents) && requests.equals(s.requests);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(sector, count, address, status, Arrays.hashCode(contents), requests);
+        }
+
+        @Override
+        public String toString() {
+            return String.format("BlockDevice.State[sector=%d, count=%d, address=0x%x, status=0x%x,"
+                    + " %d sectors sha256=%s, requests=%s]", sector, count, address, status,
+                    contents.length / SECTOR_SIZE, digest(), requests);
+        }
     }
 
     @Override

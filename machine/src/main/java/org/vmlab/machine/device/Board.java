@@ -1,5 +1,6 @@
 package org.vmlab.machine.device;
 
+import java.util.Objects;
 import org.vmlab.machine.Clock;
 
 /**
@@ -9,6 +10,10 @@ import org.vmlab.machine.Clock;
  * devices the VMM emulates (hypervisor-direct) on a clock that counts the guest's own ticks, not
  * the machine's, so that a device interrupts the guest at the very instruction it would on bare
  * metal, and whose DMA reaches the VM's guest-physical memory only.
+ *
+ * <p>Its state is a value ({@link #state()}, a {@link State}): the clock with every pending event,
+ * and each device's registers and records. A snapshot or a migration takes it, builds a board
+ * with the same {@link DeviceConfig} elsewhere, and {@linkplain #restore restores} it there.
  */
 public final class Board {
     private final Clock clock = new Clock();
@@ -49,5 +54,60 @@ public final class Board {
     /** What the devices let an observer see of a run. */
     public DeviceObservables observables() {
         return devices;
+    }
+
+    /** The board's state as a value: the clock and every device. */
+    public State state() {
+        return new State(clock.state(), pic.state(), devices.timer().state(),
+                devices.console().state(), devices.disk().state(), devices.nic().state());
+    }
+
+    /**
+     * Puts the board back to {@code state}, taken from a board built with the same
+     * {@link DeviceConfig} (here, or on another machine): the clock first, with its pending events,
+     * then each device, which takes back its own events from the clock. Nothing is run, no line is
+     * raised and no DMA is done: the interrupt controller's lines are restored as they were.
+     *
+     * @param driverTick where the count that drives the clock stands now (the CPU's ticks), which
+     *                   need not be the state's time ({@link Clock#restore})
+     * @throws IllegalArgumentException if the state does not fit this board (a disk of another
+     *                                  size, more console output than the cap, events the devices
+     *                                  would not have pending); the board is then unchanged
+     */
+    public void restore(State state, long driverTick) {
+        devices.timer().check(state.timer(), state.clock());
+        devices.console().check(state.console());
+        devices.disk().check(state.disk(), state.clock());
+        devices.nic().check(state.clock());
+        clock.restore(state.clock(), driverTick);
+        pic.restore(state.pic());
+        devices.timer().restore(state.timer());
+        devices.console().restore(state.console());
+        devices.disk().restore(state.disk());
+        devices.nic().restore(state.nic());
+    }
+
+    /**
+     * A board's state: what a snapshot of a machine or a VM holds besides the processor and
+     * memory. The buses' set-up (which windows trap to a monitor) is not here: it belongs to the
+     * monitor, which sets it up again where the board is restored.
+     *
+     * @param clock   the time and every pending device event
+     * @param pic     the interrupt controller
+     * @param timer   the timer
+     * @param console the console
+     * @param disk    the disk
+     * @param nic     the network interface
+     */
+    public record State(Clock.State clock, InterruptController.State pic, Timer.State timer,
+            Console.State console, BlockDevice.State disk, NetworkInterface.State nic) {
+        public State {
+            Objects.requireNonNull(clock, "clock");
+            Objects.requireNonNull(pic, "pic");
+            Objects.requireNonNull(timer, "timer");
+            Objects.requireNonNull(console, "console");
+            Objects.requireNonNull(disk, "disk");
+            Objects.requireNonNull(nic, "nic");
+        }
     }
 }

@@ -2,6 +2,8 @@ package org.vmlab.machine.device;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * The serial console (after the PC's 16550 UART, reduced to a data port and a status port). What
@@ -37,7 +39,7 @@ public final class Console implements PortDevice {
     private static final int STATUS_PORT = 1;
 
     private final InterruptController pic;
-    private final byte[] input;
+    private byte[] input;
     private int inputPosition;
     private final ByteArrayOutputStream output = new ByteArrayOutputStream();
     private final int outputCap;
@@ -82,6 +84,93 @@ public final class Console implements PortDevice {
     /** The number of input bytes the guest has not read yet. */
     public int remainingInput() {
         return input.length - inputPosition;
+    }
+
+    /** The console's state as a value. */
+    public State state() {
+        return new State(Arrays.copyOfRange(input, inputPosition, input.length),
+                inputInterruptEnabled, output.toByteArray(), droppedBytes);
+    }
+
+    /**
+     * Puts the console back to {@code state}. Its line is the interrupt controller's to restore:
+     * nothing is requested or withdrawn here.
+     *
+     * @throws IllegalArgumentException if the output kept is more than this console's cap
+     */
+    public void restore(State state) {
+        check(state);
+        input = state.unreadInput();
+        inputPosition = 0;
+        inputInterruptEnabled = state.inputInterruptEnabled();
+        output.reset();
+        output.writeBytes(state.output());
+        droppedBytes = state.droppedBytes();
+    }
+
+    /** Checks that this console can take {@code state}: its output fits the cap. */
+    void check(State state) {
+        if (state.outputLength() > outputCap) {
+            throw new IllegalArgumentException(String.format("the console's state keeps %d bytes"
+                    + " of output, more than this console's cap of %d", state.outputLength(), outputCap));
+        }
+    }
+
+    /**
+     * The console's state, as a UART's snapshot holds it. The byte arrays are copied in and out,
+     * and compared by content.
+     *
+     * @param unreadInput           the input bytes the guest has not read yet
+     * @param inputInterruptEnabled whether line 1 is raised while input is available
+     * @param output                the output kept so far
+     * @param droppedBytes          the output bytes dropped past the cap
+     */
+    public record State(byte[] unreadInput, boolean inputInterruptEnabled, byte[] output,
+            long droppedBytes) {
+        public State {
+            unreadInput = unreadInput.clone();
+            output = output.clone();
+            if (droppedBytes < 0) {
+                throw new IllegalArgumentException("dropped bytes must be >= 0, was " + droppedBytes);
+            }
+        }
+
+        @Override
+        public byte[] unreadInput() {
+            return unreadInput.clone();
+        }
+
+        @Override
+        public byte[] output() {
+            return output.clone();
+        }
+
+        /** The number of output bytes kept. */
+        public int outputLength() {
+            return output.length;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof State s && Arrays.equals(unreadInput, s.unreadInput)
+                    && inputInterruptEnabled == s.inputInterruptEnabled
+                    && Arrays.equals(output, s.output) && droppedBytes == s.droppedBytes;
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(Arrays.hashCode(unreadInput), inputInterruptEnabled,
+                    Arrays.hashCode(output), droppedBytes);
+        }
+
+        @Override
+        public String toString() {
+            String text = new String(output, StandardCharsets.UTF_8);
+            return "Console.State[" + unreadInput.length + " bytes unread, input interrupt "
+                    + (inputInterruptEnabled ? "on" : "off") + ", output " + output.length
+                    + " bytes (" + droppedBytes + " dropped): \""
+                    + (text.length() > 60 ? text.substring(0, 60) + "..." : text) + "\"]";
+        }
     }
 
     @Override

@@ -82,6 +82,40 @@ public final class InterruptController implements PortDevice {
         return inService;
     }
 
+    /** The controller's state as a value. */
+    public State state() {
+        return new State(pending, mask, inService);
+    }
+
+    /** Puts the controller back to {@code state}: its lines' requests, mask and service. */
+    public void restore(State state) {
+        pending = state.pending();
+        mask = state.mask();
+        inService = state.inService();
+    }
+
+    /**
+     * The interrupt controller's state: three sets of lines, bit n for line n.
+     *
+     * @param pending   lines requested and not yet accepted by the CPU
+     * @param mask      lines masked
+     * @param inService lines accepted and not yet ended
+     */
+    public record State(int pending, int mask, int inService) {
+        public State {
+            checkLines("pending", pending);
+            checkLines("mask", mask);
+            checkLines("inService", inService);
+        }
+
+        private static void checkLines(String what, int lines) {
+            if ((lines & ~0xFF) != 0) {
+                throw new IllegalArgumentException(String.format(
+                        "%s names lines beyond the %d there are: 0x%x", what, LINES, lines));
+            }
+        }
+    }
+
     @Override
     public int in(int offset) {
         return switch (offset) {

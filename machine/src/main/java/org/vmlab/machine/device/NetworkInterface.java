@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 import org.vmlab.machine.Clock;
 import org.vmlab.machine.DeviceEvent;
 
@@ -109,6 +110,17 @@ public final class NetworkInterface implements MmioDevice {
         void advanceHead() {
             head = (head + 1) % size;
         }
+
+        RingRegisters registers() {
+            return new RingRegisters(base, size, head, tail);
+        }
+
+        void restore(RingRegisters registers) {
+            base = registers.base();
+            size = registers.size();
+            head = registers.head();
+            tail = registers.tail();
+        }
     }
 
     private final Clock clock;
@@ -190,6 +202,106 @@ public final class NetworkInterface implements MmioDevice {
     /** Transmit descriptors that could not be sent (bad length, buffer outside RAM). */
     public long transmitErrors() {
         return transmitErrors;
+    }
+
+    /** The interface's state as a value: registers, recorded frames and counters. */
+    public State state() {
+        return new State(tx.registers(), rx.registers(), causes, enabledCauses, frames,
+                droppedFrames, transmitErrors);
+    }
+
+    /**
+     * Puts the interface back to {@code state}, on a clock already restored: the transmission
+     * pending there, if any, is the transmitter's work in progress; the frames arriving there
+     * arrive as they would have. Its line is the interrupt controller's to restore.
+     *
+     * @throws IllegalArgumentException if the clock's pending events for the interface do not
+     *                                  fit it
+     */
+    public void restore(State state) {
+        List<Clock.Event> transmissions = check(clock.state());
+        tx.restore(state.tx());
+        rx.restore(state.rx());
+        causes = state.causes();
+        enabledCauses = state.enabledCauses();
+        frames.clear();
+        frames.addAll(state.frames());
+        droppedFrames = state.droppedFrames();
+        transmitErrors = state.transmitErrors();
+        transmission = transmissions.isEmpty() ? null : transmissions.get(0);
+    }
+
+    /**
+     * Checks that the events {@code clock} holds for this interface are its own: at most one
+     * transmission (the transmitter sends one descriptor at a time), and any number of arrivals.
+     * Returns the transmission, if any.
+     */
+    List<Clock.Event> check(Clock.State clock) {
+        List<Clock.Event> transmissions = new ArrayList<>();
+        for (Clock.Event e : clock.pendingFor(clockName)) {
+            if (e.what() instanceof Transmission) {
+                transmissions.add(e);
+            } else if (!(e.what() instanceof Arrival)) {
+                throw new IllegalArgumentException("not a network interface event: " + e);
+            }
+        }
+        if (transmissions.size() > 1) {
+            throw new IllegalArgumentException("the transmitter sends one descriptor at a time,"
+                    + " but the clock holds " + transmissions.size() + " transmissions");
+        }
+        return transmissions;
+    }
+
+    /**
+     * A descriptor ring's registers. A ring never set up has size 0 and both indices 0.
+     *
+     * @param base the ring's physical address
+     * @param size its number of descriptors, 1..{@link #MAX_RING_SIZE} (0 before it is set up)
+     * @param head the next descriptor the device uses
+     * @param tail one past the last descriptor the driver handed over
+     */
+    public record RingRegisters(int base, int size, int head, int tail) {
+        public RingRegisters {
+            if (size < 0 || size > MAX_RING_SIZE) {
+                throw new IllegalArgumentException("a ring has 0.." + MAX_RING_SIZE
+                        + " descriptors, was " + size);
+            }
+            int limit = Math.max(size, 1);
+            if (head < 0 || head >= limit || tail < 0 || tail >= limit) {
+                throw new IllegalArgumentException(String.format(
+                        "head %d and tail %d must lie in a ring of %d", head, tail, size));
+            }
+        }
+    }
+
+    /**
+     * The interface's state. The transmitter's work in progress and the frames on their way from
+     * the peer are not here but on the clock, with every other pending event, as the interface's
+     * {@link Transmission} (at most one) and {@link Arrival}s.
+     *
+     * @param tx             the transmit ring's registers
+     * @param rx             the receive ring's registers
+     * @param causes         the interrupt causes set (ICR)
+     * @param enabledCauses  the causes enabled (IMS)
+     * @param frames         every frame sent and received, in order
+     * @param droppedFrames  frames that arrived but found no usable receive buffer
+     * @param transmitErrors transmit descriptors that could not be sent
+     */
+    public record State(RingRegisters tx, RingRegisters rx, int causes, int enabledCauses,
+            List<Frame> frames, long droppedFrames, long transmitErrors) {
+        public State {
+            Objects.requireNonNull(tx, "tx");
+            Objects.requireNonNull(rx, "rx");
+            int all = CAUSE_TX_DONE | CAUSE_RX;
+            if ((causes & ~all) != 0 || (enabledCauses & ~all) != 0) {
+                throw new IllegalArgumentException(String.format(
+                        "no such interrupt cause: ICR 0x%x, IMS 0x%x", causes, enabledCauses));
+            }
+            frames = List.copyOf(frames);
+            if (droppedFrames < 0 || transmitErrors < 0) {
+                throw new IllegalArgumentException("counters must be >= 0");
+            }
+        }
     }
 
     @Override

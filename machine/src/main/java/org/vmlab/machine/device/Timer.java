@@ -1,5 +1,6 @@
 package org.vmlab.machine.device;
 
+import java.util.List;
 import org.vmlab.machine.Clock;
 import org.vmlab.machine.DeviceEvent;
 
@@ -70,6 +71,57 @@ public final class Timer implements PortDevice {
         period = ticks;
         if (period != 0) {
             expireAt(clock.now() + period);
+        }
+    }
+
+    /** The timer's state as a value; its next expiry is the clock's (see {@link State}). */
+    public State state() {
+        return new State(period);
+    }
+
+    /**
+     * Puts the timer back to {@code state}, on a clock already restored: the expiry pending there,
+     * if the timer runs, is the one it now waits for (and cancels if reprogrammed).
+     *
+     * @throws IllegalArgumentException if the clock's pending expiries do not fit the state
+     */
+    public void restore(State state) {
+        List<Clock.Event> expiries = check(state, clock.state());
+        period = state.period();
+        nextExpiry = expiries.isEmpty() ? null : expiries.get(0);
+    }
+
+    /**
+     * Checks that {@code clock} holds what a timer in {@code state} has pending: one expiry while
+     * it runs, none while it is stopped. Returns the expiry, if any.
+     */
+    List<Clock.Event> check(State state, Clock.State clock) {
+        List<Clock.Event> mine = clock.pendingFor(clockName);
+        for (Clock.Event e : mine) {
+            if (!(e.what() instanceof Expiry)) {
+                throw new IllegalArgumentException("not a timer event: " + e);
+            }
+        }
+        int expected = state.period() == 0 ? 0 : 1;
+        if (mine.size() != expected) {
+            throw new IllegalArgumentException(String.format("a timer with period %d has %d"
+                    + " expiry pending, but the clock holds %d", state.period(), expected, mine.size()));
+        }
+        return mine;
+    }
+
+    /**
+     * The timer's state. Its next expiry is not here but on the clock, with every other pending
+     * event, as an {@link Expiry} of the timer's: one while the timer runs.
+     *
+     * @param period the period in ticks, 0 if the timer is stopped
+     */
+    public record State(long period) {
+        public State {
+            if (period < 0 || period > 0xFFFF_FFFFL) {
+                throw new IllegalArgumentException(
+                        "a timer period is an unsigned 32-bit count, was " + period);
+            }
         }
     }
 

@@ -29,6 +29,17 @@ final class Bench {
         runTo(clock.now() + ticks);
     }
 
+    /**
+     * Takes the state of {@code other}'s memory, clock and interrupt controller, as a machine
+     * restored from a snapshot of it would: the devices attached here restore their own next. The
+     * tests drive both benches in the clock's time, so the count goes on from the same tick.
+     */
+    void restoreFrom(Bench other) {
+        memory.write(0, other.memory.read(0, other.memory.size()));
+        clock.restore(other.clock.state(), other.clock.now());
+        pic.restore(other.pic.state());
+    }
+
     /** True if line {@code line} is requested and not yet taken by the CPU. */
     boolean pending(int line) {
         return (pic.pending() & (1 << line)) != 0;

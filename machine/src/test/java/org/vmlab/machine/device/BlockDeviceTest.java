@@ -207,4 +207,52 @@ class BlockDeviceTest {
         assertThatThrownBy(() -> new BlockDevice(bench.clock, bench.pic, bench.dma, 0))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void itsStateIsItsRegistersContentsAndRequestsAndARestoredDiskCompletesTheRequestInFlight() {
+        request(BlockDevice.COMMAND_WRITE, 1, 1, 0x3000);
+        bench.run(1100);
+        bench.takeInterrupt();
+        bench.memory.write(0x2000, new byte[512]);
+        request(BlockDevice.COMMAND_READ, 2, 2, 0x2000);
+        disk.out(SECTOR, 9);
+        bench.run(500);
+        BlockDevice.State state = disk.state();
+        assertThat(state.status()).isEqualTo(BlockDevice.STATUS_BUSY);
+        assertThat(state.sector()).isEqualTo(9);
+        assertThat(state.requests()).isEqualTo(disk.requests());
+        assertThat(state.digest()).isEqualTo(disk.digest());
+
+        Bench other = new Bench();
+        BlockDevice restored = new BlockDevice(other.clock, other.pic, other.dma, 16);
+        other.restoreFrom(bench);
+        restored.restore(state);
+        assertThat(restored.state()).isEqualTo(state);
+
+        bench.run(1000);
+        other.run(1000);
+        assertThat(restored.state()).isEqualTo(disk.state());
+        assertThat(restored.requests()).hasSize(2);
+        assertThat(other.memory.read(0x2000, 1024)).isEqualTo(Arrays.copyOfRange(image, 1024, 2048));
+        assertThat(other.clock.state()).isEqualTo(bench.clock.state());
+    }
+
+    @Test
+    void aStateOfADiskOfAnotherSizeIsRefused() {
+        BlockDevice small = new BlockDevice(new Bench().clock, bench.pic, bench.dma, 4);
+        assertThatThrownBy(() -> disk.restore(small.state()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("4 sectors");
+    }
+
+    @Test
+    void aBusyDiskWithoutItsRequestOnTheClockIsRefused() {
+        Bench other = new Bench();
+        BlockDevice idle = new BlockDevice(other.clock, other.pic, other.dma, 16);
+        request(BlockDevice.COMMAND_READ, 0, 1, 0x2000);
+
+        assertThatThrownBy(() -> idle.restore(disk.state()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("request in flight");
+    }
 }

@@ -1,7 +1,9 @@
 package org.vmlab.machine.device;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /** The console: output collected and capped, input given up front, line 1 while input waits. */
@@ -106,5 +108,45 @@ class ConsoleTest {
         Console console = new Console(bench.pic, "");
         console.out(1, 1);
         assertThat(bench.pic.hasDeliverable()).isFalse();
+    }
+
+    @Test
+    void itsStateIsTheUnreadInputTheInterruptBitAndTheOutput() {
+        Console console = new Console(bench.pic, "abc", 4);
+        console.in(0);
+        console.out(1, 1);
+        print(console, "hello");
+        Console.State state = console.state();
+        assertThat(state).isEqualTo(new Console.State("bc".getBytes(StandardCharsets.UTF_8), true,
+                "hell".getBytes(StandardCharsets.UTF_8), 1));
+
+        Bench other = new Bench();
+        Console restored = new Console(other.pic, "something else", 4);
+        other.restoreFrom(bench);
+        restored.restore(state);
+
+        assertThat(restored.state()).isEqualTo(state);
+        assertThat(other.pending(Console.LINE)).as("raised before the capture, as it was").isTrue();
+        assertThat(restored.in(0)).as("the input goes on where it stopped").isEqualTo('b');
+        assertThat(restored.output()).isEqualTo("hell");
+    }
+
+    @Test
+    void itsStateComparesByContentAndIsCopiedInAndOut() {
+        byte[] output = {'o', 'k'};
+        Console.State state = new Console.State(new byte[0], false, output, 0);
+        output[0] = 'n';
+        state.output()[1] = 'o';
+
+        assertThat(state).isEqualTo(new Console.State(new byte[0], false, new byte[] {'o', 'k'}, 0))
+                .hasSameHashCodeAs(new Console.State(new byte[0], false, new byte[] {'o', 'k'}, 0));
+    }
+
+    @Test
+    void outputBeyondTheCapIsRefused() {
+        Console console = new Console(bench.pic, "", 1);
+        assertThatThrownBy(() -> console.restore(new Console.State(new byte[0], false, new byte[] {1, 2}, 0)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("cap of 1");
     }
 }

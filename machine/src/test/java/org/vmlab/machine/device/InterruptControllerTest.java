@@ -129,4 +129,28 @@ class InterruptControllerTest {
         assertThatThrownBy(() -> pic.request(8)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> pic.withdraw(-1)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void itsStateIsItsPendingMaskedAndInServiceLines() {
+        pic.request(1);
+        pic.request(4);
+        pic.acknowledge();
+        pic.out(1, 0x80);
+        InterruptController.State state = pic.state();
+        assertThat(state).isEqualTo(new InterruptController.State(1 << 4, 0x80, 1 << 1));
+
+        InterruptController restored = new InterruptController();
+        restored.restore(state);
+
+        assertThat(restored.state()).isEqualTo(state);
+        assertThat(restored.acknowledge()).as("line 4 waits for line 1's end of interrupt").isEqualTo(-1);
+        restored.endOfInterrupt();
+        assertThat(restored.acknowledge()).isEqualTo(36);
+    }
+
+    @Test
+    void aStateNamesOnlyItsEightLines() {
+        assertThatThrownBy(() -> new InterruptController.State(1 << 8, 0, 0))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }

@@ -1,6 +1,7 @@
 package org.vmlab.machine.device;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.vmlab.machine.device.NetworkInterface.CAUSE_RX;
 import static org.vmlab.machine.device.NetworkInterface.CAUSE_TX_DONE;
 import static org.vmlab.machine.device.NetworkInterface.ICR;
@@ -320,5 +321,60 @@ class NetworkInterfaceTest {
         f.bytes()[1] = 9;
         assertThat(f.bytes()).containsExactly(1, 2, 3);
         assertThat(f).hasToString("Frame[tick=5, SENT, 3 bytes: 010203]");
+    }
+
+    @Test
+    void itsStateIsItsRingsCausesFramesAndCountersAndARestoredInterfaceGoesOnExactly() {
+        setUpTransmitRing(4);
+        setUpReceiveRing(4);
+        nic.write(RX_TAIL, 3);
+        nic.write(IMS, CAUSE_RX);
+        queueFrame(0, payload(100, 1));
+        queueFrame(1, payload(60, 2));
+        nic.write(TX_TAIL, 2);
+        bench.run(800);   // one frame sent, its echo on the way, the second being sent
+        NetworkInterface.State state = nic.state();
+        assertThat(state.tx()).isEqualTo(new NetworkInterface.RingRegisters(TX_RING, 4, 1, 2));
+        assertThat(state.causes()).isEqualTo(CAUSE_TX_DONE);
+        assertThat(state.frames()).isEqualTo(nic.frames());
+        assertThat(bench.clock.pending()).extracting(e -> e.what().getClass().getSimpleName())
+                .containsExactly("Transmission", "Arrival");
+
+        Bench other = new Bench();
+        NetworkInterface restored = new NetworkInterface(other.clock, other.pic, other.dma, new EchoPeer());
+        other.restoreFrom(bench);
+        restored.restore(state);
+        assertThat(restored.state()).isEqualTo(state);
+
+        bench.run(5000);
+        other.run(5000);
+        assertThat(restored.state()).isEqualTo(nic.state());
+        assertThat(restored.frames()).hasSize(4);
+        assertThat(other.memory.read(0, 64 * 1024)).isEqualTo(bench.memory.read(0, 64 * 1024));
+        assertThat(other.pic.state()).isEqualTo(bench.pic.state());
+    }
+
+    @Test
+    void aRestoredTransmitterIsStoppedByANewRing() {
+        setUpTransmitRing(4);
+        queueFrame(0, payload(10, 0));
+        nic.write(TX_TAIL, 1);
+        Bench other = new Bench();
+        NetworkInterface restored = new NetworkInterface(other.clock, other.pic, other.dma, new EchoPeer());
+        other.restoreFrom(bench);
+        restored.restore(nic.state());
+
+        restored.write(TX_BASE, TX_RING);
+
+        assertThat(other.clock.pending()).as("the transmission taken back is the interface's own").isEmpty();
+    }
+
+    @Test
+    void ringRegistersLieInTheirRing() {
+        assertThatThrownBy(() -> new NetworkInterface.RingRegisters(0, 4, 4, 0))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new NetworkInterface.RingRegisters(0, 257, 0, 0))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(new NetworkInterface.RingRegisters(0, 0, 0, 0).size()).as("never set up").isZero();
     }
 }

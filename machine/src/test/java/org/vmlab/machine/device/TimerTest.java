@@ -1,6 +1,7 @@
 package org.vmlab.machine.device;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
@@ -78,5 +79,47 @@ class TimerTest {
         timer.out(0, 0x8000_0000);
         assertThat(timer.period()).isEqualTo(0x8000_0000L);
         assertThat(bench.clock.nextDeadline()).isEqualTo(0x8000_0000L);
+    }
+
+    @Test
+    void itsStateIsItsPeriodAndARestoredTimerKeepsTheCadence() {
+        timer.out(0, 100);
+        bench.runTo(250);
+        bench.takeInterrupt();
+        Timer.State state = timer.state();
+        assertThat(state).isEqualTo(new Timer.State(100));
+
+        Bench other = new Bench();
+        Timer restored = new Timer(other.clock, other.pic);
+        other.restoreFrom(bench);
+        restored.restore(state);
+
+        assertThat(restored.state()).isEqualTo(state);
+        other.runTo(299);
+        assertThat(other.pending(Timer.LINE)).isFalse();
+        other.runTo(300);
+        assertThat(other.pending(Timer.LINE)).as("at 300, as the original will").isTrue();
+        bench.runTo(300);
+        assertThat(other.clock.state()).isEqualTo(bench.clock.state());
+    }
+
+    @Test
+    void aRestoredTimerCancelsTheExpiryItTookBackWhenReprogrammed() {
+        timer.out(0, 100);
+        Bench other = new Bench();
+        Timer restored = new Timer(other.clock, other.pic);
+        other.restoreFrom(bench);
+        restored.restore(timer.state());
+
+        restored.out(0, 0);
+
+        assertThat(other.clock.pending()).as("the restored expiry is the timer's own").isEmpty();
+    }
+
+    @Test
+    void aRunningTimerWithoutItsExpiryOnTheClockIsRefused() {
+        assertThatThrownBy(() -> timer.restore(new Timer.State(100)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("period 100");
     }
 }
