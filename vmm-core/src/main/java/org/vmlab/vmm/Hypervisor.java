@@ -3,6 +3,7 @@ package org.vmlab.vmm;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import org.vmlab.machine.ExitControls;
 import org.vmlab.machine.Machine;
 import org.vmlab.machine.MachineConfig;
 import org.vmlab.machine.isa.Registers;
@@ -28,7 +29,7 @@ public final class Hypervisor {
         this.machine = new Machine(hostConfig);
         this.frames = new MachineFrames(machine.memory(), 0);
         this.costs = costs;
-        machine.cpu().setMonitored(true);
+        machine.cpu().setExitControls(ExitControls.EVERY_TRAP);
         machine.mmio().setTrapping(true);
         // Paging is always on for real: guest addresses, even "physical" ones, are translated.
         machine.cpu().setControlRegister(Registers.CR0, Registers.CR0_PG | Registers.CR0_WP);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.vmlab.machine.ExitControls;
 import org.vmlab.machine.MachineConfig;
 import org.vmlab.machine.RunResult;
 import org.vmlab.machine.StopReason;
@@ -104,7 +105,7 @@ class HypervisorTest {
 
     @Test
     void theRealMachineIsTheMonitorsWithPagingOnAndDeviceRegistersTrapping() {
-        assertThat(hypervisor.machine().cpu().monitored()).isTrue();
+        assertThat(hypervisor.machine().cpu().exitControls()).isEqualTo(ExitControls.EVERY_TRAP);
         assertThat(hypervisor.machine().mmu().pagingEnabled()).isTrue();
         assertThat(hypervisor.machine().mmu().cr0()).isEqualTo(Registers.CR0_PG | Registers.CR0_WP);
         assertThat(hypervisor.frames().memory()).isSameAs(hypervisor.machine().memory());
