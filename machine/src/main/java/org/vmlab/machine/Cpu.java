@@ -12,8 +12,8 @@ import org.vmlab.machine.memory.Mmu;
  * monitor that owns ring 0.
  *
  * <p>Whoever runs code on the machine (the machine itself, a VMM's direct execution) calls
- * {@link #run}, which hands the state to the engine; the state's accessors here are the state's
- * own, except that the engine learns of a ring or control register written from outside.
+ * {@link #run}, which hands the state and the exit controls to the engine. The state's accessors
+ * here are the state's own, kept so that loaders, monitors and tests read as they did.
  */
 public final class Cpu {
     private final IsaVariant isa;

@@ -19,11 +19,13 @@ import org.vmlab.machine.memory.Mmu;
  * pointer) are held here.
  *
  * <p>An {@link ExecutionEngine} runs this state; between runs, a loader, a test or a monitor reads
- * and writes it through the methods here. An engine may keep what it derived from the state (the
+ * and writes it through the methods here (during a run, the engine may hold pc and FLAGS in its
+ * own hands, and puts them back when it returns). An engine may keep what it derived from the state (the
  * translation of the code page it fetches from) from one run to the next only while
  * {@link #generation()} is unchanged: writing FLAGS or a control register from outside an engine
- * moves it on. The fields are the engines' own (package-private): the interpreter's inner loop
- * reads and writes them directly, so keeping the state here costs it nothing.
+ * moves it on. The fields are package-private for the engines: the interpreter shares the
+ * register array, and takes pc and FLAGS into fields of its own for the length of a run, as a
+ * processor loads a guest's state at VM entry and saves it at exit.
  *
  * <p>{@link CpuSnapshot} is the immutable value of this state at one moment ({@link #snapshot},
  * {@link #restore}).

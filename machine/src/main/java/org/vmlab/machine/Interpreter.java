@@ -2,6 +2,7 @@ package org.vmlab.machine;
 
 import static org.vmlab.machine.isa.Registers.CONDITION_BITS;
 import static org.vmlab.machine.isa.Registers.CPL_MASK;
+import static org.vmlab.machine.isa.Registers.CPL_SHIFT;
 import static org.vmlab.machine.isa.Registers.FLAG_C;
 import static org.vmlab.machine.isa.Registers.FLAG_IF;
 import static org.vmlab.machine.isa.Registers.FLAG_N;
@@ -27,8 +28,7 @@ import org.vmlab.machine.memory.PhysicalMemory;
  * or of the end of the fuel. System instructions, faults and reaching the boundary return to the
  * outer loop ({@link #run}), which runs due device events, delivers interrupts, idles in
  * {@code hlt} and stops the run. So interrupts arrive at exact, repeatable instructions while the
- * common path stays short. The inner loop keeps the state's registers in locals and its fields
- * one load away, as it kept its own before the state had a type of its own.
+ * common path stays short.
  */
 public final class Interpreter implements ExecutionEngine {
     private final Mmu mmu;
@@ -44,6 +44,12 @@ public final class Interpreter implements ExecutionEngine {
     private CpuState state;
     private long generation;
     private ExitControls exits = ExitControls.NONE;
+    // The state's registers, pc and FLAGS, taken from it when a run begins and put back when it
+    // ends (as a processor loads and saves a guest's state at VM entry and exit): the loops then
+    // work on fields of their own, as fast as if the state had never left the interpreter.
+    private int[] regs;
+    private int pc;
+    private int flags;
 
     // Execution state.
     private long ticks;
@@ -106,6 +112,18 @@ public final class Interpreter implements ExecutionEngine {
             generation = state.generation();
         }
         this.exits = exits;
+        regs = state.regs;
+        pc = state.pc;
+        flags = state.flags;
+        try {
+            return run(fuel, until);
+        } finally {
+            state.pc = pc;
+            state.flags = flags;
+        }
+    }
+
+    private StopReason run(long fuel, long until) {
         this.fuel = fuel;
         long pause = Math.min(fuel, until);
         stopReason = null;
@@ -116,16 +134,16 @@ public final class Interpreter implements ExecutionEngine {
             }
             clock.advanceTo(ticks);
             clock.runDue();
-            if (state.interruptsEnabled() && ticks >= interruptsBlockedUntil && pic.hasDeliverable()) {
+            if (interruptsEnabled() && ticks >= interruptsBlockedUntil && pic.hasDeliverable()) {
                 if (trapsSpentTheFuel()) {
                     break;
                 }
                 waiting = false;
                 int vector = pic.acknowledge();
                 if (exits.exits(Trap.Kind.INTERRUPT, vector)) {
-                    trapToMonitor(new Trap(Trap.Kind.INTERRUPT, vector, 0, 0, state.pc, state.pc));
+                    trapToMonitor(new Trap(Trap.Kind.INTERRUPT, vector, 0, 0, pc, pc));
                 } else {
-                    deliver(vector, 0, state.pc);
+                    deliver(vector, 0, pc);
                 }
                 continue;
             }
@@ -168,7 +186,7 @@ public final class Interpreter implements ExecutionEngine {
         if (eventsWaited >= fuel - instructions()) {
             stop(StopReason.IDLE_FOREVER, String.format("hlt at pc=0x%08x with interrupts enabled "
                     + "waited through %d device events, none of which could interrupt "
-                    + "(lines masked or in service)", state.pc - 4, eventsWaited));
+                    + "(lines masked or in service)", pc - 4, eventsWaited));
             return;
         }
         eventsWaited++;
@@ -182,10 +200,9 @@ public final class Interpreter implements ExecutionEngine {
 
     /** Executes instructions until the tick {@code boundary}, a system instruction or a fault. */
     private void execute(long boundary) {
-        final CpuState s = state;
-        final int[] r = s.regs;
-        final int cpl = s.cpl();             // only system instructions change it, and they return
-        int pc = s.pc;
+        final int[] r = regs;
+        final int cpl = cpl();               // only system instructions change it, and they return
+        int pc = this.pc;
         long t = ticks;
         long extra = 0;
         try {
@@ -229,8 +246,8 @@ public final class Interpreter implements ExecutionEngine {
                     case DIVU -> r[a] = divide(r[b], r[c], true, false);
                     case REM -> r[a] = divide(r[b], r[c], false, true);
                     case REMU -> r[a] = divide(r[b], r[c], true, true);
-                    case CMP -> s.flags = compare(s.flags, r[b], r[c]);
-                    case TST -> s.flags = test(s.flags, r[b] & r[c]);
+                    case CMP -> flags = compare(flags, r[b], r[c]);
+                    case TST -> flags = test(flags, r[b] & r[c]);
                     case MOV -> r[a] = r[b];
                     case ADDI -> r[a] = r[b] + (short) w;
                     case ANDI -> r[a] = r[b] & (w & 0xFFFF);
@@ -240,7 +257,7 @@ public final class Interpreter implements ExecutionEngine {
                     case SHRI -> r[a] = r[b] >>> w;
                     case SARI -> r[a] = r[b] >> w;
                     case LUI -> r[a] = w << 16;
-                    case CMPI -> s.flags = compare(s.flags, r[b], (short) w);
+                    case CMPI -> flags = compare(flags, r[b], (short) w);
                     case MULI -> {
                         r[a] = r[b] * (short) w;
                         extra += MULTIPLY_EXTRA;
@@ -282,18 +299,18 @@ public final class Interpreter implements ExecutionEngine {
                         r[SP] += 4;
                         extra += CALL_EXTRA;
                     }
-                    case BEQ -> next = (s.flags & FLAG_Z) != 0 ? pc + branchOffset(w) : next;
-                    case BNE -> next = (s.flags & FLAG_Z) == 0 ? pc + branchOffset(w) : next;
-                    case BLT -> next = lessSigned(s.flags) ? pc + branchOffset(w) : next;
-                    case BGE -> next = !lessSigned(s.flags) ? pc + branchOffset(w) : next;
-                    case BLE -> next = (s.flags & FLAG_Z) != 0 || lessSigned(s.flags) ? pc + branchOffset(w) : next;
-                    case BGT -> next = (s.flags & FLAG_Z) == 0 && !lessSigned(s.flags) ? pc + branchOffset(w) : next;
-                    case BLTU -> next = (s.flags & FLAG_C) != 0 ? pc + branchOffset(w) : next;
-                    case BGEU -> next = (s.flags & FLAG_C) == 0 ? pc + branchOffset(w) : next;
+                    case BEQ -> next = (flags & FLAG_Z) != 0 ? pc + branchOffset(w) : next;
+                    case BNE -> next = (flags & FLAG_Z) == 0 ? pc + branchOffset(w) : next;
+                    case BLT -> next = lessSigned(flags) ? pc + branchOffset(w) : next;
+                    case BGE -> next = !lessSigned(flags) ? pc + branchOffset(w) : next;
+                    case BLE -> next = (flags & FLAG_Z) != 0 || lessSigned(flags) ? pc + branchOffset(w) : next;
+                    case BGT -> next = (flags & FLAG_Z) == 0 && !lessSigned(flags) ? pc + branchOffset(w) : next;
+                    case BLTU -> next = (flags & FLAG_C) != 0 ? pc + branchOffset(w) : next;
+                    case BGEU -> next = (flags & FLAG_C) == 0 ? pc + branchOffset(w) : next;
                     default -> {
                         // A system instruction: run it with the state written back, then let
                         // the outer loop look at interrupts and events before going on.
-                        s.pc = pc;
+                        this.pc = pc;
                         ticks = t;
                         extraCycles += extra;
                         executeSystem(op, a, b, w & 0xFFFF, next);
@@ -304,13 +321,13 @@ public final class Interpreter implements ExecutionEngine {
                 pc = next;
                 t++;
             }
-            s.pc = pc;
+            this.pc = pc;
             ticks = t;
             extraCycles += extra;
         } catch (Fault | EndOfBlock e) {
             // A faulting instruction did not retire: pc stays on it, as faults require. At the end
             // of a block, pc is the next instruction's.
-            s.pc = pc;
+            this.pc = pc;
             ticks = t;
             extraCycles += extra;
             throw e;
@@ -386,7 +403,7 @@ public final class Interpreter implements ExecutionEngine {
         int vpn = pc >>> PhysicalMemory.PAGE_SHIFT;
         int way = vpn & (FETCH_WAYS - 1);
         if (fetchVpns[way] != vpn) {
-            int pa = mmu.translate(pc, Mmu.FETCH, state.cpl());
+            int pa = mmu.translate(pc, Mmu.FETCH, cpl());
             if (!mmu.isRam(pa)) {
                 throw new Fault(Vector.GENERAL_PROTECTION, 0);
             }
@@ -410,9 +427,7 @@ public final class Interpreter implements ExecutionEngine {
      * instruction outside ring 0 raises #GP, unless this ISA variant makes it unprivileged.
      */
     private void executeSystem(Opcode op, int a, int b, int imm, int next) {
-        final CpuState s = state;
-        final int[] regs = s.regs;
-        int cpl = s.cpl();
+        int cpl = cpl();
         boolean ring0 = cpl == 0;
         if (!ring0 && trapsOutsideRing0[op.ordinal()]) {
             throw new Fault(Vector.GENERAL_PROTECTION, 0);
@@ -421,16 +436,16 @@ public final class Interpreter implements ExecutionEngine {
         switch (op) {
             case NOP -> { }
             case HLT -> {
-                if (s.interruptsEnabled()) {
+                if (interruptsEnabled()) {
                     waiting = true;
                     eventsWaited = 0;
                 } else {
-                    stop(StopReason.HALT, String.format("hlt at pc=0x%08x with interrupts disabled", s.pc));
+                    stop(StopReason.HALT, String.format("hlt at pc=0x%08x with interrupts disabled", pc));
                 }
             }
-            case CLI -> s.flags &= ~FLAG_IF;
+            case CLI -> flags &= ~FLAG_IF;
             case STI -> {
-                s.flags |= FLAG_IF;
+                flags |= FLAG_IF;
                 interruptsBlockedUntil = ticks + 2;   // the x86 STI shadow: one more instruction first
             }
             case IRET -> {
@@ -438,21 +453,21 @@ public final class Interpreter implements ExecutionEngine {
                 ticks++;
                 return;
             }
-            case PUSHF -> push(s.flags);
+            case PUSHF -> push(flags);
             case POPF -> {
                 int popped = pop();
                 int writable = ring0 ? CONDITION_BITS | FLAG_IF : CONDITION_BITS;
-                s.flags = (s.flags & ~writable) | (popped & writable);
+                flags = (flags & ~writable) | (popped & writable);
             }
             case INT -> {
                 softwareInterrupt(imm & 0xFF, next);
                 return;
             }
             case SMSW -> regs[a] = (mmu.cr0() & 0xFF) | cpl << Registers.MSW_CPL_SHIFT;
-            case SIDT -> regs[a] = s.idtr;
-            case LIDT -> s.idtr = regs[b];
-            case MFCR -> regs[a] = s.controlRegister(imm);
-            case MTCR -> s.writeControl(imm, regs[b]);
+            case SIDT -> regs[a] = state.idtr;
+            case LIDT -> state.idtr = regs[b];
+            case MFCR -> regs[a] = state.controlRegister(imm);
+            case MTCR -> state.writeControl(imm, regs[b]);
             case INVLPG -> mmu.invalidatePage(regs[b]);
             case IN -> {
                 clock.advanceTo(ticks);
@@ -467,20 +482,18 @@ public final class Interpreter implements ExecutionEngine {
             default -> throw new IllegalStateException("not a system instruction: " + op);
         }
         regs[0] = 0;
-        s.pc = next;
+        pc = next;
         ticks++;
     }
 
     private void push(int value) {
-        int[] regs = state.regs;
         int sp = regs[SP] - 4;
-        mmu.writeWord(sp, value, state.cpl());
+        mmu.writeWord(sp, value, cpl());
         regs[SP] = sp;
     }
 
     private int pop() {
-        int[] regs = state.regs;
-        int value = mmu.readWord(regs[SP], state.cpl());
+        int value = mmu.readWord(regs[SP], cpl());
         regs[SP] += 4;
         return value;
     }
@@ -491,11 +504,11 @@ public final class Interpreter implements ExecutionEngine {
     private void softwareInterrupt(int vector, int next) {
         if (exits.exits(Trap.Kind.SOFTWARE_INTERRUPT, vector)) {
             // The monitor decides what the guest's gate allows, and retires the int if it may.
-            trapToMonitor(new Trap(Trap.Kind.SOFTWARE_INTERRUPT, vector, 0, 0, state.pc, next));
+            trapToMonitor(new Trap(Trap.Kind.SOFTWARE_INTERRUPT, vector, 0, 0, pc, next));
             return;
         }
         int gate = readGate(vector);
-        if ((gate & 3) < state.cpl()) {
+        if ((gate & 3) < cpl()) {
             throw new Fault(Vector.GENERAL_PROTECTION, gateErrorCode(vector));
         }
         ticks++;
@@ -505,7 +518,6 @@ public final class Interpreter implements ExecutionEngine {
     /** A fault raised by the instruction at pc: deliver it to the guest's handler. */
     private void fault(Fault f) {
         if (exits.exits(Trap.Kind.FAULT, f.vector())) {
-            int pc = state.pc;
             trapToMonitor(new Trap(Trap.Kind.FAULT, f.vector(), f.errorCode(), f.address(), pc, pc));
             return;
         }
@@ -515,7 +527,7 @@ public final class Interpreter implements ExecutionEngine {
         if (f.vector() == Vector.PAGE_FAULT) {
             state.cr2 = f.address();
         }
-        deliver(f.vector(), f.errorCode(), state.pc);
+        deliver(f.vector(), f.errorCode(), pc);
     }
 
     /**
@@ -529,7 +541,7 @@ public final class Interpreter implements ExecutionEngine {
         } catch (Fault nested) {
             if (vector == Vector.DOUBLE_FAULT) {
                 stop(StopReason.TRIPLE_FAULT, String.format(
-                        "fault (%s) while delivering a double fault at pc=0x%08x", nested.getMessage(), state.pc));
+                        "fault (%s) while delivering a double fault at pc=0x%08x", nested.getMessage(), pc));
                 return;
             }
             if (nested.vector() == Vector.PAGE_FAULT) {
@@ -540,7 +552,7 @@ public final class Interpreter implements ExecutionEngine {
             } catch (Fault again) {
                 stop(StopReason.TRIPLE_FAULT, String.format(
                         "vector %d at pc=0x%08x could not be delivered (%s), nor could the double fault (%s)",
-                        vector, state.pc, nested.getMessage(), again.getMessage()));
+                        vector, pc, nested.getMessage(), again.getMessage()));
             }
         }
     }
@@ -561,7 +573,7 @@ public final class Interpreter implements ExecutionEngine {
         }
         stop(StopReason.FUEL_EXHAUSTED, String.format("%d traps delivered in a row without an"
                 + " instruction retiring, as many as the fuel left: each handler faults before its"
-                + " first instruction completes (pc=0x%08x)", inARow, state.pc));
+                + " first instruction completes (pc=0x%08x)", inARow, pc));
         return true;
     }
 
@@ -585,16 +597,15 @@ public final class Interpreter implements ExecutionEngine {
         if ((gate & ~3) == 0) {
             throw new Fault(Vector.GENERAL_PROTECTION, gateErrorCode(vector));
         }
-        CpuState s = state;
-        int oldSp = s.regs[SP];
-        int sp = s.cpl() > 0 ? s.cr4 : oldSp;
+        int oldSp = regs[SP];
+        int sp = cpl() > 0 ? state.cr4 : oldSp;
         pushFrameWord(sp - 4, oldSp);
-        pushFrameWord(sp - 8, s.flags);
+        pushFrameWord(sp - 8, flags);
         pushFrameWord(sp - 12, returnPc);
         pushFrameWord(sp - 16, errorCode);
-        s.regs[SP] = sp - 16;
-        s.flags &= ~(CPL_MASK | FLAG_IF);
-        s.pc = gate & ~3;
+        regs[SP] = sp - 16;
+        flags &= ~(CPL_MASK | FLAG_IF);
+        pc = gate & ~3;
         waiting = false;
         vectorCounts[vector]++;
         forgetCodePage();
@@ -619,14 +630,13 @@ public final class Interpreter implements ExecutionEngine {
 
     /** {@code iret}: pop pc, FLAGS (ring and IF included) and sp. */
     private void interruptReturn() {
-        CpuState s = state;
-        int sp = s.regs[SP];
+        int sp = regs[SP];
         int newPc = mmu.readWord(sp, 0);
         int newFlags = mmu.readWord(sp + 4, 0);
         int newSp = mmu.readWord(sp + 8, 0);
-        s.pc = newPc;
-        s.flags = newFlags & (CONDITION_BITS | FLAG_IF | CPL_MASK);
-        s.regs[SP] = newSp;
+        pc = newPc;
+        flags = newFlags & (CONDITION_BITS | FLAG_IF | CPL_MASK);
+        regs[SP] = newSp;
         interruptReturns++;
         forgetCodePage();
     }
@@ -641,6 +651,14 @@ public final class Interpreter implements ExecutionEngine {
     @Override
     public Trap lastTrap() {
         return lastTrap;
+    }
+
+    private int cpl() {
+        return (flags & CPL_MASK) >>> CPL_SHIFT;
+    }
+
+    private boolean interruptsEnabled() {
+        return (flags & FLAG_IF) != 0;
     }
 
     // --- the run's end and its figures ------------------------------------------------------
