@@ -7,6 +7,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
+import org.vmlab.machine.ExitControls;
 import org.vmlab.machine.Trap;
 import org.vmlab.machine.isa.IsaVariant;
 import org.vmlab.machine.isa.Vector;
@@ -108,7 +109,7 @@ class DirectExecutionTest {
     @Test
     void aGuestThatStopsTheRealMachineIsTheVmmsBug() {
         VirtualMachine vm = TinyVm.withKernel(IsaVariant.CLASSIC, null, "    nop\n");
-        vm.host().cpu().setMonitored(false);   // no monitor: a trap would run the (absent) handler
+        vm.host().cpu().setExitControls(ExitControls.NONE);   // no monitor: a trap would run the (absent) handler
         vm.host().cpu().setPc(0x00F0_0000);    // beyond RAM: the fetch faults, and no gate catches it
 
         assertThatThrownBy(() -> DirectExecution.run(vm, 10))

@@ -1,112 +1,52 @@
 package org.vmlab.machine;
 
-import static org.vmlab.machine.isa.Registers.CONDITION_BITS;
-import static org.vmlab.machine.isa.Registers.CPL_MASK;
-import static org.vmlab.machine.isa.Registers.CPL_SHIFT;
-import static org.vmlab.machine.isa.Registers.FLAG_C;
-import static org.vmlab.machine.isa.Registers.FLAG_IF;
-import static org.vmlab.machine.isa.Registers.FLAG_N;
-import static org.vmlab.machine.isa.Registers.FLAG_V;
-import static org.vmlab.machine.isa.Registers.FLAG_Z;
-import static org.vmlab.machine.isa.Registers.SP;
-
+import java.util.Objects;
 import org.vmlab.machine.device.InterruptController;
 import org.vmlab.machine.device.IoBus;
 import org.vmlab.machine.isa.IsaVariant;
-import org.vmlab.machine.isa.Opcode;
-import org.vmlab.machine.isa.Registers;
-import org.vmlab.machine.isa.Vector;
 import org.vmlab.machine.memory.Mmu;
-import org.vmlab.machine.memory.PhysicalMemory;
 
 /**
- * The processor: architectural state and the interpreter that executes it.
+ * The processor: its architectural state ({@link CpuState}), the execution engine that runs it
+ * (the {@link Interpreter}), and the exit controls that say which traps leave the engine for a
+ * monitor that owns ring 0.
  *
- * <p>The interpreter runs in two loops. The inner loop ({@link #execute}) fetches decoded
- * instructions from the current code page and executes arithmetic, memory and branch instructions
- * with nothing else to check but one comparison against a precomputed boundary: the tick of the
- * next device event or of the end of the fuel. System instructions, faults and reaching the
- * boundary return to the outer loop ({@link #run}), which runs due device events, delivers
- * interrupts, idles in {@code hlt} and stops the run. So interrupts arrive at exact, repeatable
- * instructions while the common path stays short.
+ * <p>Whoever runs code on the machine (the machine itself, a VMM's direct execution) calls
+ * {@link #run}, which hands the state and the exit controls to the engine. The state's accessors
+ * here are the state's own, kept so that loaders, monitors and tests read as they did.
  */
 public final class Cpu {
-    private final Mmu mmu;
-    private final IoBus io;
-    private final InterruptController pic;
-    private final Clock clock;
-    private final DecodedCache decoded;
-    private final boolean[] trapsOutsideRing0 = new boolean[Opcode.values().length];
     private final IsaVariant isa;
-    private static final int MULTIPLY_EXTRA = Opcode.MUL.cycles() - 1;
-    private static final int CALL_EXTRA = Opcode.CALL.cycles() - 1;
+    private final CpuState state;
+    private final ExecutionEngine engine;
+    private ExitControls exits = ExitControls.NONE;
 
-    // Architectural state.
-    private final int[] regs = new int[Registers.COUNT];
-    private int pc;
-    private int flags;
-    private int cr2;
-    private int cr4;
-    private int idtr;
-
-    // Execution state.
-    private long ticks;
-    private long idleTicks;
-    private boolean waiting;
-    private long eventsWaited;
-    private long fuel;
-    // Traps delivered since an instruction last retired (when instructions() was retiredAtLastTrap).
-    private long trapsInARow;
-    private long retiredAtLastTrap = -1;
-    private long interruptsBlockedUntil;
-    private StopReason stopReason;
-    private String stopDetail = "";
-    private int codeVpn = -1;
-    // Set when a load or store reached a device register: the device may have raised a line, so
-    // the inner loop must end after this instruction and let the outer loop look at interrupts.
-    private boolean deviceAccessed;
-    // When a monitor owns ring 0, traps stop the run instead of entering the in-memory table.
-    private boolean monitored;
-    private Trap lastTrap;
-    private DecodedCache.Page codePage;
-    // Pages recently fetched from, by virtual page: a loop that straddles a page boundary must not
-    // translate on every crossing. Emptied whenever any translation changes, so it is never stale.
-    private static final int FETCH_WAYS = 8;
-    private final int[] fetchVpns = new int[FETCH_WAYS];
-    private final DecodedCache.Page[] fetchPages = new DecodedCache.Page[FETCH_WAYS];
-
-    // Statistics.
-    private final long[] vectorCounts = new long[Vector.COUNT];
-    private long extraCycles;
-    private long portAccesses;
-    private long interruptReturns;
-
+    /** A processor of {@code isa} on a machine's MMU, buses, interrupt controller and clock, run by the interpreter. */
     public Cpu(IsaVariant isa, Mmu mmu, IoBus io, InterruptController pic, Clock clock) {
         this.isa = isa;
-        this.mmu = mmu;
-        this.io = io;
-        this.pic = pic;
-        this.clock = clock;
-        this.decoded = new DecodedCache(mmu.memory());
-        for (Opcode op : Opcode.values()) {
-            trapsOutsideRing0[op.ordinal()] = isa.trapsOutsideRing0(op);
-        }
-        mmu.tlb().setChangeListener(this::forgetCodePage);
-        // A load or store that reaches a device register happens at this instruction's tick.
-        mmu.setBeforeDeviceAccess(() -> clock.advanceTo(ticks));
-        mmu.setAfterDeviceAccess(this::endBlockAfterDeviceAccess);
-        forgetCodePage();
+        this.state = new CpuState(mmu);
+        this.engine = new Interpreter(isa, mmu, io, pic, clock);
     }
 
     public IsaVariant isa() {
         return isa;
     }
 
-    // --- the outer loop -----------------------------------------------------------------------
+    /** The architectural state, which the engine runs. */
+    public CpuState state() {
+        return state;
+    }
+
+    /** The engine that runs the state. */
+    public ExecutionEngine engine() {
+        return engine;
+    }
+
+    // --- running ------------------------------------------------------------------------------
 
     /**
-     * Runs until the guest halts, faults beyond recovery, or has retired {@code fuel}
-     * instructions in all.
+     * Runs until the guest halts, faults beyond recovery, a trap exits to the monitor, or
+     * {@code fuel} instructions have retired in all.
      */
     public StopReason run(long fuel) {
         return run(fuel, fuel);
@@ -121,672 +61,124 @@ public final class Cpu {
      * takes the same path as one run, as a tool that compares two runs step by step needs.
      */
     public StopReason run(long fuel, long until) {
-        this.fuel = fuel;
-        long pause = Math.min(fuel, until);
-        stopReason = null;
-        while (stopReason == null) {
-            if (instructions() >= pause) {
-                stop(StopReason.FUEL_EXHAUSTED, "retired " + instructions() + " instructions");
-                break;
-            }
-            clock.advanceTo(ticks);
-            clock.runDue();
-            if (interruptsEnabled() && ticks >= interruptsBlockedUntil && pic.hasDeliverable()) {
-                if (trapsSpentTheFuel()) {
-                    break;
-                }
-                waiting = false;
-                int vector = pic.acknowledge();
-                deliver(vector, 0, pc);
-                continue;
-            }
-            if (waiting) {
-                idle(fuel);
-                continue;
-            }
-            long boundary = Math.min(clock.nextDeadline(), ticks + (pause - instructions()));
-            if (interruptsBlockedUntil > ticks) {
-                boundary = Math.min(boundary, interruptsBlockedUntil);   // the STI shadow ends
-            }
-            boundary = Math.max(boundary, ticks + 1);
-            deviceAccessed = false;
-            try {
-                execute(boundary);
-            } catch (EndOfBlock end) {
-                // a device register was accessed: interrupts are looked at before going on
-            } catch (Fault f) {
-                fault(f);
-            }
-        }
-        clock.advanceTo(ticks);
-        return stopReason;
+        return engine.run(state, exits, fuel, until);
     }
 
     /**
-     * In {@code hlt} with interrupts on: time skips to the next device event.
-     *
-     * <p>Waiting retires no instructions, so fuel alone cannot end it: a periodic timer whose line
-     * the guest masked (or left in service) would wake the host forever and the guest never. So a
-     * wait may pass at most as many device events as there is fuel left; then no device will ever
-     * interrupt, as far as this run can tell, and it stops.
-     */
-    private void idle(long fuel) {
-        long next = clock.nextDeadline();
-        if (next == Long.MAX_VALUE) {
-            stop(StopReason.IDLE_FOREVER, "hlt with interrupts enabled, but no device event is pending");
-            return;
-        }
-        if (eventsWaited >= fuel - instructions()) {
-            stop(StopReason.IDLE_FOREVER, String.format("hlt at pc=0x%08x with interrupts enabled "
-                    + "waited through %d device events, none of which could interrupt "
-                    + "(lines masked or in service)", pc - 4, eventsWaited));
-            return;
-        }
-        eventsWaited++;
-        if (next > ticks) {
-            idleTicks += next - ticks;
-            ticks = next;
-        }
-    }
-
-    // --- the inner loop -----------------------------------------------------------------------
-
-    /** Executes instructions until the tick {@code boundary}, a system instruction or a fault. */
-    private void execute(long boundary) {
-        final int[] r = regs;
-        final int cpl = cpl();               // only system instructions change it, and they return
-        int pc = this.pc;
-        long t = ticks;
-        long extra = 0;
-        try {
-            while (t < boundary) {
-                // A pc off the word grid (a jump to a misaligned target) must not round down to
-                // the word below it: enterCodePage raises #GP for it, in this page as in another.
-                if ((pc >>> PhysicalMemory.PAGE_SHIFT) != codeVpn | (pc & 3) != 0) {
-                    enterCodePage(pc);
-                }
-                DecodedCache.Page page = codePage;
-                int slot = (pc & 0xFFF) >>> 2;
-                // The immediate is cut from the word by each case, as its format says: cheaper
-                // than keeping it decoded.
-                Opcode op = page.ops[slot];
-                if (op == null) {
-                    op = decoded.decode(page, slot);
-                    if (op == null) {
-                        throw new Fault(Vector.INVALID_OPCODE, 0);
-                    }
-                }
-                int w = page.words[slot];
-                int a = (w >>> 20) & 0xF;
-                int b = (w >>> 16) & 0xF;
-                int c = (w >>> 12) & 0xF;
-                int next = pc + 4;
-                ticks = t;   // current for a device behind memory-mapped I/O (see the constructor)
-                switch (op) {
-                    case ADD -> r[a] = r[b] + r[c];
-                    case SUB -> r[a] = r[b] - r[c];
-                    case AND -> r[a] = r[b] & r[c];
-                    case OR -> r[a] = r[b] | r[c];
-                    case XOR -> r[a] = r[b] ^ r[c];
-                    case SHL -> r[a] = r[b] << r[c];
-                    case SHR -> r[a] = r[b] >>> r[c];
-                    case SAR -> r[a] = r[b] >> r[c];
-                    case MUL -> {
-                        r[a] = r[b] * r[c];
-                        extra += MULTIPLY_EXTRA;
-                    }
-                    case DIV -> r[a] = divide(r[b], r[c], false, false);
-                    case DIVU -> r[a] = divide(r[b], r[c], true, false);
-                    case REM -> r[a] = divide(r[b], r[c], false, true);
-                    case REMU -> r[a] = divide(r[b], r[c], true, true);
-                    case CMP -> flags = compare(flags, r[b], r[c]);
-                    case TST -> flags = test(flags, r[b] & r[c]);
-                    case MOV -> r[a] = r[b];
-                    case ADDI -> r[a] = r[b] + (short) w;
-                    case ANDI -> r[a] = r[b] & (w & 0xFFFF);
-                    case ORI -> r[a] = r[b] | (w & 0xFFFF);
-                    case XORI -> r[a] = r[b] ^ (w & 0xFFFF);
-                    case SHLI -> r[a] = r[b] << w;
-                    case SHRI -> r[a] = r[b] >>> w;
-                    case SARI -> r[a] = r[b] >> w;
-                    case LUI -> r[a] = w << 16;
-                    case CMPI -> flags = compare(flags, r[b], (short) w);
-                    case MULI -> {
-                        r[a] = r[b] * (short) w;
-                        extra += MULTIPLY_EXTRA;
-                    }
-                    case LW -> r[a] = mmu.readWord(r[b] + (short) w, cpl);
-                    case LB -> r[a] = (byte) mmu.readByte(r[b] + (short) w, cpl);
-                    case LBU -> r[a] = mmu.readByte(r[b] + (short) w, cpl);
-                    case SW -> mmu.writeWord(r[b] + (short) w, r[a], cpl);
-                    case SB -> mmu.writeByte(r[b] + (short) w, r[a], cpl);
-                    case PUSH -> {
-                        int sp = r[SP] - 4;
-                        mmu.writeWord(sp, r[b], cpl);
-                        r[SP] = sp;
-                    }
-                    case POP -> {
-                        int value = mmu.readWord(r[SP], cpl);
-                        r[SP] += 4;
-                        r[a] = value;
-                    }
-                    case JMP -> next = pc + branchOffset(w);
-                    case CALL -> {
-                        int sp = r[SP] - 4;
-                        mmu.writeWord(sp, next, cpl);
-                        r[SP] = sp;
-                        next = pc + branchOffset(w);
-                        extra += CALL_EXTRA;
-                    }
-                    case JR -> next = r[b];
-                    case CALLR -> {
-                        int target = r[b];
-                        int sp = r[SP] - 4;
-                        mmu.writeWord(sp, next, cpl);
-                        r[SP] = sp;
-                        next = target;
-                        extra += CALL_EXTRA;
-                    }
-                    case RET -> {
-                        next = mmu.readWord(r[SP], cpl);
-                        r[SP] += 4;
-                        extra += CALL_EXTRA;
-                    }
-                    case BEQ -> next = (flags & FLAG_Z) != 0 ? pc + branchOffset(w) : next;
-                    case BNE -> next = (flags & FLAG_Z) == 0 ? pc + branchOffset(w) : next;
-                    case BLT -> next = lessSigned(flags) ? pc + branchOffset(w) : next;
-                    case BGE -> next = !lessSigned(flags) ? pc + branchOffset(w) : next;
-                    case BLE -> next = (flags & FLAG_Z) != 0 || lessSigned(flags) ? pc + branchOffset(w) : next;
-                    case BGT -> next = (flags & FLAG_Z) == 0 && !lessSigned(flags) ? pc + branchOffset(w) : next;
-                    case BLTU -> next = (flags & FLAG_C) != 0 ? pc + branchOffset(w) : next;
-                    case BGEU -> next = (flags & FLAG_C) == 0 ? pc + branchOffset(w) : next;
-                    default -> {
-                        // A system instruction: run it with the state written back, then let
-                        // the outer loop look at interrupts and events before going on.
-                        this.pc = pc;
-                        ticks = t;
-                        extraCycles += extra;
-                        executeSystem(op, a, b, w & 0xFFFF, next);
-                        return;
-                    }
-                }
-                r[0] = 0;
-                pc = next;
-                t++;
-            }
-            this.pc = pc;
-            ticks = t;
-            extraCycles += extra;
-        } catch (Fault | EndOfBlock e) {
-            // A faulting instruction did not retire: pc stays on it, as faults require. At the end
-            // of a block, pc is the next instruction's.
-            this.pc = pc;
-            ticks = t;
-            extraCycles += extra;
-            throw e;
-        }
-    }
-
-    /** The byte distance from a branch to its target: the signed 24-bit word offset, plus 4. */
-    private static int branchOffset(int word) {
-        return (((word << 8) >> 8) << 2) + 4;
-    }
-
-    private static boolean lessSigned(int flags) {
-        return ((flags & FLAG_N) != 0) != ((flags & FLAG_V) != 0);
-    }
-
-    private static int compare(int flags, int x, int y) {
-        int result = x - y;
-        int f = flags & ~CONDITION_BITS;
-        if (result == 0) {
-            f |= FLAG_Z;
-        }
-        if (result < 0) {
-            f |= FLAG_N;
-        }
-        if (Integer.compareUnsigned(x, y) < 0) {
-            f |= FLAG_C;
-        }
-        if (((x ^ y) & (x ^ result)) < 0) {
-            f |= FLAG_V;
-        }
-        return f;
-    }
-
-    private static int test(int flags, int result) {
-        int f = flags & ~CONDITION_BITS;
-        if (result == 0) {
-            f |= FLAG_Z;
-        }
-        if (result < 0) {
-            f |= FLAG_N;
-        }
-        return f;
-    }
-
-    private int divide(int x, int y, boolean unsigned, boolean remainder) {
-        if (y == 0) {
-            throw new Fault(Vector.DIVIDE_ERROR, 0);
-        }
-        extraCycles += Opcode.DIV.cycles() - 1;
-        if (unsigned) {
-            return remainder ? Integer.remainderUnsigned(x, y) : Integer.divideUnsigned(x, y);
-        }
-        return remainder ? x % y : x / y;
-    }
-
-    /**
-     * Ends the inner loop before the next instruction, at no cost to the common path: forgetting
-     * the code page sends the next fetch to {@link #enterCodePage}, which throws {@link EndOfBlock}.
-     */
-    private void endBlockAfterDeviceAccess() {
-        deviceAccessed = true;
-        codeVpn = -1;
-    }
-
-    /** Translates the fetch of {@code pc} and makes its frame the current code page. */
-    private void enterCodePage(int pc) {
-        if (deviceAccessed) {
-            throw EndOfBlock.INSTANCE;
-        }
-        if ((pc & 3) != 0) {
-            throw new Fault(Vector.GENERAL_PROTECTION, 0);
-        }
-        int vpn = pc >>> PhysicalMemory.PAGE_SHIFT;
-        int way = vpn & (FETCH_WAYS - 1);
-        if (fetchVpns[way] != vpn) {
-            int pa = mmu.translate(pc, Mmu.FETCH, cpl());
-            if (!mmu.isRam(pa)) {
-                throw new Fault(Vector.GENERAL_PROTECTION, 0);
-            }
-            fetchPages[way] = decoded.page(pa);
-            fetchVpns[way] = vpn;
-        }
-        codePage = fetchPages[way];
-        codeVpn = vpn;
-    }
-
-    /** A translation or the ring changed: the next fetch must translate its page again. */
-    private void forgetCodePage() {
-        codeVpn = -1;
-        java.util.Arrays.fill(fetchVpns, -1);
-    }
-
-    // --- system instructions ------------------------------------------------------------------
-
-    /**
-     * Executes one system instruction at {@link #pc} whose successor is {@code next}. A privileged
-     * instruction outside ring 0 raises #GP, unless this ISA variant makes it unprivileged.
-     */
-    private void executeSystem(Opcode op, int a, int b, int imm, int next) {
-        int cpl = cpl();
-        boolean ring0 = cpl == 0;
-        if (!ring0 && trapsOutsideRing0[op.ordinal()]) {
-            throw new Fault(Vector.GENERAL_PROTECTION, 0);
-        }
-        extraCycles += op.cycles() - 1;   // iret and int take several (docs/isa.md)
-        switch (op) {
-            case NOP -> { }
-            case HLT -> {
-                if (interruptsEnabled()) {
-                    waiting = true;
-                    eventsWaited = 0;
-                } else {
-                    stop(StopReason.HALT, String.format("hlt at pc=0x%08x with interrupts disabled", pc));
-                }
-            }
-            case CLI -> flags &= ~FLAG_IF;
-            case STI -> {
-                flags |= FLAG_IF;
-                interruptsBlockedUntil = ticks + 2;   // the x86 STI shadow: one more instruction first
-            }
-            case IRET -> {
-                interruptReturn();
-                ticks++;
-                return;
-            }
-            case PUSHF -> push(flags);
-            case POPF -> {
-                int popped = pop();
-                int writable = ring0 ? CONDITION_BITS | FLAG_IF : CONDITION_BITS;
-                flags = (flags & ~writable) | (popped & writable);
-            }
-            case INT -> {
-                softwareInterrupt(imm & 0xFF, next);
-                return;
-            }
-            case SMSW -> regs[a] = (mmu.cr0() & 0xFF) | cpl << Registers.MSW_CPL_SHIFT;
-            case SIDT -> regs[a] = idtr;
-            case LIDT -> idtr = regs[b];
-            case MFCR -> regs[a] = readControl(imm);
-            case MTCR -> writeControl(imm, regs[b]);
-            case INVLPG -> mmu.invalidatePage(regs[b]);
-            case IN -> {
-                clock.advanceTo(ticks);
-                portAccesses++;
-                regs[a] = io.in(imm);
-            }
-            case OUT -> {
-                clock.advanceTo(ticks);
-                portAccesses++;
-                io.out(imm, regs[b]);
-            }
-            default -> throw new IllegalStateException("not a system instruction: " + op);
-        }
-        regs[0] = 0;
-        pc = next;
-        ticks++;
-    }
-
-    private int readControl(int n) {
-        return switch (n) {
-            case Registers.CR0 -> mmu.cr0();
-            case Registers.CR2 -> cr2;
-            case Registers.CR3 -> mmu.cr3();
-            case Registers.CR4 -> cr4;
-            case Registers.CR5 -> mmu.cr5();
-            default -> throw new Fault(Vector.GENERAL_PROTECTION, 0);
-        };
-    }
-
-    private void writeControl(int n, int value) {
-        switch (n) {
-            case Registers.CR0 -> mmu.setCr0(value);
-            case Registers.CR2 -> cr2 = value;
-            case Registers.CR3 -> mmu.setCr3(value);
-            case Registers.CR4 -> cr4 = value;
-            case Registers.CR5 -> mmu.setCr5(value);
-            default -> throw new Fault(Vector.GENERAL_PROTECTION, 0);
-        }
-    }
-
-    private void push(int value) {
-        int sp = regs[SP] - 4;
-        mmu.writeWord(sp, value, cpl());
-        regs[SP] = sp;
-    }
-
-    private int pop() {
-        int value = mmu.readWord(regs[SP], cpl());
-        regs[SP] += 4;
-        return value;
-    }
-
-    // --- traps and interrupts -----------------------------------------------------------------
-
-    /** {@code int v}: a gate whose DPL is below the caller's ring refuses with #GP. */
-    private void softwareInterrupt(int vector, int next) {
-        if (monitored) {
-            // The monitor decides what the guest's gate allows, and retires the int if it may.
-            trapToMonitor(new Trap(Trap.Kind.SOFTWARE_INTERRUPT, vector, 0, 0, pc, next));
-            return;
-        }
-        int gate = readGate(vector);
-        if ((gate & 3) < cpl()) {
-            throw new Fault(Vector.GENERAL_PROTECTION, gateErrorCode(vector));
-        }
-        ticks++;
-        deliver(vector, 0, next);
-    }
-
-    /** A fault raised by the instruction at {@link #pc}: deliver it to the guest's handler. */
-    private void fault(Fault f) {
-        if (monitored) {
-            trapToMonitor(new Trap(Trap.Kind.FAULT, f.vector(), f.errorCode(), f.address(), pc, pc));
-            return;
-        }
-        if (trapsSpentTheFuel()) {
-            return;   // the fault is not taken: pc stays on the instruction, nothing changes
-        }
-        if (f.vector() == Vector.PAGE_FAULT) {
-            cr2 = f.address();
-        }
-        deliver(f.vector(), f.errorCode(), pc);
-    }
-
-    /**
-     * Enters the handler of {@code vector}. A fault on the way (an absent gate, a stack that is not
-     * mapped) becomes a double fault; a fault delivering the double fault stops the machine.
-     */
-    private void deliver(int vector, int errorCode, int returnPc) {
-        if (monitored) {
-            trapToMonitor(new Trap(Trap.Kind.INTERRUPT, vector, errorCode, 0, returnPc, returnPc));
-            return;
-        }
-        countTrap();
-        try {
-            enterHandler(vector, errorCode, returnPc);
-        } catch (Fault nested) {
-            if (vector == Vector.DOUBLE_FAULT) {
-                stop(StopReason.TRIPLE_FAULT, String.format(
-                        "fault (%s) while delivering a double fault at pc=0x%08x", nested.getMessage(), pc));
-                return;
-            }
-            if (nested.vector() == Vector.PAGE_FAULT) {
-                cr2 = nested.address();
-            }
-            try {
-                enterHandler(Vector.DOUBLE_FAULT, 0, returnPc);
-            } catch (Fault again) {
-                stop(StopReason.TRIPLE_FAULT, String.format(
-                        "vector %d at pc=0x%08x could not be delivered (%s), nor could the double fault (%s)",
-                        vector, pc, nested.getMessage(), again.getMessage()));
-            }
-        }
-    }
-
-    /**
-     * True, having stopped the run with {@link StopReason#FUEL_EXHAUSTED}, if the traps delivered
-     * in a row, with no instruction retired since the first of them, are already as many as the
-     * fuel left: a handler that faults before its first instruction completes, again and again,
-     * burns fuel as instructions would (docs/isa.md, "Time and fuel"). Without this rule, a
-     * kernel stack that never leaves RAM (paging may map every page onto one frame) would take
-     * faults forever. The fault or interrupt that would have been next is not taken.
-     */
-    private boolean trapsSpentTheFuel() {
-        long retired = instructions();
-        long inARow = retired == retiredAtLastTrap ? trapsInARow : 0;
-        if (inARow < fuel - retired) {
-            return false;
-        }
-        stop(StopReason.FUEL_EXHAUSTED, String.format("%d traps delivered in a row without an"
-                + " instruction retiring, as many as the fuel left: each handler faults before its"
-                + " first instruction completes (pc=0x%08x)", inARow, pc));
-        return true;
-    }
-
-    /** Counts a trap delivered (or tried) towards the traps in a row. */
-    private void countTrap() {
-        long retired = instructions();
-        if (retired != retiredAtLastTrap) {
-            trapsInARow = 0;
-            retiredAtLastTrap = retired;
-        }
-        trapsInARow++;
-    }
-
-    /**
-     * The trap sequence: read the gate, switch to the kernel stack if coming from an outer ring,
-     * push old sp, FLAGS, the return pc and the error code, then enter ring 0 with interrupts off.
-     * Nothing changes until every push has succeeded.
-     */
-    private void enterHandler(int vector, int errorCode, int returnPc) {
-        int gate = readGate(vector);
-        if ((gate & ~3) == 0) {
-            throw new Fault(Vector.GENERAL_PROTECTION, gateErrorCode(vector));
-        }
-        int oldSp = regs[SP];
-        int sp = cpl() > 0 ? cr4 : oldSp;
-        pushFrameWord(sp - 4, oldSp);
-        pushFrameWord(sp - 8, flags);
-        pushFrameWord(sp - 12, returnPc);
-        pushFrameWord(sp - 16, errorCode);
-        regs[SP] = sp - 16;
-        flags &= ~(CPL_MASK | FLAG_IF);
-        pc = gate & ~3;
-        waiting = false;
-        vectorCounts[vector]++;
-        forgetCodePage();
-    }
-
-    /**
-     * One word of a trap frame, which must land in RAM (else #GP, a fault during delivery).
-     * Without that rule a handler that faults at once would push frames down through memory and
-     * on into the void forever, never retiring an instruction that fuel could count.
-     */
-    private void pushFrameWord(int va, int value) {
-        mmu.writeFrameWord(va, value);
-    }
-
-    private int readGate(int vector) {
-        return mmu.readWord(idtr + (vector << 2), 0);
-    }
-
-    private static int gateErrorCode(int vector) {
-        return (vector << 3) | 2;   // as on the x86: the gate's index, flagged "interrupt table"
-    }
-
-    /** {@code iret}: pop pc, FLAGS (ring and IF included) and sp. */
-    private void interruptReturn() {
-        int sp = regs[SP];
-        int newPc = mmu.readWord(sp, 0);
-        int newFlags = mmu.readWord(sp + 4, 0);
-        int newSp = mmu.readWord(sp + 8, 0);
-        pc = newPc;
-        flags = newFlags & (CONDITION_BITS | FLAG_IF | CPL_MASK);
-        regs[SP] = newSp;
-        interruptReturns++;
-        forgetCodePage();
-    }
-
-    /** Ring 0 belongs to the monitor: the trap stops the run, and the monitor takes it from here. */
-    private void trapToMonitor(Trap trap) {
-        lastTrap = trap;
-        waiting = false;
-        stop(StopReason.TRAP, trap.toString());
-    }
-
-    /**
-     * Hands ring 0 to a monitor written in Java, as a VMM owns the real machine's interrupt table:
-     * from now on every exception, {@code int} and external interrupt stops {@link #run} with
-     * {@link StopReason#TRAP} and leaves the state as it was at the trap (pc on the faulting
-     * instruction or the {@code int}, neither retired), instead of entering a handler through the table in
+     * Which traps leave the engine for a monitor. {@link ExitControls#EVERY_TRAP} hands ring 0 to
+     * a monitor written in Java, as a VMM owns the real machine's interrupt table: every
+     * exception, {@code int} and external interrupt stops {@link #run} with {@link
+     * StopReason#TRAP} and leaves the state as it was at the trap (pc on the faulting instruction
+     * or the {@code int}, neither retired), instead of entering a handler through the table in
      * memory. The monitor reads {@link #lastTrap()}, handles it, and calls {@code run} again.
+     * {@link ExitControls#NONE} (after reset) is bare metal.
      */
-    public void setMonitored(boolean monitored) {
-        this.monitored = monitored;
+    public void setExitControls(ExitControls exits) {
+        this.exits = Objects.requireNonNull(exits);
     }
 
-    public boolean monitored() {
-        return monitored;
+    public ExitControls exitControls() {
+        return exits;
     }
 
     /** The trap that ended the last run with {@link StopReason#TRAP}, or null. */
     public Trap lastTrap() {
-        return lastTrap;
+        return engine.lastTrap();
     }
 
-    // --- state ----------------------------------------------------------------------------------
-
-    private void stop(StopReason reason, String detail) {
-        stopReason = reason;
-        stopDetail = detail;
+    public String stopDetail() {
+        return engine.stopDetail();
     }
+
+    // --- state --------------------------------------------------------------------------------
 
     public int cpl() {
-        return (flags & CPL_MASK) >>> CPL_SHIFT;
+        return state.cpl();
     }
 
     public boolean interruptsEnabled() {
-        return (flags & FLAG_IF) != 0;
+        return state.interruptsEnabled();
     }
 
     public int pc() {
-        return pc;
+        return state.pc();
     }
 
     public void setPc(int pc) {
-        this.pc = pc;
+        state.setPc(pc);
     }
 
     public int register(int n) {
-        return regs[n];
+        return state.register(n);
     }
 
     public void setRegister(int n, int value) {
-        if (n != 0) {
-            regs[n] = value;
-        }
+        state.setRegister(n, value);
     }
 
     public int flags() {
-        return flags;
+        return state.flags();
     }
 
     public void setFlags(int flags) {
-        this.flags = flags;
-        forgetCodePage();
+        state.setFlags(flags);
     }
 
     public int idtr() {
-        return idtr;
+        return state.idtr();
     }
 
     /** Sets IDTR, as {@code lidt} would (for loaders and monitors). */
     public void setIdtr(int idtr) {
-        this.idtr = idtr;
+        state.setIdtr(idtr);
     }
 
     /** Reads control register {@code n} as {@code mfcr} would. */
     public int controlRegister(int n) {
-        return readControl(n);
+        return state.controlRegister(n);
     }
 
     /** Writes control register {@code n} as {@code mtcr} would (for loaders and monitors). */
     public void setControlRegister(int n, int value) {
-        writeControl(n, value);
-        forgetCodePage();
+        state.setControlRegister(n, value);
     }
 
     /** The state as the guest sees it. */
     public CpuSnapshot snapshot() {
-        return new CpuSnapshot(regs, pc, flags, mmu.cr0(), cr2, mmu.cr3(), cr4, mmu.cr5(), idtr);
+        return state.snapshot();
     }
+
+    // --- time and statistics, the engine's ----------------------------------------------------
 
     /** Instructions retired so far. */
     public long instructions() {
-        return ticks - idleTicks;
+        return engine.instructions();
     }
 
     /** Ticks elapsed: instructions retired plus ticks spent waiting in {@code hlt}. */
     public long ticks() {
-        return ticks;
-    }
-
-    public String stopDetail() {
-        return stopDetail;
+        return engine.ticks();
     }
 
     /** How many times each vector was entered (exceptions, interrupts and {@code int}). */
     public long vectorCount(int vector) {
-        return vectorCounts[vector];
+        return engine.vectorCount(vector);
     }
 
     /** Cycles beyond one per instruction spent by multi-cycle instructions. */
     public long extraCycles() {
-        return extraCycles;
+        return engine.extraCycles();
     }
 
     public long portAccesses() {
-        return portAccesses;
+        return engine.portAccesses();
     }
 
     public long interruptReturns() {
-        return interruptReturns;
+        return engine.interruptReturns();
     }
 
     public long decodes() {
-        return decoded.decodes();
+        return engine.decodes();
     }
 }

@@ -15,8 +15,9 @@ public enum StopReason {
     /** A fault occurred while delivering a double fault: the machine cannot go on. */
     TRIPLE_FAULT,
     /**
-     * A monitor owns the machine ({@link Cpu#setMonitored}) and the guest trapped to it: the
-     * {@link Cpu#lastTrap() trap} says why. The monitor handles it and runs the guest again.
+     * A monitor owns the machine and the guest trapped to it, by a trap that the {@link
+     * ExitControls exit controls} select: the {@link Cpu#lastTrap() trap} says why. The monitor
+     * handles it and runs the guest again.
      */
     TRAP,
     /**

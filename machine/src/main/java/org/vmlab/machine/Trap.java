@@ -1,8 +1,8 @@
 package org.vmlab.machine;
 
 /**
- * A trap taken while a monitor owns ring 0 (see {@link Cpu#setMonitored}): what the monitor's
- * handler learns when control reaches it.
+ * A trap that left the execution engine for the monitor that owns ring 0 (see {@link ExitControls}
+ * and {@link Cpu#setExitControls}): what the monitor's handler learns when control reaches it.
  *
  * @param kind      how control got here
  * @param vector    the interrupt vector ({@link org.vmlab.machine.isa.Vector})

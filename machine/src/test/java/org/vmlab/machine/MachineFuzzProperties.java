@@ -58,7 +58,8 @@ class MachineFuzzProperties {
         return Arbitraries.randomValue(MachineFuzzProperties::randomMachine);
     }
 
-    private static Setup randomMachine(Random random) {
+    /** A machine made from {@code random}: the same seed makes the same machine. */
+    static Setup randomMachine(Random random) {
         StringBuilder how = new StringBuilder();
         IsaVariant isa = random.nextBoolean() ? IsaVariant.CLASSIC : IsaVariant.LEGACY;
         Machine machine = new Machine(MachineConfig.builder().isa(isa).memoryBytes(MEMORY)

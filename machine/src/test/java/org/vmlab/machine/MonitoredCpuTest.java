@@ -19,8 +19,8 @@ import org.vmlab.machine.memory.Pte;
 
 /**
  * The machine in a monitor's hands ({@code docs/vmm.md}, "The real machine, monitored"): with
- * {@link Cpu#setMonitored} every trap stops the run with {@link StopReason#TRAP} and a {@link Trap}
- * instead of entering a handler through the interrupt table in memory; with
+ * {@link ExitControls#EVERY_TRAP} every trap stops the run with {@link StopReason#TRAP} and a
+ * {@link Trap} instead of entering a handler through the interrupt table in memory; with
  * {@link org.vmlab.machine.device.MmioBus#setTrapping} a load or store that reaches a device
  * register is a page fault instead of a device access. Time stays exact: an interrupt reaches the
  * monitor at the very instruction boundary where bare metal would have taken it.
@@ -33,7 +33,7 @@ class MonitoredCpuTest {
 
     private static Bench monitored() {
         Bench bench = Bench.classic();
-        bench.cpu().setMonitored(true);
+        bench.cpu().setExitControls(ExitControls.EVERY_TRAP);
         return bench;
     }
 
@@ -190,7 +190,7 @@ class MonitoredCpuTest {
         Bench bench = Bench.classic().asm(NicPrograms.imsWrite("", """
                 next:   addi r9, r0, 1          ; must not run before the interrupt
                 """));
-        bench.cpu().setMonitored(monitor);
+        bench.cpu().setExitControls(monitor ? ExitControls.EVERY_TRAP : ExitControls.NONE);
         bench.cpu().setFlags(bench.cpu().flags() | Registers.FLAG_IF);
         int next = bench.machine.symbols().address("next").orElseThrow();
         int vector = Vector.IRQ_BASE + NetworkInterface.LINE;

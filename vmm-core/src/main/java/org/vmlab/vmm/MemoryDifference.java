@@ -1,10 +1,10 @@
 package org.vmlab.vmm;
 
 import java.util.Optional;
+import org.vmlab.machine.CpuSnapshot;
 import org.vmlab.machine.Machine;
 import org.vmlab.machine.image.SymbolTable;
 import org.vmlab.machine.isa.Registers;
-import org.vmlab.machine.memory.PhysicalMemory;
 import org.vmlab.machine.memory.Pte;
 
 /**
@@ -28,16 +28,21 @@ public record MemoryDifference(int address, int nativeWord, int virtualWord, Str
      * over the VM's RAM; empty when they hold the same words.
      */
     public static Optional<MemoryDifference> first(Machine bare, VirtualMachine vm) {
-        PhysicalMemory nativeMemory = bare.memory();
-        GuestPhysicalMemory guest = vm.memory();
-        int size = Math.min(nativeMemory.size(), guest.size());
+        return first(LockstepSide.of(bare), LockstepSide.of(vm));
+    }
+
+    /**
+     * The first difference between the memories of two sides, over the smaller; empty when they
+     * hold the same words. What lives there is told by the {@code reference} side's state.
+     */
+    public static Optional<MemoryDifference> first(LockstepSide reference, LockstepSide candidate) {
+        int size = Math.min(reference.memoryBytes(), candidate.memoryBytes());
         for (int address = 0; address < size; address += 4) {
-            int n = nativeMemory.readWord(address);
-            // a ballooned frame counts as zeros, as in the digest
-            int v = guest.isBallooned(address >>> PhysicalMemory.PAGE_SHIFT) ? 0 : guest.readWord(address);
+            int n = reference.memoryWord(address);
+            int v = candidate.memoryWord(address);
             if (n != v) {
                 return Optional.of(new MemoryDifference(address, n, v,
-                        whatLivesAt(bare, address)));
+                        whatLivesAt(reference, address)));
             }
         }
         return Optional.empty();
@@ -68,10 +73,11 @@ public record MemoryDifference(int address, int nativeWord, int virtualWord, Str
         return "";
     }
 
-    /** What {@code address} holds on bare metal, as far as the machine's state tells. */
-    static String whatLivesAt(Machine bare, int address) {
-        int cr3 = bare.cpu().controlRegister(Registers.CR3) & Pte.FRAME_MASK;
-        int cr0 = bare.cpu().controlRegister(Registers.CR0);
+    /** What {@code address} holds on the reference side, as far as its state tells. */
+    static String whatLivesAt(LockstepSide reference, int address) {
+        CpuSnapshot state = reference.state();
+        int cr3 = state.cr3() & Pte.FRAME_MASK;
+        int cr0 = state.cr0();
         int frame = address & Pte.FRAME_MASK;
         int index = (address & 0xFFF) >>> 2;
         if ((cr0 & Registers.CR0_PG) != 0) {
@@ -79,21 +85,20 @@ public record MemoryDifference(int address, int nativeWord, int virtualWord, Str
                 return String.format("the page-directory entry %d, for virtual 0x%08x..", index,
                         index << 22);
             }
-            PhysicalMemory memory = bare.memory();
             for (int pdi = 0; pdi < 1024; pdi++) {
-                int pde = memory.readWord(cr3 + 4 * pdi);
+                int pde = reference.memoryWord(cr3 + 4 * pdi);
                 if ((pde & Pte.PRESENT) != 0 && (pde & Pte.FRAME_MASK) == frame) {
                     return String.format("the page-table entry for virtual 0x%08x", pdi << 22
                             | index << 12);
                 }
             }
         }
-        int kernelStackTop = bare.cpu().controlRegister(Registers.CR4);
+        int kernelStackTop = state.cr4();
         if (kernelStackTop != 0 && Integer.compareUnsigned(address, kernelStackTop) < 0
                 && Integer.compareUnsigned(address, kernelStackTop - 4096) >= 0) {
             return String.format("a kernel stack slot, cr4-0x%x", kernelStackTop - address);
         }
-        String symbol = symbolFor(bare.symbols(), address);
+        String symbol = symbolFor(reference.symbols(), address);
         return symbol.isEmpty() ? "data" : symbol;
     }
 

@@ -5,13 +5,14 @@ import static org.vmlab.machine.isa.Registers.CPL_MASK;
 import static org.vmlab.machine.isa.Registers.CPL_SHIFT;
 import static org.vmlab.machine.isa.Registers.FLAG_IF;
 
+import org.vmlab.machine.ExitControls;
 import org.vmlab.machine.Machine;
 
 /**
  * The software techniques' binding of a vCPU to the real CPU: ring compression. The guest
  * kernel, which believes it runs in ring 0, runs in ring 1; guest user code stays in ring 3
  * (rings 1 and 2 share ring 2). Ring 0 is the VMM's alone: every trap of the guest stops the
- * real CPU and reaches the VMM (the machine is monitored), every access to a device window traps,
+ * real CPU and reaches the VMM (exit controls {@link ExitControls#EVERY_TRAP}), every access to a device window traps,
  * and the real interrupt flag stays on so that the VMM keeps control of the machine; the guest's
  * own IF is virtual.
  */
@@ -27,7 +28,7 @@ public final class RingCompression implements VcpuBinding {
 
     @Override
     public void enter(Machine host) {
-        host.cpu().setMonitored(true);
+        host.cpu().setExitControls(ExitControls.EVERY_TRAP);
         host.mmio().setTrapping(true);
     }
 

@@ -13,36 +13,47 @@ public final class StateDifference {
 
     /** One line per differing field ({@code "IF: native 1, virtual 0"}); empty if the states agree. */
     public static List<String> between(CpuSnapshot nativeState, CpuSnapshot virtualState) {
+        return between(nativeState, "native", virtualState, "virtual");
+    }
+
+    /**
+     * The same, with each side's value named by its label ({@code "IF: native 1, second 0"}), for
+     * two sides other than bare metal and a VM.
+     */
+    public static List<String> between(CpuSnapshot nativeState, String nativeLabel, CpuSnapshot virtualState,
+            String virtualLabel) {
+        Labels labels = new Labels(nativeLabel, virtualLabel);
         List<String> lines = new ArrayList<>();
         int[] n = nativeState.registers();
         int[] v = virtualState.registers();
         for (int r = 0; r < n.length; r++) {
             if (n[r] != v[r]) {
-                lines.add(String.format("%s: native 0x%08x, virtual 0x%08x%s", Registers.name(r),
-                        n[r], v[r], decoded(n[r], v[r])));
+                lines.add(String.format("%s: %s 0x%08x, %s 0x%08x%s", Registers.name(r),
+                        nativeLabel, n[r], virtualLabel, v[r], decoded(n[r], v[r])));
             }
         }
-        word(lines, "pc", nativeState.pc(), virtualState.pc());
+        word(lines, labels, "pc", nativeState.pc(), virtualState.pc());
         int nf = nativeState.flags();
         int vf = virtualState.flags();
-        bit(lines, "IF", nf, vf, Registers.FLAG_IF);
+        bit(lines, labels, "IF", nf, vf, Registers.FLAG_IF);
         if (nativeState.cpl() != virtualState.cpl()) {
-            lines.add(String.format("CPL: native %d, virtual %d", nativeState.cpl(), virtualState.cpl()));
+            lines.add(String.format("CPL: %s %d, %s %d", nativeLabel, nativeState.cpl(), virtualLabel,
+                    virtualState.cpl()));
         }
-        bit(lines, "Z", nf, vf, Registers.FLAG_Z);
-        bit(lines, "N", nf, vf, Registers.FLAG_N);
-        bit(lines, "C", nf, vf, Registers.FLAG_C);
-        bit(lines, "V", nf, vf, Registers.FLAG_V);
+        bit(lines, labels, "Z", nf, vf, Registers.FLAG_Z);
+        bit(lines, labels, "N", nf, vf, Registers.FLAG_N);
+        bit(lines, labels, "C", nf, vf, Registers.FLAG_C);
+        bit(lines, labels, "V", nf, vf, Registers.FLAG_V);
         int named = Registers.FLAG_IF | Registers.CPL_MASK | Registers.CONDITION_BITS;
         if ((nf & ~named) != (vf & ~named)) {
-            lines.add(String.format("FLAGS: native 0x%08x, virtual 0x%08x", nf, vf));
+            lines.add(String.format("FLAGS: %s 0x%08x, %s 0x%08x", nativeLabel, nf, virtualLabel, vf));
         }
-        word(lines, "cr0", nativeState.cr0(), virtualState.cr0());
-        word(lines, "cr2", nativeState.cr2(), virtualState.cr2());
-        word(lines, "cr3", nativeState.cr3(), virtualState.cr3());
-        word(lines, "cr4", nativeState.cr4(), virtualState.cr4());
-        word(lines, "cr5", nativeState.cr5(), virtualState.cr5());
-        word(lines, "idtr", nativeState.idtr(), virtualState.idtr());
+        word(lines, labels, "cr0", nativeState.cr0(), virtualState.cr0());
+        word(lines, labels, "cr2", nativeState.cr2(), virtualState.cr2());
+        word(lines, labels, "cr3", nativeState.cr3(), virtualState.cr3());
+        word(lines, labels, "cr4", nativeState.cr4(), virtualState.cr4());
+        word(lines, labels, "cr5", nativeState.cr5(), virtualState.cr5());
+        word(lines, labels, "idtr", nativeState.idtr(), virtualState.idtr());
         return lines;
     }
 
@@ -68,16 +79,21 @@ public final class StateDifference {
         return "";
     }
 
-    private static void word(List<String> lines, String name, int n, int v) {
+    /** How the two sides' values are named in a line. */
+    private record Labels(String nativeLabel, String virtualLabel) {
+    }
+
+    private static void word(List<String> lines, Labels labels, String name, int n, int v) {
         if (n != v) {
-            lines.add(String.format("%s: native 0x%08x, virtual 0x%08x", name, n, v));
+            lines.add(String.format("%s: %s 0x%08x, %s 0x%08x", name, labels.nativeLabel(), n,
+                    labels.virtualLabel(), v));
         }
     }
 
-    private static void bit(List<String> lines, String name, int n, int v, int mask) {
+    private static void bit(List<String> lines, Labels labels, String name, int n, int v, int mask) {
         if ((n & mask) != (v & mask)) {
-            lines.add(String.format("%s: native %d, virtual %d", name, (n & mask) != 0 ? 1 : 0,
-                    (v & mask) != 0 ? 1 : 0));
+            lines.add(String.format("%s: %s %d, %s %d", name, labels.nativeLabel(), (n & mask) != 0 ? 1 : 0,
+                    labels.virtualLabel(), (v & mask) != 0 ? 1 : 0));
         }
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.vmlab.machine.ExitControls;
 import org.vmlab.machine.MachineConfig;
 import org.vmlab.machine.RunResult;
 import org.vmlab.machine.StopReason;
@@ -96,7 +97,7 @@ class HypervisorTest {
 
     @Test
     void theHypervisorLeavesTheMachineAloneUntilAVmIsSwitchedIn() {
-        assertThat(hypervisor.machine().cpu().monitored()).isFalse();
+        assertThat(hypervisor.machine().cpu().exitControls()).isEqualTo(ExitControls.NONE);
         assertThat(hypervisor.machine().mmio().traps(NetworkInterface.BASE)).isFalse();
         assertThat(hypervisor.frames().memory()).isSameAs(hypervisor.machine().memory());
         assertThat(hypervisor.frames().freeFrames()).isEqualTo(256);
@@ -109,7 +110,7 @@ class HypervisorTest {
         vm.switchIn();
 
         assertThat(vm.vcpu().binding()).isSameAs(RingCompression.INSTANCE);
-        assertThat(hypervisor.machine().cpu().monitored()).as("every trap reaches the VMM").isTrue();
+        assertThat(hypervisor.machine().cpu().exitControls()).as("every trap reaches the VMM").isEqualTo(ExitControls.EVERY_TRAP);
         assertThat(hypervisor.machine().mmio().traps(NetworkInterface.BASE)).as("device registers trap").isTrue();
         assertThat(hypervisor.machine().cpu().flags() & Registers.CPL_MASK).as("the guest kernel in ring 1")
                 .isEqualTo(1 << Registers.CPL_SHIFT);
