@@ -313,6 +313,7 @@ public final class Interpreter implements ExecutionEngine {
                         this.pc = pc;
                         ticks = t;
                         extraCycles += extra;
+                        extra = 0;   // counted: a fault of the system instruction must not count it again
                         executeSystem(op, a, b, w & 0xFFFF, next);
                         return;
                     }

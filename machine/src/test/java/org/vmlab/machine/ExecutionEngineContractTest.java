@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.vmlab.machine.Bench.i;
 import static org.vmlab.machine.Bench.rri;
 
+import java.util.List;
 import java.util.Random;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -65,9 +66,7 @@ class ExecutionEngineContractTest {
         assertThat(inPauses.engine().lastTrap()).as(setup).isEqualTo(once.engine().lastTrap());
         assertThat(inPauses.state().snapshot()).as(setup).isEqualTo(once.state().snapshot());
         assertThat(paused.machine().counters()).as(setup).isEqualTo(whole.machine().counters());
-        // Not cycles: a system instruction that faults charges the extra cycles of the multi-cycle
-        // instructions before it in the same inner-loop block twice (Interpreter.execute), so
-        // they depend on where blocks end. The figures published from them stay as they are.
+        assertThat(paused.machine().cycles()).as(setup).isEqualTo(whole.machine().cycles());
         assertThat(paused.machine().memory().digest()).as(setup).isEqualTo(whole.machine().memory().digest());
     }
 
@@ -88,6 +87,25 @@ class ExecutionEngineContractTest {
         assertThat(ended).isEqualTo(StopReason.HALT);
         assertThat(e.state().register(1)).isEqualTo(3);
         assertThat(e.engine().instructions()).isEqualTo(4);
+    }
+
+    @Test
+    void aSystemInstructionThatFaultsChargesTheCyclesBeforeItOnce() {
+        Bench whole = Bench.classic().ring(3).reg(1, 3);
+        Bench paused = Bench.classic().ring(3).reg(1, 3);
+        for (Bench bench : List.of(whole, paused)) {   // a multiply, then cli in user mode: #GP
+            bench.code(Bench.rrr(Opcode.MUL, 2, 1, 1), i(Opcode.CLI));
+        }
+        Engine once = of(whole);
+        Engine inPauses = of(paused);
+
+        once.run(ExitControls.EVERY_TRAP, Long.MAX_VALUE);
+        inPauses.run(ExitControls.EVERY_TRAP, 1);
+        inPauses.run(ExitControls.EVERY_TRAP, Long.MAX_VALUE);
+
+        assertThat(once.engine().lastTrap().vector()).isEqualTo(Vector.GENERAL_PROTECTION);
+        assertThat(whole.machine.cycles()).as("the multiply's extra cycles, once")
+                .isEqualTo(paused.machine.cycles());
     }
 
     // --- exit controls -------------------------------------------------------------------------
