@@ -24,12 +24,25 @@ import org.vmlab.machine.isa.Vector;
  * {@link StopReason#FUEL_EXHAUSTED}.
  */
 public final class VirtualTraps {
+    /**
+     * Where the gate of each vector comes from: a word holding the handler's address and, in its
+     * low two bits, the most outer ring that may reach it with {@code int}. By default the
+     * guest's own interrupt table at its virtual IDTR, as its hardware reads it; a paravirtual
+     * guest registers its trap table with the hypervisor instead (Xen's {@code set_trap_table}).
+     */
+    @FunctionalInterface
+    public interface Gates {
+        /** The gate of {@code vector}; 0 if there is none. A guest fault reading it is thrown. */
+        int gate(int vector);
+    }
+
     private final Vcpu vcpu;
     private final GuestVirtualMemory memory;
     private final long fuel;
     // Traps delivered since a guest instruction last retired (when it had retiredAtLastTrap).
     private long trapsInARow;
     private long retiredAtLastTrap = -1;
+    private Gates gates = this::readGuestGate;
 
     /** Delivers traps for {@code vcpu}, whose runs may retire {@code fuel} instructions in all. */
     public VirtualTraps(Vcpu vcpu, GuestVirtualMemory memory, long fuel) {
@@ -148,7 +161,16 @@ public final class VirtualTraps {
         memory.writeFrameWord(va, value);
     }
 
+    /** Takes the gates from {@code gates} from now on, instead of the guest's interrupt table. */
+    public void setGates(Gates gates) {
+        this.gates = gates;
+    }
+
     private int readGate(int vector) {
+        return gates.gate(vector);
+    }
+
+    private int readGuestGate(int vector) {
         return memory.readWord(vcpu.idtr() + (vector << 2), 0);
     }
 

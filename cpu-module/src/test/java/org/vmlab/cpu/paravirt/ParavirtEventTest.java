@@ -1,0 +1,21 @@
+package org.vmlab.cpu.paravirt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.vmlab.vmm.CostModelDocs;
+
+/** Paravirtualization's own events: declared by the technique, documented with their sources. */
+class ParavirtEventTest {
+
+    @Test
+    void paravirtualizationDeclaresItsEvents() {
+        assertThat(new Paravirtualization().events()).containsExactly(ParavirtEvent.values());
+    }
+
+    @Test
+    void docsCostModelMdCitesEachWithItsDefaultCost() {
+        CostModelDocs.assertDocumented(List.of(ParavirtEvent.values()));
+    }
+}
