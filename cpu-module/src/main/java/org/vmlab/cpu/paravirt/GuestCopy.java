@@ -23,6 +23,10 @@ final class GuestCopy {
         return vm.memory().readByte(ram(vm, va, Mmu.READ, 1));
     }
 
+    static void toGuestWord(VirtualMachine vm, int va, int value) {
+        vm.memory().writeWord(ram(vm, va, Mmu.WRITE, 4), value);
+    }
+
     static void toGuestByte(VirtualMachine vm, int va, int value) {
         vm.memory().writeByte(ram(vm, va, Mmu.WRITE, 1), value);
     }

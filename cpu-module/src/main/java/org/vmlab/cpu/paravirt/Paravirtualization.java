@@ -45,10 +45,11 @@ public final class Paravirtualization implements CpuVirtualization {
         vm.exitHandlers().register(Exit.SoftwareInterrupt.class, name(), Paravirtualization::deliverSoftwareInterrupt);
         HypercallTable calls = vm.hypercalls();
         calls.register(XenAbi.SET_TRAP_TABLE, "set_trap_table", name(),
-                charged("set_trap_table", (v, args) -> trapTable.register(v, args.a1())));
-        calls.register(XenAbi.STACK_SWITCH, "stack_switch", name(), charged("stack_switch", Paravirtualization::stackSwitch));
-        calls.register(XenAbi.CONSOLE_IO, "console_io", name(), charged("console_io", Paravirtualization::consoleIo));
-        calls.register(XenAbi.SCHED_OP, "sched_op", name(), charged("sched_op", Paravirtualization::schedOp));
+                counted("set_trap_table", (v, args) -> trapTable.register(v, args.a1())));
+        calls.register(XenAbi.STACK_SWITCH, "stack_switch", name(), counted("stack_switch", Paravirtualization::stackSwitch));
+        calls.register(XenAbi.MULTICALL, "multicall", name(), counted("multicall", Multicall::run));
+        calls.register(XenAbi.CONSOLE_IO, "console_io", name(), counted("console_io", Paravirtualization::consoleIo));
+        calls.register(XenAbi.SCHED_OP, "sched_op", name(), counted("sched_op", Paravirtualization::schedOp));
     }
 
     @Override
@@ -60,15 +61,15 @@ public final class Paravirtualization implements CpuVirtualization {
         Exit exit = DirectExecution.exitFor(trap);
         if (exit instanceof Exit.SoftwareInterrupt call && call.vector() == XenAbi.HYPERCALL_VECTOR
                 && vm.vcpu().virtualRing() == 0) {
+            vm.counters().event(ParavirtEvent.HYPERCALL);   // the exit's cost, whatever the call
             return new Exit.Hypercall(call.pc(), vm.vcpu().register(HypercallTable.NUMBER_REGISTER));
         }
         return exit;   // from user mode, int 0x82 is an int like any other: the trap table decides
     }
 
-    /** Every hypercall is charged, and counted by name. */
-    private static HypercallTable.Hypercall charged(String name, HypercallTable.Hypercall call) {
+    /** Every hypercall is counted by name, whether it came by itself or in a multicall. */
+    private static HypercallTable.Hypercall counted(String name, HypercallTable.Hypercall call) {
         return (vm, args) -> {
-            vm.counters().event(ParavirtEvent.HYPERCALL);
             vm.counters().add("pv.hypercall." + name, 1);
             return call.call(vm, args);
         };

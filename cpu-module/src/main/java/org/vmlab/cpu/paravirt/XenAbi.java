@@ -17,10 +17,17 @@ public final class XenAbi {
     public static final int SET_TRAP_TABLE = 0;
     /** {@code stack_switch(ss, sp)}: the kernel stack for traps from user mode. */
     public static final int STACK_SWITCH = 3;
+    /** {@code multicall(list, count)}: several hypercalls for one exit. */
+    public static final int MULTICALL = 13;
     /** {@code console_io(cmd, count, buffer)}: the guest's console. */
     public static final int CONSOLE_IO = 18;
     /** {@code sched_op(cmd, arg)}: yield, block, shut down. */
     public static final int SCHED_OP = 29;
+
+    /** The most entries one multicall may hold. */
+    public static final int MULTICALL_MAX_ENTRIES = 512;
+    /** Words per multicall entry: Xen's {@code multicall_entry} (op, result, six arguments). */
+    public static final int MULTICALL_ENTRY_WORDS = 8;
 
     // console_io commands (CONSOLEIO_*).
     public static final int CONSOLEIO_WRITE = 0;
