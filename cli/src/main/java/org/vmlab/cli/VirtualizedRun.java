@@ -177,7 +177,7 @@ final class VirtualizedRun {
                         : String.format(": slowdown %.2fx", (double) r.cycles() / nativeRun.cycles()));
         out.printf("memory:       %,d machine frames held%n", c.get("frames"));
         out.printf("equivalence:  %s%n", verdict.equivalent()
-                ? "equivalent to bare metal (stop, console, disk, network, memory, registers)"
+                ? "equivalent to bare metal (" + verdict.level().checks() + ")"
                 : String.join("\n              ", verdict.differences()));
     }
 

@@ -100,6 +100,29 @@ class EquivalenceTest {
     }
 
     @Test
+    void atTheObservableLevelADifferentKernelsMemoryAndRegistersDoNotCount() {
+        int[] registers = new int[Registers.COUNT];
+        registers[Registers.SP] = 0x8ff0;
+        CpuSnapshot other = new CpuSnapshot(registers, 0x1000, 0, 1, 0, 0x2000, 0x9000, 0, 0);
+        RunResult paravirtual = run(StopReason.HALT, "hello\nworld\n", List.of(), List.of(), "disk", "memory2", other);
+
+        Equivalence.Verdict verdict = Equivalence.compare(reference(), paravirtual, Equivalence.Level.OBSERVABLE);
+
+        assertThat(verdict.equivalent()).isTrue();
+        assertThat(verdict.level().checks()).isEqualTo("stop, console, disk, network");
+        assertThat(Equivalence.compare(reference(), paravirtual).differences()).as("exactly, they differ").hasSize(2);
+    }
+
+    @Test
+    void atTheObservableLevelWhatTheWorldSeesStillCounts() {
+        RunResult paravirtual = run(StopReason.HALT, "hello\n", List.of(), List.of(), "disk2", "memory2", STATE);
+
+        assertThat(Equivalence.compare(reference(), paravirtual, Equivalence.Level.OBSERVABLE).differences())
+                .containsExactly("console output differs at line 2: native \"world\", virtual \"\"",
+                        "the disk's final contents differ");
+    }
+
+    @Test
     void theVerdictsListCannotBeChangedAfterwards() {
         java.util.ArrayList<String> list = new java.util.ArrayList<>(List.of("x"));
         Equivalence.Verdict verdict = new Equivalence.Verdict(list);
