@@ -97,6 +97,9 @@ public final class Paravirtualization implements CpuVirtualization {
         if (count < 0) {
             return -Errno.EINVAL;
         }
+        if (count > vm.memory().size()) {
+            return -Errno.EFAULT;   // no buffer that long lies in the guest's memory
+        }
         Console console = vm.devices().standard().console();
         try {
             return switch (args.a1()) {
