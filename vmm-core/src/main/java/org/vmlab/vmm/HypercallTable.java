@@ -57,8 +57,14 @@ public final class HypercallTable {
         }
     }
 
-    /** One registered hypercall. */
-    public record Entry(int number, String name, String owner, Hypercall handler) {
+    /**
+     * One registered hypercall.
+     *
+     * @param returns false for a call that does not return to its caller (Xen's {@code iret}):
+     *                the table then neither writes {@code r1} nor moves the pc; the handler sets
+     *                the guest's state itself
+     */
+    public record Entry(int number, String name, String owner, Hypercall handler, boolean returns) {
     }
 
     private final Map<Integer, Entry> table = new TreeMap<>();
@@ -71,10 +77,25 @@ public final class HypercallTable {
      * @throws IllegalArgumentException if {@code number} is negative or already registered
      */
     public void register(int number, String name, String owner, Hypercall handler) {
+        add(new Entry(number, name, owner, handler, true));
+    }
+
+    /**
+     * Registers {@code handler} as hypercall {@code number}, a call that does not return to its
+     * caller (Xen's {@code iret}): its result is ignored, and it leaves the guest where it put it.
+     */
+    public void registerNoReturn(int number, String name, String owner, Hypercall handler) {
+        add(new Entry(number, name, owner, handler, false));
+    }
+
+    private void add(Entry entry) {
+        int number = entry.number();
+        String name = entry.name();
+        String owner = entry.owner();
         if (number < 0) {
             throw new IllegalArgumentException("hypercall numbers are not negative: " + name + " is " + number);
         }
-        Entry taken = table.putIfAbsent(number, new Entry(number, name, owner, handler));
+        Entry taken = table.putIfAbsent(number, entry);
         if (taken != null) {
             throw new IllegalArgumentException(owner + " registers hypercall " + number + " (" + name
                     + "), but it is " + taken.name() + " of " + taken.owner());
@@ -92,8 +113,9 @@ public final class HypercallTable {
     }
 
     /**
-     * Performs the hypercall of {@code exit}: retires the guest's hypercall instruction, moves its
-     * pc past it, runs the handler and returns the result in {@code r1}. A handler may move the pc
+     * Performs the hypercall of {@code exit}: runs the handler, retires the guest's hypercall
+     * instruction, moves its pc past it and returns the result in {@code r1} (a call that does not
+     * return does neither of the last two). A handler may move the pc
      * itself (a call that does not return where it was made); a guest fault it raises is thrown as
      * a {@link org.vmlab.machine.Fault} before anything is written.
      */
@@ -102,6 +124,9 @@ public final class HypercallTable {
         Entry entry = table.get(exit.number());
         int result = entry == null ? -Errno.ENOSYS : entry.handler().call(vm, Arguments.of(vcpu));
         vcpu.retire(1);
+        if (entry != null && !entry.returns()) {
+            return;
+        }
         if (vcpu.pc() == exit.pc()) {
             vcpu.setPc(exit.pc() + 4);
         }

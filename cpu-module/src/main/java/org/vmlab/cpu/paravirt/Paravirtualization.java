@@ -7,11 +7,13 @@ import org.vmlab.machine.StopReason;
 import org.vmlab.machine.Trap;
 import org.vmlab.machine.device.Console;
 import org.vmlab.machine.isa.Registers;
+import org.vmlab.machine.isa.Vector;
 import org.vmlab.vmm.CoreEvent;
 import org.vmlab.vmm.CpuVirtualization;
 import org.vmlab.vmm.Errno;
 import org.vmlab.vmm.Exit;
 import org.vmlab.vmm.HypercallTable;
+import org.vmlab.vmm.Vcpu;
 import org.vmlab.vmm.VirtualMachine;
 import org.vmlab.vmm.VmmEvent;
 
@@ -50,6 +52,7 @@ public final class Paravirtualization implements CpuVirtualization {
         calls.register(XenAbi.MULTICALL, "multicall", name(), counted("multicall", Multicall::run));
         calls.register(XenAbi.CONSOLE_IO, "console_io", name(), counted("console_io", Paravirtualization::consoleIo));
         calls.register(XenAbi.SCHED_OP, "sched_op", name(), counted("sched_op", Paravirtualization::schedOp));
+        calls.registerNoReturn(XenAbi.IRET, "iret", name(), counted("iret", Paravirtualization::iret));
     }
 
     @Override
@@ -83,6 +86,33 @@ public final class Paravirtualization implements CpuVirtualization {
     private static void deliverSoftwareInterrupt(VirtualMachine vm, Exit.SoftwareInterrupt interrupt) {
         vm.counters().event(CoreEvent.REFLECTION);
         vm.traps().softwareInterrupt(interrupt.vector(), interrupt.pc());
+    }
+
+    /**
+     * {@code iret()}: the guest kernel, in ring 1, cannot run {@code iret}; it pushes its
+     * {@code r1} (which holds the call's number) above the frame its trap handler was entered
+     * with, less the error code, and asks the hypervisor to return from it, as Xen's
+     * {@code struct iret_context} (eax, eip, eflags, esp). Words at sp: r1, pc, FLAGS, the
+     * interrupted sp. FLAGS gives the ring and the interrupt flag returned to; the return may not
+     * go to a more privileged ring than the caller's. A frame out of reach is a fault the guest
+     * takes, at the hypercall.
+     */
+    private static int iret(VirtualMachine vm, HypercallTable.Arguments args) {
+        Vcpu vcpu = vm.vcpu();
+        int sp = vcpu.register(Registers.SP);
+        int r1 = GuestCopy.fromGuestWord(vm, sp);
+        int pc = GuestCopy.fromGuestWord(vm, sp + 4);
+        int flags = GuestCopy.fromGuestWord(vm, sp + 8);
+        int oldSp = GuestCopy.fromGuestWord(vm, sp + 12);
+        int ring = (flags & Registers.CPL_MASK) >>> Registers.CPL_SHIFT;
+        if (ring < vcpu.virtualRing()) {
+            throw new Fault(Vector.GENERAL_PROTECTION, 0);
+        }
+        vcpu.setRegister(HypercallTable.NUMBER_REGISTER, r1);
+        vcpu.setFlags(flags);
+        vcpu.setRegister(Registers.SP, oldSp);
+        vcpu.setPc(pc);
+        return 0;
     }
 
     /** {@code stack_switch(ss, sp)}: traps from user mode land on {@code sp} (there are no segments). */

@@ -21,6 +21,8 @@ public final class XenAbi {
     public static final int MULTICALL = 13;
     /** {@code console_io(cmd, count, buffer)}: the guest's console. */
     public static final int CONSOLE_IO = 18;
+    /** {@code iret()}: return from a trap handler, from the frame on the guest's stack. */
+    public static final int IRET = 23;
     /** {@code sched_op(cmd, arg)}: yield, block, shut down. */
     public static final int SCHED_OP = 29;
 
