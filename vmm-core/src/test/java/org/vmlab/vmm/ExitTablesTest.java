@@ -81,6 +81,24 @@ class ExitTablesTest {
     }
 
     @Test
+    void aCallThatDoesNotReturnWritesNoResultAndLeavesThePcWhereItPutIt() {
+        vm.hypercalls().registerNoReturn(6, "iret", "test", (v, args) -> {
+            v.vcpu().setRegister(1, 1234);
+            v.vcpu().setPc(0x3000);
+            return 0;
+        });
+        vm.vcpu().setPc(PC);
+        long before = vm.vcpu().instructions();
+
+        vm.exitHandlers().handle(vm, new Exit.Hypercall(PC, 6));
+
+        assertThat(vm.vcpu().register(1)).isEqualTo(1234);
+        assertThat(vm.vcpu().pc()).isEqualTo(0x3000);
+        assertThat(vm.vcpu().instructions()).isEqualTo(before + 1);
+        assertThat(vm.hypercalls().lookup(6).returns()).isFalse();
+    }
+
+    @Test
     void aHypercallThatFaultsRetiresNothingAndWritesNothing() {
         vm.hypercalls().register(5, "faulty", "test", (v, args) -> {
             throw new Fault(Vector.PAGE_FAULT, 0, args.a1());
