@@ -108,23 +108,29 @@ public final class VirtualMachine {
 
     private static List<VmmEvent> eventsOf(CpuVirtualization cpu, MemoryVirtualization memory,
             DeviceVirtualization devices) {
-        List<VmmEvent> all = new ArrayList<>(List.of(CoreEvent.values()));
+        Map<String, String> declaredBy = new HashMap<>();
+        List<VmmEvent> all = new ArrayList<>();
+        declare(all, declaredBy, "the VMM core", CoreEvent.ALL);
         if (cpu != null) {
-            all.addAll(cpu.events());
+            declare(all, declaredBy, cpu.name(), cpu.events());
         }
         if (memory != null) {
-            all.addAll(memory.events());
+            declare(all, declaredBy, memory.name(), memory.events());
         }
-        all.addAll(devices.events());
-        Map<String, VmmEvent> byName = new HashMap<>();
-        for (VmmEvent event : all) {
-            VmmEvent taken = byName.putIfAbsent(event.name(), event);
+        declare(all, declaredBy, devices.name(), devices.events());
+        return List.copyOf(all);
+    }
+
+    private static void declare(List<VmmEvent> all, Map<String, String> declaredBy, String owner,
+            List<VmmEvent> events) {
+        for (VmmEvent event : events) {
+            String taken = declaredBy.putIfAbsent(event.name(), owner);
             if (taken != null) {
                 throw new IllegalArgumentException("two events are named " + event.name() + ": "
-                        + taken.getClass().getName() + " and " + event.getClass().getName());
+                        + taken + "'s and " + owner + "'s");
             }
+            all.add(event);
         }
-        return List.copyOf(all);
     }
 
     /**

@@ -10,7 +10,8 @@ import java.util.Locale;
  * each at its default unless told otherwise; {@code docs/cost-model.md} gives every default's
  * source.
  *
- * <p>Events are usually the constants of an enum; their names are unique within a VM.
+ * <p>A module declares its events as constants made by {@link #declare}, and lists them; their
+ * names are unique within a VM.
  */
 public interface VmmEvent {
 
@@ -29,5 +30,24 @@ public interface VmmEvent {
     /** The name in words, as summaries print it ({@code hidden fault}). */
     default String words() {
         return name().toLowerCase(Locale.ROOT).replace('_', ' ');
+    }
+
+    /** An event with its default cost and the source of that figure. */
+    static VmmEvent declare(String name, int defaultCycles, String source) {
+        return new Declared(name, defaultCycles, source);
+    }
+
+    /** An event as {@link #declare} makes it: a value. */
+    record Declared(String name, int defaultCycles, String source) implements VmmEvent {
+        public Declared {
+            if (!name.matches("[A-Z][A-Z0-9_]*")) {
+                throw new IllegalArgumentException("an event's name is upper case with underscores: " + name);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
     }
 }

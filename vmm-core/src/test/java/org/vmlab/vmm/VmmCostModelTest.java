@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * What the VMM's events cost, and what it counts: every event brings its own default price, the
@@ -32,10 +32,23 @@ class VmmCostModelTest {
         }
     }
 
+    static List<VmmEvent> coreEvents() {
+        return CoreEvent.ALL;
+    }
+
     @ParameterizedTest(name = "{0}")
-    @EnumSource(CoreEvent.class)
-    void everyCoreEventHasAPositiveDefaultCost(CoreEvent event) {
+    @MethodSource("coreEvents")
+    void everyCoreEventHasAPositiveDefaultCost(VmmEvent event) {
         assertThat(VmmCostModel.DEFAULT.cost(event)).isPositive().isEqualTo(event.defaultCycles());
+    }
+
+    @Test
+    void aDeclaredEventIsAValueNamedInUpperCase() {
+        assertThat(VmmEvent.declare("HYPERCALL", 10, "estimate: x")).isEqualTo(VmmEvent.declare("HYPERCALL", 10, "estimate: x"))
+                .hasToString("HYPERCALL");
+        assertThat(VmmEvent.declare("HIDDEN_FAULT", 1, "estimate: x").words()).isEqualTo("hidden fault");
+        assertThatThrownBy(() -> VmmEvent.declare("hidden fault", 1, "estimate: x"))
+                .hasMessage("an event's name is upper case with underscores: hidden fault");
     }
 
     @Test
@@ -45,7 +58,7 @@ class VmmCostModelTest {
 
     @Test
     void docsCostModelMdCitesEveryCoreEventWithItsDefaultCost() {
-        CostModelDocs.assertDocumented(List.of(CoreEvent.values()));
+        CostModelDocs.assertDocumented(CoreEvent.ALL);
     }
 
     @Test
@@ -61,7 +74,7 @@ class VmmCostModelTest {
 
         assertThat(cheap.cost(CoreEvent.WORLD_SWITCH)).isEqualTo(1);
         assertThat(VmmCostModel.DEFAULT.cost(CoreEvent.WORLD_SWITCH)).as("the default unchanged").isEqualTo(2409);
-        for (CoreEvent event : CoreEvent.values()) {
+        for (VmmEvent event : CoreEvent.ALL) {
             if (event != CoreEvent.WORLD_SWITCH) {
                 assertThat(cheap.cost(event)).isEqualTo(VmmCostModel.DEFAULT.cost(event));
             }

@@ -227,7 +227,7 @@ public final class BinaryTranslation implements CpuVirtualization {
 
     @Override
     public java.util.List<VmmEvent> events() {
-        return java.util.List.of(TranslationEvent.values());
+        return TranslationEvent.ALL;
     }
 
     /**

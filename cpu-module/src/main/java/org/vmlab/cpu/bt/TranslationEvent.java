@@ -1,5 +1,6 @@
 package org.vmlab.cpu.bt;
 
+import java.util.List;
 import org.vmlab.vmm.VmmEvent;
 
 /**
@@ -7,36 +8,33 @@ import org.vmlab.vmm.VmmEvent;
  * Comparison of Software and Hardware Techniques for x86 Virtualization", ASPLOS 2006, on a
  * Pentium 4); the others are vmlab's estimates, scaled from those.
  */
-public enum TranslationEvent implements VmmEvent {
+public final class TranslationEvent {
+    private TranslationEvent() {
+    }
+
     /** One guest instruction translated. */
-    TRANSLATED_INSTRUCTION(200, "estimate: decoding and emitting one instruction"),
+    public static final VmmEvent TRANSLATED_INSTRUCTION = VmmEvent.declare("TRANSLATED_INSTRUCTION", 200,
+            "estimate: decoding and emitting one instruction");
+
     /** Translated code called out to the VMM. */
-    CALLOUT(1254, "Adams and Agesen: a callout (rdtsc)"),
+    public static final VmmEvent CALLOUT = VmmEvent.declare("CALLOUT", 1254,
+            "Adams and Agesen: a callout (rdtsc)");
+
     /** A sensitive instruction emulated inside the translation cache. */
-    IN_CACHE_EMULATION(216, "Adams and Agesen: in-cache emulation (rdtsc)"),
+    public static final VmmEvent IN_CACHE_EMULATION = VmmEvent.declare("IN_CACHE_EMULATION", 216,
+            "Adams and Agesen: in-cache emulation (rdtsc)");
+
     /**
      * Control entered the translation cache without a chained link, after an indirect branch or
      * on the way back from the VMM, and looked its unit up.
      */
-    INDIRECT_LOOKUP(50, "estimate: a hash probe in the cache"),
+    public static final VmmEvent INDIRECT_LOOKUP = VmmEvent.declare("INDIRECT_LOOKUP", 50,
+            "estimate: a hash probe in the cache");
+
     /** The guest wrote code it had translated; translations dropped. */
-    TRANSLATION_INVALIDATION(3000, "estimate: as a trace");
+    public static final VmmEvent TRANSLATION_INVALIDATION = VmmEvent.declare("TRANSLATION_INVALIDATION", 3000,
+            "estimate: as a trace");
 
-    private final int defaultCycles;
-    private final String source;
-
-    TranslationEvent(int defaultCycles, String source) {
-        this.defaultCycles = defaultCycles;
-        this.source = source;
-    }
-
-    @Override
-    public int defaultCycles() {
-        return defaultCycles;
-    }
-
-    @Override
-    public String source() {
-        return source;
-    }
+    /** Every one of them, in the order summaries list them. */
+    public static final List<VmmEvent> ALL = List.of(TRANSLATED_INSTRUCTION, CALLOUT, IN_CACHE_EMULATION, INDIRECT_LOOKUP, TRANSLATION_INVALIDATION);
 }

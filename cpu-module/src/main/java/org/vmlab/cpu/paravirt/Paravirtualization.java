@@ -37,7 +37,7 @@ public final class Paravirtualization implements CpuVirtualization {
 
     @Override
     public List<VmmEvent> events() {
-        return List.of(ParavirtEvent.values());
+        return ParavirtEvent.ALL;
     }
 
     @Override

@@ -66,8 +66,8 @@ class ATechniqueFromOutsideTheCoreTest {
     void itsOwnEventIsCountedAndCharged() {
         VirtualMachine vm = run();
 
-        assertThat(vm.events()).contains(DoorbellTechnique.DoorbellEvent.DOORBELL);
-        assertThat(vm.counters().events(DoorbellTechnique.DoorbellEvent.DOORBELL)).isEqualTo(2);
+        assertThat(vm.events()).contains(DoorbellTechnique.DOORBELL);
+        assertThat(vm.counters().events(DoorbellTechnique.DOORBELL)).isEqualTo(2);
         assertThat(vm.counters().cycles()).isGreaterThanOrEqualTo(2 * 777);
         assertThat(vm.result().counters()).containsEntry("vmm.doorbell", 2L).containsEntry("exit.doorbell", 2L);
     }

@@ -26,28 +26,8 @@ final class DoorbellTechnique implements CpuVirtualization {
     /** Hypercall 2: power off, as Xen's sched_op(SCHEDOP_shutdown). */
     static final int HYPERVISOR_SHUTDOWN = 2;
 
-    /** The technique's own cost events. */
-    enum DoorbellEvent implements VmmEvent {
-        DOORBELL(777, "estimate: a test's figure");
-
-        private final int cycles;
-        private final String source;
-
-        DoorbellEvent(int cycles, String source) {
-            this.cycles = cycles;
-            this.source = source;
-        }
-
-        @Override
-        public int defaultCycles() {
-            return cycles;
-        }
-
-        @Override
-        public String source() {
-            return source;
-        }
-    }
+    /** The technique's own cost event. */
+    static final VmmEvent DOORBELL = VmmEvent.declare("DOORBELL", 777, "estimate: a test's figure");
 
     /** The technique's own exit: the guest rang the doorbell with the value in r1. */
     record Doorbell(int pc, int value) implements Exit.TechniqueExit {
@@ -67,7 +47,7 @@ final class DoorbellTechnique implements CpuVirtualization {
 
     @Override
     public List<VmmEvent> events() {
-        return List.of(DoorbellEvent.values());
+        return List.of(DOORBELL);
     }
 
     @Override
@@ -81,7 +61,7 @@ final class DoorbellTechnique implements CpuVirtualization {
     }
 
     private void ring(VirtualMachine vm, Doorbell exit) {
-        vm.counters().event(DoorbellEvent.DOORBELL);
+        vm.counters().event(DOORBELL);
         rung.add(exit.value());
         vm.vcpu().setPc(exit.pc() + 4);
         vm.vcpu().retire(1);

@@ -1,31 +1,25 @@
 package org.vmlab.memory.shadow;
 
+import java.util.List;
 import org.vmlab.vmm.VmmEvent;
 
 /** What shadow paging spends cycles on: vmlab's estimates, scaled from a trap's round trip. */
-public enum ShadowEvent implements VmmEvent {
+public final class ShadowEvent {
+    private ShadowEvent() {
+    }
+
     /** A hidden page fault: the guest's tables walked and a shadow entry filled. */
-    HIDDEN_FAULT(3000, "estimate: a trap, a software walk, a fill"),
+    public static final VmmEvent HIDDEN_FAULT = VmmEvent.declare("HIDDEN_FAULT", 3000,
+            "estimate: a trap, a software walk, a fill");
+
     /** A write to a guest page-table page trapped, was emulated and traced. */
-    TRACE(3000, "estimate: a trap, decoding, emulation, a shadow update"),
+    public static final VmmEvent TRACE = VmmEvent.declare("TRACE", 3000,
+            "estimate: a trap, decoding, emulation, a shadow update");
+
     /** The guest switched address space (cr3 or cr0): a cached shadow found or built. */
-    SHADOW_SWITCH(1000, "estimate: finding the cached shadow");
+    public static final VmmEvent SHADOW_SWITCH = VmmEvent.declare("SHADOW_SWITCH", 1000,
+            "estimate: finding the cached shadow");
 
-    private final int defaultCycles;
-    private final String source;
-
-    ShadowEvent(int defaultCycles, String source) {
-        this.defaultCycles = defaultCycles;
-        this.source = source;
-    }
-
-    @Override
-    public int defaultCycles() {
-        return defaultCycles;
-    }
-
-    @Override
-    public String source() {
-        return source;
-    }
+    /** Every one of them, in the order summaries list them. */
+    public static final List<VmmEvent> ALL = List.of(HIDDEN_FAULT, TRACE, SHADOW_SWITCH);
 }

@@ -114,7 +114,7 @@ public final class ShadowPaging implements MemoryVirtualization {
 
     @Override
     public java.util.List<VmmEvent> events() {
-        return java.util.List.of(ShadowEvent.values());
+        return ShadowEvent.ALL;
     }
 
     @Override
