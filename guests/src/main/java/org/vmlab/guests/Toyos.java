@@ -31,9 +31,10 @@ public final class Toyos {
         /** The unmodified kernel: privileged instructions, for bare metal and full virtualization. */
         NATIVE,
         /**
-         * The paravirtual kernel, assembled with {@code PARAVIRT=1}. Its privileged operations are
-         * the macros of {@code privops.s}; for now they assemble the same instructions as
-         * {@link #NATIVE}, a seam that the paravirtualization exercise fills with hypercalls.
+         * The paravirtual kernel, assembled with {@code PARAVIRT=1}: the macros of {@code privops.s}
+         * become hypercalls and stores to the shared-info page, its page tables hold machine frames
+         * and change through the hypervisor, and its interrupts come as events (docs/paravirt.md).
+         * It runs only on a hypervisor that offers that interface ({@code --cpu paravirt --mem pv-mmu}).
          */
         PARAVIRT
     }

@@ -10,6 +10,9 @@ kputc:
 
 ; kputs(r1 = NUL-terminated string)
 kputs:
+.if PARAVIRT
+    jmp xen_puts                ; the whole line in one console_io
+.endif
     pv_irq_save                 ; a line is not interleaved with an interrupt handler's output
 kputs_next:
     lbu r2, 0(r1)

@@ -60,6 +60,23 @@ msg_zombie:     .asciz "a dead process ran"
 msg_halt:       .asciz "halting"
 msg_nl:         .asciz "\n"
 
+.if PARAVIRT
+; What the hypervisor handed over at boot (xen.s), and the buffers of hypercall arguments.
+xen_start_info: .word 0
+hypervisor_shared_info: .word 0 ; the shared-info page (Linux's HYPERVISOR_shared_info)
+xen_mfn_list: .word 0           ; the frame list: machine frame of each pseudo-physical frame
+xen_nr_pages: .word 0
+port_timer: .word 0             ; event channels: VIRQ_TIMER, the disk's and the network's lines
+port_disk:  .word 0
+port_net:   .word 0
+xen_shutdown_reason: .word 0
+xen_evtchn_arg: .space 12
+xen_mmu_req: .space 8
+xen_mmuext_req: .space 12
+xen_mmuext_batch: .space 12 * 6
+xen_trap_list: .space 8 * 257
+.endif
+
 ; The interrupt table: 256 gates, filled by idt_init.
     .align 4096
 idt:

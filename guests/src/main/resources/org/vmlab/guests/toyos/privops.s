@@ -2,14 +2,14 @@
 ;
 ; The rest of the kernel never writes cli, sti, hlt, iret, lidt, mtcr, mfcr, invlpg, in, out,
 ; pushf or popf itself. It writes one of the macros below. This is the seam of
-; paravirtualization, as in Linux's paravirt-ops: a paravirtual kernel is the same source
-; assembled with PARAVIRT=1, where each macro becomes a hypercall to the hypervisor
-; instead of an instruction that would trap (or, on the legacy ISA, silently misbehave).
+; paravirtualization, as in Linux's paravirt-ops: the paravirtual kernel is the same source
+; assembled with PARAVIRT=1, where each macro becomes a hypercall to the hypervisor, or a store
+; to the shared-info page, instead of an instruction that would trap (or, on the legacy ISA,
+; silently misbehave). docs/paravirt.md is the interface; xen.s holds the routines the
+; paravirtual macros call.
 ;
-; PARAVIRT SEAM: for now both flavors assemble the native instructions. The hypercalls go in
-; the `.if PARAVIRT` branches; nothing outside this file needs to change.
-;
-; Register convention: the macros change only the registers named as their operands.
+; Register convention: the macros change only the registers named as their operands (the
+; paravirtual ones may change the condition bits).
 
 .ifndef PARAVIRT
 PARAVIRT = 0
@@ -18,7 +18,7 @@ PARAVIRT = 0
 ; Mask external interrupts.
 .macro pv_cli
 .if PARAVIRT
-    cli                         ; PARAVIRT SEAM: hypercall "virtual IF <- 0"
+    call xen_irq_disable        ; a store to the upcall mask: no exit
 .else
     cli
 .endif
@@ -27,7 +27,7 @@ PARAVIRT = 0
 ; Unmask external interrupts.
 .macro pv_sti
 .if PARAVIRT
-    sti                         ; PARAVIRT SEAM: hypercall "virtual IF <- 1, deliver pending"
+    call xen_irq_enable         ; a store; a hypercall only if an event is pending
 .else
     sti
 .endif
@@ -42,10 +42,7 @@ PARAVIRT = 0
 ; silently ignores IF, so the deprivileged kernel goes on with (virtual) interrupts enabled.
 .macro pv_idle
 .if PARAVIRT
-    pushf                       ; PARAVIRT SEAM: hypercall "block until an event"
-    sti
-    hlt
-    popf
+    call xen_idle               ; sched_op(block): the event's upcall runs as it returns
 .else
     pushf
     sti
@@ -58,8 +55,8 @@ PARAVIRT = 0
 ; that may run with interrupts on or off (Linux's local_irq_save / local_irq_restore).
 .macro pv_irq_save
 .if PARAVIRT
-    pushf                       ; PARAVIRT SEAM: hypercall "save virtual IF, clear it"
-    cli
+    addi sp, sp, -4             ; the saved upcall mask, where pushf would put FLAGS
+    call xen_irq_save
 .else
     pushf
     cli
@@ -68,7 +65,8 @@ PARAVIRT = 0
 
 .macro pv_irq_restore
 .if PARAVIRT
-    popf                        ; PARAVIRT SEAM: hypercall "restore virtual IF"
+    call xen_irq_restore
+    addi sp, sp, 4
 .else
     popf
 .endif
@@ -77,8 +75,7 @@ PARAVIRT = 0
 ; Power off: hlt with interrupts masked stops the machine.
 .macro pv_poweroff
 .if PARAVIRT
-    cli                         ; PARAVIRT SEAM: hypercall "shut down"
-    hlt
+    jmp xen_poweroff            ; sched_op(shutdown, poweroff): never returns
 .else
     cli
     hlt
@@ -88,7 +85,9 @@ PARAVIRT = 0
 ; Return from a trap: pops pc, FLAGS (ring and IF) and sp.
 .macro pv_iret
 .if PARAVIRT
-    iret                        ; PARAVIRT SEAM: hypercall "return to guest user mode"
+    push r1                     ; iret(): the frame is r1, pc, FLAGS, sp
+    addi r1, r0, HYPERVISOR_iret
+    int HYPERCALL_VECTOR
 .else
     iret
 .endif
@@ -97,7 +96,9 @@ PARAVIRT = 0
 ; Install the interrupt table whose address is in \reg.
 .macro pv_lidt reg
 .if PARAVIRT
-    lidt \reg                   ; PARAVIRT SEAM: hypercall "register trap table"
+    push \reg                   ; set_trap_table(the table, in Xen's trap_info format)
+    call xen_set_trap_table
+    pop \reg
 .else
     lidt \reg
 .endif
@@ -106,7 +107,7 @@ PARAVIRT = 0
 ; Control registers.
 .macro pv_rdcr0 reg
 .if PARAVIRT
-    mfcr \reg, cr0              ; PARAVIRT SEAM
+    .error "the paravirtual kernel never reads cr0: paging is on from its first instruction"
 .else
     mfcr \reg, cr0
 .endif
@@ -114,7 +115,7 @@ PARAVIRT = 0
 
 .macro pv_wrcr0 reg
 .if PARAVIRT
-    mtcr cr0, \reg              ; PARAVIRT SEAM
+    .error "the paravirtual kernel never writes cr0: paging is on from its first instruction"
 .else
     mtcr cr0, \reg
 .endif
@@ -123,7 +124,9 @@ PARAVIRT = 0
 ; The faulting address of the last page fault.
 .macro pv_rdcr2 reg
 .if PARAVIRT
-    mfcr \reg, cr2              ; PARAVIRT SEAM: read from the shared info page
+    la \reg, hypervisor_shared_info    ; arch.cr2 of the shared-info page
+    lw \reg, 0(\reg)
+    lw \reg, SH_CR2(\reg)
 .else
     mfcr \reg, cr2
 .endif
@@ -132,7 +135,9 @@ PARAVIRT = 0
 ; Switch address space (and flush the TLB).
 .macro pv_wrcr3 reg
 .if PARAVIRT
-    mtcr cr3, \reg              ; PARAVIRT SEAM: hypercall "new base pointer" (pinned table)
+    push \reg                   ; mmuext_op(NEW_BASEPTR, the directory's machine frame)
+    call xen_new_baseptr
+    pop \reg
 .else
     mtcr cr3, \reg
 .endif
@@ -141,7 +146,9 @@ PARAVIRT = 0
 ; The kernel stack the CPU switches to on a trap from user mode.
 .macro pv_wrcr4 reg
 .if PARAVIRT
-    mtcr cr4, \reg              ; PARAVIRT SEAM: hypercall "stack switch"
+    push \reg                   ; stack_switch(0, sp)
+    call xen_stack_switch
+    pop \reg
 .else
     mtcr cr4, \reg
 .endif
@@ -150,7 +157,9 @@ PARAVIRT = 0
 ; Drop the TLB entry of the page holding the address in \reg.
 .macro pv_invlpg reg
 .if PARAVIRT
-    invlpg \reg                 ; PARAVIRT SEAM: hypercall "invalidate page" (batched MMU op)
+    push \reg                   ; mmuext_op(INVLPG_LOCAL, va)
+    call xen_invlpg
+    pop \reg
 .else
     invlpg \reg
 .endif
@@ -159,16 +168,67 @@ PARAVIRT = 0
 ; Port I/O.
 .macro pv_in reg, port
 .if PARAVIRT
-    in \reg, \port              ; PARAVIRT SEAM: split-driver front end instead of a port
-.else
+    in \reg, \port              ; the device is emulated: the access exits (a split
+.else                           ; driver would share a ring with the back end instead)
     in \reg, \port
 .endif
 .endm
 
 .macro pv_out port, reg
 .if PARAVIRT
-    out \port, \reg             ; PARAVIRT SEAM: split-driver front end instead of a port
+.if \port == COM1
+    push \reg                   ; console_io(write, 1, the byte)
+    call xen_putc
+    pop \reg
+.elif \port == PIC_CMD || \port == PIC_MASK || \port == TIMER_PERIOD_PORT
+    .error "the paravirtual kernel takes its interrupts as events, not from the PIC or the timer"
+.else
+    out \port, \reg             ; the device is emulated: the access exits
+.endif
 .else
     out \port, \reg
 .endif
+.endm
+
+; Page tables. The native kernel writes an entry with a store; the paravirtual kernel's tables
+; hold machine frame numbers and are read-only to it once pinned, so it asks the hypervisor to
+; validate and write the entry (mmu_update), translating the frame through its frame list.
+; pv_set_pte PTR, VAL: the entry at (pseudo-physical) PTR becomes VAL (a pseudo-physical frame
+; and flags).
+.macro pv_set_pte ptr, val
+.if PARAVIRT
+    push \val
+    push \ptr
+    call xen_set_pte
+    pop \ptr
+    pop \val
+.else
+    sw \val, 0(\ptr)
+.endif
+.endm
+
+; pv_pte_read REG: REG holds an entry as read from a table; make its frame pseudo-physical
+; (machine to physical, through the kernel's M2P table). Nothing to do natively.
+.macro pv_pte_read reg
+.if PARAVIRT
+    push \reg
+    call xen_m2p_entry
+    pop \reg
+.endif
+.endm
+
+; The paravirtual kernel's hypercall: the number in r1, arguments in r2..r6 (docs/paravirt.md).
+.macro hypercall number
+    addi r1, r0, \number
+    int HYPERCALL_VECTOR
+.endm
+
+; mmu_batch NUMBER: r2 = list, r3 = count for mmu_update and mmuext_op: the rest of the arguments, and
+; a panic if the hypervisor refuses (the kernel's tables are wrong: a kernel bug).
+.macro mmu_batch number
+    mov r4, r0
+    li r5, DOMID_SELF
+    hypercall \number
+    cmp r1, r0
+    bne xen_refused
 .endm

@@ -21,6 +21,9 @@
     .include "net.s"
     .include "console.s"
     .include "lib.s"
+.if PARAVIRT
+    .include "xen.s"
+.endif
     .include "data.s"
 kernel_end:
 .if kernel_end > KPGDIR

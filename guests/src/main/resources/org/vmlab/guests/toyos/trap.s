@@ -84,6 +84,14 @@ vec_syscall:
     push r1
     addi r1, r0, T_SYSCALL
     jmp alltraps
+.if PARAVIRT
+; The event callback (set_callbacks): the hypervisor enters it as an interrupt, with an error
+; code of 0 and events masked, when an event channel has something pending.
+vec_upcall:
+    push r1
+    addi r1, r0, T_UPCALL
+    jmp alltraps
+.endif
 
 ; alltraps: complete the trap frame, call trap(frame), and return through trapret.
 alltraps:
@@ -141,6 +149,10 @@ trap:
     beq trap_console
     cmpi r2, T_PF
     beq trap_pf
+.if PARAVIRT
+    cmpi r2, T_UPCALL
+    beq trap_upcall
+.endif
     jmp trap_fault
 
 trap_syscall:
@@ -153,6 +165,9 @@ trap_syscall:
 ; except while idle).
 trap_timer:
     call pic_eoi
+.if PARAVIRT
+trap_tick:
+.endif
     la r1, ticks
     lw r2, 0(r1)
     addi r2, r2, 1
@@ -163,6 +178,17 @@ trap_timer:
     beq trap_done
     call yield
     jmp trap_done
+
+.if PARAVIRT
+; Events: the devices' interrupts and the timer, as event channels. A timer event is the end
+; of the quantum, as the native timer interrupt is; the next one is armed at once.
+trap_upcall:
+    call evtchn_do_upcall
+    cmp r1, r0
+    beq trap_done
+    call xen_timer_arm
+    jmp trap_tick
+.endif
 
 trap_disk:
     call pic_eoi
@@ -292,8 +318,10 @@ trap_name_ac:
 ; pic_eoi(): tell the interrupt controller the interrupt is handled, so it can deliver the
 ; next one on this line (or a lower-priority line).
 pic_eoi:
+.if PARAVIRT == 0                ; the hypervisor ends the lines of a paravirtual kernel
     addi r1, r0, PIC_EOI
     pv_out PIC_CMD, r1
+.endif
     ret
 
 msg_t_de:   .asciz "divide error"

@@ -85,6 +85,7 @@ walk:
     shli r4, r4, 2
     add r4, r1, r4              ; r4 = &pde
     lw r5, 0(r4)
+    pv_pte_read r5
     andi r6, r5, PTE_P
     cmp r6, r0
     bne walk_have
@@ -93,10 +94,14 @@ walk:
     push r2
     push r4
     call kalloc
+.if PARAVIRT
+    addi r2, r0, MMUEXT_PIN_L1_TABLE
+    call xen_new_table          ; read-only in the direct map, pinned as a page table
+.endif
     pop r4
     pop r2
     ori r5, r1, PTE_P | PTE_W | PTE_U
-    sw r5, 0(r4)
+    pv_set_pte r4, r5
 walk_have:
     shri r5, r5, 12             ; the page table's frame
     shli r5, r5, 12
@@ -115,10 +120,123 @@ mappage:
     addi r3, r0, 1
     call walk
     pop r3
-    sw r3, 0(r1)
+    pv_set_pte r1, r3
     ret
 
 ; kvm_init(): build the kernel page directory and the page tables every process shares.
+.if PARAVIRT
+; The paravirtual kernel's tables hold machine frames (xen_mfn translates through the frame
+; list), and map the frames of these tables read-only: they are pinned next (kvm_pin), and a
+; pinned frame may have no writable mapping. They are not pinned yet, so plain stores build them.
+kvm_init:
+    li r1, KPT0
+    sw r0, 0(r1)                ; page 0 left out
+    addi r1, r1, 4
+    li r2, PAGE                 ; the pseudo-physical address mapped
+    li r3, KPT0 + 3 * PAGE
+kvm_ident:
+    call kvm_entry
+    addi r1, r1, 4
+    addi r2, r2, PAGE
+    cmp r1, r3
+    bne kvm_ident
+    li r1, IMGPT                ; the user-image window: pseudo-physical 12..16 MiB, read-only
+    li r2, UIMG_PHYS
+    li r3, IMGPT + PAGE
+kvm_window:
+    push r1
+    mov r1, r2
+    call xen_mfn
+    ori r4, r1, PTE_P
+    pop r1
+    sw r4, 0(r1)
+    addi r1, r1, 4
+    addi r2, r2, PAGE
+    cmp r1, r3
+    bne kvm_window
+    li r1, NICPT                ; the NIC's registers: a device window, no frame of ours
+    li r2, NIC_VA | PTE_P | PTE_W
+    sw r2, 0(r1)
+    li r4, KPGDIR               ; the directory
+    li r1, KPT0
+    call kvm_pde
+    sw r1, 0(r4)
+    li r1, KPT0 + PAGE
+    call kvm_pde
+    sw r1, 4(r4)
+    li r1, KPT0 + 2 * PAGE
+    call kvm_pde
+    sw r1, 8(r4)
+    li r1, NICPT
+    call kvm_pde
+    sw r1, 3840(r4)
+    li r1, IMGPT
+    call kvm_pde
+    sw r1, 4092(r4)
+    ret
+
+; kvm_entry(r1 = where, r2 = pseudo-physical address): the direct map's entry for it, read-only
+; for the kernel's own page tables (KPGDIR .. IMGPT).
+kvm_entry:
+    push r1
+    mov r1, r2
+    call xen_mfn
+    li r4, KPGDIR
+    cmp r2, r4
+    bltu kvm_entry_rw
+    li r4, REFCNT
+    cmp r2, r4
+    bgeu kvm_entry_rw
+    ori r4, r1, PTE_P
+    jmp kvm_entry_store
+kvm_entry_rw:
+    ori r4, r1, PTE_P | PTE_W
+kvm_entry_store:
+    pop r1
+    sw r4, 0(r1)
+    ret
+
+; kvm_pde(r1 = a page table) -> r1 = a directory entry for it
+kvm_pde:
+    call xen_mfn
+    ori r1, r1, PTE_P | PTE_W
+    ret
+
+; kvm_pin(): pin the kernel's page tables, then its directory, in one mmuext_op batch.
+kvm_pin:
+    la r5, kvm_pin_list
+    la r6, xen_mmuext_batch
+    mov r7, r0                  ; how many operations
+kvm_pin_next:
+    lw r1, 4(r5)                ; the frame
+    cmp r1, r0
+    beq kvm_pin_go
+    call xen_mfn
+    shri r1, r1, 12
+    lw r2, 0(r5)
+    sw r2, 0(r6)                ; cmd
+    sw r1, 4(r6)                ; arg1: the machine frame
+    sw r0, 8(r6)
+    addi r5, r5, 8
+    addi r6, r6, 12
+    addi r7, r7, 1
+    jmp kvm_pin_next
+kvm_pin_go:
+    la r2, xen_mmuext_batch
+    mov r3, r7
+    mmu_batch HYPERVISOR_mmuext_op
+    ret
+
+; What kvm_pin pins, in order (a table before the directory that points at it); frame 0 ends.
+kvm_pin_list:
+    .word MMUEXT_PIN_L1_TABLE, KPT0
+    .word MMUEXT_PIN_L1_TABLE, KPT0 + PAGE
+    .word MMUEXT_PIN_L1_TABLE, KPT0 + 2 * PAGE
+    .word MMUEXT_PIN_L1_TABLE, NICPT
+    .word MMUEXT_PIN_L1_TABLE, IMGPT
+    .word MMUEXT_PIN_L2_TABLE, KPGDIR
+    .word 0, 0
+.else
 kvm_init:
     ; identity map 0..12 MiB, page 0 left out: three page tables, 3072 entries
     li r1, KPT0
@@ -161,6 +279,8 @@ kvm_window:
     sw r2, 4092(r1)
     ret
 
+.endif
+
 ; uvm_new() -> r1 = a new page directory holding only the kernel's entries
 uvm_new:
     call kalloc
@@ -175,6 +295,10 @@ uvm_new:
     sw r3, 3840(r1)
     lw r3, 4092(r2)
     sw r3, 4092(r1)
+.if PARAVIRT
+    addi r2, r0, MMUEXT_PIN_L2_TABLE
+    call xen_new_table          ; read-only in the direct map, pinned as a directory
+.endif
     ret
 
 ; uvm_load_image(r1 = page directory): give the address space a private, writable copy of
@@ -216,11 +340,17 @@ uvm_free:
     push r10
     push r11
     mov r8, r1
+.if PARAVIRT
+    mov r2, r8                  ; the directory first: then its tables are no longer in use
+    addi r1, r0, MMUEXT_UNPIN_TABLE
+    call xen_pin
+.endif
     addi r9, r0, USER_PDE_FIRST
 uvm_free_pde:
     shli r2, r9, 2
     add r2, r8, r2
     lw r10, 0(r2)
+    pv_pte_read r10
     andi r3, r10, PTE_P
     cmp r3, r0
     beq uvm_free_next_pde
@@ -230,6 +360,7 @@ uvm_free_pde:
 uvm_free_pte:
     add r2, r10, r11
     lw r1, 0(r2)
+    pv_pte_read r1
     andi r3, r1, PTE_P
     cmp r3, r0
     beq uvm_free_next_pte
@@ -241,11 +372,19 @@ uvm_free_next_pte:
     cmpi r11, PAGE
     bne uvm_free_pte
     mov r1, r10
+.if PARAVIRT
+    call xen_free_table         ; unpinned and writable again, for kalloc
+.endif
     call kfree
 uvm_free_next_pde:
     addi r9, r9, 1
     cmpi r9, USER_PDE_END
     bne uvm_free_pde
+.if PARAVIRT
+    mov r1, r8                  ; the directory writable again (unpinned above)
+    addi r2, r0, PTE_P | PTE_W
+    call xen_map_frame
+.endif
     mov r1, r8
     call kfree
     pop r11
@@ -274,6 +413,7 @@ uvm_cow_pde:
     shli r2, r10, 2
     add r2, r8, r2
     lw r11, 0(r2)
+    pv_pte_read r11
     andi r3, r11, PTE_P
     cmp r3, r0
     beq uvm_cow_next_pde
@@ -283,6 +423,7 @@ uvm_cow_pde:
 uvm_cow_pte:
     add r2, r11, r12
     lw r13, 0(r2)
+    pv_pte_read r13
     andi r3, r13, PTE_P
     cmp r3, r0
     beq uvm_cow_next_pte
@@ -291,7 +432,7 @@ uvm_cow_pte:
     beq uvm_cow_shared
     xori r13, r13, PTE_W        ; writable -> read-only + COW
     ori r13, r13, PTE_COW
-    sw r13, 0(r2)
+    pv_set_pte r2, r13
 uvm_cow_shared:
     shri r1, r13, 12
     shli r1, r1, 12
@@ -378,6 +519,7 @@ pf_protection:
     beq pf_bad
     mov r10, r1                 ; r10 = &pte
     lw r3, 0(r10)
+    pv_pte_read r3
     andi r4, r3, PTE_COW
     cmp r4, r0
     beq pf_bad
@@ -387,9 +529,10 @@ pf_protection:
     cmpi r1, 1
     bne pf_copy
     lw r3, 0(r10)               ; the last reference: take the page back, writable
+    pv_pte_read r3
     xori r3, r3, PTE_COW
     ori r3, r3, PTE_W
-    sw r3, 0(r10)
+    pv_set_pte r10, r3
     jmp pf_flush
 pf_copy:
     call kalloc
@@ -397,12 +540,13 @@ pf_copy:
     mov r2, r8                  ; copy through the old mapping, still valid
     call memcpy_page
     lw r1, 0(r10)
+    pv_pte_read r1
     shri r1, r1, 12
     shli r1, r1, 12
     call kfree                  ; one reference fewer on the shared page
     pop r3
     ori r3, r3, PTE_P | PTE_W | PTE_U
-    sw r3, 0(r10)
+    pv_set_pte r10, r3
     la r1, stat_cow
     lw r2, 0(r1)
     addi r2, r2, 1
