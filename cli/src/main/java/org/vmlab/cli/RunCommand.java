@@ -12,6 +12,7 @@ import org.vmlab.machine.RunResult;
 import org.vmlab.machine.image.Image;
 import org.vmlab.machine.isa.IsaVariant;
 import org.vmlab.vmm.CpuTechnique;
+import org.vmlab.vmm.Equivalence;
 import org.vmlab.vmm.MemoryTechnique;
 import org.vmlab.vmm.Techniques;
 import org.vmlab.vmm.VirtualMachine;
@@ -53,7 +54,8 @@ final class RunCommand implements Callable<Integer> {
     IsaVariant isa;
 
     @Option(names = "--flavor", paramLabel = "FLAVOR", converter = Converters.Flavor.class,
-            defaultValue = "native", description = "toyos kernel flavor: native or paravirt (default: ${DEFAULT-VALUE}).")
+            defaultValue = "native", description = "toyos kernel flavor: native or paravirt (the paravirtual"
+                    + " kernel, which runs only under --cpu paravirt and is its default there; default: ${DEFAULT-VALUE}).")
     Toyos.Flavor flavor;
 
     @Option(names = "--fuel", paramLabel = "N", converter = Converters.Fuel.class,
@@ -81,14 +83,14 @@ final class RunCommand implements Callable<Integer> {
     boolean quiet;
 
     @Option(names = "--cpu", paramLabel = "TECHNIQUE",
-            description = "Run in VMs under a VMM, with this CPU virtualization: trap-emulate or"
-                    + " binary-translation.")
+            description = "Run in VMs under a VMM, with this CPU virtualization: trap-emulate,"
+                    + " binary-translation, or paravirt (a paravirtual kernel; with --mem pv-mmu).")
     String cpuTechnique;
 
     @Option(names = "--mem", paramLabel = "TECHNIQUE", defaultValue = "shadow",
-            description = "The VMM's memory virtualization (with --cpu): shadow, or identity (none: the"
-                    + " guest's own page tables, one VM; formerly direct, still accepted;"
-                    + " default: ${DEFAULT-VALUE}).")
+            description = "The VMM's memory virtualization (with --cpu): shadow, pv-mmu (Xen's direct"
+                    + " paging, for a paravirtual kernel), or identity (none: the guest's own page tables,"
+                    + " one VM; formerly direct, still accepted; default: ${DEFAULT-VALUE}).")
     String memoryTechnique;
 
     /** What identity paging was called before, accepted with a note. */
@@ -133,6 +135,10 @@ final class RunCommand implements Callable<Integer> {
             if (given(flag)) {
                 throw new UserError(flag + " needs a VMM: add --cpu trap-emulate");
             }
+        }
+        if (flavor == Toyos.Flavor.PARAVIRT) {
+            throw new UserError("the paravirtual kernel calls a hypervisor, which bare metal is not:"
+                    + " run it with --cpu paravirt --mem pv-mmu");
         }
         Machine machine = new Machine(config());
         try {
@@ -183,13 +189,15 @@ final class RunCommand implements Callable<Integer> {
         if (memoryMib != 16) {
             throw new UserError("--memory sets the bare machine's RAM; a VM has 16 MiB of guest memory");
         }
-        Image image = guest.equals(Programs.TOYOS) ? Toyos.image(flavor) : Programs.load(guest, flavor, defines);
+        checkParavirtual(cpu);
+        Image image = vmImage(cpu);
+        Image nativeImage = cpu.paravirtual() ? nativeBuild() : image;
         String line = workload == null ? "all" : workload;
         Consumer<Machine> bootBare = m -> {
             if (guest.equals(Programs.TOYOS)) {
-                Toyos.boot(m, image, line);
+                Toyos.boot(m, nativeImage, line);
             } else {
-                m.load(image);
+                m.load(nativeImage);
             }
         };
         Consumer<VirtualMachine> bootVm = vm -> {
@@ -199,11 +207,62 @@ final class RunCommand implements Callable<Integer> {
                 vm.load(image);
             }
         };
-        VirtualizedRun.Plan plan = new VirtualizedRun.Plan(config(), vms, cpu, memory, lockstep, trace);
+        Equivalence.Level level = cpu.paravirtual() ? Equivalence.Level.OBSERVABLE : Equivalence.Level.EXACT;
+        VirtualizedRun.Plan plan = new VirtualizedRun.Plan(config(), vms, cpu, memory, lockstep, trace, level);
         PrintWriter out = spec.commandLine().getOut();
         int exit = VirtualizedRun.run(out, plan, bootBare, bootVm, quiet);
         out.flush();
         return exit;
+    }
+
+    /**
+     * A paravirtual technique runs a kernel built for it, compared with the native build of the
+     * same source: never the native kernel, never instruction by instruction.
+     */
+    private void checkParavirtual(CpuTechnique cpu) {
+        if (!cpu.paravirtual()) {
+            if (flavor == Toyos.Flavor.PARAVIRT) {
+                throw new UserError("the paravirtual kernel (--flavor paravirt) calls a hypervisor that "
+                        + cpu.name() + " does not offer: run it with --cpu paravirt --mem pv-mmu");
+            }
+            return;
+        }
+        if (given("--flavor") && flavor != Toyos.Flavor.PARAVIRT) {
+            throw new UserError("--cpu " + cpu.name() + " runs a paravirtual kernel: leave out --flavor "
+                    + flavor.name().toLowerCase(java.util.Locale.ROOT));
+        }
+        if (lockstep) {
+            throw new UserError("--lockstep compares bare metal and the VM instruction by instruction, which"
+                    + " needs the same kernel on both sides; a paravirtual kernel is a different program"
+                    + " from the native one (it calls the hypervisor instead of running privileged"
+                    + " instructions), so a " + cpu.name() + " run is checked at the observable level"
+                    + " instead: leave out --lockstep");
+        }
+        if (guest.endsWith(".img")) {
+            throw new UserError("--cpu " + cpu.name() + " runs a paravirtual guest, compared with the native"
+                    + " build of the same source: give toyos or a .s file (assembled with PARAVIRT=1 for"
+                    + " the VM and PARAVIRT=0 for bare metal), not an image");
+        }
+    }
+
+    /** The guest the VMs run: the paravirtual build for a paravirtual technique. */
+    private Image vmImage(CpuTechnique cpu) {
+        if (guest.equals(Programs.TOYOS)) {
+            return Toyos.image(cpu.paravirtual() ? Toyos.Flavor.PARAVIRT : flavor);
+        }
+        return Programs.load(guest, flavor, cpu.paravirtual() ? withParavirt(1) : defines);
+    }
+
+    /** The native build of the paravirtual guest's source, for bare metal. */
+    private Image nativeBuild() {
+        return guest.equals(Programs.TOYOS) ? Toyos.image(Toyos.Flavor.NATIVE)
+                : Programs.load(guest, Toyos.Flavor.NATIVE, withParavirt(0));
+    }
+
+    private Map<String, Integer> withParavirt(int value) {
+        Map<String, Integer> all = new LinkedHashMap<>(defines);
+        all.putIfAbsent("PARAVIRT", value);
+        return all;
     }
 
     /** True if the command line gave {@code option}, even with its default value. */

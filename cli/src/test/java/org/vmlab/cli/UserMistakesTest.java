@@ -80,6 +80,10 @@ class UserMistakesTest {
                 mistake("run toyos --vms 2", "--vms needs a VMM: add --cpu trap-emulate"),
                 mistake("run toyos --impl labs", "--impl needs a VMM: add --cpu trap-emulate"),
                 mistake("run DIR/ok.s --flavor paravirt", "--flavor applies to toyos only"),
+                mistake("run toyos --flavor paravirt", "the paravirtual kernel calls a hypervisor, which bare"
+                        + " metal is not: run it with --cpu paravirt --mem pv-mmu"),
+                mistake("run toyos --cpu trap-emulate --flavor paravirt", "calls a hypervisor that"
+                        + " trap-emulate does not offer: run it with --cpu paravirt --mem pv-mmu"),
                 mistake("run toyos -D DEBUG", "-D defines a symbol for the assembler: it applies to a .s guest only"),
                 // -D as the assembler would not take it
                 mistake("asm DIR/ok.s -D X=lots", "'lots' is not a number (like 16, 0x10, 0b10000, -1 or 'A')"),

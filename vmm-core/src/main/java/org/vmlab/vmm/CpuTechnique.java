@@ -15,4 +15,14 @@ public interface CpuTechnique {
 
     /** A fresh instance, for one VM. */
     CpuVirtualization create();
+
+    /**
+     * Whether the guest must be built for this technique: a paravirtual kernel, which calls the
+     * hypervisor instead of running privileged instructions. Such a guest is a different program
+     * from the native one, so it can only be compared with the native build of its source at the
+     * {@link Equivalence.Level#OBSERVABLE observable} level, never instruction by instruction.
+     */
+    default boolean paravirtual() {
+        return false;
+    }
 }
