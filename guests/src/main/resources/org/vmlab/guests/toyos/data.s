@@ -8,7 +8,11 @@ boot_cmdline:
 current:    .word 0             ; the running process's slot
 nextpid:    .word 1
 freelist:   .word 0             ; free frames, linked through their first word
+.if PARAVIRT
+bumpnext:   .word M2P + 4 * M2P_ENTRIES ; the next never-used frame, after the M2P table
+.else
 bumpnext:   .word FRAMES_START  ; the next never-used frame
+.endif
 ticks:      .word 0             ; timer interrupts so far
 stat_switches: .word 0          ; context switches
 stat_demand: .word 0            ; pages allocated on demand

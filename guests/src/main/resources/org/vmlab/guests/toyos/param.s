@@ -206,6 +206,7 @@ SH_PENDING  = 64
 SH_MASKED   = 68
 ; The kernel's own machine-to-physical table (Xen maps a global one into every guest; toyos
 ; builds the part it needs from its frame list): M2P + 4 * machine frame = pseudo-physical frame.
-M2P         = 0x000E0000
-M2P_ENTRIES = 32768             ; 128 KiB: machine frames 0 .. 32767 (128 MiB)
+; It takes the first 256 KiB of the free frames, so kalloc starts after it.
+M2P         = FRAMES_START
+M2P_ENTRIES = 65536             ; machine frames 0 .. 65535 (a machine of up to 256 MiB)
 T_UPCALL    = 48                ; the vector number alltraps records for an event upcall
