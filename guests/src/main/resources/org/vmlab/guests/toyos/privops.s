@@ -216,19 +216,3 @@ PARAVIRT = 0
     pop \reg
 .endif
 .endm
-
-; The paravirtual kernel's hypercall: the number in r1, arguments in r2..r6 (docs/paravirt.md).
-.macro hypercall number
-    addi r1, r0, \number
-    int HYPERCALL_VECTOR
-.endm
-
-; mmu_batch NUMBER: r2 = list, r3 = count for mmu_update and mmuext_op: the rest of the arguments, and
-; a panic if the hypervisor refuses (the kernel's tables are wrong: a kernel bug).
-.macro mmu_batch number
-    mov r4, r0
-    li r5, DOMID_SELF
-    hypercall \number
-    cmp r1, r0
-    bne xen_refused
-.endm

@@ -9,6 +9,9 @@
 
     .include "param.s"
     .include "privops.s"
+.if PARAVIRT
+    .include "hypercall.s"
+.endif
 
     .segment kernel, 0x1000
     .entry start
