@@ -16,8 +16,14 @@ public final class Errno {
     public static final int ENOMEM = 12;
     /** Bad address: an argument points outside what the guest may access. */
     public static final int EFAULT = 14;
+    /** Device or resource busy: a page table still in use cannot be unpinned. */
+    public static final int EBUSY = 16;
+    /** It exists already: an event channel already bound. */
+    public static final int EEXIST = 17;
     /** Invalid argument: the request would break an invariant the hypervisor keeps. */
     public static final int EINVAL = 22;
+    /** No space left: no free event-channel port. */
+    public static final int ENOSPC = 28;
     /** Function not implemented: no hypercall of that number. */
     public static final int ENOSYS = 38;
 }

@@ -44,6 +44,10 @@ public final class GuestPhysicalMemory implements Ram {
     private int framesInUse;
     private int sharedFrames;
     private boolean identical;
+    // Why the p2m may not change any more (populate), or null.
+    private String fixedBecause;
+    // Machine frame to guest frame, for this VM's private frames; built on first use.
+    private int[] m2p;
     private ChangeListener[] listeners = new ChangeListener[0];
 
     /**
@@ -208,6 +212,9 @@ public final class GuestPhysicalMemory implements Ram {
         if (identical || other.identical) {
             throw identityBacked("share");
         }
+        if (fixedBecause != null || other.fixedBecause != null) {
+            throw fixed("share", fixedBecause != null ? this : other);
+        }
         if (kept.mfn() == dropped.mfn()) {
             return true;
         }
@@ -266,6 +273,9 @@ public final class GuestPhysicalMemory implements Ram {
         if (identical) {
             throw identityBacked("balloon");
         }
+        if (fixedBecause != null) {
+            throw fixed("balloon", this);
+        }
         if (entry instanceof Ballooned) {
             throw new IllegalStateException(String.format("balloon(0x%x): guest frame 0x%x of %s is"
                     + " ballooned already", gfn, gfn, owner));
@@ -297,6 +307,14 @@ public final class GuestPhysicalMemory implements Ram {
     private void change(int gfn, P2mEntry after) {
         P2mEntry before = p2m[gfn];
         p2m[gfn] = after;
+        if (m2p != null) {
+            if (before instanceof P2mEntry.Ram old && m2p[old.mfn()] == gfn) {
+                m2p[old.mfn()] = -1;
+            }
+            if (after instanceof P2mEntry.Ram now) {
+                m2p[now.mfn()] = gfn;
+            }
+        }
         for (ChangeListener listener : listeners) {
             listener.p2mChanged(gfn, before, after);
         }
@@ -321,6 +339,11 @@ public final class GuestPhysicalMemory implements Ram {
     private IllegalStateException identityBacked(String call) {
         return new IllegalStateException(call + ": " + owner + "'s guest-physical memory is machine memory"
                 + " (backed identically): the real MMU reaches its frames directly, whatever the p2m says");
+    }
+
+    private static IllegalStateException fixed(String call, GuestPhysicalMemory memory) {
+        return new IllegalStateException(call + ": " + memory.owner + "'s guest frames stay on their machine"
+                + " frames: " + memory.fixedBecause);
     }
 
     private void checkFrame(String call, int gfn) {
@@ -354,6 +377,44 @@ public final class GuestPhysicalMemory implements Ram {
         identical = true;
     }
 
+    /**
+     * Backs every guest frame by a machine frame now, as Xen's domain builder gives a guest all its
+     * memory before it runs, and keeps each on its machine frame from then on: sharing and
+     * ballooning, which would move or free a frame, are refused ({@link #share} and
+     * {@link #balloon} throw {@link IllegalStateException} saying {@code why}). For direct paging,
+     * where the guest's own page tables name machine frames.
+     *
+     * @throws MemoryLimitExceeded if the VM's frame limit is below its memory
+     * @throws MachineFrames.OutOfMachineMemory if the machine has not enough free frames
+     */
+    public void populate(String why) {
+        if (frameLimit < p2m.length) {
+            throw new MemoryLimitExceeded(String.format("%s cannot be given all its %d frames at once:"
+                    + " its limit is %d machine frames", owner, p2m.length, frameLimit));
+        }
+        for (int gfn = 0; gfn < p2m.length; gfn++) {
+            machineFrameForWrite(gfn);
+        }
+        fixedBecause = why;
+    }
+
+    /**
+     * The guest frame that machine frame {@code mfn} backs, if it is a frame of this VM's own
+     * (not shared); else -1: the machine-to-physical map (Xen's m2p), the p2m read backwards.
+     */
+    public int guestFrameOf(int mfn) {
+        if (m2p == null) {
+            m2p = new int[machine.frames()];
+            Arrays.fill(m2p, -1);
+            for (int gfn = 0; gfn < p2m.length; gfn++) {
+                if (p2m[gfn] instanceof P2mEntry.Ram ram) {
+                    m2p[ram.mfn()] = gfn;
+                }
+            }
+        }
+        return mfn >= 0 && mfn < m2p.length ? m2p[mfn] : -1;
+    }
+
     /** Gives every machine frame back to the free pool: the VM is going. */
     void releaseAll() {
         for (int gfn = 0; gfn < p2m.length; gfn++) {
@@ -362,6 +423,7 @@ public final class GuestPhysicalMemory implements Ram {
             }
             p2m[gfn] = P2mEntry.ABSENT;
         }
+        m2p = null;
         framesInUse = 0;
         sharedFrames = 0;
     }

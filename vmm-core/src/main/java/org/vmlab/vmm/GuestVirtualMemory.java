@@ -16,8 +16,9 @@ import org.vmlab.machine.memory.Mmu;
 public final class GuestVirtualMemory {
     private final Vcpu vcpu;
     private final GuestPhysicalMemory memory;
-    private final GuestPageWalker walker;
     private final Board devices;
+    private PageTableFrames frames = PageTableFrames.GUEST_PHYSICAL;
+    private GuestPageWalker walker;
 
     public GuestVirtualMemory(Vcpu vcpu, GuestPhysicalMemory memory, Board devices) {
         this.vcpu = vcpu;
@@ -26,8 +27,19 @@ public final class GuestVirtualMemory {
         this.devices = devices;
     }
 
+    /** The walker of the guest's page tables, as {@link #setPageTableFrames} says they name frames. */
     public GuestPageWalker walker() {
         return walker;
+    }
+
+    /**
+     * What the guest's page tables and cr3 name from now on, and which frames it may write with
+     * paging off: a memory technique under which they name machine frames (direct paging) says
+     * so when it is attached. By default, guest-physical frames, all writable.
+     */
+    public void setPageTableFrames(PageTableFrames frames) {
+        this.frames = frames;
+        this.walker = new GuestPageWalker(memory, frames);
     }
 
     /**
@@ -38,6 +50,10 @@ public final class GuestVirtualMemory {
      */
     public int translate(int va, int access, int ring) {
         if (!vcpu.pagingEnabled()) {
+            if (access == Mmu.WRITE && memory.isRam(va) && !frames.writableWithPagingOff(va >>> 12)) {
+                throw new Fault(Vector.PAGE_FAULT, Vector.PF_PRESENT | Vector.PF_WRITE
+                        | (ring == 3 ? Vector.PF_USER : 0), va);
+            }
             return va;
         }
         return walker.walk(va, access, ring, vcpu.controlRegister(Registers.CR3),

@@ -72,6 +72,12 @@ public final class MmioBus {
         passedThrough.add(b);
     }
 
+    /** True if some device's window holds a byte of physical {@code pa .. pa+size-1}. */
+    public boolean overlaps(int pa, int size) {
+        long start = Integer.toUnsignedLong(pa);
+        return windows.stream().anyMatch(w -> start < w.base + w.size && w.base < start + size);
+    }
+
     /** Whether an access to physical {@code pa} traps to the monitor ({@link #setTrapping}). */
     public boolean traps(int pa) {
         if (!trapping) {
