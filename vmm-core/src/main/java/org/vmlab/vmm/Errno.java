@@ -16,8 +16,12 @@ public final class Errno {
     public static final int ENOMEM = 12;
     /** Bad address: an argument points outside what the guest may access. */
     public static final int EFAULT = 14;
+    /** File exists: the thing to bind is bound already (a virtual IRQ, an interrupt line). */
+    public static final int EEXIST = 17;
     /** Invalid argument: the request would break an invariant the hypervisor keeps. */
     public static final int EINVAL = 22;
+    /** No space left: every event-channel port is in use. */
+    public static final int ENOSPC = 28;
     /** Function not implemented: no hypercall of that number. */
     public static final int ENOSYS = 38;
 }
