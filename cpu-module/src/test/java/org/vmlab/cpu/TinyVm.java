@@ -32,10 +32,14 @@ public final class TinyVm {
 
     /** A VM of {@code isa} running {@code cpu}, nothing loaded yet. */
     public static VirtualMachine create(IsaVariant isa, CpuVirtualization cpu) {
+        return create(isa, cpu, DeviceConfig.defaults());
+    }
+
+    /** A VM of {@code isa} running {@code cpu} with {@code devices}, nothing loaded yet. */
+    public static VirtualMachine create(IsaVariant isa, CpuVirtualization cpu, DeviceConfig devices) {
         Hypervisor vmm = new Hypervisor(MachineConfig.builder().isa(isa).memoryBytes(MEMORY)
                 .fuel(Long.MAX_VALUE).build(), VmmCostModel.DEFAULT);
-        VmConfig config = new VmConfig("tiny", MEMORY, MEMORY / PhysicalMemory.PAGE_SIZE, 1_000_000,
-                DeviceConfig.defaults());
+        VmConfig config = new VmConfig("tiny", MEMORY, MEMORY / PhysicalMemory.PAGE_SIZE, 1_000_000, devices);
         return vmm.create(config, cpu, new IdentityMemory());
     }
 

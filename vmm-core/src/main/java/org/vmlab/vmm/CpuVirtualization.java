@@ -1,5 +1,7 @@
 package org.vmlab.vmm;
 
+import org.vmlab.machine.image.Image;
+
 /**
  * The seam for CPU virtualization: how a VM's guest code runs deprivileged, and what the VMM does
  * when it traps or calls out. Trap-and-emulate, binary translation, paravirtualization and
@@ -18,6 +20,15 @@ public interface CpuVirtualization {
      * whose guest never leaves it but for the timer and page faults needs nothing more.
      */
     default void attach(VirtualMachine vm) {
+    }
+
+    /**
+     * Called after {@code image} was loaded into {@code vm}'s memory ({@link VirtualMachine#load}),
+     * the vCPU at its entry, before the guest runs: a technique whose guest expects more than the
+     * bare machine's loader gives (Xen's domain builder: its memory all backed, a start-info
+     * page, registers set) does it here. The default does nothing more.
+     */
+    default void loaded(VirtualMachine vm, Image image) {
     }
 
     /**

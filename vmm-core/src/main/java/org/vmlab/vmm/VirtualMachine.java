@@ -146,11 +146,17 @@ public final class VirtualMachine {
         memory.releaseAll();
     }
 
-    /** Loads a program into guest memory, as a bare machine's loader would; pc at its entry. */
+    /**
+     * Loads a program into guest memory, as a bare machine's loader would; pc at its entry. The CPU
+     * technique then builds what else its guest expects ({@link CpuVirtualization#loaded}).
+     */
     public void load(Image image) {
         memory.load(image);
         vcpu.setPc(image.entry());
         symbols = image.symbols();
+        if (cpuVirtualization != null) {
+            cpuVirtualization.loaded(this, image);
+        }
     }
 
     // --- the VMM's loop --------------------------------------------------------------------------

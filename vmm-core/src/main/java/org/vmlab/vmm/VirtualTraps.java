@@ -17,8 +17,9 @@ import org.vmlab.machine.isa.Vector;
  * <p>The sequence is the bare machine's, step for step: read the gate at the virtual IDTR; switch
  * to the kernel stack (virtual cr4) when coming from an outer virtual ring; push the old sp, the
  * FLAGS the guest would see (virtual IF and ring), the return pc and the error code; enter virtual
- * ring 0 with virtual interrupts off. A fault on the way becomes a double fault, and a fault
- * delivering that stops the VM, as it would stop the machine. Traps delivered in a row with no
+ * ring 0 with virtual interrupts off (unless the gate keeps them: {@link Gates#masksInterrupts}).
+ * A fault on the way becomes a double fault, and a fault delivering that stops the VM, as it
+ * would stop the machine. Traps delivered in a row with no
  * guest instruction retired between them burn the guest's fuel as on the machine: once they are
  * as many as the fuel left, the next fault or interrupt is not taken and the VM stops with
  * {@link StopReason#FUEL_EXHAUSTED}.
@@ -34,6 +35,22 @@ public final class VirtualTraps {
     public interface Gates {
         /** The gate of {@code vector}; 0 if there is none. A guest fault reading it is thrown. */
         int gate(int vector);
+
+        /**
+         * Whether entering {@code vector}'s handler clears the virtual IF. Every gate of this
+         * machine's interrupt table is an interrupt gate, which does; a paravirtual trap table
+         * says so entry by entry (Xen's {@code TI_GET_IF}), and an entry without it leaves events
+         * as they were.
+         */
+        default boolean masksInterrupts(int vector) {
+            return true;
+        }
+    }
+
+    /** How a delivery enters its handler, once the gate is known: pushes the frame and jumps. */
+    @FunctionalInterface
+    private interface Entering {
+        void enter();
     }
 
     private final Vcpu vcpu;
@@ -91,6 +108,20 @@ public final class VirtualTraps {
     }
 
     /**
+     * Enters the guest at {@code handler}, returning to {@code returnPc}, as an interrupt enters
+     * its handler: the same frame (error code 0) on the same stack, virtual ring 0, virtual
+     * interrupts off; a fault on the way is a double fault. For an entry point that is no vector
+     * of the guest's table: a paravirtual guest's event callback (Xen's upcall). Unless the traps
+     * in a row have spent the fuel (then the VM stops).
+     */
+    public void deliverTo(int handler, int returnPc) {
+        if (trapsSpentTheFuel()) {
+            return;
+        }
+        enter(-1, () -> enterAt(handler & ~3, true, 0, returnPc), returnPc);
+    }
+
+    /**
      * True, having stopped the VM with {@link StopReason#FUEL_EXHAUSTED}, if the traps delivered
      * in a row, with no guest instruction retired since the first of them, are as many as the
      * fuel left: the bare machine's rule (docs/isa.md, "Time and fuel"), so that a guest handler
@@ -110,6 +141,11 @@ public final class VirtualTraps {
     }
 
     private void enter(int vector, int errorCode, int returnPc) {
+        enter(vector, () -> enterHandler(vector, errorCode, returnPc), returnPc);
+    }
+
+    /** {@code vector} is -1 for an entry point that is no vector ({@link #deliverTo}). */
+    private void enter(int vector, Entering entering, int returnPc) {
         long retired = vcpu.instructions();
         if (retired != retiredAtLastTrap) {
             trapsInARow = 0;
@@ -117,7 +153,7 @@ public final class VirtualTraps {
         }
         trapsInARow++;
         try {
-            enterHandler(vector, errorCode, returnPc);
+            entering.enter();
         } catch (Fault nested) {
             if (vector == Vector.DOUBLE_FAULT) {
                 vcpu.stop(StopReason.TRIPLE_FAULT, String.format(
@@ -132,18 +168,24 @@ public final class VirtualTraps {
                 enterHandler(Vector.DOUBLE_FAULT, 0, returnPc);
             } catch (Fault again) {
                 vcpu.stop(StopReason.TRIPLE_FAULT, String.format(
-                        "vector %d at pc=0x%08x could not be delivered (%s), nor could the double fault (%s)",
-                        vector, vcpu.pc(), nested.getMessage(), again.getMessage()));
+                        "%s at pc=0x%08x could not be delivered (%s), nor could the double fault (%s)",
+                        vector < 0 ? "the event callback" : "vector " + vector, vcpu.pc(),
+                        nested.getMessage(), again.getMessage()));
             }
         }
     }
 
-    /** Nothing of the guest's state changes until every push has succeeded. */
+    /** Enters the handler that {@code vector}'s gate names, or raises the #GP of a missing gate. */
     private void enterHandler(int vector, int errorCode, int returnPc) {
         int gate = readGate(vector);
         if ((gate & ~3) == 0) {
             throw new Fault(Vector.GENERAL_PROTECTION, gateErrorCode(vector));
         }
+        enterAt(gate & ~3, gates.masksInterrupts(vector), errorCode, returnPc);
+    }
+
+    /** Nothing of the guest's state changes until every push has succeeded. */
+    private void enterAt(int handler, boolean maskInterrupts, int errorCode, int returnPc) {
         int oldSp = vcpu.register(SP);
         int sp = vcpu.virtualRing() > 0 ? vcpu.controlRegister(Registers.CR4) : oldSp;
         pushFrameWord(sp - 4, oldSp);
@@ -151,8 +193,8 @@ public final class VirtualTraps {
         pushFrameWord(sp - 12, returnPc);
         pushFrameWord(sp - 16, errorCode);
         vcpu.setRegister(SP, sp - 16);
-        vcpu.setFlags(vcpu.flags() & ~(CPL_MASK | FLAG_IF));
-        vcpu.setPc(gate & ~3);
+        vcpu.setFlags(vcpu.flags() & ~(maskInterrupts ? CPL_MASK | FLAG_IF : CPL_MASK));
+        vcpu.setPc(handler);
         vcpu.stopWaiting();
     }
 

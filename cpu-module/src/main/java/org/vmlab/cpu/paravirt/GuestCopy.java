@@ -27,6 +27,14 @@ final class GuestCopy {
         vm.memory().writeWord(ram(vm, va, Mmu.WRITE, 4), value);
     }
 
+    /**
+     * Checks, without writing, that {@code va} is a word the guest kernel could write: for a call
+     * that must know its result can be written back before it changes anything.
+     */
+    static void checkWritableWord(VirtualMachine vm, int va) {
+        ram(vm, va, Mmu.WRITE, 4);
+    }
+
     static void toGuestByte(VirtualMachine vm, int va, int value) {
         vm.memory().writeByte(ram(vm, va, Mmu.WRITE, 1), value);
     }

@@ -2,10 +2,14 @@ package org.vmlab.cpu.paravirt;
 
 import java.util.List;
 import org.vmlab.cpu.DirectExecution;
+import org.vmlab.machine.Clock;
 import org.vmlab.machine.Fault;
 import org.vmlab.machine.StopReason;
 import org.vmlab.machine.Trap;
 import org.vmlab.machine.device.Console;
+import org.vmlab.machine.image.Image;
+import org.vmlab.machine.isa.Instruction;
+import org.vmlab.machine.isa.Opcode;
 import org.vmlab.machine.isa.Registers;
 import org.vmlab.machine.isa.Vector;
 import org.vmlab.vmm.CoreEvent;
@@ -25,10 +29,25 @@ import org.vmlab.vmm.VmmEvent;
  * exceptions and system calls through it. docs/paravirt.md gives the interface.
  *
  * <p>The guest runs directly, as under trap-and-emulate; nothing sensitive needs to trap, so
- * the {@code legacy} ISA serves as well as {@code classic}.
+ * the {@code legacy} ISA serves as well as {@code classic}. Its virtual interrupt flag lives in
+ * the shared-info page as the upcall mask, which the guest sets and clears with plain stores: the
+ * hypervisor reads it into the vCPU at each exit, before handling it, and writes the vCPU's back
+ * before each entry, so that between the two the vCPU's IF is the truth (a trap delivery clears
+ * it, {@code iret} restores it). Interrupts and timers reach the guest as events on its event
+ * channels, delivered as upcalls to its callback.
+ *
+ * <p>One instance serves one VM: it keeps that VM's trap table, event channels and timer.
  */
 public final class Paravirtualization implements CpuVirtualization {
     private final TrapTable trapTable = new TrapTable();
+    private final EventDelivery delivery = new EventDelivery();
+    private SingleShotTimer timer;
+    private int eventCallback;
+    // The domain the builder made at load; null until then.
+    private StartInfo startInfo;
+    private SharedInfo shared;
+    private EventChannels channels;
+    private EventChannelOp eventChannelOp;
 
     @Override
     public String name() {
@@ -45,19 +64,63 @@ public final class Paravirtualization implements CpuVirtualization {
         vm.traps().setGates(trapTable);
         vm.exitHandlers().register(Exit.GuestException.class, name(), Paravirtualization::deliverException);
         vm.exitHandlers().register(Exit.SoftwareInterrupt.class, name(), Paravirtualization::deliverSoftwareInterrupt);
+        vm.exitHandlers().register(Exit.IoAccess.class, name(), Paravirtualization::emulatePortIo);
         HypercallTable calls = vm.hypercalls();
         calls.register(XenAbi.SET_TRAP_TABLE, "set_trap_table", name(),
                 counted("set_trap_table", (v, args) -> trapTable.register(v, args.a1())));
         calls.register(XenAbi.STACK_SWITCH, "stack_switch", name(), counted("stack_switch", Paravirtualization::stackSwitch));
+        calls.register(XenAbi.SET_CALLBACKS, "set_callbacks", name(), counted("set_callbacks", this::setCallbacks));
         calls.register(XenAbi.MULTICALL, "multicall", name(), counted("multicall", Multicall::run));
-        calls.register(XenAbi.CONSOLE_IO, "console_io", name(), counted("console_io", Paravirtualization::consoleIo));
-        calls.register(XenAbi.SCHED_OP, "sched_op", name(), counted("sched_op", Paravirtualization::schedOp));
+        calls.register(XenAbi.SET_TIMER_OP, "set_timer_op", name(), counted("set_timer_op", this::setTimerOp));
+        calls.register(XenAbi.XEN_VERSION, "xen_version", name(), counted("xen_version", Paravirtualization::xenVersion));
+        calls.register(XenAbi.CONSOLE_IO, "console_io", name(), counted("console_io", this::consoleIo));
+        calls.register(XenAbi.SCHED_OP, "sched_op", name(), counted("sched_op", this::schedOp));
         calls.registerNoReturn(XenAbi.IRET, "iret", name(), counted("iret", Paravirtualization::iret));
+        calls.register(XenAbi.EVENT_CHANNEL_OP, "event_channel_op", name(),
+                counted("event_channel_op", this::eventChannelOp));
+        timer = new SingleShotTimer(vm.devices().clock(), () -> raiseVirq(vm, XenAbi.VIRQ_TIMER));
+    }
+
+    /**
+     * The domain builder's work, after the loader's ({@link DomainBuilder}): memory backed, the
+     * start-info and shared-info pages and the frame list laid out, {@code r2} at the start-info
+     * page, events masked. Console input waiting from the start raises {@code VIRQ_CONSOLE}.
+     */
+    @Override
+    public void loaded(VirtualMachine vm, Image image) {
+        timer.cancel();
+        eventCallback = 0;
+        channels = new EventChannels();
+        startInfo = DomainBuilder.build(vm, image, channels);
+        shared = new SharedInfo(vm.memory(), startInfo.sharedInfo());
+        eventChannelOp = new EventChannelOp(channels, delivery, shared);
+        if (vm.devices().standard().console().remainingInput() > 0) {
+            raiseVirq(vm, XenAbi.VIRQ_CONSOLE);
+        }
+    }
+
+    /** What the domain builder handed the kernel, or null before anything was loaded. */
+    public StartInfo startInfo() {
+        return startInfo;
+    }
+
+    /** The VM's event channels, or null before anything was loaded. */
+    EventChannels channels() {
+        return channels;
     }
 
     @Override
     public Exit run(VirtualMachine vm, long budget) {
+        if (shared != null) {
+            enter(vm);
+            if (vm.stopped()) {
+                return new Exit.Timer(vm.vcpu().pc());   // the upcall could not be delivered
+            }
+        }
         Trap trap = DirectExecution.run(vm, budget);
+        if (shared != null) {
+            vm.vcpu().setVirtualInterruptsEnabled(!shared.upcallMask());   // the exit: before handling it
+        }
         if (trap == null) {
             return new Exit.Timer(vm.vcpu().pc());
         }
@@ -67,7 +130,73 @@ public final class Paravirtualization implements CpuVirtualization {
             vm.counters().event(ParavirtEvent.HYPERCALL);   // the exit's cost, whatever the call
             return new Exit.Hypercall(call.pc(), vm.vcpu().register(HypercallTable.NUMBER_REGISTER));
         }
+        if (exit instanceof Exit.GuestException fault) {
+            return portIoOrNot(vm, fault);
+        }
         return exit;   // from user mode, int 0x82 is an int like any other: the trap table decides
+    }
+
+    /**
+     * Entering the guest: interrupts its controller holds become events, a pending upcall is
+     * delivered if events are unmasked (so also as a hypercall returns, the one that unmasked
+     * included), and the shared-info page gets the vCPU's upcall mask, cr2 and time.
+     */
+    private void enter(VirtualMachine vm) {
+        PhysicalIrqs.takeDeliverable(vm, channels, delivery, shared);
+        delivery.deliverUpcall(vm, shared, eventCallback);
+        Vcpu vcpu = vm.vcpu();
+        Clock clock = vm.devices().clock();
+        clock.advanceTo(vcpu.ticks());
+        shared.setUpcallMask(!vcpu.virtualInterruptsEnabled());
+        shared.setCr2(vcpu.controlRegister(Registers.CR2));
+        shared.setTime(clock.now());
+    }
+
+    /**
+     * The interrupt of {@code vector}, which the core took from the VM's controller because the
+     * guest has events unmasked: an event on the port bound to its line (or dropped), delivered as
+     * an upcall at the next entry.
+     */
+    @Override
+    public void inject(VirtualMachine vm, int vector) {
+        if (shared == null) {
+            vm.devices().pic().endOfInterrupt();   // no domain built: nowhere to send it
+            return;
+        }
+        PhysicalIrqs.route(vm, vector, channels, delivery, shared);
+    }
+
+    private void raiseVirq(VirtualMachine vm, int virq) {
+        int port = channels == null ? 0 : channels.portOfVirq(virq);
+        if (port != 0) {
+            delivery.raise(vm, shared, port);
+        }
+    }
+
+    /**
+     * A #GP of the guest kernel on {@code in} or {@code out} is a port access to emulate; any
+     * other #GP (a privileged instruction, {@code hlt} included, which a paravirtual kernel does
+     * not run) is the guest's, delivered through its trap table as Xen delivers what it does not
+     * emulate.
+     */
+    private static Exit portIoOrNot(VirtualMachine vm, Exit.GuestException fault) {
+        if (fault.vector() != Vector.GENERAL_PROTECTION || vm.vcpu().virtualRing() != 0) {
+            return fault;
+        }
+        Instruction insn;
+        try {
+            insn = Instruction.decode(vm.guestMemory().fetch(fault.pc()));
+        } catch (Fault unreadable) {
+            return fault;
+        }
+        boolean portIo = insn != null && (insn.opcode() == Opcode.IN || insn.opcode() == Opcode.OUT);
+        return portIo ? new Exit.IoAccess(fault.pc(), insn) : fault;
+    }
+
+    private static void emulatePortIo(VirtualMachine vm, Exit.IoAccess access) {
+        vm.counters().event(CoreEvent.TRAP_AND_EMULATE);
+        vm.counters().event(CoreEvent.DEVICE_EMULATION);
+        PortIo.emulate(vm, access);
     }
 
     /** Every hypercall is counted by name, whether it came by itself or in a multicall. */
@@ -121,8 +250,12 @@ public final class Paravirtualization implements CpuVirtualization {
         return 0;
     }
 
-    /** {@code console_io(cmd, count, buffer)}: the guest's console, written or read a buffer at a time. */
-    private static int consoleIo(VirtualMachine vm, HypercallTable.Arguments args) {
+    /**
+     * {@code console_io(cmd, count, buffer)}: the guest's console, written or read a buffer at a
+     * time. A read that leaves input waiting raises {@code VIRQ_CONSOLE} again, so that a guest
+     * reading a piece per event is told to read on.
+     */
+    private int consoleIo(VirtualMachine vm, HypercallTable.Arguments args) {
         int count = args.a2();
         if (count < 0) {
             return -Errno.EINVAL;
@@ -149,6 +282,9 @@ public final class Paravirtualization implements CpuVirtualization {
                         GuestCopy.toGuestByte(vm, args.a3() + n, console.in(0));
                         n++;
                     }
+                    if (console.remainingInput() > 0) {
+                        raiseVirq(vm, XenAbi.VIRQ_CONSOLE);
+                    }
                     yield n;
                 }
                 default -> -Errno.ENOSYS;
@@ -159,15 +295,18 @@ public final class Paravirtualization implements CpuVirtualization {
     }
 
     /** {@code sched_op(cmd, arg)}: give up the CPU, wait for an event, or shut down. */
-    private static int schedOp(VirtualMachine vm, HypercallTable.Arguments args) {
+    private int schedOp(VirtualMachine vm, HypercallTable.Arguments args) {
         switch (args.a1()) {
             case XenAbi.SCHEDOP_YIELD -> {
                 return 0;
             }
             case XenAbi.SCHEDOP_BLOCK -> {
-                // As Xen's: block also unmasks events, so the one that wakes it can be delivered.
+                // As Xen's: block also unmasks events, so the one that wakes it can be delivered;
+                // and with an upcall already pending it does not wait, it takes it.
                 vm.vcpu().setVirtualInterruptsEnabled(true);
-                vm.vcpu().startWaiting();
+                if (shared == null || !shared.upcallPending()) {
+                    vm.vcpu().startWaiting();
+                }
                 return 0;
             }
             case XenAbi.SCHEDOP_SHUTDOWN -> {
@@ -183,6 +322,36 @@ public final class Paravirtualization implements CpuVirtualization {
                 return -Errno.ENOSYS;
             }
         }
+    }
+
+    /**
+     * {@code set_callbacks(event, failsafe)}: events are delivered to {@code event} from now on;
+     * the failsafe callback is kept by Xen for a segment that fails to load, which cannot happen
+     * here, so it is not kept at all.
+     */
+    private int setCallbacks(VirtualMachine vm, HypercallTable.Arguments args) {
+        eventCallback = args.a1();
+        return 0;
+    }
+
+    /**
+     * {@code set_timer_op(low, high)}: one {@code VIRQ_TIMER} when the VM's time reaches the
+     * 64-bit deadline ({@link SingleShotTimer}); 0 cancels; a new deadline replaces the old.
+     */
+    private int setTimerOp(VirtualMachine vm, HypercallTable.Arguments args) {
+        vm.devices().clock().advanceTo(vm.vcpu().ticks());
+        timer.set((long) args.a2() << 32 | Integer.toUnsignedLong(args.a1()));
+        return 0;
+    }
+
+    /** {@code xen_version(cmd)}: {@code XENVER_version} gives 3.0. */
+    private static int xenVersion(VirtualMachine vm, HypercallTable.Arguments args) {
+        return args.a1() == XenAbi.XENVER_VERSION ? XenAbi.XEN_VERSION_3_0 : -Errno.ENOSYS;
+    }
+
+    /** {@code event_channel_op(cmd, arg)}: {@link EventChannelOp}, once the domain is built. */
+    private int eventChannelOp(VirtualMachine vm, HypercallTable.Arguments args) {
+        return eventChannelOp == null ? -Errno.ENOSYS : eventChannelOp.run(vm, args);
     }
 
     private static int shutdown(VirtualMachine vm, int reason) {

@@ -180,4 +180,107 @@ class ParavirtualizationTest {
         assertThat(vm.vcpu().stopReason()).as("no trap table: #GP, then no handler for it").isEqualTo(StopReason.TRIPLE_FAULT);
         assertThat(vm.vcpu().controlRegister(Registers.CR0)).isZero();
     }
+
+    @Test
+    void aPrivilegedInstructionHltIncludedIsTheGuestsGeneralProtectionFault() {
+        VirtualMachine vm = run(IsaVariant.CLASSIC, """
+                    li r1, 0                ; set_trap_table(table)
+                    li r2, table
+                    int 0x82
+                    li sp, 0x9000
+                halt:
+                    hlt                     ; a paravirtual kernel blocks by hypercall instead
+                    li r13, 1               ; never runs
+                gp:
+                    lw r12, 4(sp)           ; the frame's return pc
+                    li r1, 29
+                    li r2, 2
+                    li r3, poweroff
+                    int 0x82
+                table:
+                    .word 0x000D, gp
+                    .word 0, 0
+                poweroff:
+                    .word 0
+                """);
+
+        assertThat(vm.vcpu().stopDetail()).isEqualTo("the guest shut down (poweroff)");
+        assertThat(vm.vcpu().register(13)).isZero();
+        assertThat(vm.vcpu().register(12)).as("at the hlt").isEqualTo(TinyVm.symbol(vm, "halt"));
+        assertThat(vm.counters().exits(Exit.Halt.KIND)).isZero();
+        assertThat(vm.counters().exits(Exit.GuestException.KIND)).isEqualTo(1);
+    }
+
+    @Test
+    void portIoOfTheKernelIsEmulatedOnTheVmsDevicesAndFromUserModeIsAFault() {
+        VirtualMachine vm = run(IsaVariant.LEGACY, """
+                    li sp, 0x8000
+                    li r1, 0
+                    li r2, table
+                    int 0x82
+                    li r1, 3                ; stack_switch(0, 0x9000)
+                    li r2, 0
+                    li r3, 0x9000
+                    int 0x82
+                    li r5, 'A'
+                    out 0x3F8, r5           ; the console's data port
+                    li r5, 1234
+                    out 0x40, r5            ; the timer's period
+                    in r6, 0x40             ; read back
+                    li r5, 0x7000           ; into user mode
+                    push r5
+                    li r5, 0x3000
+                    push r5
+                    li r5, user
+                    push r5
+                    push r1
+                    li r1, 23
+                    int 0x82
+                user:
+                    out 0x3F8, r5           ; from user mode: #GP, as on bare metal
+                    li r13, 1
+                gp:
+                    li r1, 29
+                    li r2, 2
+                    li r3, poweroff
+                    int 0x82
+                table:
+                    .word 0x000D, gp
+                    .word 0, 0
+                poweroff:
+                    .word 0
+                """);
+
+        assertThat(vm.vcpu().stopDetail()).isEqualTo("the guest shut down (poweroff)");
+        assertThat(vm.devices().standard().console().output()).isEqualTo("A");
+        assertThat(vm.vcpu().register(6)).isEqualTo(1234);
+        assertThat(vm.vcpu().register(13)).isZero();
+        assertThat(vm.counters().exits(Exit.IoAccess.KIND)).isEqualTo(3);
+        assertThat(vm.counters().events(CoreEvent.TRAP_AND_EMULATE)).isEqualTo(3);
+        assertThat(vm.counters().events(CoreEvent.DEVICE_EMULATION)).isEqualTo(3);
+        assertThat(vm.counters().exits(Exit.GuestException.KIND)).as("the user's out").isEqualTo(1);
+    }
+
+    @Test
+    void xenVersionIsThreeZeroAndAnyOtherCommandEnosys() {
+        VirtualMachine vm = run(IsaVariant.CLASSIC, """
+                    li r1, 17
+                    li r2, 0
+                    int 0x82
+                    mov r5, r1
+                    li r1, 17
+                    li r2, 1
+                    int 0x82
+                    mov r6, r1
+                    li r1, 29
+                    li r2, 2
+                    li r3, poweroff
+                    int 0x82
+                poweroff:
+                    .word 0
+                """);
+
+        assertThat(vm.vcpu().register(5)).isEqualTo(0x0003_0000);
+        assertThat(vm.vcpu().register(6)).isEqualTo(-Errno.ENOSYS);
+    }
 }
