@@ -19,4 +19,10 @@ public final class ParavirtTechnique implements CpuTechnique {
     public CpuVirtualization create() {
         return new Paravirtualization();
     }
+
+    /** Its guests are paravirtual kernels, compared with their native builds at the observable level. */
+    @Override
+    public boolean paravirtual() {
+        return true;
+    }
 }
