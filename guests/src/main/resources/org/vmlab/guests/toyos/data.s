@@ -66,6 +66,7 @@ msg_nl:         .asciz "\n"
 
 .if PARAVIRT
 ; What the hypervisor handed over at boot (xen.s), and the buffers of hypercall arguments.
+    .align 4
 xen_start_info: .word 0
 hypervisor_shared_info: .word 0 ; the shared-info page (Linux's HYPERVISOR_shared_info)
 xen_mfn_list: .word 0           ; the frame list: machine frame of each pseudo-physical frame
