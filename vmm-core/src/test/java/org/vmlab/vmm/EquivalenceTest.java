@@ -123,6 +123,22 @@ class EquivalenceTest {
     }
 
     @Test
+    void atTheObservableLevelRequestsAndFramesCountByWhatTheyCarryNotWhenTheyCame() {
+        DiskRequest write = new DiskRequest(100, DiskRequest.Op.WRITE, 7, 1, "ab", true);
+        Frame sent = new Frame(200, Frame.Direction.SENT, new byte[] {1, 2, 3});
+        RunResult nativeRun = run(StopReason.HALT, "", List.of(write), List.of(sent), "disk", "memory", STATE);
+        RunResult later = run(StopReason.HALT, "", List.of(new DiskRequest(900, DiskRequest.Op.WRITE, 7, 1, "ab", true)),
+                List.of(new Frame(950, Frame.Direction.SENT, new byte[] {1, 2, 3})), "disk", "memory", STATE);
+        RunResult otherSector = run(StopReason.HALT, "", List.of(new DiskRequest(100, DiskRequest.Op.WRITE, 8, 1, "ab", true)),
+                List.of(sent), "disk", "memory", STATE);
+
+        assertThat(Equivalence.compare(nativeRun, later, Equivalence.Level.OBSERVABLE).equivalent()).isTrue();
+        assertThat(Equivalence.compare(nativeRun, later).differences()).as("exactly, time counts").hasSize(2);
+        assertThat(Equivalence.compare(nativeRun, otherSector, Equivalence.Level.OBSERVABLE).differences())
+                .singleElement().asString().startsWith("disk requests differ at #1");
+    }
+
+    @Test
     void theVerdictsListCannotBeChangedAfterwards() {
         java.util.ArrayList<String> list = new java.util.ArrayList<>(List.of("x"));
         Equivalence.Verdict verdict = new Equivalence.Verdict(list);

@@ -16,6 +16,14 @@ import java.util.Objects;
  * @param ok     true if the request succeeded, false if it completed with the error status
  */
 public record DiskRequest(long tick, Op op, long sector, long count, String sha256, boolean ok) {
+    /**
+     * The same request with its tick 0: what two runs that differ in timing but not in what they
+     * do (a paravirtual kernel and the native one) must agree on.
+     */
+    public DiskRequest untimed() {
+        return new DiskRequest(0, op, sector, count, sha256, ok);
+    }
+
     /** The direction of a request. */
     public enum Op {
         /** Disk to memory (command 1). */
