@@ -198,4 +198,51 @@ class GuestPageWalkerTest {
         assertThat(f.errorCode()).isZero();
         assertThat(memory.framesInUse()).as("nothing allocated by looking").isZero();
     }
+
+    // --- direct paging: tables naming machine frames ----------------------------------------------
+
+    /** Frame numbers in tables are machine frames, turned back into guest frames; others name nothing. */
+    private static PageTableFrames machineFrames(GuestPhysicalMemory memory) {
+        return frame -> {
+            int gfn = memory.guestFrameOf(frame);
+            return gfn >= 0 ? gfn : PageTableFrames.NONE;
+        };
+    }
+
+    @Test
+    void tablesThatNameMachineFramesAreWalkedToGuestPhysicalAddresses() {
+        GuestPhysicalMemory memory = guestMemory();
+        memory.populate("direct paging");
+        int table = memory.machineFrame(3);
+        memory.writeWord(2 * PAGE + 4 * 1, Pte.entry(table * PAGE, Pte.PRESENT | Pte.WRITABLE));   // directory: entry 1
+        memory.writeWord(3 * PAGE + 4 * 5, Pte.entry(memory.machineFrame(6) * PAGE, Pte.PRESENT | Pte.WRITABLE));
+        GuestPageWalker walker = new GuestPageWalker(memory, machineFrames(memory));
+
+        GuestPageWalker.Translation t = walker.walk(0x0040_5123, Mmu.WRITE, 0, memory.machineFrame(2) * PAGE, true, true);
+
+        assertThat(t.gpa()).isEqualTo(6 * PAGE + 0x123);
+        assertThat(t.pdeAddress()).isEqualTo(2 * PAGE + 4);
+        assertThat(t.pteAddress()).isEqualTo(3 * PAGE + 20);
+        assertThat(memory.readWord(3 * PAGE + 20) & (Pte.ACCESSED | Pte.DIRTY)).as("bits set where the entry is")
+                .isEqualTo(Pte.ACCESSED | Pte.DIRTY);
+    }
+
+    @Test
+    void aTableOrPageThatNamesNothingOfTheGuestsFaults() {
+        GuestPhysicalMemory memory = guestMemory();
+        memory.populate("direct paging");
+        int other = 0;   // the machine frame "other" took
+        memory.writeWord(2 * PAGE, Pte.entry(other * PAGE, Pte.PRESENT | Pte.WRITABLE));
+        memory.writeWord(2 * PAGE + 4, Pte.entry(memory.machineFrame(3) * PAGE, Pte.PRESENT | Pte.WRITABLE));
+        memory.writeWord(3 * PAGE, Pte.entry(other * PAGE, Pte.PRESENT | Pte.WRITABLE));
+        GuestPageWalker walker = new GuestPageWalker(memory, machineFrames(memory));
+        int cr3 = memory.machineFrame(2) * PAGE;
+
+        Fault table = catchThrowableOfType(() -> walker.walk(0x10, Mmu.READ, 0, cr3, true, false), Fault.class);
+        Fault page = catchThrowableOfType(() -> walker.walk(0x0040_0010, Mmu.READ, 3, cr3, true, false), Fault.class);
+
+        assertThat(table.errorCode()).as("its table reads as not present").isEqualTo(0);
+        assertThat(page.errorCode()).isEqualTo(Vector.PF_PRESENT | Vector.PF_USER);
+        assertThat(page.address()).isEqualTo(0x0040_0010);
+    }
 }

@@ -261,4 +261,46 @@ class GuestPhysicalMemoryTest {
                         + " (0x0..0x0000ffff)");
         assertThatThrownBy(() -> memory.writeByte(-4, 1)).hasMessageStartingWith("writeByte(0xfffffffc)");
     }
+
+    @Test
+    void populatingBacksEveryFrameAtOnceAndKeepsItThere() {
+        GuestPhysicalMemory memory = guest(16);
+        GuestPhysicalMemory other = guest(16);
+        other.writeWord(0, 0);
+
+        memory.populate("its tables name them");
+
+        assertThat(memory.framesInUse()).isEqualTo(16);
+        assertThatThrownBy(() -> memory.balloon(3)).isInstanceOf(IllegalStateException.class)
+                .hasMessage("balloon: vm's guest frames stay on their machine frames: its tables name them");
+        assertThatThrownBy(() -> memory.share(0, memory, 1)).isInstanceOf(IllegalStateException.class);
+        assertThat(memory.framesInUse()).isEqualTo(16);
+    }
+
+    @Test
+    void aVmWhoseLimitIsBelowItsMemoryCannotBePopulated() {
+        GuestPhysicalMemory memory = guest(4);
+
+        assertThatThrownBy(() -> memory.populate("why")).isInstanceOf(GuestPhysicalMemory.MemoryLimitExceeded.class)
+                .hasMessage("vm cannot be given all its 16 frames at once: its limit is 4 machine frames");
+        assertThat(memory.framesInUse()).isZero();
+    }
+
+    @Test
+    void theMachineToPhysicalMapReadsTheP2mBackwardsForTheVmsOwnFrames() {
+        GuestPhysicalMemory memory = guest(16);
+        assertThat(memory.guestFrameOf(0)).as("before any frame is backed").isEqualTo(-1);
+
+        memory.writeWord(5 * PAGE, 1);
+        memory.writeWord(9 * PAGE, 1);
+
+        assertThat(memory.guestFrameOf(memory.machineFrame(5))).isEqualTo(5);
+        assertThat(memory.guestFrameOf(memory.machineFrame(9))).isEqualTo(9);
+        assertThat(memory.guestFrameOf(0)).as("another owner's frame").isEqualTo(-1);
+        assertThat(memory.guestFrameOf(-1)).isEqualTo(-1);
+        assertThat(memory.guestFrameOf(1 << 20)).as("beyond the machine").isEqualTo(-1);
+        int mfn = memory.machineFrame(9);
+        memory.balloon(9);
+        assertThat(memory.guestFrameOf(mfn)).as("given back").isEqualTo(-1);
+    }
 }

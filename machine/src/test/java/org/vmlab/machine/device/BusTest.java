@@ -112,6 +112,18 @@ class BusTest {
     }
 
     @Test
+    void theMmioBusSaysWhetherARangeOverlapsAWindow() {
+        MmioBus bus = new MmioBus();
+        bus.attach(0xF000_0010, 16, new Probe("small"));
+
+        assertThat(bus.overlaps(0xF000_0000, 4096)).as("the page that holds it").isTrue();
+        assertThat(bus.overlaps(0xF000_001C, 4)).isTrue();
+        assertThat(bus.overlaps(0xF000_0020, 4)).as("just past it").isFalse();
+        assertThat(bus.overlaps(0xE000_0000, 4096)).isFalse();
+        assertThat(bus.overlaps(0xFFFF_F000, 4096)).as("the top page").isFalse();
+    }
+
+    @Test
     void overlappingMmioWindowsAreRefused() {
         MmioBus bus = new MmioBus();
         bus.attach(0xF000_0000, 4096, new Probe("nic"));

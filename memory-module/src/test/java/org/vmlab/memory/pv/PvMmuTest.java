@@ -99,16 +99,27 @@ class PvMmuTest {
 
     @Test
     void theBuildersMappingIsGoneWithTheFirstBasePointerAndItsFramesWithIt() {
-        PvVm before = new PvVm("");
-        int free = before.vmm.frames().freeFrames();
         PvVm guest = new PvVm(BUILD_PIN_LOAD_AND_UPDATE);
-        int builder = guest.mmu.root() >>> 12;
-        assertThat(guest.vmm.frames().owner(builder)).isEqualTo("vmm");
+        int directory = guest.mmu.root() >>> 12;
+        int table = guest.vmm.frames().memory().readWord(directory << 12) >>> 12;
+        assertThat(guest.vmm.frames().owner(directory)).isEqualTo("vmm");
+        assertThat(guest.vmm.frames().owner(table)).isEqualTo("vmm");
 
         guest.run();
 
-        assertThat(guest.vmm.frames().owner(builder)).as("given back").isNull();
-        assertThat(before.vmm.frames().freeFrames()).isEqualTo(free);
+        assertThat(guest.vmm.frames().owner(directory)).as("given back").isNull();
+        assertThat(guest.vmm.frames().owner(table)).isNull();
+    }
+
+    @Test
+    void aVmRemovedBeforeItsBasePointerGivesBackTheBuildersFramesAndItsOwn() {
+        PvVm guest = new PvVm("");
+        int free = guest.vmm.frames().freeFrames();
+
+        guest.vmm.remove(guest.vm);
+
+        assertThat(guest.vmm.frames().freeFrames()).as("16 of its own, a directory and a table")
+                .isEqualTo(free + 16 + 2);
     }
 
     @Test
