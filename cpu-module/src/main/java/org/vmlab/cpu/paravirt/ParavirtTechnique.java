@@ -19,4 +19,10 @@ public final class ParavirtTechnique implements CpuTechnique {
     public CpuVirtualization create() {
         return new Paravirtualization();
     }
+
+    /** It runs a kernel built for it, which calls the hypervisor. */
+    @Override
+    public boolean paravirtual() {
+        return true;
+    }
 }
