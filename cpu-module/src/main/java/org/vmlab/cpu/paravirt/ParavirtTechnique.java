@@ -20,7 +20,7 @@ public final class ParavirtTechnique implements CpuTechnique {
         return new Paravirtualization();
     }
 
-    /** Its guests are paravirtual kernels, compared with their native builds at the observable level. */
+    /** It runs a kernel built for it, which calls the hypervisor. */
     @Override
     public boolean paravirtual() {
         return true;
