@@ -3,6 +3,7 @@ package org.vmlab.cli;
 import java.util.Locale;
 import java.util.stream.Collectors;
 import org.vmlab.asm.Literals;
+import org.vmlab.guests.Lmbench;
 import org.vmlab.guests.Toyos;
 import org.vmlab.machine.isa.IsaVariant;
 import picocli.CommandLine.ITypeConverter;
@@ -112,6 +113,16 @@ final class Converters {
     static final class Iterations extends Range {
         Iterations() {
             super(1, 100_000, "");
+        }
+    }
+
+    /**
+     * {@code --iterations} of an lmbench program's loop: a measurement runs 2N, and {@code
+     * lat_pagefault} takes a frame per iteration ({@link Lmbench#MAX_ITERATIONS}).
+     */
+    static final class LmbenchIterations extends Range {
+        LmbenchIterations() {
+            super(1, Lmbench.MAX_ITERATIONS / 2, "");
         }
     }
 

@@ -34,7 +34,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "experiment", mixinStandardHelpOptions = true,
         description = "Repeat a published experiment on the simulator.",
-        subcommands = {ExperimentCommand.NanobenchCommand.class, ExperimentCommand.AttacksCommand.class})
+        subcommands = {ExperimentCommand.NanobenchCommand.class, ExperimentCommand.AttacksCommand.class,
+                LmbenchCommand.class})
 final class ExperimentCommand {
 
     /**

@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
+import org.vmlab.guests.Lmbench;
+import org.vmlab.guests.Lmbenchmark;
 import org.vmlab.guests.Toyos;
 import org.vmlab.machine.Machine;
 import org.vmlab.machine.MachineConfig;
@@ -45,7 +47,8 @@ final class RunCommand implements Callable<Integer> {
     String guest;
 
     @Option(names = {"-w", "--workload"}, paramLabel = "NAME",
-            description = "The toyos workload: ${COMPLETION-CANDIDATES} (default: all).",
+            description = "The toyos workload: ${COMPLETION-CANDIDATES} (default: all); or an lmbench"
+                    + " program and its count, as \"lat_null 1000\" (vmlab experiment lmbench).",
             completionCandidates = Workloads.class)
     String workload;
 
@@ -118,9 +121,11 @@ final class RunCommand implements Callable<Integer> {
         if (workload != null && !guest.equals(Programs.TOYOS)) {
             throw new UserError("--workload applies to toyos only");
         }
-        if (workload != null && !Toyos.workloads().contains(workload)) {
+        if (workload != null && !Toyos.workloads().contains(workload) && !Lmbench.isCommandLine(workload)) {
             throw new UserError("unknown workload '" + workload + "' (expected one of: "
-                    + String.join(", ", Toyos.workloads()) + ")");
+                    + String.join(", ", Toyos.workloads()) + "; or an lmbench program and its count, 0.."
+                    + Lmbench.MAX_ITERATIONS + ", as \"lat_null 1000\": "
+                    + String.join(", ", Lmbenchmark.all().stream().map(Lmbenchmark::id).toList()) + ")");
         }
         if (given("--flavor") && !guest.equals(Programs.TOYOS)) {
             throw new UserError("--flavor applies to toyos only");

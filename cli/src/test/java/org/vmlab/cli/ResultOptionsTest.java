@@ -32,7 +32,8 @@ class ResultOptionsTest {
                 List.of("--json", "/proc/vmlab.json", "--json /proc/vmlab.json is on the kernel's proc file system"),
                 List.of("--svg", "/proc/self/status", "--svg /proc/self/status is on the kernel's proc file system"),
                 List.of("--json", file.resolve("data.json").toString(), file + " is a file, not a folder"));
-        for (String[] command : new String[][] {{"demo"}, {"experiment", "nanobench", "-n", "1"}}) {
+        for (String[] command : new String[][] {{"demo"}, {"experiment", "nanobench", "-n", "1"},
+                {"experiment", "lmbench", "-n", "1"}}) {
             for (List<String> refusal : refusals) {
                 String[] args = Stream.concat(Stream.of(command), Stream.of(refusal.get(0), refusal.get(1)))
                         .toArray(String[]::new);

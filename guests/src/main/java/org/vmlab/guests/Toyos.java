@@ -188,6 +188,11 @@ public final class Toyos {
         } + POWER_OFF;
     }
 
+    /** {@code lines} as a complete run prints them: after toyos's banner, before its power-off line. */
+    static String framed(String lines) {
+        return BANNER + lines + POWER_OFF;
+    }
+
     /** The arithmetic loop of the compute workloads ({@code checksum} in user_lib.s). */
     static int checksum(int seed, int iterations) {
         int x = seed;

@@ -42,6 +42,13 @@ progtab:
     .word str_net, u_net
     .word str_fault, u_fault
     .word str_hello, u_hello
+    .word str_lat_null, u_lat_null
+    .word str_lat_fork, u_lat_fork
+    .word str_lat_exec, u_lat_exec
+    .word str_lat_pagefault, u_lat_pagefault
+    .word str_lat_ctx, u_lat_ctx
+    .word str_lat_sbrk, u_lat_sbrk
+    .word str_true, u_true
     .word 0, 0
 
 str_init:       .asciz "init"
@@ -54,6 +61,13 @@ str_disk:       .asciz "disk"
 str_net:        .asciz "net"
 str_fault:      .asciz "fault"
 str_hello:      .asciz "hello"
+str_lat_null:   .asciz "lat_null"
+str_lat_fork:   .asciz "lat_fork"
+str_lat_exec:   .asciz "lat_exec"
+str_lat_pagefault: .asciz "lat_pagefault"
+str_lat_ctx:    .asciz "lat_ctx"
+str_lat_sbrk:   .asciz "lat_sbrk"
+str_true:       .asciz "true"
 
 msg_boot:       .asciz "toyos: boot\n"
 msg_paging:     .asciz "toyos: paging on\n"

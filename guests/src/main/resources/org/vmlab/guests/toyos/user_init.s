@@ -2,7 +2,8 @@
 ;
 ; It reads the boot command line. Empty or "all": start three compute workers at once (they
 ; share the CPU under timer preemption), wait for each in a fixed order and print its result.
-; Otherwise: fork a child that execs the named program, and wait for it.
+; Otherwise: fork a child that execs the named program, and wait for it. A line "NAME ARGS"
+; execs NAME, which reads its arguments from the command line (see argnum in user_lib.s).
 
 ALL_ITERATIONS = 200000
 
@@ -22,6 +23,18 @@ u_init:
     bne init_wait_one
     la r2, argbuf
     call exec                   ; returns only if there is no such program
+    la r2, argbuf               ; "NAME ARGS" (a benchmark and its count): cut the line at
+init_cut:                       ; the first space and exec NAME, which reads ARGS itself
+    lbu r3, 0(r2)
+    cmp r3, r0
+    beq init_noprog
+    addi r2, r2, 1
+    cmpi r3, ' '
+    bne init_cut
+    sb r0, -1(r2)
+    la r2, argbuf
+    call exec
+init_noprog:
     la r2, init_msg_noprog
     call puts
     la r2, argbuf

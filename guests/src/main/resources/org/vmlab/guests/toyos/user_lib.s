@@ -57,6 +57,37 @@ getarg:
     int 0x80
     ret
 
+; argnum(r2 = a 32-byte buffer, r3 = default) -> r1: the number after the program's name on
+; the boot command line ("lat_null 1000" gives 1000; digits up to the first non-digit), or the
+; default if there is none. The buffer is left holding the name alone.
+argnum:
+    push r2
+    push r3
+    call getarg
+    pop r1
+    pop r2
+argnum_name:                    ; skip the name; a NUL first means no number
+    lbu r3, 0(r2)
+    cmp r3, r0
+    beq argnum_done
+    addi r2, r2, 1
+    cmpi r3, ' '
+    bne argnum_name
+    sb r0, -1(r2)
+    mov r1, r0
+    addi r5, r0, 10
+argnum_digit:
+    lbu r3, 0(r2)
+    addi r3, r3, -'0'
+    cmpi r3, 10
+    bgeu argnum_done            ; unsigned: below '0' is no digit either
+    mul r1, r1, r5
+    add r1, r1, r3
+    addi r2, r2, 1
+    jmp argnum_digit
+argnum_done:
+    ret
+
 ; puts(r2 = NUL-terminated string)
 puts:
     mov r3, r2

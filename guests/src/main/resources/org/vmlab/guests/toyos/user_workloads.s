@@ -508,3 +508,156 @@ fault_msg_disk: .asciz "fault: disk read afterwards returned "
 fault_msg1: .asciz "fault: child exit status "
 fault_msg2: .asciz "fault: the kernel survived every fault\n"
     .align 4
+
+; --- lmbench: one operation repeated N times ------------------------------------------------------
+; The microbenchmarks of lmbench (McVoy and Staelin, USENIX 1996): lat_syscall null, lat_proc fork
+; and exec, lat_pagefault, lat_ctx, and sbrk. The command line is "NAME N" (N = LM_DEFAULT if
+; missing). Each prints "NAME: ok" if every operation did what it should, "NAME: FAILED" if not,
+; the same line for every N: a measurement takes the difference of two runs, N and 2N, and
+; divides it by N, so everything but the N operations cancels (docs/guests-bench.md).
+; Loop registers: r8 counts down, r10 collects the failures (0: all well).
+LM_DEFAULT = 100
+
+; lm_start -> r8 = N, r10 = 0, and the condition bits of N == 0, for the loop's first test
+lm_start:
+    la r2, argbuf
+    addi r3, r0, LM_DEFAULT
+    call argnum
+    mov r8, r1
+    mov r10, r0
+    cmp r8, r0
+    ret
+
+; lm_done: prints "NAME: ok" or "NAME: FAILED" (argnum left the name in argbuf) and exits
+lm_done:
+    la r2, argbuf
+    call puts
+    la r2, lm_msg_ok
+    cmp r10, r0
+    beq lm_done_print
+    la r2, lm_msg_failed
+lm_done_print:
+    call puts
+    mov r2, r10
+    call exit
+lm_msg_ok:     .asciz ": ok\n"
+lm_msg_failed: .asciz ": FAILED\n"
+str_user_true: .asciz "true"
+    .align 4
+
+; lat_null: getpid, the null system call; each must return the caller's pid
+u_lat_null:
+    call getpid
+    mov r9, r1
+    call lm_start
+    beq lm_done
+lnull_loop:
+    addi r1, r0, SYS_GETPID
+    int 0x80
+    xor r1, r1, r9
+    or r10, r10, r1
+    addi r8, r8, -1
+    cmp r8, r0
+    bne lnull_loop
+    jmp lm_done
+
+; lat_fork: fork a child that exits at once (status 0), wait for it
+u_lat_fork:
+    call lm_start
+    beq lm_done
+lfork_loop:
+    call fork
+    cmp r1, r0
+    beq u_true                  ; the child
+    mov r2, r1
+    call wait
+    or r10, r10, r1
+    addi r8, r8, -1
+    cmp r8, r0
+    bne lfork_loop
+    jmp lm_done
+
+; lat_exec: fork a child that execs "true", wait for it (status 0; 1 if exec failed)
+u_lat_exec:
+    call lm_start
+    beq lm_done
+lexec_loop:
+    call fork
+    cmp r1, r0
+    bne lexec_parent
+    la r2, str_user_true
+    call exec
+    addi r2, r0, 1
+    call exit
+lexec_parent:
+    mov r2, r1
+    call wait
+    or r10, r10, r1
+    addi r8, r8, -1
+    cmp r8, r0
+    bne lexec_loop
+    jmp lm_done
+
+; true: the program lat_exec runs; it exits at once, with status 0
+u_true:
+    mov r2, r0
+    call exit
+
+; lat_pagefault: sbrk N pages, then read each once: a fault that brings a zeroed page
+u_lat_pagefault:
+    call lm_start
+    beq lm_done
+    shli r2, r8, 12
+    call sbrk
+    mov r9, r1
+lpf_loop:
+    lw r1, 0(r9)
+    or r10, r10, r1
+    addi r9, r9, PAGE
+    addi r8, r8, -1
+    cmp r8, r0
+    bne lpf_loop
+    jmp lm_done
+
+; lat_ctx: two processes yield to each other N times each: 2N context switches
+u_lat_ctx:
+    call lm_start
+    call fork
+    mov r9, r1                  ; the child's pid; 0 in the child
+    cmp r8, r0
+    beq lctx_end
+lctx_loop:
+    call yield_cpu
+    or r10, r10, r1
+    addi r8, r8, -1
+    cmp r8, r0
+    bne lctx_loop
+lctx_end:
+    cmp r9, r0
+    beq lctx_child
+    mov r2, r9
+    call wait
+    or r10, r10, r1
+    jmp lm_done
+lctx_child:
+    mov r2, r10
+    call exit
+
+; lat_sbrk: grow the heap by a page (no page is touched); each call returns the old break
+u_lat_sbrk:
+    mov r2, r0
+    call sbrk
+    mov r9, r1                  ; the break now
+    call lm_start
+    beq lm_done
+lsbrk_loop:
+    addi r2, r0, PAGE
+    addi r1, r0, SYS_SBRK
+    int 0x80
+    xor r1, r1, r9
+    or r10, r10, r1
+    addi r9, r9, PAGE
+    addi r8, r8, -1
+    cmp r8, r0
+    bne lsbrk_loop
+    jmp lm_done
