@@ -28,6 +28,8 @@ import org.vmlab.vmm.VmmCostModel;
 final class PvVm {
     static final int MACHINE = 256 << 10;
     static final int MEMORY = 64 << 10;
+    /** Where the boot stub goes, so that the domain builder's pages follow it, out of the way. */
+    static final int BUILDER_AREA = 0xC000;
     static final int FRAMES = 0x3000;
     static final int ARGS = 0x3100;
     static final int DATA = 0x5000;
@@ -183,7 +185,10 @@ final class PvVm {
     }
 
     static org.vmlab.machine.image.Image kernel(String body) {
-        String source = LIBRARY + "    .segment kernel, 0x1000\n    .entry start\nstart:\n"
+        // The entry sits in a segment of its own, far above the layout, so that the domain
+        // builder's pages (start-info, shared-info, frame list: after the entry's segment) do too.
+        String source = LIBRARY + "    .segment boot, " + BUILDER_AREA + "\n    .entry start\nstart:\n"
+                + "    jmp main\n    .segment kernel, 0x1000\nmain:\n"
                 + "    li sp, 0x9000\n    li r2, traps\n    hypercall 0\n" + body + ROUTINES;
         try {
             return Assembler.assembleSource(source);
