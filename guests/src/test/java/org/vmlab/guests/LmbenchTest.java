@@ -21,10 +21,10 @@ import org.vmlab.machine.isa.IsaVariant;
 class LmbenchTest {
     private static final int N = 30;
 
-    private static RunResult run(IsaVariant isa, Toyos.Flavor flavor, String commandLine) {
+    private static RunResult run(IsaVariant isa, String commandLine) {
         Machine machine = new Machine(MachineConfig.builder().isa(isa).fuel(Lmbench.fuel(Lmbench.MAX_ITERATIONS))
                 .build());
-        Toyos.boot(machine, Toyos.image(flavor), commandLine);
+        Toyos.boot(machine, Toyos.image(Toyos.Flavor.NATIVE), commandLine);
         return machine.run();
     }
 
@@ -37,7 +37,7 @@ class LmbenchTest {
     @MethodSource("benchmarksOnBothVariants")
     void everyProgramPowersOffSayingOkWhateverItsCount(Lmbenchmark benchmark, IsaVariant isa) {
         for (String commandLine : new String[] {benchmark.commandLine(N), benchmark.commandLine(0), benchmark.id()}) {
-            RunResult result = run(isa, Toyos.Flavor.NATIVE, commandLine);
+            RunResult result = run(isa, commandLine);
 
             assertThat(result.stopReason()).as(commandLine + ": " + result.stopDetail()).isEqualTo(StopReason.HALT);
             assertThat(result.console()).as(commandLine).isEqualTo(Lmbench.expectedOutput(benchmark))
@@ -48,7 +48,7 @@ class LmbenchTest {
 
     @Test
     void theLargestCountStillFitsInMemory() {
-        RunResult result = run(IsaVariant.CLASSIC, Toyos.Flavor.NATIVE,
+        RunResult result = run(IsaVariant.CLASSIC,
                 Lmbenchmark.PAGE_FAULT.commandLine(Lmbench.MAX_ITERATIONS));
 
         assertThat(result.console()).isEqualTo(Lmbench.expectedOutput(Lmbenchmark.PAGE_FAULT));
@@ -70,8 +70,8 @@ class LmbenchTest {
     @ParameterizedTest
     @EnumSource(Lmbenchmark.class)
     void eachIterationPerformsTheOperationOnce(Lmbenchmark benchmark) {
-        RunResult once = run(IsaVariant.CLASSIC, Toyos.Flavor.NATIVE, benchmark.commandLine(N));
-        RunResult twice = run(IsaVariant.CLASSIC, Toyos.Flavor.NATIVE, benchmark.commandLine(2 * N));
+        RunResult once = run(IsaVariant.CLASSIC, benchmark.commandLine(N));
+        RunResult twice = run(IsaVariant.CLASSIC, benchmark.commandLine(2 * N));
 
         ToLongFunction<RunResult> operations = PER_ITERATION.get(benchmark);
         assertThat(operations.applyAsLong(twice) - operations.applyAsLong(once)).isEqualTo(N);
@@ -149,7 +149,7 @@ class LmbenchTest {
 
     @Test
     void aProgramWithACountThatInitDoesNotKnowIsNamedWithoutIt() {
-        RunResult result = run(IsaVariant.CLASSIC, Toyos.Flavor.NATIVE, "lat_nothing 12");
+        RunResult result = run(IsaVariant.CLASSIC, "lat_nothing 12");
 
         assertThat(result.console()).isEqualTo("toyos: boot\ntoyos: paging on\ninit: no such program: lat_nothing\n"
                 + "toyos: no processes left, power off\n");

@@ -1,6 +1,6 @@
 package org.vmlab.cpu.paravirt;
 
-import org.vmlab.machine.device.Board;
+import org.vmlab.machine.device.IoBus;
 import org.vmlab.machine.isa.Instruction;
 import org.vmlab.machine.isa.Opcode;
 import org.vmlab.vmm.Exit;
@@ -9,9 +9,10 @@ import org.vmlab.vmm.VirtualMachine;
 
 /**
  * Port I/O of the paravirtual kernel: {@code in} and {@code out} trap from ring 1, and the
- * hypervisor performs them on the VM's emulated devices, as a trap-and-emulate VMM does (Xen
- * emulates a PV guest's port accesses likewise, in {@code emulate_privileged_op}). The devices
- * first catch up with the guest's time, as the bare machine's do at a port access.
+ * hypervisor performs them on the VM's port bus (Xen emulates a PV guest's permitted port
+ * accesses likewise, in {@code emulate_privileged_op}). The VM's devices run on the guest's
+ * time, so they are brought up to the vCPU's ticks before the access, as a bare machine's
+ * devices are at the time of an access and as the core does for a memory-mapped register.
  */
 final class PortIo {
     private PortIo() {
@@ -19,13 +20,13 @@ final class PortIo {
 
     static void emulate(VirtualMachine vm, Exit.IoAccess exit) {
         Vcpu vcpu = vm.vcpu();
-        Instruction insn = exit.instruction();
-        Board devices = vm.devices();
-        devices.clock().advanceTo(vcpu.ticks());
-        if (insn.opcode() == Opcode.IN) {
-            vcpu.setRegister(insn.ra(), devices.io().in(insn.imm()));
+        Instruction access = exit.instruction();
+        IoBus ports = vm.devices().io();
+        vm.devices().clock().advanceTo(vcpu.ticks());
+        if (access.opcode() == Opcode.IN) {
+            vcpu.setRegister(access.ra(), ports.in(access.imm()));
         } else {
-            devices.io().out(insn.imm(), vcpu.register(insn.rb()));
+            ports.out(access.imm(), vcpu.register(access.rb()));
         }
         vcpu.setPc(exit.pc() + 4);
         vcpu.retire(1);
