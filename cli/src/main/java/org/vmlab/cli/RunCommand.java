@@ -113,6 +113,11 @@ final class RunCommand implements Callable<Integer> {
                     + " Chrome trace (JSON) that Perfetto or chrome://tracing shows as a timeline.")
     java.nio.file.Path trace;
 
+    @Option(names = "--counters",
+            description = "With --cpu: also print every counter of the techniques' own (hypercalls by name,"
+                    + " entries validated, traces, translations, ...), below each VM's summary.")
+    boolean counters;
+
     @Mixin
     ImplOption impl;
 
@@ -136,7 +141,7 @@ final class RunCommand implements Callable<Integer> {
         if (cpuTechnique != null) {
             return runVirtualized();
         }
-        for (String flag : new String[] {"--lockstep", "--vms", "--trace", "--mem", "--impl"}) {
+        for (String flag : new String[] {"--lockstep", "--vms", "--trace", "--mem", "--impl", "--counters"}) {
             if (given(flag)) {
                 throw new UserError(flag + " needs a VMM: add --cpu trap-emulate");
             }
@@ -213,7 +218,8 @@ final class RunCommand implements Callable<Integer> {
             }
         };
         Equivalence.Level level = cpu.paravirtual() ? Equivalence.Level.OBSERVABLE : Equivalence.Level.EXACT;
-        VirtualizedRun.Plan plan = new VirtualizedRun.Plan(config(), vms, cpu, memory, lockstep, trace, level);
+        VirtualizedRun.Plan plan = new VirtualizedRun.Plan(config(), vms, cpu, memory, lockstep, trace, level,
+                counters);
         PrintWriter out = spec.commandLine().getOut();
         int exit = VirtualizedRun.run(out, plan, bootBare, bootVm, quiet);
         out.flush();

@@ -43,9 +43,10 @@ final class VirtualizedRun {
      * @param trace    where to write the Chrome trace of the VMs, or null
      * @param level    how closely the VMs must match bare metal: exactly, or in what they do
      *                 observably (a paravirtual guest against the native build of its source)
+     * @param counters true to print every count of the techniques' own below each summary
      */
     record Plan(MachineConfig bare, int vms, CpuTechnique cpu, MemoryTechnique memory, boolean lockstep,
-            Path trace, Equivalence.Level level) {
+            Path trace, Equivalence.Level level, boolean counters) {
     }
 
     private VirtualizedRun() {
@@ -146,6 +147,9 @@ final class VirtualizedRun {
             }
             Equivalence.Verdict verdict = Equivalence.compare(nativeRun, r, plan.level());
             printSummary(out, plan, vm, r, nativeRun, verdict);
+            if (plan.counters()) {
+                printCounters(out, vm);
+            }
             if (plan.level() == Equivalence.Level.EXACT
                     && !nativeRun.observables().memoryDigest().equals(r.observables().memoryDigest())) {
                 MemoryDifference.first(bare, vm).ifPresent(m ->
@@ -182,6 +186,21 @@ final class VirtualizedRun {
         out.printf("equivalence:  %s%n", verdict.equivalent()
                 ? "equivalent to bare metal (" + verdict.level().checks() + ")"
                 : String.join("\n              ", verdict.differences()));
+    }
+
+    /** The techniques' own counters, one per line, sorted by name. */
+    private static void printCounters(PrintWriter out, VirtualMachine vm) {
+        Map<String, Long> named = new java.util.TreeMap<>(vm.counters().namedCounts());
+        if (named.isEmpty()) {
+            out.println("counters:     none: the techniques counted nothing of their own");
+            return;
+        }
+        int width = named.keySet().stream().mapToInt(String::length).max().orElse(0);
+        String label = "counters:";
+        for (Map.Entry<String, Long> e : named.entrySet()) {
+            out.printf("%-14s%-" + width + "s %,15d%n", label, e.getKey(), e.getValue());
+            label = "";
+        }
     }
 
     private static String exits(VirtualMachine vm) {

@@ -82,6 +82,11 @@ class UserMistakesTest {
                 mistake("run DIR/ok.s --flavor paravirt", "--flavor applies to toyos only"),
                 mistake("run toyos --flavor paravirt", "the paravirtual kernel calls a hypervisor, which bare"
                         + " metal is not: run it with --cpu paravirt --mem pv-mmu"),
+                mistake("run toyos --counters", "--counters needs a VMM: add --cpu trap-emulate"),
+                mistake("run toyos --cpu paravirt --mem pv-mmu --lockstep", "--lockstep compares bare metal and the"
+                        + " VM instruction by instruction, which needs the same kernel on both sides"),
+                mistake("run toyos --cpu paravirt --mem pv-mmu --flavor native", "--cpu paravirt runs a paravirtual"
+                        + " kernel: leave out --flavor native"),
                 mistake("run toyos --cpu trap-emulate --flavor paravirt", "calls a hypervisor that"
                         + " trap-emulate does not offer: run it with --cpu paravirt --mem pv-mmu"),
                 mistake("run toyos -D DEBUG", "-D defines a symbol for the assembler: it applies to a .s guest only"),

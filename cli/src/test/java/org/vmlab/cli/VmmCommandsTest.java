@@ -98,6 +98,20 @@ class VmmCommandsTest {
     }
 
     @Test
+    void aParavirtualRunBootsTheParavirtualKernelChecksItObservablyAndShowsItsCounters() {
+        Outcome o = vmlab("run", "toyos", "-w", "pagefault", "--cpu", "paravirt", "--mem", "pv-mmu", "--isa", "legacy",
+                "--counters", "-q");
+
+        assertThat(o.exitCode()).as(o.err()).isZero();
+        assertThat(o.out()).contains("vm:           vm1, paravirt + pv-mmu on legacy",
+                "equivalence:  equivalent to bare metal (stop, console, disk, network)")
+                .containsPattern("(?m)^counters: +pv\\.\\S+ +[0-9,]+$")
+                .containsPattern("(?m)^ +pv\\.hypercall\\.mmu_update +[0-9,]+$")
+                .containsPattern("(?m)^ +pv\\.mmu\\.pins +[0-9,]+$")
+                .containsPattern("(?m)^ +pv\\.evtchn\\.upcalls +[0-9,]+$");
+    }
+
+    @Test
     void aTraceIsWrittenAsChromeTraceJson(@TempDir Path dir) throws IOException {
         Path trace = dir.resolve("t.json");
         Outcome o = vmlab("run", "toyos", "-w", "net", "--cpu", "binary-translation", "--isa", "legacy",

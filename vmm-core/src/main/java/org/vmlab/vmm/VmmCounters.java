@@ -87,6 +87,14 @@ public final class VmmCounters {
         return cycles;
     }
 
+    /**
+     * The techniques' own counts ({@link #add}), by name, in the order they were first counted:
+     * {@code shadow.traces}, {@code pv.hypercall.iret}, ...
+     */
+    public Map<String, Long> namedCounts() {
+        return java.util.Collections.unmodifiableMap(named);
+    }
+
     /** All counts by name: {@code exit.<kind>}, {@code vmm.<event>}, and the named ones. */
     public Map<String, Long> asMap() {
         Map<String, Long> m = new LinkedHashMap<>();
