@@ -115,6 +115,20 @@ class ParavirtualizationTest {
     }
 
     @Test
+    void aTrapTablePointingOutsideTheGuestOnlyHurtsTheGuest() {
+        // A hostile (or broken) kernel registers a handler beyond its memory: the hypervisor takes
+        // the table as given, and the trap lands the guest on an address it cannot fetch from.
+        String kernel = KERNEL.replace(".word 0x0000, divide", ".word 0x0000, 0x7FFF0000");
+        assertThat(kernel).isNotEqualTo(KERNEL);
+
+        VirtualMachine vm = run(IsaVariant.CLASSIC, kernel);
+
+        assertThat(vm.vcpu().register(10)).as("set_trap_table took it").isZero();
+        assertThat(vm.vcpu().stopReason()).as(vm.vcpu().stopDetail()).isEqualTo(StopReason.TRIPLE_FAULT);
+        assertThat(vm.vcpu().register(11)).isZero();
+    }
+
+    @Test
     void aBadPointerIsEfaultAndAnUnknownCommandEnosys() {
         VirtualMachine vm = run(IsaVariant.CLASSIC, """
                     li r1, 0            ; set_trap_table at an address outside the guest
