@@ -80,6 +80,14 @@ public final class GuestRuns {
         return vm;
     }
 
+    /** A VM with toyos's paravirtual build booted for {@code workload}. */
+    public static VirtualMachine paravirtualToyosVm(String workload, IsaVariant isa, CpuVirtualization cpu,
+            MemoryVirtualization memory) {
+        VirtualMachine vm = emptyVm(isa, cpu, memory, Toyos.FUEL);
+        Toyos.boot(vm, Toyos.image(Toyos.Flavor.PARAVIRT), workload);
+        return vm;
+    }
+
     private static VirtualMachine emptyVm(IsaVariant isa, CpuVirtualization cpu, MemoryVirtualization memory,
             long fuel) {
         int machineBytes = memory.ownsTheMachine() ? VmConfig.DEFAULT_MEMORY : 32 << 20;
@@ -170,6 +178,51 @@ public final class GuestRuns {
         if (!failures.isEmpty()) {
             throw new AssertionError(failures.size() + " of " + Toyos.workloads().size()
                     + " workloads differ from bare metal; the first: " + failures.get(0));
+        }
+    }
+
+    /**
+     * Runs toyos's {@code workload} natively on bare metal and its paravirtual build in a VM, and
+     * fails unless the two are observably equivalent (console, disk and network: the kernels are
+     * different programs, so memory and registers are not compared, and lockstep cannot say where
+     * they part).
+     *
+     * @return the VM's run
+     */
+    public static RunResult assertParavirtualToyosRunsLikeNative(String workload, IsaVariant isa,
+            Supplier<CpuVirtualization> cpu, Supplier<MemoryVirtualization> memory) {
+        RunResult bare = bareToyos(workload, isa).run();
+        RunResult virtual = paravirtualToyosVm(workload, isa, cpu.get(), memory.get()).run();
+        Equivalence.Verdict verdict = Equivalence.compare(bare, virtual, Equivalence.Level.OBSERVABLE);
+        if (!verdict.equivalent()) {
+            throw new AssertionError("the paravirtual toyos " + workload + " under your VMM is not observably"
+                    + " equivalent to the native one on bare metal: " + String.join("; ", verdict.differences())
+                    + "; it stopped with " + virtual.stopReason() + " (" + virtual.stopDetail() + ")");
+        }
+        return virtual;
+    }
+
+    /**
+     * Every toyos workload, native on bare metal and paravirtual in a VM: fails unless each is
+     * observably equivalent, with partial credit ({@code pointsEach}) for each workload that is.
+     */
+    public static void assertEveryParavirtualToyosWorkloadRunsLikeNative(IsaVariant isa,
+            Supplier<CpuVirtualization> cpu, Supplier<MemoryVirtualization> memory, Checkpoints checkpoints,
+            double pointsEach) {
+        List<String> failures = new ArrayList<>();
+        for (String workload : Toyos.workloads()) {
+            try {
+                assertParavirtualToyosRunsLikeNative(workload, isa, cpu, memory);
+                checkpoints.reached(workload, pointsEach);
+            } catch (UnsupportedOperationException notWrittenYet) {
+                throw notWrittenYet;   // the same TODO for every workload: say it once, as it is
+            } catch (AssertionError | RuntimeException e) {
+                failures.add(e.getMessage());
+            }
+        }
+        if (!failures.isEmpty()) {
+            throw new AssertionError(failures.size() + " of " + Toyos.workloads().size()
+                    + " workloads differ from the native kernel on bare metal; the first: " + failures.get(0));
         }
     }
 

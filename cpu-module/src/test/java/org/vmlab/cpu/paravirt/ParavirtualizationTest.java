@@ -61,7 +61,7 @@ class ParavirtualizationTest {
                 .word 0
             """;
 
-    private final Paravirtualization technique = new Paravirtualization();
+    private final Paravirtualization technique = new Paravirtualization(new ReferenceEventDelivery());
 
     private VirtualMachine run(IsaVariant isa, String kernel) {
         VirtualMachine vm = TinyVm.withKernel(isa, technique, kernel);

@@ -5,9 +5,17 @@ package org.vmlab.memory.pv;
  * entries the hypervisor lets the guest write, and which frames it lets the guest pin. What
  * these rules refuse, the guest cannot map, however it builds its tables: that is the whole of
  * the VM's memory isolation under the paravirtual MMU. {@link PvMmu} asks them before every
- * change it makes to a pinned frame, and does what they allow.
+ * change it makes to a pinned frame, and does what they allow. Xen applies them in
+ * {@code get_page_from_l1e}, {@code get_page_from_l2e}, {@code alloc_l1_table} and
+ * {@code alloc_l2_table} ({@code xen/arch/x86/mm.c}); Lab 4 writes them for this machine's two
+ * levels ({@code org.vmlab.labs.lab4.DirectPagingRules}).
  */
 public interface PageTableValidator {
+    /**
+     * Bit 7 of a directory entry, which on the x86 (its {@code PS}) makes the entry map a 4 MiB
+     * page. This machine has no such pages; the rules refuse the bit, so that it never will mean one.
+     */
+    int LARGE_PAGE = 1 << 7;
 
     /** What the rules may ask about a machine frame. */
     interface Frames {

@@ -52,11 +52,6 @@ public final class PvMmu implements MemoryVirtualization {
     private VirtualMachine vm;
     private DirectPaging paging;
 
-    /** Direct paging with Xen's rules ({@link ReferenceValidator}). */
-    public PvMmu() {
-        this(new ReferenceValidator());
-    }
-
     /** Direct paging with {@code validator}'s rules. */
     public PvMmu(PageTableValidator validator) {
         this.validator = validator;

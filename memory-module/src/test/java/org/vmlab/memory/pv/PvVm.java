@@ -159,9 +159,9 @@ final class PvVm {
 
     final Hypervisor vmm;
     final VirtualMachine vm;
-    final PvMmu mmu = new PvMmu();
+    final PvMmu mmu = new PvMmu(new ReferenceValidator());
     final VirtualMachine victim;
-    final PvMmu victimMmu = new PvMmu();
+    final PvMmu victimMmu = new PvMmu(new ReferenceValidator());
 
     /** The guest running {@code body} after its prologue (a stack, its trap table), loaded, not run yet. */
     PvVm(String body) {
@@ -172,10 +172,10 @@ final class PvVm {
         vmm = new Hypervisor(MachineConfig.builder().memoryBytes(MACHINE).fuel(Long.MAX_VALUE).build(),
                 VmmCostModel.DEFAULT);
         victim = vmm.create(new VmConfig("victim", MEMORY, MEMORY >> 12, 1_000_000, DeviceConfig.defaults()),
-                new Paravirtualization(), victimMmu);
+                new Paravirtualization(new NoEvents()), victimMmu);
         victim.memory().writeWord(DATA, SECRET);
         vm = vmm.create(new VmConfig("guest", MEMORY, MEMORY >> 12, 1_000_000, devices),
-                new Paravirtualization(), mmu);
+                new Paravirtualization(new NoEvents()), mmu);
         vm.load(kernel(body));
         for (int gfn = 0; gfn < vm.memory().frames(); gfn++) {
             vm.memory().writeWord(FRAMES + 4 * gfn, mfn(gfn));

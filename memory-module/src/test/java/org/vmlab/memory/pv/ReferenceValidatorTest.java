@@ -34,7 +34,7 @@ class ReferenceValidatorTest {
     @Test
     void anEntryThatIsNotPresentIsAlwaysValid() {
         assertThat(rules.l1Entry(frames, entry(FOREIGN, W | U))).isTrue();
-        assertThat(rules.l2Entry(frames, entry(FOREIGN, W | U | ReferenceValidator.LARGE_PAGE))).isTrue();
+        assertThat(rules.l2Entry(frames, entry(FOREIGN, W | U | PageTableValidator.LARGE_PAGE))).isTrue();
     }
 
     @Test
@@ -68,7 +68,7 @@ class ReferenceValidatorTest {
         assertThat(rules.l2Entry(frames, entry(DATA, P))).as("a frame not pinned").isFalse();
         assertThat(rules.l2Entry(frames, entry(DIRECTORY, P))).as("a directory, not a table").isFalse();
         assertThat(rules.l2Entry(frames, entry(FOREIGN, P))).as("another VM's").isFalse();
-        assertThat(rules.l2Entry(frames, entry(TABLE, P | ReferenceValidator.LARGE_PAGE))).as("a 4 MiB page").isFalse();
+        assertThat(rules.l2Entry(frames, entry(TABLE, P | PageTableValidator.LARGE_PAGE))).as("a 4 MiB page").isFalse();
     }
 
     @Test
