@@ -16,7 +16,9 @@ public final class DirectExecution {
     }
 
     /**
-     * Runs the loaded guest directly for at most {@code budget} instructions and retires them.
+     * Runs the loaded guest directly for at most {@code budget} instructions and retires them;
+     * the vCPU's virtual ring then follows the real one, which a direct gate may have changed
+     * without an exit ({@link org.vmlab.vmm.Vcpu#followRealRing}).
      *
      * @return the trap that stopped it, or null if the budget ran out
      */
@@ -25,6 +27,7 @@ public final class DirectExecution {
         long before = cpu.instructions();
         StopReason stop = cpu.run(before + budget);
         vm.vcpu().retireDirectly(cpu.instructions() - before);
+        vm.vcpu().followRealRing();   // a direct gate may have taken user mode into the kernel
         return switch (stop) {
             case FUEL_EXHAUSTED -> null;
             case TRAP -> cpu.lastTrap();

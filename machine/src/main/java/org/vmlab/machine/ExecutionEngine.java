@@ -19,6 +19,10 @@ package org.vmlab.machine;
  *   <li>A trap that exits changes nothing of the architectural state: pc on the faulting
  *       instruction or the {@code int} (neither retired), or on the next instruction for an
  *       external interrupt; no handler is entered, nothing is pushed.
+ *   <li>{@code int n} in ring 3 at a vector the exit controls give a {@link DirectGate} enters
+ *       that gate's handler without exiting and without reading the interrupt table, or, if its
+ *       frame cannot be pushed, goes on as if the gate were not there (docs/isa.md, "Direct
+ *       gates").
  *   <li>Time is exact: instructions retired plus ticks waited in {@code hlt}; a device event
  *       and an interrupt happen at the instruction boundary their tick names, whatever the engine.
  * </ul>

@@ -501,8 +501,18 @@ public final class Interpreter implements ExecutionEngine {
 
     // --- traps and interrupts -----------------------------------------------------------------
 
-    /** {@code int v}: a gate whose DPL is below the caller's ring refuses with #GP. */
+    /**
+     * {@code int v}: from ring 3, through the monitor's direct gate of {@code v} if it has one;
+     * else it exits if the controls say so, or goes through the interrupt table, where a gate
+     * whose DPL is below the caller's ring refuses with #GP.
+     */
     private void softwareInterrupt(int vector, int next) {
+        if (cpl() == 3) {
+            DirectGate direct = exits.directGate(vector);
+            if (direct != null && enterDirectly(direct, next)) {
+                return;
+            }
+        }
         if (exits.exits(Trap.Kind.SOFTWARE_INTERRUPT, vector)) {
             // The monitor decides what the guest's gate allows, and retires the int if it may.
             trapToMonitor(new Trap(Trap.Kind.SOFTWARE_INTERRUPT, vector, 0, 0, pc, next));
@@ -610,6 +620,45 @@ public final class Interpreter implements ExecutionEngine {
         waiting = false;
         vectorCounts[vector]++;
         forgetCodePage();
+    }
+
+    /**
+     * {@code int} through a direct gate (docs/isa.md, "Direct gates"): the instruction retires and
+     * its handler is entered as through the interrupt table, on the kernel stack in cr4 with the
+     * same frame, but in the gate's ring, with IF as the gate says, and with no table read. If a
+     * word of the frame cannot be pushed, nothing has changed and the result is false: the
+     * {@code int} then goes on as if there were no direct gate (it exits, or takes the table's
+     * path), so that whoever handles it sees exactly the fault the table's path would meet.
+     */
+    private boolean enterDirectly(DirectGate gate, int next) {
+        int oldSp = regs[SP];
+        int sp = state.cr4;
+        int oldSpAt;
+        int flagsAt;
+        int pcAt;
+        int errorCodeAt;
+        try {
+            oldSpAt = mmu.frameWordAddress(sp - 4);
+            flagsAt = mmu.frameWordAddress(sp - 8);
+            pcAt = mmu.frameWordAddress(sp - 12);
+            errorCodeAt = mmu.frameWordAddress(sp - 16);
+        } catch (Fault cannotPush) {
+            return false;
+        }
+        ticks++;   // the int retires: its delivery is part of it
+        countTrap();
+        PhysicalMemory memory = mmu.memory();
+        memory.writeWord(oldSpAt, oldSp);
+        memory.writeWord(flagsAt, flags);
+        memory.writeWord(pcAt, next);
+        memory.writeWord(errorCodeAt, 0);
+        regs[SP] = sp - 16;
+        flags = (flags & ~(CPL_MASK | (gate.clearsInterrupts() ? FLAG_IF : 0))) | gate.ring() << CPL_SHIFT;
+        pc = gate.handler();
+        waiting = false;
+        vectorCounts[gate.vector()]++;
+        forgetCodePage();
+        return true;
     }
 
     /**

@@ -156,6 +156,28 @@ public final class Vcpu {
         return binding.realFlags(conditions | (virtualIf ? FLAG_IF : 0) | virtualRing << CPL_SHIFT);
     }
 
+    /**
+     * After the real CPU ran the guest: if it entered another ring by itself, with no exit (a
+     * direct gate, docs/isa.md, takes an {@code int} from user mode into the guest kernel's
+     * ring), the virtual ring follows it, so that the state the VMM sees at the exit is the
+     * guest's. The virtual IF does not follow: the real IF is not the guest's.
+     */
+    public void followRealRing() {
+        if (!loaded) {
+            return;
+        }
+        int real = cpu.cpl();
+        if (real == binding.realRing(virtualRing)) {
+            return;
+        }
+        int ring = binding.virtualRing(real);
+        if (ring < 0) {
+            throw new IllegalStateException("the real CPU runs the guest in ring " + real
+                    + ", which no virtual ring runs in: a direct gate into a ring the binding keeps");
+        }
+        virtualRing = ring;
+    }
+
     /** The ring the guest believes it runs in. */
     public int virtualRing() {
         return virtualRing;

@@ -22,4 +22,18 @@ public interface VcpuBinding {
 
     /** The ring the guest's {@code virtualRing} really runs in. */
     int realRing(int virtualRing);
+
+    /**
+     * The virtual ring that runs in {@code realRing} (the most privileged, if several share it),
+     * or -1 if none does: for a real CPU that changed ring by itself, through a direct gate
+     * (docs/isa.md, "Direct gates").
+     */
+    default int virtualRing(int realRing) {
+        for (int ring = 0; ring < 4; ring++) {
+            if (realRing(ring) == realRing) {
+                return ring;
+            }
+        }
+        return -1;
+    }
 }

@@ -3,6 +3,9 @@ package org.vmlab.cpu.paravirt;
 import java.util.List;
 import org.vmlab.cpu.DirectExecution;
 import org.vmlab.machine.Clock;
+import org.vmlab.machine.Cpu;
+import org.vmlab.machine.DirectGate;
+import org.vmlab.machine.ExitControls;
 import org.vmlab.machine.Fault;
 import org.vmlab.machine.StopReason;
 import org.vmlab.machine.Trap;
@@ -36,6 +39,13 @@ import org.vmlab.vmm.VmmEvent;
  * it, {@code iret} restores it). Interrupts and timers reach the guest as events on its event
  * channels, delivered as upcalls to its callback.
  *
+ * <p>A system call whose trap-table entry the guest marked fast does not exit at all: at each
+ * entry into the guest with events unmasked, the processor's exit controls get a direct gate for
+ * it (docs/isa.md, "Direct gates"), into the guest kernel's ring, and the real {@code cr4} holds
+ * the guest's kernel stack, so that {@code int} from user mode enters the guest kernel as bare
+ * metal would, the hypervisor never seeing it (Xen's fast system call). The vCPU's virtual ring
+ * follows the real one at the next exit ({@link DirectExecution}).
+ *
  * <p>One instance serves one VM: it keeps that VM's trap table, event channels and timer.
  */
 public final class Paravirtualization implements CpuVirtualization {
@@ -48,6 +58,13 @@ public final class Paravirtualization implements CpuVirtualization {
     private SharedInfo shared;
     private EventChannels channels;
     private EventChannelOp eventChannelOp;
+    // The exit controls the vCPU's binding set at the world switch, and the same with the direct
+    // gates of the fast trap-table entries (made again when those change).
+    private ExitControls boundControls = ExitControls.EVERY_TRAP;
+    private ExitControls fastControls;
+    private List<DirectGate> fastControlsGates;
+    // The direct gates of the entry under way: their vectors' entries are counted after it.
+    private List<DirectGate> armed = List.of();
 
     /** Paravirtualization whose events reach the guest by {@code delivery}'s rules (Lab 4's). */
     public Paravirtualization(EventDelivery delivery) {
@@ -104,6 +121,17 @@ public final class Paravirtualization implements CpuVirtualization {
         }
     }
 
+    /**
+     * The world switch: the binding has just set the exit controls (every trap exits); the direct
+     * gates of the fast entries are added to them at each entry ({@link #enter}).
+     */
+    @Override
+    public void activate(VirtualMachine vm) {
+        boundControls = vm.host().cpu().exitControls().withDirectGates(List.of());
+        fastControls = null;
+        fastControlsGates = null;
+    }
+
     /** What the domain builder handed the kernel, or null before anything was loaded. */
     public StartInfo startInfo() {
         return startInfo;
@@ -122,7 +150,12 @@ public final class Paravirtualization implements CpuVirtualization {
                 return new Exit.Timer(vm.vcpu().pc());   // the upcall could not be delivered
             }
         }
+        long directBefore = directEntries(vm);
         Trap trap = DirectExecution.run(vm, budget);
+        long direct = directEntries(vm) - directBefore;
+        if (direct > 0) {
+            vm.counters().add("pv.trap.direct", direct);   // system calls that did not exit
+        }
         if (shared != null) {
             vm.vcpu().setVirtualInterruptsEnabled(!shared.upcallMask());   // the exit: before handling it
         }
@@ -155,6 +188,46 @@ public final class Paravirtualization implements CpuVirtualization {
         shared.setUpcallMask(!vcpu.virtualInterruptsEnabled());
         shared.setCr2(vcpu.controlRegister(Registers.CR2));
         shared.setTime(clock.now());
+        armFastTraps(vm);
+    }
+
+    /**
+     * The processor set up for the fast entries: their direct gates in the exit controls, into
+     * the guest kernel's real ring, and the real {@code cr4} at the guest's kernel stack, where
+     * the processor pushes the frame. Only when events are unmasked, as they are in user mode:
+     * the frame the processor pushes holds the real IF, which is then the guest's, so that the
+     * guest sees exactly the frame a delivery by the hypervisor would give it.
+     */
+    private void armFastTraps(VirtualMachine vm) {
+        Vcpu vcpu = vm.vcpu();
+        Cpu cpu = vm.host().cpu();
+        List<DirectGate> gates = trapTable.directGates(vcpu.binding().realRing(0));
+        ExitControls controls = boundControls;
+        armed = List.of();
+        if (!gates.isEmpty() && vcpu.virtualInterruptsEnabled()) {
+            if (fastControlsGates != gates) {
+                fastControls = boundControls.withDirectGates(gates);
+                fastControlsGates = gates;
+            }
+            controls = fastControls;
+            armed = gates;
+            int kernelStack = vcpu.controlRegister(Registers.CR4);
+            if (cpu.controlRegister(Registers.CR4) != kernelStack) {
+                cpu.setControlRegister(Registers.CR4, kernelStack);
+            }
+        }
+        if (cpu.exitControls() != controls) {
+            cpu.setExitControls(controls);
+        }
+    }
+
+    /** How many times the processor entered an armed direct gate, so far. */
+    private long directEntries(VirtualMachine vm) {
+        long n = 0;
+        for (DirectGate gate : armed) {
+            n += vm.host().cpu().vectorCount(gate.vector());
+        }
+        return n;
     }
 
     /**

@@ -57,6 +57,13 @@ public final class XenAbi {
     /** A trap-table entry's flag (word 0, bit 10; Xen's {@code TI_GET_IF}): mask events on entry. */
     public static final int TI_MASK_EVENTS = 1 << 10;
 
+    /**
+     * A trap-table entry's flag (word 0, bit 11): a fast trap, entered from user mode by the
+     * processor itself, without passing through the hypervisor (Xen's {@code set_fast_trap}, and
+     * 32-bit Xen's direct {@code int 0x80} gate). docs/paravirt.md, "The trap table".
+     */
+    public static final int TI_FAST_TRAP = 1 << 11;
+
     /** The calling domain, wherever a domain is named ({@code DOMID_SELF}). */
     public static final int DOMID_SELF = 0x7FF0;
 

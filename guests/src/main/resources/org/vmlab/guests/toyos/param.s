@@ -191,6 +191,7 @@ EVTCHNOP_bind_pirq = 2
 EVTCHNOP_unmask = 9
 VIRQ_TIMER  = 0
 TI_MASK_EVENTS = 0x400          ; trap_info flags: events masked on entry (Xen's TI_GET_IF)
+TI_FAST_TRAP = 0x800            ; and a fast trap, entered from user mode with no exit
 ; The start-info page (its address in r2 at entry) and the shared-info page, byte offsets.
 XEN_MAGIC   = 0x336E6578        ; "xen3"
 SI_MAGIC    = 0

@@ -82,13 +82,45 @@ vec_irq3:
     jmp alltraps
 vec_syscall:
     push r1
+.if PARAVIRT
+; The paravirtual entry is a fast trap (xen.s, xen_set_trap_table): user mode enters it with no
+; exit, and the processor cannot mask events as it enters, as the native gate clears IF. So the
+; entry masks them first (a word that is not 0: the shared-info page's own address).
+    la r1, hypervisor_shared_info
+    lw r1, 0(r1)
+    sw r1, SH_UPCALL_MASK(r1)
+vec_syscall_masked:
+.endif
     addi r1, r0, T_SYSCALL
     jmp alltraps
 .if PARAVIRT
 ; The event callback (set_callbacks): the hypervisor enters it as an interrupt, with an error
 ; code of 0 and events masked, when an event channel has something pending.
+;
+; An upcall that comes before the system-call entry has masked events (an exit between its
+; first instruction and vec_syscall_masked, with an event pending) is not taken there: it
+; returns to the entry with events masked and the event still pending, as if the entry had
+; masked them at once, so that the event comes when the system call returns to user mode, as
+; on bare metal (Xen-Linux's hypervisor callback fixes up its critical region alike).
 vec_upcall:
     push r1
+    push r2
+    lw r1, 12(sp)               ; the interrupted pc (above r2, r1 and the error code)
+    la r2, vec_syscall
+    cmp r1, r2
+    bltu vec_upcall_take
+    la r2, vec_syscall_masked
+    cmp r1, r2
+    bgeu vec_upcall_take
+    lw r1, 16(sp)               ; the interrupted FLAGS, IF cleared: iret masks events
+    andi r1, r1, ~FLAG_IF & 0xFFFF
+    sw r1, 16(sp)
+    pop r2
+    pop r1
+    addi sp, sp, 4              ; the error code
+    pv_iret
+vec_upcall_take:
+    pop r2
     addi r1, r0, T_UPCALL
     jmp alltraps
 .endif

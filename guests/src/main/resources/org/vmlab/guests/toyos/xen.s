@@ -274,8 +274,10 @@ xen_puts_write:
     ret
 
 ; xen_set_trap_table(the interrupt table in the slot): the same gates, as Xen's trap_info list
-; (vector | ring << 8 | events masked on entry, then the address; address 0 ends it). Every
-; entry masks events, as entering any handler clears IF on the machine.
+; (vector | ring << 8 | flags, then the address; address 0 ends it). Every entry masks events,
+; as entering any handler clears IF on the machine, but the system call's: it is a fast trap,
+; which user mode enters without passing through the hypervisor, and which cannot mask events
+; (docs/paravirt.md, "Fast system calls"); its entry, vec_syscall, masks them itself.
 xen_set_trap_table:
     save_regs
     lw r1, ARG(sp)              ; the table: one gate (address | ring) per vector
@@ -290,7 +292,13 @@ xen_trap_loop:
     andi r5, r4, 3
     shli r5, r5, 8
     or r5, r5, r3
+    cmpi r3, T_SYSCALL
+    beq xen_trap_fast
     ori r5, r5, TI_MASK_EVENTS
+    jmp xen_trap_store
+xen_trap_fast:
+    ori r5, r5, TI_FAST_TRAP
+xen_trap_store:
     sw r5, 0(r2)
     shri r4, r4, 2
     shli r4, r4, 2

@@ -236,12 +236,21 @@ public final class Mmu {
      * kernel stack in a device window or past the end of memory raises #GP.
      */
     public void writeFrameWord(int va, int value) {
+        memory.writeWord(frameWordAddress(va), value);
+    }
+
+    /**
+     * The physical address a trap frame's word at {@code va} would be pushed to, with the
+     * faults {@link #writeFrameWord} would raise and nothing written: for a delivery that must
+     * know the whole frame can be pushed before it pushes any of it.
+     */
+    public int frameWordAddress(int va) {
         checkAligned(va);
         int pa = translate(va, WRITE, 0);
         if (!isRam(pa)) {
             throw new Fault(Vector.GENERAL_PROTECTION, 0);
         }
-        memory.writeWord(pa, value);
+        return pa;
     }
 
     /** The byte at virtual {@code va}, zero-extended. */
