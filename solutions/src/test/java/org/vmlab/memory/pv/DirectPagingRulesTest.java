@@ -9,7 +9,7 @@ import org.vmlab.machine.memory.Pte;
  * The rules of direct paging: what a pinned page table or directory may hold, and what frame may
  * be pinned. Frames 0x10.. are the VM's; 0x50 another VM's; 0xF0000 a device page.
  */
-class ReferenceValidatorTest {
+class DirectPagingRulesTest {
     private static final int P = Pte.PRESENT;
     private static final int W = Pte.WRITABLE;
     private static final int U = Pte.USER;
@@ -19,7 +19,7 @@ class ReferenceValidatorTest {
     private static final int FOREIGN = 0x50;
     private static final int DEVICE = 0xF0000;
 
-    private final ReferenceValidator rules = new ReferenceValidator();
+    private final PageTableValidator rules = new org.vmlab.labs.lab4.DirectPagingRules();
     private final FakeFrames frames = new FakeFrames().own(DATA, 0x13).pinned(TABLE, PageType.L1)
             .pinned(DIRECTORY, PageType.L2);
 

@@ -11,7 +11,7 @@ class ParavirtEventTest {
 
     @Test
     void paravirtualizationDeclaresItsEvents() {
-        assertThat(new Paravirtualization(new ReferenceEventDelivery()).events()).containsExactlyElementsOf(ParavirtEvent.ALL);
+        assertThat(new Paravirtualization(new org.vmlab.labs.lab4.EventChannelDelivery()).events()).containsExactlyElementsOf(ParavirtEvent.ALL);
     }
 
     @Test

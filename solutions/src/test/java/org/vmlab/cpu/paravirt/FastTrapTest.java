@@ -90,7 +90,7 @@ class FastTrapTest {
     }
 
     private static VirtualMachine run(int entry, IsaVariant isa) {
-        VirtualMachine vm = TinyVm.withKernel(isa, new Paravirtualization(new ReferenceEventDelivery()),
+        VirtualMachine vm = TinyVm.withKernel(isa, new Paravirtualization(new org.vmlab.labs.lab4.EventChannelDelivery()),
                 KERNEL.replace("ENTRY", String.format("0x%04x", entry)));
         vm.switchOut();
         vm.run();
@@ -146,7 +146,7 @@ class FastTrapTest {
     void fromTheKernelTheSameIntStillExitsAndIsDeliveredByTheHypervisor() {
         String kernel = KERNEL.replace("ENTRY", String.format("0x%04x", FAST))
                 .replace("    li r5, 0x7000       ; into user mode", "    int 0x80\n    li r5, 0x7000       ; into user mode");
-        VirtualMachine vm = TinyVm.withKernel(IsaVariant.CLASSIC, new Paravirtualization(new ReferenceEventDelivery()), kernel);
+        VirtualMachine vm = TinyVm.withKernel(IsaVariant.CLASSIC, new Paravirtualization(new org.vmlab.labs.lab4.EventChannelDelivery()), kernel);
         vm.switchOut();
 
         vm.run();
@@ -170,7 +170,7 @@ class FastTrapTest {
     }
 
     private static VirtualMachine runWith(int entry, String kernelStack) {
-        VirtualMachine vm = TinyVm.withKernel(IsaVariant.CLASSIC, new Paravirtualization(new ReferenceEventDelivery()),
+        VirtualMachine vm = TinyVm.withKernel(IsaVariant.CLASSIC, new Paravirtualization(new org.vmlab.labs.lab4.EventChannelDelivery()),
                 KERNEL.replace("ENTRY", String.format("0x%04x", entry)).replace("    li r3, 0x8000\n", kernelStack));
         vm.switchOut();
         vm.run();
@@ -187,7 +187,7 @@ class FastTrapTest {
             "a system call that masks events,           0x0F80, syscall",
             "a handler outside the guest,               0x0B80, 0x7FFF0000"})
     void aFastEntryThatCannotBeIsRefusedAndNothingIsRegistered(String what, String info, String handler) {
-        VirtualMachine vm = TinyVm.withKernel(IsaVariant.CLASSIC, new Paravirtualization(new ReferenceEventDelivery()), """
+        VirtualMachine vm = TinyVm.withKernel(IsaVariant.CLASSIC, new Paravirtualization(new org.vmlab.labs.lab4.EventChannelDelivery()), """
                     li sp, 0x9000
                     li r1, 0            ; set_trap_table(table)
                     li r2, table

@@ -76,7 +76,7 @@ class HostileHypercallProperties {
         kernel.append("    li r1, 29\n    li r2, 2\n    li r3, off\n    int 0x82\noff:\n    .word 0\nscratch:\n")
                 .append(scratch.stream().map(w -> String.format("    .word 0x%08X", w))
                         .collect(Collectors.joining("\n", "", "\n")));
-        Paravirtualization technique = new Paravirtualization(new ReferenceEventDelivery());
+        Paravirtualization technique = new Paravirtualization(new org.vmlab.labs.lab4.EventChannelDelivery());
         VirtualMachine vm = TinyVm.withKernel(IsaVariant.CLASSIC, technique, kernel.toString());
         vm.switchOut();
 

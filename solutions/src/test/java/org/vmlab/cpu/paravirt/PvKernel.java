@@ -72,7 +72,7 @@ final class PvKernel {
 
     /** A VM, not yet run, with {@code body} between the prologue and the epilogue. */
     static VirtualMachine load(DeviceConfig devices, String body) {
-        VirtualMachine vm = TinyVm.create(IsaVariant.CLASSIC, new Paravirtualization(new ReferenceEventDelivery()), devices);
+        VirtualMachine vm = TinyVm.create(IsaVariant.CLASSIC, new Paravirtualization(new org.vmlab.labs.lab4.EventChannelDelivery()), devices);
         vm.load(TinyVm.kernel(PROLOGUE + body + EPILOGUE));
         return vm;
     }

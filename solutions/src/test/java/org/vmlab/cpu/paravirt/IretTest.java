@@ -63,7 +63,7 @@ class IretTest {
 
     @Test
     void theKernelEntersUserModeAndReturnsFromASystemCallByHypercall() {
-        VirtualMachine vm = TinyVm.withKernel(IsaVariant.LEGACY, new Paravirtualization(new ReferenceEventDelivery()), KERNEL);
+        VirtualMachine vm = TinyVm.withKernel(IsaVariant.LEGACY, new Paravirtualization(new org.vmlab.labs.lab4.EventChannelDelivery()), KERNEL);
         vm.switchOut();
 
         vm.run();
@@ -80,7 +80,7 @@ class IretTest {
 
     @Test
     void aFrameOutOfReachIsAFaultTheGuestTakesAtTheHypercall() {
-        VirtualMachine vm = TinyVm.withKernel(IsaVariant.CLASSIC, new Paravirtualization(new ReferenceEventDelivery()), """
+        VirtualMachine vm = TinyVm.withKernel(IsaVariant.CLASSIC, new Paravirtualization(new org.vmlab.labs.lab4.EventChannelDelivery()), """
                     li sp, 0x7FFF0000
                     li r1, 23
                     int 0x82

@@ -10,7 +10,7 @@ class PvMmuEventTest {
 
     @Test
     void thePvMmuDeclaresItsEvents() {
-        assertThat(new PvMmu(new ReferenceValidator()).events()).containsExactlyElementsOf(PvMmuEvent.ALL);
+        assertThat(new PvMmu(new org.vmlab.labs.lab4.DirectPagingRules()).events()).containsExactlyElementsOf(PvMmuEvent.ALL);
     }
 
     @Test
@@ -20,7 +20,7 @@ class PvMmuEventTest {
 
     @Test
     void itIsNamedPvMmuAndDoesNotTakeTheMachine() {
-        PvMmu mmu = new PvMmu(new ReferenceValidator());
+        PvMmu mmu = new PvMmu(new org.vmlab.labs.lab4.DirectPagingRules());
         assertThat(mmu.name()).isEqualTo("pv-mmu");
         assertThat(mmu.ownsTheMachine()).isFalse();
     }

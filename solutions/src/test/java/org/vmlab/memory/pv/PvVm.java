@@ -159,9 +159,9 @@ final class PvVm {
 
     final Hypervisor vmm;
     final VirtualMachine vm;
-    final PvMmu mmu = new PvMmu(new ReferenceValidator());
+    final PvMmu mmu = new PvMmu(new org.vmlab.labs.lab4.DirectPagingRules());
     final VirtualMachine victim;
-    final PvMmu victimMmu = new PvMmu(new ReferenceValidator());
+    final PvMmu victimMmu = new PvMmu(new org.vmlab.labs.lab4.DirectPagingRules());
 
     /** The guest running {@code body} after its prologue (a stack, its trap table), loaded, not run yet. */
     PvVm(String body) {

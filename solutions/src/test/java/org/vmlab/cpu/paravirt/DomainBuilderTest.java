@@ -26,7 +26,7 @@ class DomainBuilderTest {
     private static final int PAGE = PhysicalMemory.PAGE_SIZE;
 
     private static VirtualMachine loaded(String kernel) {
-        VirtualMachine vm = TinyVm.create(IsaVariant.CLASSIC, new Paravirtualization(new ReferenceEventDelivery()));
+        VirtualMachine vm = TinyVm.create(IsaVariant.CLASSIC, new Paravirtualization(new org.vmlab.labs.lab4.EventChannelDelivery()));
         vm.load(TinyVm.kernel(kernel));
         return vm;
     }
@@ -89,7 +89,7 @@ class DomainBuilderTest {
                     .segment data, 0x2800
                     .word 7
                 """);
-        VirtualMachine vm = TinyVm.create(IsaVariant.CLASSIC, new Paravirtualization(new ReferenceEventDelivery()));
+        VirtualMachine vm = TinyVm.create(IsaVariant.CLASSIC, new Paravirtualization(new org.vmlab.labs.lab4.EventChannelDelivery()));
         vm.load(image);
 
         assertThat(vm.vcpu().register(2)).as("past the data segment's page").isEqualTo(0x3000);
@@ -101,7 +101,7 @@ class DomainBuilderTest {
         Hypervisor vmm = new Hypervisor(MachineConfig.builder().isa(IsaVariant.CLASSIC).memoryBytes(TinyVm.MEMORY)
                 .build(), VmmCostModel.DEFAULT);
         VmConfig config = new VmConfig("small", TinyVm.MEMORY, 4, 1000, DeviceConfig.defaults());
-        VirtualMachine vm = vmm.create(config, new Paravirtualization(new ReferenceEventDelivery()), new IdentityMemory());
+        VirtualMachine vm = vmm.create(config, new Paravirtualization(new org.vmlab.labs.lab4.EventChannelDelivery()), new IdentityMemory());
 
         assertThatThrownBy(() -> vm.load(TinyVm.kernel("    nop\n")))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -111,7 +111,7 @@ class DomainBuilderTest {
     @Test
     void anImageThatLeavesNoRoomIsTheLoadersError() {
         String filler = "    .space " + (TinyVm.MEMORY - TinyVm.KERNEL_BASE - 2 * PAGE) + "\n";
-        VirtualMachine vm = TinyVm.create(IsaVariant.CLASSIC, new Paravirtualization(new ReferenceEventDelivery()));
+        VirtualMachine vm = TinyVm.create(IsaVariant.CLASSIC, new Paravirtualization(new org.vmlab.labs.lab4.EventChannelDelivery()));
 
         assertThatThrownBy(() -> vm.load(TinyVm.kernel(filler)))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -61,7 +61,7 @@ class ParavirtualizationTest {
                 .word 0
             """;
 
-    private final Paravirtualization technique = new Paravirtualization(new ReferenceEventDelivery());
+    private final Paravirtualization technique = new Paravirtualization(new org.vmlab.labs.lab4.EventChannelDelivery());
 
     private VirtualMachine run(IsaVariant isa, String kernel) {
         VirtualMachine vm = TinyVm.withKernel(isa, technique, kernel);

@@ -12,7 +12,7 @@ import org.vmlab.vmm.VirtualMachine;
 /** A multicall: several hypercalls for one exit, each with its result written back into its entry. */
 class MulticallTest {
     private static VirtualMachine run(String kernel) {
-        VirtualMachine vm = TinyVm.withKernel(IsaVariant.CLASSIC, new Paravirtualization(new ReferenceEventDelivery()), kernel);
+        VirtualMachine vm = TinyVm.withKernel(IsaVariant.CLASSIC, new Paravirtualization(new org.vmlab.labs.lab4.EventChannelDelivery()), kernel);
         vm.switchOut();
         vm.run();
         return vm;
