@@ -19,7 +19,8 @@ import org.vmlab.vmm.VmmEvent;
 
 /**
  * The paravirtual MMU: Xen's direct paging (Barham et al., "Xen and the Art of Virtualization",
- * SOSP 2003, section 3.3.3, "Virtual address translation"). The guest's page tables are the ones the real MMU walks: they hold
+ * SOSP 2003, section 3.3.3, "Virtual address translation"). The guest's page tables are the
+ * ones the real MMU walks: they hold
  * machine frame numbers, which the guest learns from the frame list it is given; the guest reads
  * them freely, but changes them only by hypercall ({@code mmu_update}, {@code update_va_mapping},
  * {@code mmuext_op}), and the hypervisor validates every change ({@link PageTableValidator}). A
