@@ -26,8 +26,10 @@ class PvMmuEventTest {
     }
 
     @Test
-    void theModuleRegistersNoPvMmuOfItsOwn() {
-        // Its rules are Lab 4's: the technique is registered by the labs and the solutions.
-        assertThat(org.vmlab.vmm.Techniques.installed(getClass().getClassLoader()).memory("pv-mmu")).isEmpty();
+    void theOnlyPvMmuRegisteredIsLab4s() {
+        // Its rules are Lab 4's: the technique is registered by the labs and the solutions, never
+        // by memory-module itself (which would give students the mechanism with working rules).
+        assertThat(org.vmlab.vmm.Techniques.installed(getClass().getClassLoader()).memory("pv-mmu"))
+                .get().isInstanceOf(org.vmlab.labs.lab4.PvMmuTechnique.class);
     }
 }
