@@ -3,7 +3,7 @@ package org.vmlab.machine;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.vmlab.machine.device.Board;
-import org.vmlab.machine.device.BoundedDma;
+import org.vmlab.machine.device.Iommu;
 import org.vmlab.machine.device.InterruptController;
 import org.vmlab.machine.device.IoBus;
 import org.vmlab.machine.device.MmioBus;
@@ -34,7 +34,7 @@ public final class Machine {
     public Machine(MachineConfig config) {
         this.config = config;
         this.memory = new PhysicalMemory(config.memoryBytes());
-        this.board = new Board(new BoundedDma(memory, "RAM"), config.devices());
+        this.board = Board.withIommu(memory, config.devices());
         this.mmu = new Mmu(memory, board.mmio(), new Tlb(config.tlbEntries()));
         this.cpu = new Cpu(config.isa(), mmu, board.io(), board.pic(), board.clock());
     }
@@ -73,6 +73,11 @@ public final class Machine {
 
     public Clock clock() {
         return board.clock();
+    }
+
+    /** The IOMMU between the devices and RAM, disabled after reset ({@code docs/devices.md}). */
+    public Iommu iommu() {
+        return board.iommu().orElseThrow();
     }
 
     /** The board: clock, buses, interrupt controller and devices; {@code board().state()} captures it. */

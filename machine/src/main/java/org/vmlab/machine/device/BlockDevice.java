@@ -62,7 +62,7 @@ public final class BlockDevice implements PortDevice {
 
     private final Clock clock;
     private final String clockName;
-    private final InterruptController pic;
+    private final InterruptSink pic;
     private final DmaSpace dma;
     private final byte[] contents;
     private final List<DiskRequest> requests = new ArrayList<>();
@@ -73,7 +73,7 @@ public final class BlockDevice implements PortDevice {
     private int status;
 
     /** A zero-filled disk of {@code sectors} sectors. */
-    public BlockDevice(Clock clock, InterruptController pic, DmaSpace dma, int sectors) {
+    public BlockDevice(Clock clock, InterruptSink pic, DmaSpace dma, int sectors) {
         this(clock, pic, dma, sectors, new byte[0]);
     }
 
@@ -83,7 +83,7 @@ public final class BlockDevice implements PortDevice {
      * @throws IllegalArgumentException if {@code sectors} is not 1..{@link #MAX_SECTORS} or the
      *                                  image does not fit
      */
-    public BlockDevice(Clock clock, InterruptController pic, DmaSpace dma, int sectors,
+    public BlockDevice(Clock clock, InterruptSink pic, DmaSpace dma, int sectors,
             byte[] image) {
         if (sectors < 1 || sectors > MAX_SECTORS) {
             throw new IllegalArgumentException(

@@ -1,7 +1,9 @@
 package org.vmlab.machine.device;
 
 import java.util.Objects;
+import java.util.Optional;
 import org.vmlab.machine.Clock;
+import org.vmlab.machine.memory.Ram;
 
 /**
  * The board the devices sit on: a clock, the port and memory-mapped buses, the interrupt
@@ -21,13 +23,39 @@ public final class Board {
     private final MmioBus mmio = new MmioBus();
     private final InterruptController pic = new InterruptController();
     private final StandardDevices devices;
+    private final Iommu iommu;
 
     /**
+     * A board without an IOMMU, as every VM's.
+     *
      * @param dma    what the devices reach by DMA
      * @param config the devices' configuration
      */
     public Board(DmaSpace dma, DeviceConfig config) {
         this.devices = StandardDevices.attach(clock, pic, io, mmio, dma, config);
+        this.iommu = null;
+    }
+
+    private Board(Ram memory, DeviceConfig config) {
+        this.iommu = new Iommu(memory, pic);
+        this.devices = StandardDevices.attach(clock, pic, io, mmio,
+                iommu.dmaFor(Iommu.SOURCE_DISK), iommu.interruptsFor(Iommu.SOURCE_DISK),
+                iommu.dmaFor(Iommu.SOURCE_NIC), iommu.interruptsFor(Iommu.SOURCE_NIC), config);
+        io.attach(Iommu.BASE, Iommu.PORTS, iommu);
+    }
+
+    /**
+     * The machine's board: the devices reach {@code memory} and the interrupt controller through
+     * an {@link Iommu} at its ports, disabled until a monitor enables it (then it is as if there
+     * were none).
+     */
+    public static Board withIommu(Ram memory, DeviceConfig config) {
+        return new Board(memory, config);
+    }
+
+    /** The IOMMU between the devices and memory, if the board has one. */
+    public Optional<Iommu> iommu() {
+        return Optional.ofNullable(iommu);
     }
 
     public Clock clock() {

@@ -6,7 +6,8 @@ package org.vmlab.machine.device;
  *
  * <p>Devices never hold {@link org.vmlab.machine.memory.PhysicalMemory} directly; they go through
  * this interface so that an IOMMU can sit between them and RAM, remapping and confining each
- * device's accesses (the passthrough lab). {@link BoundedDma} over the machine's RAM is the machine without an IOMMU.
+ * device's accesses (the passthrough lab). {@link BoundedDma} over the machine's RAM is the machine
+ * without an IOMMU; the machine's {@link Iommu} gives each device its own view ({@link Iommu#dmaFor}).
  *
  * <p>Contract: an access moves all of its bytes or none of them. If any byte of it is not
  * reachable, it throws {@link DmaFault} and memory is unchanged.

@@ -12,7 +12,7 @@ import org.vmlab.machine.isa.Vector;
  * <p>Ports (offsets from 0x20): +0 write 0x20 = end of interrupt, read = pending lines;
  * +1 read/write = mask (bit set: line masked); +2 read = lines in service.
  */
-public final class InterruptController implements PortDevice {
+public final class InterruptController implements PortDevice, InterruptSink {
     public static final int LINES = 8;
     /** The value written to the command port to end the current interrupt. */
     public static final int EOI = 0x20;
@@ -30,6 +30,7 @@ public final class InterruptController implements PortDevice {
      * A device asks for attention on {@code line}. Requests on a pending line merge; a request on
      * a masked line stays pending until the line is unmasked.
      */
+    @Override
     public void request(int line) {
         checkLine(line);
         pending |= 1 << line;
@@ -41,6 +42,7 @@ public final class InterruptController implements PortDevice {
      * away, so the CPU is not interrupted for a condition that no longer holds. A line already in
      * service is not affected.
      */
+    @Override
     public void withdraw(int line) {
         checkLine(line);
         pending &= ~(1 << line);

@@ -125,7 +125,7 @@ public final class NetworkInterface implements MmioDevice {
 
     private final Clock clock;
     private final String clockName;
-    private final InterruptController pic;
+    private final InterruptSink pic;
     private final DmaSpace dma;
     private final NetworkPeer peer;
     private final Ring tx = new Ring();
@@ -137,7 +137,7 @@ public final class NetworkInterface implements MmioDevice {
     private long droppedFrames;
     private long transmitErrors;
 
-    public NetworkInterface(Clock clock, InterruptController pic, DmaSpace dma, NetworkPeer peer) {
+    public NetworkInterface(Clock clock, InterruptSink pic, DmaSpace dma, NetworkPeer peer) {
         this.clock = clock;
         this.pic = pic;
         this.dma = dma;

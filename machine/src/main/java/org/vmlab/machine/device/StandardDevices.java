@@ -40,11 +40,22 @@ public final class StandardDevices implements DeviceObservables {
      */
     public static StandardDevices attach(Clock clock, InterruptController pic, IoBus ioBus,
             MmioBus mmioBus, DmaSpace dma, DeviceConfig config) {
+        return attach(clock, pic, ioBus, mmioBus, dma, pic, dma, pic, config);
+    }
+
+    /**
+     * As {@link #attach(Clock, InterruptController, IoBus, MmioBus, DmaSpace, DeviceConfig)}, with
+     * the disk and the network interface each doing DMA and raising its line through its own
+     * view ({@link Iommu#dmaFor}, {@link Iommu#interruptsFor}).
+     */
+    public static StandardDevices attach(Clock clock, InterruptController pic, IoBus ioBus,
+            MmioBus mmioBus, DmaSpace diskDma, InterruptSink diskLine, DmaSpace nicDma,
+            InterruptSink nicLine, DeviceConfig config) {
         Timer timer = new Timer(clock, pic);
         Console console = new Console(pic, config.consoleInput(), config.consoleOutputCap());
-        BlockDevice disk = new BlockDevice(clock, pic, dma, config.diskSectors(),
+        BlockDevice disk = new BlockDevice(clock, diskLine, diskDma, config.diskSectors(),
                 config.diskImage());
-        NetworkInterface nic = new NetworkInterface(clock, pic, dma, config.networkPeer());
+        NetworkInterface nic = new NetworkInterface(clock, nicLine, nicDma, config.networkPeer());
 
         ioBus.attach(PIC_BASE, PIC_PORTS, pic);
         ioBus.attach(Timer.BASE, Timer.PORTS, timer);
