@@ -27,7 +27,7 @@ import org.vmlab.vmm.VmmCostModel;
  * off. Events start masked, every port masked, as the domain builder leaves them
  * (docs/paravirt.md).
  */
-final class PvDomain {
+public final class PvDomain {
     static final int MEMORY = 64 << 10;
     static final int KERNEL_BASE = 0x1000;
     static final int STACK = 0x9000;
@@ -88,13 +88,21 @@ final class PvDomain {
     private PvDomain() {
     }
 
+    /**
+     * The kernel's source: {@code body} between the prologue and the epilogue (the callback and
+     * {@code shutdown}). The paravirtual CPU's own tests run the same kernels.
+     */
+    public static String source(String body) {
+        return PROLOGUE + body + EPILOGUE;
+    }
+
     /** The domain with {@code body} loaded, under paravirtualization with {@code delivery}; not run yet. */
     static VirtualMachine load(EventDelivery delivery, String body) {
         Hypervisor vmm = new Hypervisor(MachineConfig.builder().isa(IsaVariant.CLASSIC).memoryBytes(MEMORY)
                 .fuel(Long.MAX_VALUE).build(), VmmCostModel.DEFAULT);
         VmConfig config = new VmConfig("domain", MEMORY, MEMORY >> 12, 1_000_000, DeviceConfig.defaults());
         VirtualMachine vm = vmm.create(config, new Paravirtualization(delivery), new IdentityPaging());
-        vm.load(kernel(PROLOGUE + body + EPILOGUE));
+        vm.load(kernel(source(body)));
         return vm;
     }
 
@@ -115,12 +123,12 @@ final class PvDomain {
     }
 
     /** What the domain builder handed the kernel of {@code vm}. */
-    static StartInfo startInfo(VirtualMachine vm) {
+    public static StartInfo startInfo(VirtualMachine vm) {
         return ((Paravirtualization) vm.cpuVirtualization()).startInfo();
     }
 
     /** The shared-info page of {@code vm}, as the hypervisor reads it. */
-    static SharedInfo shared(VirtualMachine vm) {
+    public static SharedInfo shared(VirtualMachine vm) {
         return new SharedInfo(vm.memory(), startInfo(vm).sharedInfo());
     }
 

@@ -40,68 +40,7 @@ final class PvVm {
     static final int PAGE_FAULT_MARK = 0xFA17;
     static final int GP_MARK = 0x6B;
 
-    static final String LIBRARY = """
-            FRAMES = 0x3000
-            ARGS = 0x3100
-            REQ = 0x4000
-            DATA = 0x5000
-            RESULTS = 0x6000
-            L2 = 0xA000
-            L1 = 0xB000
-            DOMID_SELF = 0x7FF0
-            P = 1
-            W = 2
-            U = 4
-            .macro hypercall number
-                li r1, \\number
-                int 0x82
-            .endm
-            .macro mfn rd, gfn              ; rd <- the machine frame of guest frame gfn
-                li \\rd, FRAMES + 4 * (\\gfn)
-                lw \\rd, 0(\\rd)
-            .endm
-            .macro arg rd, k                ; rd <- word k the test left
-                li \\rd, ARGS + 4 * (\\k)
-                lw \\rd, 0(\\rd)
-            .endm
-            .macro req i, rs                ; request word i <- rs
-                li r7, REQ + 4 * (\\i)
-                sw \\rs, 0(r7)
-            .endm
-            .macro reqi i, value            ; request word i <- value
-                li r6, \\value
-                req \\i, r6
-            .endm
-            .macro result k
-                li r7, RESULTS + 4 * (\\k)
-                sw r1, 0(r7)
-            .endm
-            .macro mmu_update n             ; the n requests at REQ
-                li r2, REQ
-                li r3, \\n
-                li r4, 0
-                li r5, DOMID_SELF
-                hypercall 1
-            .endm
-            .macro mmuext_op n
-                li r2, REQ
-                li r3, \\n
-                li r4, 0
-                li r5, DOMID_SELF
-                hypercall 26
-            .endm
-            .macro update_va_mapping va, entry, flags
-                li r2, \\va
-                mov r3, \\entry
-                li r4, \\flags
-                hypercall 14
-            .endm
-            .macro poweroff
-                li r2, 2
-                li r3, off_reason
-                hypercall 29
-            .endm
-            """;
+    static final String LIBRARY = org.vmlab.labs.lab4.PvGuestLibrary.LIBRARY;
 
     private static final String ROUTINES = """
                 poweroff
