@@ -64,6 +64,11 @@ public final class Cpu {
         return engine.run(state, exits, fuel, until);
     }
 
+    /** During a run, from a device access: pause once {@code until} instructions have retired ({@link ExecutionEngine#pauseBy}). */
+    public void pauseBy(long until) {
+        engine.pauseBy(until);
+    }
+
     /**
      * Which traps leave the engine for a monitor. {@link ExitControls#EVERY_TRAP} hands ring 0 to
      * a monitor written in Java, as a VMM owns the real machine's interrupt table: every

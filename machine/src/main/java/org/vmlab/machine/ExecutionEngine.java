@@ -39,6 +39,14 @@ public interface ExecutionEngine {
      */
     StopReason run(CpuState state, ExitControls exits, long fuel, long until);
 
+    /**
+     * Called during a run, from a device access the run made: the run pauses once {@code until}
+     * instructions have retired in all, if that is sooner than it would have (never before the
+     * instruction that made the access has retired). A monitor that lets a guest reach a device
+     * directly uses it when the access scheduled a device event the run must not pass.
+     */
+    void pauseBy(long until);
+
     /** One line about how the last run ended, with the pc. */
     String stopDetail();
 

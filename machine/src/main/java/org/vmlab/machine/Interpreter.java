@@ -44,6 +44,7 @@ public final class Interpreter implements ExecutionEngine {
     private CpuState state;
     private long generation;
     private ExitControls exits = ExitControls.NONE;
+    private long pause;   // the run pauses once this many instructions have retired in all
     // The state's registers, pc and FLAGS, taken from it when a run begins and put back when it
     // ends (as a processor loads and saves a guest's state at VM entry and exit): the loops then
     // work on fields of their own, as fast as if the state had never left the interpreter.
@@ -123,9 +124,14 @@ public final class Interpreter implements ExecutionEngine {
         }
     }
 
+    @Override
+    public void pauseBy(long until) {
+        pause = Math.min(pause, Math.max(until, instructions()));
+    }
+
     private StopReason run(long fuel, long until) {
         this.fuel = fuel;
-        long pause = Math.min(fuel, until);
+        pause = Math.min(fuel, until);
         stopReason = null;
         while (stopReason == null) {
             if (instructions() >= pause) {
@@ -430,7 +436,7 @@ public final class Interpreter implements ExecutionEngine {
     private void executeSystem(Opcode op, int a, int b, int imm, int next) {
         int cpl = cpl();
         boolean ring0 = cpl == 0;
-        if (!ring0 && trapsOutsideRing0[op.ordinal()]) {
+        if (!ring0 && trapsOutsideRing0[op.ordinal()] && !ioPermitted(op, imm)) {
             throw new Fault(Vector.GENERAL_PROTECTION, 0);
         }
         extraCycles += op.cycles() - 1;   // iret and int take several (docs/isa.md)
@@ -485,6 +491,11 @@ public final class Interpreter implements ExecutionEngine {
         regs[0] = 0;
         pc = next;
         ticks++;
+    }
+
+    /** An {@code in} or {@code out} at a port the I/O permission bitmap opens to every ring. */
+    private boolean ioPermitted(Opcode op, int port) {
+        return (op == Opcode.IN || op == Opcode.OUT) && io.permitted(port);
     }
 
     private void push(int value) {

@@ -1,6 +1,8 @@
 package org.vmlab.vmm;
 
 import java.util.List;
+import org.vmlab.machine.Machine;
+import org.vmlab.machine.device.DeviceWiring;
 
 /**
  * The seam for device virtualization: how a VM's guest reaches its devices. The VM's devices are
@@ -17,6 +19,25 @@ import java.util.List;
 public interface DeviceVirtualization {
     /** The technique's name, as the command line spells it ({@code emulated}, ...). */
     String name();
+
+    /**
+     * How the VM's disk and network interface are wired ({@link DeviceWiring}): asked once, as the
+     * VM's devices are built on {@code host}, before {@link #attach}. Emulated devices reach the
+     * VM's memory and interrupt controller ({@link DeviceWiring#STANDARD}); an assigned device
+     * reaches them through the machine's IOMMU; a split driver's back end takes what the device
+     * it drives raises.
+     */
+    default DeviceWiring wiring(Machine host) {
+        return DeviceWiring.STANDARD;
+    }
+
+    /**
+     * The VMM has just emulated one access of the guest to a device register (charged {@link
+     * CoreEvent#DEVICE_EMULATION}): a technique whose device model's work runs elsewhere charges
+     * the trip there here.
+     */
+    default void accessEmulated(VirtualMachine vm) {
+    }
 
     /** Called once, when {@code vm} is made, after its devices exist and before anything is loaded. */
     default void attach(VirtualMachine vm) {

@@ -9,16 +9,19 @@ import java.util.ServiceLoader;
 public final class Techniques {
     private final List<CpuTechnique> cpu;
     private final List<MemoryTechnique> memory;
+    private final List<DeviceTechnique> devices;
 
     /**
      * @throws IllegalArgumentException if two techniques of a kind have the same name: one would
      *                                  silently hide the other
      */
-    Techniques(List<CpuTechnique> cpu, List<MemoryTechnique> memory) {
+    Techniques(List<CpuTechnique> cpu, List<MemoryTechnique> memory, List<DeviceTechnique> devices) {
         this.cpu = List.copyOf(cpu);
         this.memory = List.copyOf(memory);
+        this.devices = List.copyOf(devices);
         unique("CPU", this.cpu, CpuTechnique::name);
         unique("memory", this.memory, MemoryTechnique::name);
+        unique("device", this.devices, DeviceTechnique::name);
     }
 
     private static <T> void unique(String kind, List<T> techniques, java.util.function.Function<T, String> name) {
@@ -39,7 +42,9 @@ public final class Techniques {
         ServiceLoader.load(CpuTechnique.class, loader).forEach(cpu::add);
         List<MemoryTechnique> memory = new ArrayList<>();
         ServiceLoader.load(MemoryTechnique.class, loader).forEach(memory::add);
-        return new Techniques(cpu, memory);
+        List<DeviceTechnique> devices = new ArrayList<>();
+        ServiceLoader.load(DeviceTechnique.class, loader).forEach(devices::add);
+        return new Techniques(cpu, memory, devices);
     }
 
     public Optional<CpuTechnique> cpu(String name) {
@@ -48,6 +53,14 @@ public final class Techniques {
 
     public Optional<MemoryTechnique> memory(String name) {
         return memory.stream().filter(t -> t.name().equals(name)).findFirst();
+    }
+
+    public Optional<DeviceTechnique> devices(String name) {
+        return devices.stream().filter(t -> t.name().equals(name)).findFirst();
+    }
+
+    public List<String> deviceNames() {
+        return devices.stream().map(DeviceTechnique::name).toList();
     }
 
     public List<String> cpuNames() {

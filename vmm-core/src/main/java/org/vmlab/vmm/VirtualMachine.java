@@ -48,6 +48,10 @@ public final class VirtualMachine {
     private VmmTrace trace = VmmTrace.NONE;
     private SymbolTable symbols = SymbolTable.empty();
     private long guestCycles;
+    // Where the guest's run began, in the real CPU's ticks and the guest's (guestTicksNow).
+    private long runStartHostTicks;
+    private long runStartGuestTicks;
+    private boolean running;
 
     public VirtualMachine(VmConfig config, Machine host, MachineFrames frames,
             CpuVirtualization cpuVirtualization, MemoryVirtualization memoryVirtualization,
@@ -66,7 +70,8 @@ public final class VirtualMachine {
         this.config = config;
         this.host = host;
         this.memory = new GuestPhysicalMemory(config.name(), config.memoryBytes(), config.frameLimit(), frames);
-        this.devices = new Board(new BoundedDma(memory, "guest RAM"), config.devices());
+        this.devices = new Board(new BoundedDma(memory, "guest RAM"), config.devices(),
+                deviceVirtualization.wiring(host));
         this.vcpu = new Vcpu(host.cpu(), 0, cpuVirtualization == null ? RingCompression.INSTANCE
                 : cpuVirtualization.binding());
         this.guestMemory = new GuestVirtualMemory(vcpu, memory, devices);
@@ -251,7 +256,15 @@ public final class VirtualMachine {
 
     private void runGuest(long budget) {
         long before = host.cycles();
-        Exit exit = cpuVirtualization.run(this, budget);
+        runStartHostTicks = host.cpu().ticks();
+        runStartGuestTicks = vcpu.ticks();
+        running = true;
+        Exit exit;
+        try {
+            exit = cpuVirtualization.run(this, budget);
+        } finally {
+            running = false;
+        }
         guestCycles += host.cycles() - before;
         counters.exit(exit);
         long start = cycles();
@@ -261,6 +274,28 @@ public final class VirtualMachine {
             traps.reflect(f, vcpu.pc());
         }
         trace.exit(this, exit, start, cycles());
+    }
+
+    /**
+     * The guest's time now, in its own ticks: while the guest runs directly on the real CPU (from
+     * a device access it made there), the ticks it had when the run began plus those the real
+     * CPU has counted since; otherwise the vCPU's. A device that the guest reaches without an exit
+     * (one assigned to the VM) is brought to this time before each access, as the VM's own
+     * devices are before each run, so that it acts at the very tick it would on bare metal.
+     */
+    public long guestTicksNow() {
+        return running ? runStartGuestTicks + host.cpu().ticks() - runStartHostTicks : vcpu.ticks();
+    }
+
+    /**
+     * The VMM emulated one access of the guest to a device register: charged {@link
+     * CoreEvent#DEVICE_EMULATION}, and whatever the device technique adds for the trip to where
+     * its device model runs ({@link DeviceVirtualization#accessEmulated}). A CPU technique calls
+     * this for each device access it emulates.
+     */
+    public void deviceAccessEmulated() {
+        counters.event(CoreEvent.DEVICE_EMULATION);
+        deviceVirtualization.accessEmulated(this);
     }
 
     /** Reports what a technique did for the guest instruction at {@code pc} to the trace. */
@@ -292,6 +327,9 @@ public final class VirtualMachine {
             traps.reflect(new Fault(Vector.GENERAL_PROTECTION, 0), exit.pc());
         } else if (outcome instanceof PageFaultOutcome.Emulate emulate) {
             emulate.charges().forEach(counters::event);
+            if (emulate.charges().contains(CoreEvent.DEVICE_EMULATION)) {
+                deviceVirtualization.accessEmulated(this);
+            }
             MemoryInstructionEmulator.emulate(this);
         } else {
             String loop = faultLoops.fixed(exit, vcpu.instructions());

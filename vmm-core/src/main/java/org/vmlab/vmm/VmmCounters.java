@@ -25,8 +25,15 @@ public final class VmmCounters {
 
     /** Counts {@code event} and charges its cost. */
     public void event(VmmEvent event) {
-        events.merge(event, 1L, Long::sum);
-        cycles += costs.cost(event);
+        event(event, 1);
+    }
+
+    /** {@code times} occurrences of {@code event} at once (the lines of one copy). */
+    public void event(VmmEvent event, long times) {
+        if (times > 0) {
+            events.merge(event, times, Long::sum);
+            cycles += costs.cost(event) * times;
+        }
     }
 
     /** Adds {@code amount} to the counter {@code name}, for counts that cost nothing by themselves. */

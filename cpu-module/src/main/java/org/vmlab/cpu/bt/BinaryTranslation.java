@@ -208,7 +208,7 @@ public final class BinaryTranslation implements CpuVirtualization {
         vm.counters().add("bt.callouts", 1);
         Opcode op = exit.instruction().opcode();
         if (op == Opcode.IN || op == Opcode.OUT) {
-            vm.counters().event(CoreEvent.DEVICE_EMULATION);
+            vm.deviceAccessEmulated();
         }
         emulator.emulate(vm, exit.instruction());
     }

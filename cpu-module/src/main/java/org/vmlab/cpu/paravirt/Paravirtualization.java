@@ -273,7 +273,7 @@ public final class Paravirtualization implements CpuVirtualization {
 
     private static void emulatePortIo(VirtualMachine vm, Exit.IoAccess access) {
         vm.counters().event(CoreEvent.TRAP_AND_EMULATE);
-        vm.counters().event(CoreEvent.DEVICE_EMULATION);
+        vm.deviceAccessEmulated();
         PortIo.emulate(vm, access);
     }
 

@@ -46,7 +46,7 @@ public final class TrapAndEmulate implements CpuVirtualization {
     private void emulate(VirtualMachine vm, Exit exit, boolean device) {
         vm.counters().event(CoreEvent.TRAP_AND_EMULATE);
         if (device) {
-            vm.counters().event(CoreEvent.DEVICE_EMULATION);
+            vm.deviceAccessEmulated();
         }
         handler.handle(vm, exit);
     }

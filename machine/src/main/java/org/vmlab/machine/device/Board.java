@@ -32,7 +32,21 @@ public final class Board {
      * @param config the devices' configuration
      */
     public Board(DmaSpace dma, DeviceConfig config) {
-        this.devices = StandardDevices.attach(clock, pic, io, mmio, dma, config);
+        this(dma, config, DeviceWiring.STANDARD);
+    }
+
+    /**
+     * A board without an IOMMU whose disk and network interface are wired as {@code wiring} says
+     * (a VM's, by its device model).
+     *
+     * @param dma    what the devices reach by DMA, unless the wiring says otherwise
+     * @param config the devices' configuration
+     * @param wiring where the disk and the network interface do DMA and raise their lines
+     */
+    public Board(DmaSpace dma, DeviceConfig config, DeviceWiring wiring) {
+        this.devices = StandardDevices.attach(clock, pic, io, mmio,
+                wiring.dma(Iommu.SOURCE_DISK, dma), wiring.interrupts(Iommu.SOURCE_DISK, pic),
+                wiring.dma(Iommu.SOURCE_NIC, dma), wiring.interrupts(Iommu.SOURCE_NIC, pic), config);
         this.iommu = null;
     }
 

@@ -18,6 +18,7 @@ public final class IoBus {
     }
 
     private final List<Range> ranges = new ArrayList<>();
+    private final java.util.BitSet permitted = new java.util.BitSet();
 
     /** Attaches {@code device} to ports {@code first .. first+count-1}. */
     public void attach(int first, int count, PortDevice device) {
@@ -47,6 +48,43 @@ public final class IoBus {
         if (r != null) {
             r.device.out(port - r.first, value);
         }
+    }
+
+    /**
+     * Puts {@code device} at the ports where another device was attached at {@code first}, in its
+     * place (a device moved to another owner, as one assigned to a VM), and returns the device
+     * that was there.
+     *
+     * @throws IllegalArgumentException if no device is attached at {@code first}
+     */
+    public PortDevice replace(int first, PortDevice device) {
+        for (int i = 0; i < ranges.size(); i++) {
+            Range r = ranges.get(i);
+            if (r.first == first) {
+                ranges.set(i, new Range(first, r.count, device));
+                return r.device;
+            }
+        }
+        throw new IllegalArgumentException(String.format("no device is attached at port 0x%x", first));
+    }
+
+    /**
+     * The I/O permission bitmap (x86's, in the task-state segment): lets code outside ring 0
+     * execute {@code in} and {@code out} at ports {@code first .. first+count-1} without a
+     * general-protection fault. A monitor gives a VM the ports of a device assigned to it.
+     */
+    public void permit(int first, int count) {
+        permitted.set(first, first + count);
+    }
+
+    /** Clears the I/O permission bitmap: {@code in} and {@code out} trap outside ring 0 again. */
+    public void revokeAll() {
+        permitted.clear();
+    }
+
+    /** Whether code outside ring 0 may reach {@code port} ({@link #permit}). */
+    public boolean permitted(int port) {
+        return port >= 0 && permitted.get(port);
     }
 
     private Range find(int port) {

@@ -116,8 +116,19 @@ public final class Iommu implements PortDevice {
 
     /** Where device {@code sourceId} raises its line: the interrupt controller, through remapping. */
     public InterruptSink interruptsFor(int sourceId) {
+        return interruptsFor(sourceId, pic);
+    }
+
+    /**
+     * Where device {@code sourceId} raises its line when a monitor has given it to a VM: through
+     * remapping, as {@link #interruptsFor(int)}, but delivered to {@code destination}, the VM's
+     * own interrupt controller, without passing through the machine's (as VT-d's posted
+     * interrupts reach a virtual processor). A blocked interrupt is still recorded here and raises
+     * the IOMMU's line on the machine's controller.
+     */
+    public InterruptSink interruptsFor(int sourceId, InterruptSink destination) {
         checkSource(sourceId);
-        return new RemappedInterrupts(sourceId);
+        return new RemappedInterrupts(sourceId, destination);
     }
 
     /** GSTS: {@link #TE} and {@link #IRE}. */
@@ -315,32 +326,34 @@ public final class Iommu implements PortDevice {
     /** One device's interrupt, through its interrupt-remapping table entry. */
     private final class RemappedInterrupts implements InterruptSink {
         private final int sourceId;
+        private final InterruptSink destination;
 
-        RemappedInterrupts(int sourceId) {
+        RemappedInterrupts(int sourceId, InterruptSink destination) {
             this.sourceId = sourceId;
+            this.destination = destination;
         }
 
         @Override
         public void request(int line) {
             if ((status & IRE) == 0) {
-                pic.request(line);
+                destination.request(line);
                 return;
             }
-            int destination = destination(sourceId, line, true);
-            if (destination >= 0) {
-                pic.request(destination);
+            int remapped = destination(sourceId, line, true);
+            if (remapped >= 0) {
+                destination.request(remapped);
             }
         }
 
         @Override
         public void withdraw(int line) {
             if ((status & IRE) == 0) {
-                pic.withdraw(line);
+                destination.withdraw(line);
                 return;
             }
-            int destination = destination(sourceId, line, false);
-            if (destination >= 0) {
-                pic.withdraw(destination);
+            int remapped = destination(sourceId, line, false);
+            if (remapped >= 0) {
+                destination.withdraw(remapped);
             }
         }
     }

@@ -52,10 +52,31 @@ public final class MmioBus {
     /**
      * When a monitor owns the machine, device registers are its own: from now on a guest's load or
      * store that reaches this space traps (a page fault, present, for the monitor to emulate)
-     * instead of touching a device, except in the windows {@link #passThrough} names.
+     * instead of touching a device, in every window: those {@link #passThrough} named before are
+     * forgotten, and a monitor names again the windows of the guest it switches in.
      */
     public void setTrapping(boolean trapping) {
         this.trapping = trapping;
+        passedThrough.clear();
+    }
+
+    /**
+     * Puts {@code device} in the window that starts at {@code base}, in place of the device there
+     * (a device moved to another owner, as one assigned to a VM), and returns the device that was
+     * there.
+     *
+     * @throws IllegalArgumentException if no window starts at {@code base}
+     */
+    public MmioDevice replace(int base, MmioDevice device) {
+        long b = Integer.toUnsignedLong(base);
+        for (int i = 0; i < windows.size(); i++) {
+            Window w = windows.get(i);
+            if (w.base == b) {
+                windows.set(i, new Window(b, w.size, device));
+                return w.device;
+            }
+        }
+        throw new IllegalArgumentException(String.format("no MMIO window starts at 0x%08x", base));
     }
 
     /**
