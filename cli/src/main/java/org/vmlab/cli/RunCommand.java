@@ -14,6 +14,8 @@ import org.vmlab.machine.RunResult;
 import org.vmlab.machine.image.Image;
 import org.vmlab.machine.isa.IsaVariant;
 import org.vmlab.vmm.CpuTechnique;
+import org.vmlab.vmm.DeviceTechnique;
+import org.vmlab.vmm.Hosting;
 import org.vmlab.vmm.Equivalence;
 import org.vmlab.vmm.MemoryTechnique;
 import org.vmlab.vmm.Techniques;
@@ -96,6 +98,19 @@ final class RunCommand implements Callable<Integer> {
                     + " one VM; formerly direct, still accepted; default: ${DEFAULT-VALUE}).")
     String memoryTechnique;
 
+    @Option(names = "--devices", paramLabel = "MODEL",
+            description = "With --cpu: how the VM reaches its disk and network interface: emulated (every"
+                    + " register access exits to a device model), passthrough (the real devices assigned"
+                    + " to the VM, DMA confined by the IOMMU) or split (a paravirtual kernel's front ends"
+                    + " and a back end sharing rings; with --cpu paravirt). Left out: the VMM emulates the"
+                    + " devices itself, in its own context.")
+    String deviceModel;
+
+    @Option(names = "--hosting", paramLabel = "MODEL", defaultValue = "hosted",
+            description = "With --devices: where device work runs: bare-metal (a driver domain, as Xen's"
+                    + " dom0) or hosted (a host process, as QEMU under KVM; default: ${DEFAULT-VALUE}).")
+    String hostingModel;
+
     /** What identity paging was called before, accepted with a note. */
     static final String OLD_IDENTITY_NAME = "direct";
 
@@ -141,7 +156,8 @@ final class RunCommand implements Callable<Integer> {
         if (cpuTechnique != null) {
             return runVirtualized();
         }
-        for (String flag : new String[] {"--lockstep", "--vms", "--trace", "--mem", "--impl", "--counters"}) {
+        for (String flag : new String[] {"--lockstep", "--vms", "--trace", "--mem", "--impl", "--counters",
+                "--devices", "--hosting"}) {
             if (given(flag)) {
                 throw new UserError(flag + " needs a VMM: add --cpu trap-emulate");
             }
@@ -200,6 +216,17 @@ final class RunCommand implements Callable<Integer> {
             throw new UserError("--memory sets the bare machine's RAM; a VM has 16 MiB of guest memory");
         }
         checkParavirtual(cpu);
+        if (given("--hosting") && deviceModel == null) {
+            throw new UserError("--hosting says where a device model's work runs: add --devices emulated or --devices split");
+        }
+        DeviceTechnique devices = deviceModel == null ? null : techniques.devices(deviceModel).orElseThrow(() ->
+                new UserError("unknown --devices '" + deviceModel + "' (" + code + " has: "
+                        + String.join(", ", techniques.deviceNames()) + ")"));
+        Hosting hosting = hosting();
+        if (devices != null && devices.paravirtual() && !cpu.paravirtual()) {
+            throw new UserError("--devices " + devices.name() + " needs a paravirtual kernel's front ends:"
+                    + " run it with --cpu paravirt --mem pv-mmu");
+        }
         Image image = vmImage(cpu);
         Image nativeImage = cpu.paravirtual() ? nativeBuild() : image;
         String line = workload == null ? "all" : workload;
@@ -219,7 +246,7 @@ final class RunCommand implements Callable<Integer> {
         };
         Equivalence.Level level = cpu.paravirtual() ? Equivalence.Level.OBSERVABLE : Equivalence.Level.EXACT;
         VirtualizedRun.Plan plan = new VirtualizedRun.Plan(config(), vms, cpu, memory, lockstep, trace, level,
-                counters);
+                counters, devices, hosting);
         PrintWriter out = spec.commandLine().getOut();
         int exit = VirtualizedRun.run(out, plan, bootBare, bootVm, quiet);
         out.flush();
@@ -274,6 +301,14 @@ final class RunCommand implements Callable<Integer> {
         Map<String, Integer> all = new LinkedHashMap<>(defines);
         all.putIfAbsent("PARAVIRT", value);
         return all;
+    }
+
+    private Hosting hosting() {
+        try {
+            return Hosting.of(hostingModel);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--hosting: " + e.getMessage());
+        }
     }
 
     /** True if the command line gave {@code option}, even with its default value. */

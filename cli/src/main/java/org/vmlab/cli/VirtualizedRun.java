@@ -11,6 +11,9 @@ import org.vmlab.machine.Machine;
 import org.vmlab.machine.MachineConfig;
 import org.vmlab.machine.RunResult;
 import org.vmlab.vmm.CpuTechnique;
+import org.vmlab.vmm.DeviceTechnique;
+import org.vmlab.vmm.DeviceVirtualization;
+import org.vmlab.vmm.Hosting;
 import org.vmlab.vmm.Equivalence;
 import org.vmlab.vmm.Hypervisor;
 import org.vmlab.vmm.Lockstep;
@@ -44,9 +47,15 @@ final class VirtualizedRun {
      * @param level    how closely the VMs must match bare metal: exactly, or in what they do
      *                 observably (a paravirtual guest against the native build of its source)
      * @param counters true to print every count of the techniques' own below each summary
+     * @param devices  the device technique, or null for the VMM's own emulation of the devices
+     * @param hosting  where the device technique's work runs
      */
     record Plan(MachineConfig bare, int vms, CpuTechnique cpu, MemoryTechnique memory, boolean lockstep,
-            Path trace, Equivalence.Level level, boolean counters) {
+            Path trace, Equivalence.Level level, boolean counters, DeviceTechnique devices, Hosting hosting) {
+
+        DeviceVirtualization createDevices() {
+            return devices == null ? DeviceVirtualization.emulated() : devices.create(hosting);
+        }
     }
 
     private VirtualizedRun() {
@@ -60,8 +69,15 @@ final class VirtualizedRun {
         List<VirtualMachine> vms = new ArrayList<>();
         try (ChromeTrace trace = plan.trace() == null ? null : openTrace(plan.trace())) {
             for (int i = 1; i <= plan.vms(); i++) {
-                VirtualMachine vm = vmm.create(VmConfig.named("vm" + i).withFuel(plan.bare().fuel()),
-                        plan.cpu().create(), plan.memory().create());
+                VirtualMachine vm;
+                try {
+                    vm = vmm.create(VmConfig.named("vm" + i).withFuel(plan.bare().fuel()),
+                            plan.cpu().create(), plan.memory().create(), plan.createDevices());
+                } catch (IllegalStateException refused) {
+                    // a device model that cannot serve this VM (devices already assigned, a CPU
+                    // technique it cannot work with) says why
+                    throw new UserError("--devices " + plan.devices().name() + ": " + refused.getMessage());
+                }
                 bootVm.accept(vm);
                 vms.add(vm);
             }
@@ -171,6 +187,9 @@ final class VirtualizedRun {
         out.println("---");
         out.printf("vm:           %s, %s + %s on %s%n", vm.name(), plan.cpu().name(), plan.memory().name(),
                 plan.bare().isa().name());
+        if (plan.devices() != null) {
+            out.printf("devices:      %s, %s%n", plan.devices().name(), plan.hosting().spelling());
+        }
         out.printf("stopped:      %s at pc=0x%08x (%s)%n", r.stopReason(), pc, vm.symbols().describe(pc));
         if (!r.stopReason().isClean() && r.stopDetail() != null && !r.stopDetail().isEmpty()) {
             out.printf("detail:       %s%n", r.stopDetail());

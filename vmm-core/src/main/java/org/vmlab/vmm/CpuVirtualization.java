@@ -12,6 +12,17 @@ public interface CpuVirtualization {
     String name();
 
     /**
+     * Whether the guest's own instructions run on the real CPU as they are, so that every tick the
+     * real CPU counts during {@link #run} is a tick of the guest ({@link
+     * VirtualMachine#guestTicksNow}): trap-and-emulate and paravirtualization, not binary
+     * translation, whose translated code runs instructions of its own. A device the guest reaches
+     * without an exit (one assigned to the VM) needs it, to act at the guest's tick.
+     */
+    default boolean guestRunsDirectly() {
+        return false;
+    }
+
+    /**
      * Called once, when {@code vm} is made and before anything is loaded: register the handlers
      * of the exits this technique raises ({@link VirtualMachine#exitHandlers()}: a privileged
      * instruction, I/O, {@code hlt}, an exception or a system call, a technique's own exits) and

@@ -30,6 +30,7 @@ public final class RingCompression implements VcpuBinding {
     public void enter(Machine host) {
         host.cpu().setExitControls(ExitControls.EVERY_TRAP);
         host.mmio().setTrapping(true);
+        host.io().revokeAll();
     }
 
     @Override

@@ -76,6 +76,12 @@ public final class Paravirtualization implements CpuVirtualization {
         return "paravirt";
     }
 
+    /** The guest's code runs unmodified on the real CPU: its ticks are the guest's. */
+    @Override
+    public boolean guestRunsDirectly() {
+        return true;
+    }
+
     @Override
     public List<VmmEvent> events() {
         return ParavirtEvent.ALL;

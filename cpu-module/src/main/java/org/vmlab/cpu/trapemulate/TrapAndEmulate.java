@@ -33,6 +33,12 @@ public final class TrapAndEmulate implements CpuVirtualization {
         return "trap-emulate";
     }
 
+    /** The guest's code runs unmodified on the real CPU: its ticks are the guest's. */
+    @Override
+    public boolean guestRunsDirectly() {
+        return true;
+    }
+
     @Override
     public void attach(VirtualMachine vm) {
         ExitHandlers exits = vm.exitHandlers();

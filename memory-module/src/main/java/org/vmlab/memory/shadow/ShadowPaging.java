@@ -14,6 +14,7 @@ import org.vmlab.machine.memory.PhysicalMemory;
 import org.vmlab.machine.memory.Pte;
 import org.vmlab.vmm.CoreEvent;
 import org.vmlab.vmm.Exit;
+import org.vmlab.vmm.GuestPageWalker;
 import org.vmlab.vmm.GuestPhysicalMemory;
 import org.vmlab.vmm.MachineFrames;
 import org.vmlab.vmm.MemoryVirtualization;
@@ -132,6 +133,9 @@ public final class ShadowPaging implements MemoryVirtualization {
         }
         breakSharingOnWrite(exit);
         PageFaultOutcome outcome = rules.pageFault(this, exit);
+        if (outcome == PageFaultOutcome.DEVICE_ACCESS && mapAssignedDevice(exit)) {
+            outcome = PageFaultOutcome.FIXED;
+        }
         if (outcome instanceof PageFaultOutcome.Fixed) {
             vm.counters().event(ShadowEvent.HIDDEN_FAULT);
             vm.counters().add("shadow.hidden_faults", 1);
@@ -256,6 +260,43 @@ public final class ShadowPaging implements MemoryVirtualization {
         }
         current.map(va, mfn, bits);
         vm.host().mmu().invalidatePage(va);
+    }
+
+    /**
+     * A device register the guest reached is in a window assigned to this VM (passed through, so
+     * the real bus does not trap it): the shadow maps the guest's page of it to the device's own
+     * page (a device window's guest-physical address is its machine address), with the guest's
+     * permissions, so that the guest reaches the device directly from then on, as on bare metal.
+     * The guest's table entries it came from are traced like any other. False if the window
+     * traps: the access is emulated.
+     */
+    private boolean mapAssignedDevice(Exit.PageFault exit) {
+        int va = exit.address();
+        int gpa = va;
+        int bits = Pte.PRESENT | Pte.WRITABLE | Pte.USER;
+        Vcpu vcpu = vm.vcpu();
+        GuestPageWalker.Translation t = null;
+        if (vcpu.pagingEnabled()) {
+            int access = (exit.errorCode() & Vector.PF_WRITE) != 0 ? Mmu.WRITE : Mmu.READ;
+            try {
+                t = vm.guestMemory().walker().walk(va, access, vcpu.virtualRing(),
+                        vcpu.controlRegister(Registers.CR3), (vcpu.controlRegister(Registers.CR0) & Registers.CR0_WP) != 0, true);
+            } catch (Fault guestFault) {
+                return false;
+            }
+            gpa = t.gpa();
+            bits = Pte.PRESENT | (t.user() ? Pte.USER : 0) | (t.writable() ? Pte.WRITABLE : 0);
+        }
+        if (vm.memory().isRam(gpa) || vm.host().mmio().traps(gpa)) {
+            return false;
+        }
+        if (t != null) {
+            trace(vcpu.controlRegister(Registers.CR3) >>> PhysicalMemory.PAGE_SHIFT, TracedPages.Use.directory(current));
+            trace(t.pteAddress() >>> PhysicalMemory.PAGE_SHIFT, new TracedPages.Use(current, Pte.directoryIndex(va)));
+        }
+        current.map(va, gpa >>> PhysicalMemory.PAGE_SHIFT, bits);
+        vm.host().mmu().invalidatePage(va);
+        return true;
     }
 
     /** Removes {@code va}'s entry from {@code shadow}, and from the real TLB if it is current. */
