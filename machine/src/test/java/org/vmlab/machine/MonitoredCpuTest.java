@@ -10,6 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.vmlab.machine.device.BlockDevice;
+import org.vmlab.machine.device.MmioDevice;
 import org.vmlab.machine.device.NetworkInterface;
 import org.vmlab.machine.device.Timer;
 import org.vmlab.machine.isa.Opcode;
@@ -284,5 +286,106 @@ class MonitoredCpuTest {
 
         assertThat(bench.cpu().lastTrap().kind()).as("stopped by the int, not the store").isEqualTo(Trap.Kind.SOFTWARE_INTERRUPT);
         assertThat(bench.machine.devices().nic().read(NetworkInterface.IMS)).isEqualTo(1);
+    }
+
+    // --- devices assigned to a guest -------------------------------------------------------------
+
+    @Test
+    void theIoPermissionBitmapLetsRing1ReachAPortWithoutATrap() {
+        Bench bench = monitored().ring(1).reg(2, 7);
+        bench.machine.io().permit(BlockDevice.BASE, BlockDevice.PORTS);
+        bench.code(i(Opcode.OUT, 0, 2, 0, BlockDevice.BASE + 1), i(Opcode.IN, 3, 0, 0, BlockDevice.BASE + 1),
+                i(Opcode.OUT, 0, 2, 0, Timer.BASE));
+
+        RunResult result = bench.run();
+
+        assertThat(bench.r(3)).as("the count register, written and read back directly").isEqualTo(7);
+        assertThat(result.stopReason()).isEqualTo(StopReason.TRAP);
+        assertThat(bench.cpu().lastTrap().vector()).as("a port not in the bitmap still traps")
+                .isEqualTo(Vector.GENERAL_PROTECTION);
+        assertThat(result.instructions()).isEqualTo(2);
+    }
+
+    @Test
+    void revokingThePermissionsMakesEveryPortTrapAgain() {
+        Bench bench = monitored().ring(1).reg(2, 7);
+        bench.machine.io().permit(BlockDevice.BASE, BlockDevice.PORTS);
+        bench.machine.io().revokeAll();
+        bench.code(i(Opcode.OUT, 0, 2, 0, BlockDevice.BASE + 1));
+
+        bench.run();
+
+        assertThat(bench.cpu().lastTrap().vector()).isEqualTo(Vector.GENERAL_PROTECTION);
+        assertThat(bench.machine.devices().disk().state().count()).isZero();
+    }
+
+    @Test
+    void settingTrappingForgetsTheWindowsPassedThroughBefore() {
+        Bench bench = Bench.classic();
+        bench.machine.mmio().setTrapping(true);
+        bench.machine.mmio().passThrough(NIC);
+
+        bench.machine.mmio().setTrapping(true);
+
+        assertThat(bench.machine.mmio().traps(NIC + NetworkInterface.IMS)).isTrue();
+    }
+
+    @Test
+    void aDeviceMovedIntoAWindowAnswersThereInsteadOfTheOneThatWas() {
+        Bench bench = Bench.classic();
+        int[] written = new int[1];
+        MmioDevice replacement = new MmioDevice() {
+            public String name() {
+                return "replacement";
+            }
+
+            public int read(int offset) {
+                return 42;
+            }
+
+            public void write(int offset, int value) {
+                written[0] = value;
+            }
+        };
+
+        MmioDevice old = bench.machine.mmio().replace(NIC, replacement);
+        bench.machine.mmu().writeWord(NIC + NetworkInterface.IMS, 3, 0);
+
+        assertThat(old).isSameAs(bench.machine.devices().nic());
+        assertThat(written[0]).isEqualTo(3);
+        assertThat(bench.machine.mmu().readWord(NIC, 0)).isEqualTo(42);
+        assertThat(bench.machine.devices().nic().read(NetworkInterface.IMS)).as("the old device untouched").isZero();
+        assertThatThrownBy(() -> bench.machine.mmio().replace(NIC + 4, replacement))
+                .hasMessage("no MMIO window starts at 0xf0000004");
+        assertThatThrownBy(() -> bench.machine.io().replace(0x1F1, null))
+                .hasMessage("no device is attached at port 0x1f1");
+    }
+
+    @Test
+    void aDeviceAccessMayPauseTheRunSoonerThanItWouldHaveEnded() {
+        Bench bench = Bench.classic();
+        bench.machine.mmio().replace(NIC, new MmioDevice() {
+            public String name() {
+                return "pauses the run";
+            }
+
+            public int read(int offset) {
+                return 0;
+            }
+
+            public void write(int offset, int value) {
+                bench.cpu().pauseBy(bench.cpu().instructions() + 3);   // this store and two more
+            }
+        });
+        bench.reg(1, NIC);
+        for (int k = 0; k < 10; k++) {
+            bench.code(k == 2 ? rri(Opcode.SW, 0, 1, 0) : rri(Opcode.ADDI, 5, 5, 1));
+        }
+
+        StopReason stopped = bench.cpu().run(1000);
+
+        assertThat(stopped).isEqualTo(StopReason.FUEL_EXHAUSTED);
+        assertThat(bench.cpu().instructions()).as("two addi, the store, two more").isEqualTo(5);
+        assertThat(bench.r(5)).isEqualTo(4);
     }
 }

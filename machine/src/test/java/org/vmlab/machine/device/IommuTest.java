@@ -255,6 +255,29 @@ class IommuTest {
     }
 
     @Test
+    void postedInterruptsReachTheOwnersControllerAndNotTheMachines() {
+        InterruptController vmPic = new InterruptController();
+        InterruptSink nicLine = iommu.interruptsFor(Iommu.SOURCE_NIC, vmPic);
+        nicLine.request(NetworkInterface.LINE);
+        assertThat(vmPic.pending()).as("remapping off: on the owner's controller as raised").isEqualTo(1 << NetworkInterface.LINE);
+        vmPic.withdraw(NetworkInterface.LINE);
+
+        bench.memory.writeWord(REMAPPING_TABLE + 4 * Iommu.SOURCE_NIC, 3 << Iommu.IRTE_LINE_SHIFT | Iommu.IRTE_PRESENT);
+        out(Iommu.IRTA, REMAPPING_TABLE);
+        enable(Iommu.IRE);
+        nicLine.request(NetworkInterface.LINE);
+
+        assertThat(vmPic.pending()).isEqualTo(1 << 3);
+        assertThat(bench.pic.pending()).as("the machine's controller never saw it").isZero();
+        nicLine.withdraw(NetworkInterface.LINE);
+        assertThat(vmPic.pending()).isZero();
+
+        iommu.interruptsFor(Iommu.SOURCE_DISK, vmPic).request(BlockDevice.LINE);   // no entry: blocked
+        assertThat(vmPic.pending()).isZero();
+        assertThat(bench.pic.pending()).as("the fault is the machine's").isEqualTo(1 << Iommu.LINE);
+    }
+
+    @Test
     void aBadRemappingTableBlocksTheInterruptWithAFault() {
         out(Iommu.IRTA, 0xFFFF_F000);
         enable(Iommu.IRE);
