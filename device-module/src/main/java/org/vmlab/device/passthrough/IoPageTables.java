@@ -2,25 +2,23 @@ package org.vmlab.device.passthrough;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.vmlab.machine.device.Iommu;
 import org.vmlab.machine.memory.PhysicalMemory;
 import org.vmlab.vmm.MachineFrames;
 
 /**
  * One device domain's I/O page tables in machine memory (VT-d's second-level tables, in the
- * IOMMU's format, docs/devices.md "IOMMU"): a directory and the tables it names, mapping I/O
- * virtual addresses, the addresses a device is programmed with, to machine frames with read and
- * write permission. For a device assigned to a VM the I/O virtual addresses are the VM's
- * guest-physical addresses, and only the VM's own frames are mapped: that is what confines the
- * device's DMA to the VM.
+ * IOMMU's format, docs/devices.md "IOMMU"): a directory, made with the tables, and the page
+ * tables that {@link DmaConfinement#map} makes with {@link #newTable}. For a device assigned to a
+ * VM the I/O virtual addresses are the VM's guest-physical addresses.
  *
  * <p>The tables' frames are the VMM's, taken from the machine's free pool and given back by
- * {@link #free}. The IOMMU may cache what they say (its IOTLB): after {@link #unmap} or a
- * narrowing {@link #map}, the caller invalidates.
+ * {@link #free}. Entries are read and written with {@link #readWord} and {@link #writeWord}, which
+ * reach the tables' own frames and nothing else: rules that compute a wrong entry address are
+ * told so at once, instead of corrupting machine memory.
  */
 public final class IoPageTables {
-    private static final int ENTRIES = 1024;
-    private static final int PERMISSIONS = Iommu.READ | Iommu.WRITE;
+    /** Entries in a directory or a table. */
+    public static final int ENTRIES = 1024;
 
     private final MachineFrames frames;
     private final PhysicalMemory memory;
@@ -41,30 +39,38 @@ public final class IoPageTables {
         return directory;
     }
 
-    /**
-     * Maps the page at I/O virtual address {@code iova} to machine frame {@code mfn} with
-     * {@code permissions} ({@link Iommu#READ}, {@link Iommu#WRITE}), making the page table that
-     * holds its entry if there is none yet. The directory entry grants both, so the table entry
-     * alone says what the page permits.
-     */
-    public void map(int iova, int mfn, int permissions) {
-        int pde = directoryEntry(iova);
-        int entry = memory.readWord(pde);
-        if ((entry & PERMISSIONS) == 0) {
-            int table = frames.allocate(owner);
-            tables.add(table);
-            entry = table << PhysicalMemory.PAGE_SHIFT | PERMISSIONS;
-            memory.writeWord(pde, entry);
-        }
-        memory.writeWord(tableEntry(entry, iova), mfn << PhysicalMemory.PAGE_SHIFT | permissions & PERMISSIONS);
+    /** A new, empty page table (a zeroed frame of the tables'), its machine frame number. */
+    public int newTable() {
+        int table = frames.allocate(owner);
+        tables.add(table);
+        return table;
     }
 
-    /** Unmaps the page at {@code iova}: the device may no longer reach it (once the IOTLB is invalidated). */
-    public void unmap(int iova) {
-        int entry = memory.readWord(directoryEntry(iova));
-        if ((entry & PERMISSIONS) != 0) {
-            memory.writeWord(tableEntry(entry, iova), 0);
-        }
+    /** How many page tables there are besides the directory. */
+    public int tableCount() {
+        return tables.size();
+    }
+
+    /**
+     * The word at machine address {@code address}, in the directory or one of the tables.
+     *
+     * @throws IllegalArgumentException if the address is in no frame of these tables, or not
+     *                                  4-aligned
+     */
+    public int readWord(int address) {
+        check("readWord", address);
+        return memory.readWord(address);
+    }
+
+    /**
+     * Writes an entry at machine address {@code address}, in the directory or one of the tables.
+     *
+     * @throws IllegalArgumentException if the address is in no frame of these tables, or not
+     *                                  4-aligned
+     */
+    public void writeWord(int address, int value) {
+        check("writeWord", address);
+        memory.writeWord(address, value);
     }
 
     /** Gives the tables' frames back to the free pool. */
@@ -74,11 +80,16 @@ public final class IoPageTables {
         frames.release(directory);
     }
 
-    private int directoryEntry(int iova) {
-        return (directory << PhysicalMemory.PAGE_SHIFT) + 4 * (iova >>> 22);
+    private void check(String what, int address) {
+        int frame = address >>> PhysicalMemory.PAGE_SHIFT;
+        if ((address & 3) != 0 || frame != directory && !tables.contains(frame)) {
+            throw new IllegalArgumentException(String.format("%s(0x%08x): not an entry of these I/O page tables"
+                    + " (the directory is frame 0x%x, the tables %s); an entry's address is its table's frame"
+                    + " << 12 plus 4 times its index", what, address, directory, hex(tables)));
+        }
     }
 
-    private static int tableEntry(int directoryEntry, int iova) {
-        return (directoryEntry & ~(PhysicalMemory.PAGE_SIZE - 1)) + 4 * (iova >>> 12 & ENTRIES - 1);
+    private static String hex(List<Integer> frames) {
+        return frames.isEmpty() ? "none yet" : frames.stream().map(f -> "0x" + Integer.toHexString(f)).toList().toString();
     }
 }

@@ -1,6 +1,5 @@
 package org.vmlab.device.passthrough;
 
-import java.util.List;
 import org.vmlab.machine.Machine;
 import org.vmlab.machine.device.BlockDevice;
 import org.vmlab.machine.device.DeviceWiring;
@@ -10,7 +9,6 @@ import org.vmlab.machine.device.Iommu;
 import org.vmlab.machine.device.MmioDevice;
 import org.vmlab.machine.device.NetworkInterface;
 import org.vmlab.machine.device.PortDevice;
-import org.vmlab.machine.memory.PhysicalMemory;
 import org.vmlab.vmm.DeviceVirtualization;
 import org.vmlab.vmm.VirtualMachine;
 
@@ -25,7 +23,8 @@ import org.vmlab.vmm.VirtualMachine;
  * cannot be shared with another VM, and the VM's memory is pinned (every frame backed before the
  * guest runs, none shared or ballooned, since a device's DMA cannot take a page fault).
  *
- * <p>{@link #unconfined()} assigns the devices without turning the IOMMU on: the guest's DMA
+ * <p>Which pages the devices may reach, and how the tables say it, are the {@link DmaConfinement}
+ * rules' (Lab 5). {@link #unconfined()} assigns the devices without turning the IOMMU on: the guest's DMA
  * addresses then reach machine memory as they are, another VM's frames or the VMM's included,
  * the escape the IOMMU closes (docs/devices.md "IOMMU").
  *
@@ -36,24 +35,27 @@ import org.vmlab.vmm.VirtualMachine;
 public final class Passthrough implements DeviceVirtualization {
     private static final int[] SOURCES = {Iommu.SOURCE_DISK, Iommu.SOURCE_NIC};
 
-    private final boolean confined;
+    private final DmaConfinement rules;
     private VirtualMachine vm;
     private IoPageTables tables;
     private PortDevice hostDisk;
     private MmioDevice hostNic;
 
-    private Passthrough(boolean confined) {
-        this.confined = confined;
+    private Passthrough(DmaConfinement rules) {
+        this.rules = rules;
     }
 
-    /** Devices assigned behind the IOMMU: their DMA reaches the VM's frames and nothing else. */
-    public static Passthrough confined() {
-        return new Passthrough(true);
+    /**
+     * Devices assigned behind the IOMMU, in the I/O page tables that {@code rules} build (Lab 5's):
+     * their DMA reaches the VM's frames and nothing else.
+     */
+    public static Passthrough confined(DmaConfinement rules) {
+        return new Passthrough(java.util.Objects.requireNonNull(rules, "rules"));
     }
 
     /** Devices assigned with the IOMMU off: their DMA reaches any machine address. */
     public static Passthrough unconfined() {
-        return new Passthrough(false);
+        return new Passthrough(null);
     }
 
     @Override
@@ -63,7 +65,7 @@ public final class Passthrough implements DeviceVirtualization {
 
     /** Whether the IOMMU confines the assigned devices. */
     public boolean isConfined() {
-        return confined;
+        return rules != null;
     }
 
     @Override
@@ -110,7 +112,7 @@ public final class Passthrough implements DeviceVirtualization {
         this.hostDisk = disk;
         this.hostNic = host.mmio().replace(NetworkInterface.BASE, AssignedDevice.window(vm, vm.devices().standard().nic()));
         vm.memory().populate("its memory is pinned for the devices assigned to it");
-        if (confined) {
+        if (rules != null) {
             program(host);
         }
     }
@@ -118,9 +120,7 @@ public final class Passthrough implements DeviceVirtualization {
     /** The I/O page tables of the VM's frames, the context and remapping entries, and the IOMMU on. */
     private void program(Machine host) {
         tables = new IoPageTables(vm.memory().machineFrames(), "iommu of " + vm.name());
-        for (int gfn = 0; gfn < vm.memory().frames(); gfn++) {
-            tables.map(gfn << PhysicalMemory.PAGE_SHIFT, vm.memory().machineFrame(gfn), Iommu.READ | Iommu.WRITE);
-        }
+        rules.confine(tables, vm.memory());
         IommuRegisters iommu = new IommuRegisters(host, vm.memory().machineFrames());
         for (int source : SOURCES) {
             iommu.setContext(source, tables.directoryFrame());
@@ -154,8 +154,8 @@ public final class Passthrough implements DeviceVirtualization {
         }
     }
 
-    /** The sources assigned, for reports: the disk and the network interface. */
-    public static List<Integer> sources() {
-        return List.of(Iommu.SOURCE_DISK, Iommu.SOURCE_NIC);
+    /** The I/O page tables the devices go through, or null if none (unconfined, or not attached). */
+    public IoPageTables tables() {
+        return tables;
     }
 }

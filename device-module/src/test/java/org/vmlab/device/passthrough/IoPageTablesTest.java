@@ -3,88 +3,49 @@ package org.vmlab.device.passthrough;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.vmlab.machine.device.DmaFault;
-import org.vmlab.machine.device.DmaSpace;
-import org.vmlab.machine.device.InterruptController;
-import org.vmlab.machine.device.Iommu;
 import org.vmlab.machine.memory.PhysicalMemory;
 import org.vmlab.vmm.MachineFrames;
 
-/** I/O page tables, as the machine's IOMMU walks them: what is mapped is reached, nothing else. */
+/** The tables' frames: a directory from the start, tables on demand, no access outside them. */
 class IoPageTablesTest {
     private final PhysicalMemory memory = new PhysicalMemory(4 << 20);
     private final MachineFrames frames = new MachineFrames(memory, 16);
-    private final Iommu iommu = new Iommu(memory, new InterruptController());
-    private final DmaSpace disk = iommu.dmaFor(Iommu.SOURCE_DISK);
-    private IoPageTables tables;
 
-    @BeforeEach
-    void assign() {
-        tables = new IoPageTables(frames, "vm1");
-        int contextTable = frames.allocate(MachineFrames.VMM) << 12;
-        memory.writeWord(contextTable + 4 * Iommu.SOURCE_DISK, tables.directoryFrame() << 12 | Iommu.CONTEXT_PRESENT);
-        iommu.out(Iommu.RTADDR, contextTable);
-        iommu.out(Iommu.GCMD, Iommu.TE);
+    @Test
+    void entriesAreReadAndWrittenInTheTablesOwnFrames() {
+        IoPageTables tables = new IoPageTables(frames, "vm1");
+        int table = tables.newTable();
+
+        tables.writeWord((tables.directoryFrame() << 12) + 8, table << 12 | 3);
+        tables.writeWord((table << 12) + 4092, 0x1234_5003);
+
+        assertThat(tables.readWord((tables.directoryFrame() << 12) + 8)).isEqualTo(table << 12 | 3);
+        assertThat(memory.readWord((table << 12) + 4092)).isEqualTo(0x1234_5003);
+        assertThat(tables.tableCount()).isEqualTo(1);
     }
 
     @Test
-    void aMappedPageReachesItsMachineFrameAtTheSameOffset() throws DmaFault {
-        int mfn = frames.allocate("vm1");
-        tables.map(0x0000_5000, mfn, Iommu.READ | Iommu.WRITE);
+    void anAddressOutsideTheTablesIsRefusedWithHowToComputeIt() {
+        IoPageTables tables = new IoPageTables(frames, "vm1");
 
-        disk.writeWord(0x0000_5010, 0xCAFE);
-
-        assertThat(memory.readWord((mfn << 12) + 0x10)).isEqualTo(0xCAFE);
+        assertThatThrownBy(() -> tables.writeWord(0x5000, 1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not an entry of these I/O page tables")
+                .hasMessageContaining("the tables none yet");
+        assertThatThrownBy(() -> tables.readWord((tables.directoryFrame() << 12) + 2))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(memory.readWord(0x5000)).isZero();
     }
 
     @Test
-    void anAddressNothingMapsIsBlocked() {
-        tables.map(0x0000_5000, frames.allocate("vm1"), Iommu.READ | Iommu.WRITE);
-
-        assertThatThrownBy(() -> disk.readWord(0x0000_6000)).isInstanceOf(DmaFault.class);
-        assertThatThrownBy(() -> disk.readWord(0x0040_5000)).as("another 4 MiB").isInstanceOf(DmaFault.class);
-        assertThat(iommu.faults()).hasSize(2);
-    }
-
-    @Test
-    void aReadOnlyPageRefusesWrites() throws DmaFault {
-        tables.map(0x0000_5000, frames.allocate("vm1"), Iommu.READ);
-
-        disk.readWord(0x0000_5000);
-        assertThatThrownBy(() -> disk.writeWord(0x0000_5000, 1)).isInstanceOf(DmaFault.class);
-    }
-
-    @Test
-    void pagesOfOneFourMegabyteRangeShareOneTable() {
+    void freeingGivesEveryFrameBack() {
         int free = frames.freeFrames();
-        tables.map(0x0000_1000, frames.allocate("vm1"), Iommu.READ);
-        tables.map(0x0000_2000, frames.allocate("vm1"), Iommu.READ);
-        tables.map(0x0040_0000, frames.allocate("vm1"), Iommu.READ);
+        IoPageTables tables = new IoPageTables(frames, "vm2");
+        tables.newTable();
+        tables.newTable();
 
-        assertThat(free - frames.freeFrames()).as("three pages and two tables").isEqualTo(5);
-    }
-
-    @Test
-    void anUnmappedPageIsBlockedOnceTheIotlbIsInvalidated() throws DmaFault {
-        tables.map(0x0000_5000, frames.allocate("vm1"), Iommu.READ | Iommu.WRITE);
-        disk.readWord(0x0000_5000);
-
-        tables.unmap(0x0000_5000);
-        iommu.out(Iommu.IOTLB_INVALIDATE, Iommu.SOURCE_DISK << 8 | Iommu.IIRG_DEVICE);
-
-        assertThatThrownBy(() -> disk.readWord(0x0000_5000)).isInstanceOf(DmaFault.class);
-    }
-
-    @Test
-    void freeingGivesEveryTableFrameBack() {
-        int free = frames.freeFrames();
-        IoPageTables other = new IoPageTables(frames, "vm2");
-        other.map(0x0000_1000, 100, Iommu.READ);
-        other.map(0x0080_0000, 101, Iommu.READ);
-
-        other.free();
+        tables.free();
 
         assertThat(frames.freeFrames()).isEqualTo(free);
     }

@@ -55,7 +55,7 @@ class DmaEscapeTest {
 
     @Test
     void theIommuBlocksTheReadAndLogsTheFault() {
-        Scene scene = new Scene(Passthrough.confined(), Attack.DMA_READ);
+        Scene scene = new Scene(Passthrough.confined(new org.vmlab.labs.lab5.IommuProgramming()), Attack.DMA_READ);
 
         RunResult attacker = scene.run();
 
@@ -70,7 +70,7 @@ class DmaEscapeTest {
 
     @Test
     void theIommuBlocksTheWriteAndTheVictimFinishes() {
-        Scene scene = new Scene(Passthrough.confined(), Attack.DMA_WRITE);
+        Scene scene = new Scene(Passthrough.confined(new org.vmlab.labs.lab5.IommuProgramming()), Attack.DMA_WRITE);
 
         scene.run();
 

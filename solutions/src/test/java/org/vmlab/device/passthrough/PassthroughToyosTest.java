@@ -35,7 +35,7 @@ class PassthroughToyosTest {
     void theWorkloadRunsExactlyAsOnBareMetal(String workload) {
         RunResult bare = bareMetal(workload).run();
         Hypervisor vmm = hypervisor();
-        VirtualMachine vm = vm(vmm, "vm1", Passthrough.confined(), workload);
+        VirtualMachine vm = vm(vmm, "vm1", Passthrough.confined(new org.vmlab.labs.lab5.IommuProgramming()), workload);
 
         RunResult virtual = vm.run();
 
@@ -47,7 +47,7 @@ class PassthroughToyosTest {
         Hypervisor emulatedHost = hypervisor();
         VirtualMachine emulated = vm(emulatedHost, "vm1", DeviceVirtualization.emulated(), "disk");
         Hypervisor host = hypervisor();
-        VirtualMachine assigned = vm(host, "vm1", Passthrough.confined(), "disk");
+        VirtualMachine assigned = vm(host, "vm1", Passthrough.confined(new org.vmlab.labs.lab5.IommuProgramming()), "disk");
 
         emulated.run();
         assigned.run();
@@ -64,7 +64,7 @@ class PassthroughToyosTest {
     void networkRegistersAreReachedThroughTheShadowWithoutAnExit() {
         Hypervisor emulatedHost = hypervisor();
         VirtualMachine emulated = vm(emulatedHost, "vm1", DeviceVirtualization.emulated(), "net");
-        VirtualMachine assigned = vm(hypervisor(), "vm1", Passthrough.confined(), "net");
+        VirtualMachine assigned = vm(hypervisor(), "vm1", Passthrough.confined(new org.vmlab.labs.lab5.IommuProgramming()), "net");
 
         emulated.run();
         assigned.run();
@@ -76,7 +76,7 @@ class PassthroughToyosTest {
     @Test
     void lockstepFindsNoDivergence() {
         Machine bare = bareMetal("disk");
-        VirtualMachine vm = vm(hypervisor(), "vm1", Passthrough.confined(), "disk");
+        VirtualMachine vm = vm(hypervisor(), "vm1", Passthrough.confined(new org.vmlab.labs.lab5.IommuProgramming()), "disk");
 
         Lockstep.Outcome outcome = Lockstep.run(bare, vm);
 
@@ -87,14 +87,14 @@ class PassthroughToyosTest {
     @Test
     void anAssignedDeviceCannotBeSharedAndGoesBackWhenItsVmGoes() {
         Hypervisor vmm = hypervisor();
-        VirtualMachine first = vm(vmm, "vm1", Passthrough.confined(), "disk");
+        VirtualMachine first = vm(vmm, "vm1", Passthrough.confined(new org.vmlab.labs.lab5.IommuProgramming()), "disk");
 
-        assertThatThrownBy(() -> vm(vmm, "vm2", Passthrough.confined(), "disk"))
+        assertThatThrownBy(() -> vm(vmm, "vm2", Passthrough.confined(new org.vmlab.labs.lab5.IommuProgramming()), "disk"))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("the disk and the network interface are already assigned to vm1:"
                         + " a passed-through device cannot be shared");
         vmm.remove(first);
-        VirtualMachine second = vm(vmm, "vm2", Passthrough.confined(), "disk");
+        VirtualMachine second = vm(vmm, "vm2", Passthrough.confined(new org.vmlab.labs.lab5.IommuProgramming()), "disk");
         assertThat(second.run().console()).isEqualTo(Toyos.expectedOutput("disk"));
     }
 
@@ -102,7 +102,7 @@ class PassthroughToyosTest {
     void binaryTranslationIsRefused() {
         Hypervisor vmm = hypervisor();
         assertThatThrownBy(() -> vmm.create(VmConfig.named("vm1"), new BinaryTranslationTechnique().create(),
-                new ShadowPagingTechnique().create(), Passthrough.confined()))
+                new ShadowPagingTechnique().create(), Passthrough.confined(new org.vmlab.labs.lab5.IommuProgramming())))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("needs the guest's code to run unmodified");
     }
@@ -110,7 +110,7 @@ class PassthroughToyosTest {
     @Test
     void theIommuIsProgrammedForBothDevices() {
         Hypervisor vmm = hypervisor();
-        vm(vmm, "vm1", Passthrough.confined(), "disk");
+        vm(vmm, "vm1", Passthrough.confined(new org.vmlab.labs.lab5.IommuProgramming()), "disk");
         assertThat(vmm.machine().iommu().status()).isEqualTo(Iommu.TE | Iommu.IRE);
     }
 
