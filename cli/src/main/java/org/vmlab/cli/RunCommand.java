@@ -145,7 +145,7 @@ final class RunCommand implements Callable<Integer> {
             throw new UserError("unknown workload '" + workload + "' (expected one of: "
                     + String.join(", ", Toyos.workloads()) + "; or an lmbench program and its count, 0.."
                     + Lmbench.MAX_ITERATIONS + ", as \"lat_null 1000\": "
-                    + String.join(", ", Lmbenchmark.all().stream().map(Lmbenchmark::id).toList()) + ")");
+                    + String.join(", ", Lmbenchmark.programs().stream().map(Lmbenchmark::id).toList()) + ")");
         }
         if (given("--flavor") && !guest.equals(Programs.TOYOS)) {
             throw new UserError("--flavor applies to toyos only");

@@ -88,7 +88,7 @@ public final class Lmbench {
      */
     public static boolean isCommandLine(String commandLine) {
         String[] words = commandLine.split(" ", -1);
-        if (words.length > 2 || Lmbenchmark.all().stream().noneMatch(b -> b.id().equals(words[0]))) {
+        if (words.length > 2 || Lmbenchmark.programs().stream().noneMatch(b -> b.id().equals(words[0]))) {
             return false;
         }
         return words.length == 1 || words[1].matches("[0-9]{1,4}") && Integer.parseInt(words[1]) <= MAX_ITERATIONS;
@@ -127,6 +127,16 @@ public final class Lmbench {
     }
 
     private static long cycles(Lmbenchmark benchmark, int iterations, Runner runner) {
+        return run(benchmark, iterations, runner).cycles();
+    }
+
+    /**
+     * Runs {@code benchmark}'s program {@code iterations} times through {@code runner}, and checks
+     * that it did what it should.
+     *
+     * @throws Failed if the run did not power off with the expected output
+     */
+    public static RunResult run(Lmbenchmark benchmark, int iterations, Runner runner) {
         String commandLine = benchmark.commandLine(iterations);
         RunResult run = runner.run(commandLine, fuel(iterations));
         if (run.stopReason() != StopReason.HALT) {
@@ -137,7 +147,7 @@ public final class Lmbench {
             throw new Failed("\"" + commandLine + "\" did not print \"" + benchmark.id() + ": ok\": "
                     + lastLines(run.console()));
         }
-        return run.cycles();
+        return run;
     }
 
     /** The console's lines after toyos's banner, on one line, for a message. */

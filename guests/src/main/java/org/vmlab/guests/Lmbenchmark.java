@@ -27,7 +27,16 @@ public enum Lmbenchmark {
             "two processes yield to each other in turn: a context switch (an iteration is two)"),
     /** Heap growth, which lmbench has no tool for: a system call that only moves the break. */
     SBRK("lat_sbrk", "none", 1, 1000,
-            "grow the heap by a page without touching it");
+            "grow the heap by a page without touching it"),
+    /**
+     * One block read from the disk: a request through the kernel's disk driver to the device and
+     * its completion interrupt (lmbench's {@code lmdd} moves whole files; this is one request).
+     */
+    DISK_READ("lat_disk", "lmdd (one block)", 1, 100,
+            "read a 4 KiB block (8 sectors) from the disk: one request and its interrupt"),
+    /** {@code lat_udp}: a small message to the other end and its answer; here the echo peer answers. */
+    NET_ROUND_TRIP("lat_net", "lat_udp", 1, 100,
+            "send a 64-byte frame to the echo peer and receive the echo: a round trip");
 
     private final String program;
     private final String lmbench;
@@ -90,8 +99,21 @@ public enum Lmbenchmark {
         return program + " " + iterations;
     }
 
-    /** Every benchmark, in the order of Barham et al.'s tables (then sbrk). */
+    /**
+     * The benchmarks of the operating system, in the order of Barham et al.'s tables (then sbrk):
+     * the lmbench experiment's rows.
+     */
     public static List<Lmbenchmark> all() {
+        return List.of(NULL_CALL, FORK, EXEC, PAGE_FAULT, CONTEXT_SWITCH, SBRK);
+    }
+
+    /** The benchmarks of I/O, a disk request and a network round trip: the I/O experiment's. */
+    public static List<Lmbenchmark> io() {
+        return List.of(DISK_READ, NET_ROUND_TRIP);
+    }
+
+    /** Every program, of the operating system and of I/O. */
+    public static List<Lmbenchmark> programs() {
         return List.of(values());
     }
 
@@ -101,6 +123,6 @@ public enum Lmbenchmark {
      * @throws IllegalArgumentException if there is none
      */
     public static Lmbenchmark named(String id) {
-        return Catalog.named(all(), Lmbenchmark::id, id, "lmbench program");
+        return Catalog.named(programs(), Lmbenchmark::id, id, "lmbench program");
     }
 }

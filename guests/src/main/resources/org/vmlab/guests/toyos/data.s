@@ -48,6 +48,8 @@ progtab:
     .word str_lat_pagefault, u_lat_pagefault
     .word str_lat_ctx, u_lat_ctx
     .word str_lat_sbrk, u_lat_sbrk
+    .word str_lat_disk, u_lat_disk
+    .word str_lat_net, u_lat_net
     .word str_true, u_true
     .word 0, 0
 
@@ -67,6 +69,8 @@ str_lat_exec:   .asciz "lat_exec"
 str_lat_pagefault: .asciz "lat_pagefault"
 str_lat_ctx:    .asciz "lat_ctx"
 str_lat_sbrk:   .asciz "lat_sbrk"
+str_lat_disk:   .asciz "lat_disk"
+str_lat_net:    .asciz "lat_net"
 str_true:       .asciz "true"
 
 msg_boot:       .asciz "toyos: boot\n"

@@ -661,3 +661,47 @@ lsbrk_loop:
     cmp r8, r0
     bne lsbrk_loop
     jmp lm_done
+
+; lat_disk: read one 4 KiB block (sectors 100..107) from the disk; each read must succeed.
+; Not one of lmbench's own programs (lmdd moves whole files): the I/O experiment's request.
+u_lat_disk:
+    li r2, 4096
+    call sbrk
+    mov r9, r1                  ; the buffer
+    call lm_start
+    beq lm_done
+ldisk_loop:
+    addi r2, r0, DISK_FIRST
+    mov r3, r9
+    addi r4, r0, 8
+    call dread
+    or r10, r10, r1             ; 0, or -1 on an error
+    addi r8, r8, -1
+    cmp r8, r0
+    bne ldisk_loop
+    jmp lm_done
+
+; lat_net: send a 64-byte frame to the echo peer and receive its echo (lmbench's lat_udp, with
+; the echo peer as the other end); each echo must come back 64 bytes long.
+LNET_BYTES = 64
+u_lat_net:
+    li r2, 4096
+    call sbrk
+    mov r9, r1                  ; transmit buffer at r9, receive buffer at r9 + 2048
+    call lm_start
+    beq lm_done
+lnet_loop:
+    mov r2, r9
+    addi r3, r0, LNET_BYTES
+    call nsend
+    xori r1, r1, LNET_BYTES     ; 0 if all 64 went
+    or r10, r10, r1
+    addi r2, r9, 2048
+    addi r3, r0, 2048
+    call nrecv
+    xori r1, r1, LNET_BYTES
+    or r10, r10, r1
+    addi r8, r8, -1
+    cmp r8, r0
+    bne lnet_loop
+    jmp lm_done
