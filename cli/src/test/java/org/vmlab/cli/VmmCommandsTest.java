@@ -89,6 +89,85 @@ class VmmCommandsTest {
     }
 
     @Test
+    void eachDeviceModelRunsTheDiskWorkloadExactlyAsBareMetal() {
+        for (String[] model : new String[][] {{"emulated", "bare-metal"}, {"emulated", "hosted"}, {"passthrough", "hosted"}}) {
+            Outcome o = vmlab("run", "toyos", "-w", "disk", "--cpu", "trap-emulate", "--devices", model[0],
+                    "--hosting", model[1], "-q");
+
+            assertThat(o.exitCode()).as(o.err()).isZero();
+            assertThat(o.out()).contains("devices:      " + model[0] + ", " + model[1],
+                    "equivalence:  equivalent to bare metal (stop, console, disk, network, memory, registers)");
+        }
+    }
+
+    @Test
+    void aDeviceModelThatCannotServeTheVmSaysWhyInOneLine() {
+        Outcome bt = vmlab("run", "toyos", "-w", "disk", "--cpu", "binary-translation", "--devices", "passthrough");
+        Outcome shared = vmlab("run", "toyos", "-w", "disk", "--cpu", "trap-emulate", "--devices", "passthrough",
+                "--vms", "2");
+        Outcome unknown = vmlab("run", "toyos", "--cpu", "trap-emulate", "--devices", "virtio");
+        Outcome hosting = vmlab("run", "toyos", "--cpu", "trap-emulate", "--devices", "emulated", "--hosting", "type-3");
+        Outcome alone = vmlab("run", "toyos", "--cpu", "trap-emulate", "--hosting", "hosted");
+
+        assertThat(bt.exitCode()).isEqualTo(2);
+        assertThat(bt.err()).isEqualTo("vmlab: --devices passthrough: passthrough needs the guest's code to run"
+                + " unmodified on the real CPU (trap-emulate or paravirt), not under binary-translation\n");
+        assertThat(shared.err()).isEqualTo("vmlab: --devices passthrough: the disk and the network interface are"
+                + " already assigned to vm1: a passed-through device cannot be shared\n");
+        assertThat(unknown.err()).startsWith("vmlab: unknown --devices 'virtio' (").contains("emulated", "passthrough");
+        assertThat(hosting.err()).isEqualTo("vmlab: --hosting: no hosting model 'type-3': choose one of bare-metal, hosted\n");
+        assertThat(alone.err()).startsWith("vmlab: --hosting says where a device model's work runs");
+        for (Outcome o : List.of(bt, shared, unknown, hosting, alone)) {
+            assertThat(o.exitCode()).isEqualTo(2);
+            assertThat(o.err().lines()).hasSize(1);
+            assertThat(o.out()).isEmpty();
+        }
+    }
+
+    @Test
+    void ioMeasuresEachDeviceModelAndOrdersThemAsTheLectureDoes(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("io.json");
+        Path svg = dir.resolve("io.svg");
+
+        Outcome o = vmlab("experiment", "io", "-n", "5", "--json", json.toString(), "--svg", svg.toString(), "-q");
+
+        assertThat(o.exitCode()).as(o.err()).isZero();
+        JsonNode data = new ObjectMapper().readTree(json.toFile());
+        assertThat(data.get("operations").findValuesAsText("benchmark")).containsExactly("lat_disk", "lat_net");
+        for (JsonNode op : data.get("operations")) {
+            double emulatedBare = cycles(op, "emulated, bare-metal");
+            double emulatedHosted = cycles(op, "emulated, hosted");
+            double passthrough = cycles(op, "passthrough");
+            // passthrough, with no exit per register access, is the cheapest; the same device model
+            // costs more where each access is a world switch to a driver domain
+            assertThat(passthrough).as(op.get("benchmark").asText()).isLessThan(emulatedHosted);
+            assertThat(emulatedHosted).isLessThan(emulatedBare);
+            assertThat(passthrough).isGreaterThan(op.get("nativeCycles").asDouble());
+            for (JsonNode m : op.get("models")) {
+                assertThat(m.get("equivalence").asText()).as(m.get("model").asText()).startsWith("equivalent");
+            }
+            assertThat(model(op, "passthrough").get("trips").asDouble()).isZero();
+            assertThat(model(op, "emulated, hosted").get("trips").asDouble()).isPositive();
+        }
+        assertThat(o.out()).containsPattern("(?m)^lat_disk +passthrough +[0-9,]+ +[0-9.]+x ");
+        SvgDocument chart = SvgDocument.parse(Files.readString(svg));
+        assertThat(chart.textsOf("category")).containsExactly("lat_disk", "lat_net");
+    }
+
+    private static JsonNode model(JsonNode operation, String name) {
+        for (JsonNode m : operation.get("models")) {
+            if (m.get("model").asText().equals(name)) {
+                return m;
+            }
+        }
+        throw new AssertionError("no model " + name + " in " + operation);
+    }
+
+    private static double cycles(JsonNode operation, String name) {
+        return model(operation, name).get("cycles").asDouble();
+    }
+
+    @Test
     void lockstepNamesTheFirstDivergentInstruction() {
         Outcome o = vmlab("run", "toyos", "-w", "disk", "--cpu", "trap-emulate", "--isa", "legacy", "--lockstep");
 
