@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
+import org.vmlab.guests.Attack;
 import org.vmlab.guests.Lmbench;
 import org.vmlab.guests.Lmbenchmark;
 import org.vmlab.guests.Toyos;
@@ -48,7 +49,10 @@ import picocli.CommandLine.Spec;
                 "power-off cancel. Every run is checked against bare metal: exactly, or at the observable",
                 "level for the paravirtual kernel.",
                 "--svg draws the cycles per operation of each model (log scale).",
-                "Exit code 0, 1 if a run failed or was not equivalent, 2 if lab code threw."})
+                "Then the DMA escape: a VM given the disk aims its DMA at another VM's secret, with the",
+                "IOMMU off (it escapes) and on (it is blocked, and the IOMMU logs the fault).",
+                "Exit code 0, 1 if a run failed or was not equivalent or the IOMMU let DMA escape, 2 if",
+                "lab code threw."})
 final class IoCommand implements Callable<Integer> {
     private static final IsaVariant ISA = IsaVariant.CLASSIC;
 
@@ -110,6 +114,8 @@ final class IoCommand implements Callable<Integer> {
             out.flush();
             operations.add(new IoData.Operation(bench.id(), bench.description(), nativeRun.cycles(), cells));
         }
+        List<IoData.Escape> escapes = dmaEscapes(out, techniques, failures);
+        out.println();
         out.println("Emulation exits at every device register access and pays a trip to its device model;");
         out.println("passthrough exits only for what stays emulated (the interrupt controller); the split");
         out.println("driver pays a hypercall and a trip per notification, and suppresses notifications the");
@@ -118,9 +124,41 @@ final class IoCommand implements Callable<Integer> {
         failures.report(stdout, spec.commandLine().getErr());
         IoData data = new IoData("vmlab experiment io", IoData.FORMAT, IoData.UNITS,
                 new IoData.Configuration(LmbenchCommand.CLOCK_HZ, impl.chosen().name(), ISA.name(), iterations),
-                operations);
+                operations, escapes);
         results.write(data, data::chart, stdout);
-        return failures.labBug() ? Vmlab.USAGE : failures.any() || !allEquivalent ? 1 : 0;
+        boolean contained = escapes.stream().noneMatch(e -> e.withIommu().startsWith("ESCAPED"));
+        return failures.labBug() ? Vmlab.USAGE : failures.any() || !allEquivalent || !contained ? 1 : 0;
+    }
+
+    /**
+     * The DMA escape: the assigned disk aimed at another VM's secret, without the IOMMU and with
+     * it (the implementation's passthrough, with its I/O page tables).
+     */
+    private static List<IoData.Escape> dmaEscapes(PrintWriter out, Techniques techniques, CellFailures failures) {
+        out.println("DMA from the assigned disk, aimed at another VM's secret (trap-emulate, shadow paging):");
+        out.printf("%-10s  %-52s  %s%n", "attack", "without the IOMMU", "with the IOMMU");
+        List<IoData.Escape> escapes = new ArrayList<>();
+        for (Attack attack : List.of(Attack.DMA_READ, Attack.DMA_WRITE)) {
+            String without;
+            String with;
+            try {
+                CpuTechnique cpu = techniques.cpu("trap-emulate").orElseThrow(() -> new UserError("no trap-emulate"));
+                MemoryTechnique memory = techniques.memory("shadow").orElseThrow(() -> new UserError("no shadow"));
+                without = DmaEscape.unconfined(attack, cpu, memory).describe();
+                DeviceTechnique passthrough = techniques.devices("passthrough")
+                        .orElseThrow(() -> new UserError("no passthrough"));
+                with = DmaEscape.run(attack, cpu, memory, passthrough.create(Hosting.HOSTED)).describe();
+            } catch (UserError missing) {
+                without = "not available";
+                with = "not available";
+            } catch (RuntimeException | LinkageError | StackOverflowError e) {
+                without = failures.thrown("passthrough", attack.id(), e).text();
+                with = without;
+            }
+            out.printf("%-10s  %-52s  %s%n", attack.id(), without, with);
+            escapes.add(new IoData.Escape(attack.id(), without, with));
+        }
+        return escapes;
     }
 
     private static boolean installed(Techniques techniques, Model m) {

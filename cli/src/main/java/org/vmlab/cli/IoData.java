@@ -15,8 +15,10 @@ import org.vmlab.cli.chart.Series;
  * @param units         what the numbers count
  * @param configuration how they were measured
  * @param operations    one per benchmark (a disk read, a network round trip), in the table's order
+ * @param dmaEscape     the assigned disk aimed at another VM's memory, without and with the IOMMU
  */
-record IoData(String command, int format, Units units, Configuration configuration, List<Operation> operations) {
+record IoData(String command, int format, Units units, Configuration configuration, List<Operation> operations,
+              List<Escape> dmaEscape) {
     static final int FORMAT = 1;
 
     static final Units UNITS = new Units(
@@ -56,6 +58,16 @@ record IoData(String command, int format, Units units, Configuration configurati
     record Model(String model, String devices, String hosting, String cpu, String memory, CellStatus status,
                  Double cycles, Double exits, Double trips, Double notifications, Double ratio,
                  String equivalence, String detail) {
+    }
+
+    /**
+     * A hostile guest given the machine's disk, aiming its DMA at another VM's secret.
+     *
+     * @param attack          {@code dma-read} or {@code dma-write}
+     * @param withoutIommu    what happened with the IOMMU off
+     * @param withIommu       what happened with it on
+     */
+    record Escape(String attack, String withoutIommu, String withIommu) {
     }
 
     /** The chart: cycles per operation under each model, natively too, on a log scale. */

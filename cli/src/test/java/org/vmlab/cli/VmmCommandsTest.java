@@ -149,7 +149,10 @@ class VmmCommandsTest {
             assertThat(model(op, "passthrough").get("trips").asDouble()).isZero();
             assertThat(model(op, "emulated, hosted").get("trips").asDouble()).isPositive();
         }
-        assertThat(o.out()).containsPattern("(?m)^lat_disk +passthrough +[0-9,]+ +[0-9.]+x ");
+        assertThat(o.out()).containsPattern("(?m)^lat_disk +passthrough +[0-9,]+ +[0-9.]+x ")
+                .containsPattern("(?m)^dma-read +ESCAPED: .* +blocked: IOMMU fault, source 1, read at 0x[0-9a-f]{8}$")
+                .containsPattern("(?m)^dma-write +ESCAPED: .* +blocked: IOMMU fault, source 1, write at 0x[0-9a-f]{8}$");
+        assertThat(data.get("dmaEscape").findValuesAsText("withIommu")).allMatch(t -> t.startsWith("blocked"));
         SvgDocument chart = SvgDocument.parse(Files.readString(svg));
         assertThat(chart.textsOf("category")).containsExactly("lat_disk", "lat_net");
     }
