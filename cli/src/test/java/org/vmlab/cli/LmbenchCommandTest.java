@@ -138,6 +138,6 @@ class LmbenchCommandTest {
         assertThat(o.exitCode()).isEqualTo(Vmlab.USAGE);
         assertThat(o.err().strip()).isEqualTo("vmlab: unknown workload 'lat_pagefault 5000' (expected one of: "
                 + String.join(", ", Toyos.workloads()) + "; or an lmbench program and its count, 0..2000, as"
-                + " \"lat_null 1000\": lat_null, lat_fork, lat_exec, lat_pagefault, lat_ctx, lat_sbrk)");
+                + " \"lat_null 1000\": lat_null, lat_fork, lat_exec, lat_pagefault, lat_ctx, lat_sbrk, lat_disk, lat_net)");
     }
 }
