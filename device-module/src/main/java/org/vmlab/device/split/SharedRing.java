@@ -28,6 +28,14 @@ public final class SharedRing {
      * @param slotSize bytes a slot holds: the larger of request and response
      */
     public SharedRing(Ram memory, int base, int size, int slotSize) {
+        this(memory, base, size, slotSize, 0);
+    }
+
+    /**
+     * The ring whose indices both ends start at {@code start} (Xen's {@code BACK_RING_ATTACH}),
+     * not 0: to see the free-running counters wrap.
+     */
+    SharedRing(Ram memory, int base, int size, int slotSize, int start) {
         if (size < 1 || Integer.bitCount(size) != 1 || SplitAbi.RING_SLOTS + size * slotSize > SplitAbi.PAGE_SIZE) {
             throw new IllegalArgumentException("a ring of " + size + " slots of " + slotSize
                     + " bytes does not fit a page");
@@ -36,6 +44,8 @@ public final class SharedRing {
         this.base = base;
         this.size = size;
         this.slotSize = slotSize;
+        this.reqCons = start;
+        this.rspProdPvt = start;
     }
 
     /**
