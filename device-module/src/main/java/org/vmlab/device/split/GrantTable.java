@@ -50,7 +50,8 @@ public final class GrantTable {
 
     /** The entry of {@code gref} as the guest's page holds it now, or null if there is no such entry. */
     public GrantEntry entry(int gref) {
-        if (!isSetUp() || gref < SplitAbi.GNTTAB_NR_RESERVED_ENTRIES || gref >= SplitAbi.GRANT_ENTRIES) {
+        if (!isSetUp() || !isRam(tableFrame) || gref < SplitAbi.GNTTAB_NR_RESERVED_ENTRIES
+                || gref >= SplitAbi.GRANT_ENTRIES) {
             return null;
         }
         int at = entryAddress(gref);
@@ -60,7 +61,8 @@ public final class GrantTable {
     /**
      * The check a back end makes before it touches a guest frame: the frame {@code gref} grants
      * domain 0 now, for a write into it if {@code writesGuest}; or -1, counted in {@code
-     * split.grant.refused}, if the gref is not 8..511, the table is not set up, or the entry does
+     * split.grant.refused}, if the gref is not 8..511, the table is not set up (or its page was
+     * given back by a balloon), or the entry does
      * not permit it ({@link RingService#permits}, and the frame given back to the hypervisor by a
      * balloon is not RAM either).
      */

@@ -135,6 +135,19 @@ class NetbackTest {
     }
 
     @Test
+    void aFloodOfNotificationsCostsATripEachAndSendsNothing() {
+        for (int i = 0; i < 500; i++) {
+            split.channels.send(PORT);
+        }
+        split.settle();
+
+        assertThat(split.named("split.net.notify.in")).isEqualTo(500);
+        assertThat(split.vm.counters().events(DeviceEvent.DRIVER_DOMAIN_SWITCH)).isEqualTo(500);
+        assertThat(split.vm.devices().standard().nic().frames()).isEmpty();
+        assertThat(split.channels.notifications(PORT)).isZero();
+    }
+
+    @Test
     void bogusRingsAreServedNoMore() {
         split.words(TX_FRAME * SplitVm.PAGE, 17);   // req_prod past a ring of 16
         split.channels.send(PORT);

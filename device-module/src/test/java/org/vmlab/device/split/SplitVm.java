@@ -45,9 +45,13 @@ final class SplitVm {
     }
 
     SplitVm(DeviceConfig devices, RingService rules) {
+        this(devices, rules, Hosting.BARE_METAL);
+    }
+
+    SplitVm(DeviceConfig devices, RingService rules, Hosting hosting) {
         Hypervisor vmm = new Hypervisor(MachineConfig.builder().memoryBytes(MEMORY).fuel(Long.MAX_VALUE).build(),
                 VmmCostModel.DEFAULT);
-        drivers = new SplitDrivers(Hosting.BARE_METAL, rules);
+        drivers = new SplitDrivers(hosting, rules);
         VmConfig config = new VmConfig("split", MEMORY, MEMORY / PhysicalMemory.PAGE_SIZE, Long.MAX_VALUE, devices);
         vm = vmm.create(config, new EventsOnly(channels), new IdentityMemory(), drivers);
     }
