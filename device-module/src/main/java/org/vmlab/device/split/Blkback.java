@@ -124,7 +124,9 @@ final class Blkback {
             for (int i = 0; i < n; i++) {
                 taken.add(ring.takeRequest(REQUEST_WORDS));
             }
-            vm.counters().add("split.blk.requests", n);
+            if (n > 0) {
+                vm.counters().add("split.blk.requests", n);
+            }
         } while (rules.finalCheckForRequests(ring));
         while (current == null && !taken.isEmpty()) {
             start(taken.poll());

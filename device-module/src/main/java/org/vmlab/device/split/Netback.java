@@ -135,7 +135,9 @@ final class Netback {
             for (int i = 0; i < n; i++) {
                 transmit(tx.takeRequest(TX_REQUEST_WORDS));
             }
-            vm.counters().add("split.net.tx.requests", n);
+            if (n > 0) {
+                vm.counters().add("split.net.tx.requests", n);
+            }
         } while (room() > 0 && rules.finalCheckForRequests(tx));
         // With the interface's ring full the back end is not idle: the transmit-done interrupt
         // brings it back to take the rest.
