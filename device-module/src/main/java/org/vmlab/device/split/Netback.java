@@ -194,13 +194,19 @@ final class Netback {
 
     // --- receive ---------------------------------------------------------------------------------
 
-    /** Every frame the interface received goes to the front end, and its descriptor is offered again. */
+    /**
+     * Every frame the interface received goes to the front end, and its descriptor is offered
+     * again. The interface's registers are read as a driver reads them, but not trusted beyond its
+     * ring (a guest that reprograms the interface by MMIO only disturbs its own back end).
+     */
     private void reapReceived() {
         int head = vm.devices().mmio().read(NetworkInterface.BASE + NetworkInterface.RX_HEAD);
-        while (rxClean != head) {
+        for (int n = 0; n < RING && rxClean != head; n++) {
             int d = SplitDrivers.NIC_RX_RING + rxClean * NetworkInterface.DESCRIPTOR_SIZE;
             int length = buffer.readWord(d + NetworkInterface.DESC_LENGTH);
-            deliver(buffer.read(SplitDrivers.NIC_RX_BUFFERS + rxClean * SplitDrivers.NIC_BUFFER, length));
+            if (length >= 1 && length <= SplitDrivers.NIC_BUFFER) {
+                deliver(buffer.read(SplitDrivers.NIC_RX_BUFFERS + rxClean * SplitDrivers.NIC_BUFFER, length));
+            }
             rxClean = (rxClean + 1) % RING;
             int spare = SplitDrivers.NIC_RX_RING + rxTail * NetworkInterface.DESCRIPTOR_SIZE;
             buffer.writeWord(spare + NetworkInterface.DESC_LENGTH, SplitDrivers.NIC_BUFFER);

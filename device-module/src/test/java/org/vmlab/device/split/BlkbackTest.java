@@ -107,7 +107,7 @@ class BlkbackTest {
         split.grant(11, SplitAbi.GTF_PERMIT_ACCESS, 3, DATA + 2);        // another domain's
         split.grant(12, SplitAbi.GTF_INVALID, 0, DATA + 3);
         split.grant(13, SplitAbi.GTF_PERMIT_ACCESS, 0, 100_000);         // outside RAM
-        split.grant(14, 2, 0, DATA + 4);                                 // GTF_transfer: no such type here
+        split.grant(14, 2, 0, DATA + 4);                                 // GTF_accept_transfer: not here
         int read = SplitAbi.BLKIF_OP_READ;
         front.request(7, 1, 0, new int[] {9, 0, 0});                      // no such operation
         front.put(read, 2, 0, 0);                                        // no segments
