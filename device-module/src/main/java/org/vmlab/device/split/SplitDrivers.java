@@ -60,13 +60,13 @@ public final class SplitDrivers implements DeviceVirtualization {
     private final HostSide hostSide;
     private final RingService rules;
     private final PhysicalMemory buffers = new PhysicalMemory(PRIVATE_MEMORY);
-    private VirtualMachine vm;
+    // A device's interrupt on its way to its back end (0 the disk's, 1 the interface's), not yet taken.
+    private final boolean[] interruptPending = new boolean[2];
     private GrantTable grants;
     private Blkback blkback;
     private Netback netback;
-    private String clockName;
     private Clock clock;
-    private final boolean[] interruptPending = new boolean[2];
+    private String clockName;
 
     /** Split drivers whose back ends run as {@code hosting} says, by the reference ring rules. */
     public SplitDrivers(Hosting hosting) {
@@ -147,7 +147,6 @@ public final class SplitDrivers implements DeviceVirtualization {
 
     @Override
     public void attach(VirtualMachine vm) {
-        this.vm = vm;
         this.grants = new GrantTable(vm.memory(), rules, vm.counters());
         this.blkback = new Blkback(vm, hostSide, rules, grants, buffers);
         this.netback = new Netback(vm, hostSide, rules, grants, buffers);
