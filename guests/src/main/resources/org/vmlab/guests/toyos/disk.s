@@ -46,11 +46,18 @@ disk_rw_take:
 disk_rw_start:
     la r1, disk_done
     sw r0, 0(r1)
+.if SPLIT
+    mov r1, r8                  ; one request on the ring shared with the back end (blkfront.s)
+    mov r2, r10
+    mov r3, r11
+    call blkfront_submit
+.else
     pv_out DISK_SECTOR, r8
     pv_out DISK_COUNT, r10
     li r1, DISKBUF
     pv_out DISK_DMA, r1
     pv_out DISK_CMD, r11
+.endif
 disk_rw_sleep:
     la r1, disk_done
     lw r2, 0(r1)
@@ -90,7 +97,8 @@ disk_rw_out:
     pop r8
     ret
 
-; disk_intr(): the request is complete
+; disk_intr(): the request is complete (split drivers: blkfront.s has its own)
+.if SPLIT == 0
 disk_intr:
     pv_in r1, DISK_STATUS
     la r2, disk_status
@@ -100,6 +108,7 @@ disk_intr:
     addi r2, r0, 1
     sw r2, 0(r1)
     jmp wakeup                  ; channel: &disk_done
+.endif
 
 ; disk_release_if_owner(): called by kexit; a process killed in the middle of a request (a bad
 ; buffer) must not leave the disk busy forever.
