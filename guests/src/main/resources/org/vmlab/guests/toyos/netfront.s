@@ -11,6 +11,7 @@
 
 ; net_init(): the rings, the grants, every receive page offered, a port, the connection (vif).
 netfront:
+netfront_init:
 net_init:
     push r8
     li r1, NET_TXRING
