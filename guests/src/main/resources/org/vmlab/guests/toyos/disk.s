@@ -4,7 +4,8 @@
 ; address, issue the command, and sleep. The disk moves the data by DMA and raises line 2;
 ; disk_intr records the status and wakes the sleeper, which copies the data out (for a read).
 ; One request at a time: a process that finds the disk busy (disk_busy holds the owner's slot)
-; sleeps until it is free.
+; sleeps until it is free. In the split build (SPLIT=1) the device's part is blkfront.s's: the
+; request goes on a ring shared with the back end, and its response comes as an event.
 
 ; disk_rw(r1 = sector, r2 = user buffer, r3 = sectors 1..8, r4 = DISK_READ or DISK_WRITE)
 ;   -> r1 = 0, or -1 on a bad argument or a device error

@@ -8,7 +8,8 @@
 ; is sent only when the other side asked for one, with its event index.
 
 ; gnttab_init(): the page GNTTAB, cleared (every entry GTF_invalid), becomes the grant table:
-; grant_table_op(GNTTABOP_setup_table, 1, {DOMID_SELF, 1 frame, status out, its frame}).
+; grant_table_op(cmd GNTTABOP_setup_table, count 1, args {DOMID_SELF, 1 frame, status out, its
+; frame}), in r2, r3, r4.
 gnttab_init:
     li r1, GNTTAB
     call memzero_page
@@ -49,9 +50,11 @@ evtchn_alloc_backend:
     li r2, DOMID_SELF           ; word 0 dom; xen_bind writes word 1, remote_dom, as 0
     jmp xen_bind
 
-; device_connect(r3 = its arguments): the back end maps the rings and binds the port. Panics if
-; it refuses (no back end of that type: the VM was not given split devices).
+; device_connect(r3 = its arguments): device_connect(_, _, args), the arguments' address its
+; third argument (r4). The back end maps the rings and binds the port. Panics if it refuses (no
+; back end of that type: the VM was not given split devices).
 device_connect:
+    mov r4, r3
     hypercall HYPERVISOR_device_connect
     cmp r1, r0
     bne xen_refused
