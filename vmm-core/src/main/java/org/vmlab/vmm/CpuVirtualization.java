@@ -79,4 +79,13 @@ public interface CpuVirtualization {
     default java.util.List<VmmEvent> events() {
         return java.util.List.of();
     }
+
+    /**
+     * The guest's event channels, as a back end in domain 0 reaches them ({@link DomainEvents}),
+     * if this technique's guests have any: a paravirtual technique's do. A split driver's back end
+     * connects to the guest's front end through them. The default has none.
+     */
+    default java.util.Optional<DomainEvents> domainEvents() {
+        return java.util.Optional.empty();
+    }
 }

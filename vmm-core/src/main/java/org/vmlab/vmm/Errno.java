@@ -20,6 +20,8 @@ public final class Errno {
     public static final int EBUSY = 16;
     /** It exists already: an event channel already bound. */
     public static final int EEXIST = 17;
+    /** No such device: no split back end of the type asked for. */
+    public static final int ENODEV = 19;
     /** Invalid argument: the request would break an invariant the hypervisor keeps. */
     public static final int EINVAL = 22;
     /** No space left: no free event-channel port. */

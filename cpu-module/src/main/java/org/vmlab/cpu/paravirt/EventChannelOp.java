@@ -89,7 +89,9 @@ final class EventChannelOp {
             return target;
         }
         vm.counters().add("pv.evtchn.sent", 1);
-        if (target > 0) {
+        if (channels.binding(port) instanceof EventChannels.Backend backend) {
+            backend.onNotify().run();   // to domain 0: the back end takes it at once
+        } else if (target > 0) {
             delivery.raise(vm, shared, target);
         }
         return 0;

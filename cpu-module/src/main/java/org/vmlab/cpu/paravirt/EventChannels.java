@@ -13,13 +13,14 @@ import org.vmlab.vmm.Errno;
  * <p>Each operation checks everything before it changes anything, and returns a port (at least
  * 1) or 0 for success, or a negated {@link Errno}. This VM is the only domain there is: the one
  * domain a call may name is {@link XenAbi#DOMID_SELF}, except that an unbound port may wait for
- * another domain (the start-info page's store port waits for domain 0).
+ * domain 0, where the back ends of split drivers run (the start-info page's store port waits for
+ * it too), and a back end there may connect to it ({@link #connectBackend}).
  */
 public final class EventChannels {
     /** Ports 0..31; 0 is reserved. */
     public static final int PORTS = 32;
     /** What a port is bound to: Xen's {@code ECS_*} states, with what each state holds. */
-    public sealed interface Binding permits Unbound, Interdomain, Virq, Pirq {
+    public sealed interface Binding permits Unbound, Interdomain, Backend, Virq, Pirq {
     }
 
     /** Allocated, waiting for {@code remoteDom} to bind it ({@code ECS_UNBOUND}). */
@@ -28,6 +29,13 @@ public final class EventChannels {
 
     /** Connected to {@code remotePort} of {@code remoteDom} ({@code ECS_INTERDOMAIN}). */
     public record Interdomain(int remoteDom, int remotePort) implements Binding {
+    }
+
+    /**
+     * Connected to a back end in domain 0 ({@code ECS_INTERDOMAIN} whose remote domain is 0): the
+     * guest's {@code send} on it runs {@code onNotify}; the back end raises events on it.
+     */
+    public record Backend(Runnable onNotify) implements Binding {
     }
 
     /** Raised by the hypervisor's virtual IRQ {@code virq} ({@code ECS_VIRQ}). */
@@ -60,12 +68,29 @@ public final class EventChannels {
         return find(new Pirq(line));
     }
 
-    /** {@code EVTCHNOP_alloc_unbound}: a fresh port that {@code remoteDom} may bind. */
+    /**
+     * {@code EVTCHNOP_alloc_unbound}: a fresh port that {@code remoteDom} may bind: this domain,
+     * or domain 0, the back ends'.
+     */
     public int allocUnbound(int dom, int remoteDom) {
-        if (dom != XenAbi.DOMID_SELF || remoteDom != XenAbi.DOMID_SELF) {
+        if (dom != XenAbi.DOMID_SELF || remoteDom != XenAbi.DOMID_SELF && remoteDom != XenAbi.DOMID_BACKEND) {
             return -Errno.ESRCH;   // no other domain exists to bind it
         }
         return allocate(new Unbound(remoteDom));
+    }
+
+    /**
+     * A back end in domain 0 binds {@code port}, which must be unbound for domain 0: it becomes
+     * connected to the back end, whose {@code onNotify} the guest's {@code send} runs.
+     *
+     * @return 0, or {@code -EINVAL} if the port is not unbound for domain 0
+     */
+    public int connectBackend(int port, Runnable onNotify) {
+        if (!(binding(port) instanceof Unbound unbound) || unbound.remoteDom() != XenAbi.DOMID_BACKEND) {
+            return -Errno.EINVAL;
+        }
+        ports[port] = new Backend(onNotify);
+        return 0;
     }
 
     /** The builder's port for a store in {@code remoteDom}: unbound, waiting for it. */
@@ -125,15 +150,16 @@ public final class EventChannels {
 
     /**
      * {@code EVTCHNOP_send} on {@code port}: the port to raise the event on (the other end of an
-     * interdomain channel), 0 for an unbound port (nothing happens), or {@code -EINVAL} for a port
-     * not in use or bound to an IRQ, which only the hypervisor raises.
+     * interdomain channel), 0 for an unbound port (nothing happens) or one connected to a back end
+     * (whose {@link Backend#onNotify} the caller runs), or {@code -EINVAL} for a port not in use or
+     * bound to an IRQ, which only the hypervisor raises.
      */
     public int send(int port) {
         Binding binding = binding(port);
         if (binding instanceof Interdomain channel) {
             return channel.remotePort();
         }
-        return binding instanceof Unbound ? 0 : -Errno.EINVAL;
+        return binding instanceof Unbound || binding instanceof Backend ? 0 : -Errno.EINVAL;
     }
 
     private int allocate(Binding binding) {

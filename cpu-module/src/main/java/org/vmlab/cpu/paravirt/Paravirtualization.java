@@ -1,6 +1,7 @@
 package org.vmlab.cpu.paravirt;
 
 import java.util.List;
+import java.util.Optional;
 import org.vmlab.cpu.DirectExecution;
 import org.vmlab.machine.Clock;
 import org.vmlab.machine.Cpu;
@@ -17,6 +18,7 @@ import org.vmlab.machine.isa.Registers;
 import org.vmlab.machine.isa.Vector;
 import org.vmlab.vmm.CoreEvent;
 import org.vmlab.vmm.CpuVirtualization;
+import org.vmlab.vmm.DomainEvents;
 import org.vmlab.vmm.Errno;
 import org.vmlab.vmm.Exit;
 import org.vmlab.vmm.HypercallTable;
@@ -58,6 +60,8 @@ public final class Paravirtualization implements CpuVirtualization {
     private SharedInfo shared;
     private EventChannels channels;
     private EventChannelOp eventChannelOp;
+    // The VM served, from attach on (a back end's notifications reach its guest).
+    private VirtualMachine vm;
     // The exit controls the vCPU's binding set at the world switch, and the same with the direct
     // gates of the fast trap-table entries (made again when those change).
     private ExitControls boundControls = ExitControls.EVERY_TRAP;
@@ -83,6 +87,7 @@ public final class Paravirtualization implements CpuVirtualization {
 
     @Override
     public void attach(VirtualMachine vm) {
+        this.vm = vm;
         vm.traps().setGates(trapTable);
         vm.exitHandlers().register(Exit.GuestException.class, name(), Paravirtualization::deliverException);
         vm.exitHandlers().register(Exit.SoftwareInterrupt.class, name(), Paravirtualization::deliverSoftwareInterrupt);
@@ -135,6 +140,28 @@ public final class Paravirtualization implements CpuVirtualization {
     /** What the domain builder handed the kernel, or null before anything was loaded. */
     public StartInfo startInfo() {
         return startInfo;
+    }
+
+    /**
+     * The guest's event channels as the back ends in domain 0 reach them: a port the guest
+     * allocated unbound for domain 0 connects to a back end, and the back end's notifications are
+     * events on it. Before the domain is built there is no port to connect.
+     */
+    @Override
+    public Optional<DomainEvents> domainEvents() {
+        return Optional.of(new DomainEvents() {
+            @Override
+            public int connect(int port, Runnable onNotify) {
+                return channels == null ? -Errno.EINVAL : channels.connectBackend(port, onNotify);
+            }
+
+            @Override
+            public void notify(int port) {
+                if (channels != null && channels.binding(port) instanceof EventChannels.Backend) {
+                    delivery.raise(vm, shared, port);
+                }
+            }
+        });
     }
 
     /** The VM's event channels, or null before anything was loaded. */

@@ -67,6 +67,9 @@ public final class XenAbi {
     /** The calling domain, wherever a domain is named ({@code DOMID_SELF}). */
     public static final int DOMID_SELF = 0x7FF0;
 
+    /** Domain 0, where the back ends of split drivers run ({@link org.vmlab.vmm.DomainEvents}). */
+    public static final int DOMID_BACKEND = org.vmlab.vmm.DomainEvents.BACKEND_DOMAIN;
+
     // event_channel_op commands (EVTCHNOP_*).
     public static final int EVTCHNOP_BIND_INTERDOMAIN = 0;
     public static final int EVTCHNOP_BIND_VIRQ = 1;

@@ -65,7 +65,7 @@ class EventChannelOpTest {
                 .word 0, bind_again
                 .word 0xFFFFFFFF, 0
             alloc_other_dom:    .word 5, 0x7FF0, 0x5555
-            alloc_other_remote: .word 0x7FF0, 0, 0x5555
+            alloc_other_remote: .word 0x7FF0, 1, 0x5555     ; 0 would be the back ends' domain
             alloc_ok:           .word 0x7FF0, 0x7FF0, 0x5555
             bind_other_dom:     .word 0, 3, 0x5555
             bind_console:       .word 0x7FF0, 2, 0x5555

@@ -127,4 +127,23 @@ class EventChannelsTest {
         assertThat(channels.binding(1)).as("left as it was").isEqualTo(new Unbound(SELF));
         assertThat(channels.freePort()).isEqualTo(-Errno.ENOSPC);
     }
+
+    @Test
+    void aPortMayWaitForDomainZeroWhereTheBackEndsRunAndABackEndConnectsToItOnly() {
+        int[] notified = {0};
+        Runnable backEnd = () -> notified[0]++;
+        int forBackEnd = channels.allocUnbound(SELF, XenAbi.DOMID_BACKEND);
+        int loopback = channels.allocUnbound(SELF, SELF);
+
+        assertThat(channels.binding(forBackEnd)).isEqualTo(new Unbound(0));
+        assertThat(channels.bindInterdomain(SELF, forBackEnd)).as("not for this domain").isEqualTo(-Errno.EINVAL);
+        assertThat(channels.connectBackend(loopback, backEnd)).isEqualTo(-Errno.EINVAL);
+        assertThat(channels.connectBackend(30, backEnd)).as("free").isEqualTo(-Errno.EINVAL);
+        assertThat(channels.connectBackend(forBackEnd, backEnd)).isZero();
+        assertThat(channels.binding(forBackEnd)).isEqualTo(new EventChannels.Backend(backEnd));
+        assertThat(channels.connectBackend(forBackEnd, backEnd)).as("connected already").isEqualTo(-Errno.EINVAL);
+        assertThat(channels.send(forBackEnd)).as("nothing to raise in this domain").isZero();
+        assertThat(channels.close(forBackEnd)).isZero();
+        assertThat(channels.inUse(forBackEnd)).isFalse();
+    }
 }
