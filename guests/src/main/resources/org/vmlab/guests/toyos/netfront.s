@@ -5,11 +5,12 @@
 ; Transmit: copy the frame into the 2 KiB buffer of the request's slot (two to a page, granted
 ; read-only), push the request. The buffer is free again once its response is consumed
 ; (netfront_tx_gc), which also bounds the requests in flight by the ring's size.
-; Receive: every slot's page is offered to the back end at boot (granted writable, a request
-; each); net_recv consumes a response, copies the frame out and offers the page again.
+; Receive: every slot's page is offered to the back end once connected (granted writable, a
+; request each); net_recv consumes a response, copies the frame out and offers the page again.
 ; A process with nothing to receive, or a full transmit ring, sleeps until the port's event.
 
-; net_init(): the rings, the grants, every receive page offered, a port, the connection (vif).
+; net_init(): the rings and the pages granted, a port, the connection (vif); then every receive
+; page offered.
 netfront:
 netfront_init:
 net_init:
@@ -38,26 +39,16 @@ netfront_init_tx:               ; the transmit pages: the back end only reads th
     cmpi r8, NET_RING_SIZE * NET_TXBUFSZ / PAGE
     bne netfront_init_tx
     mov r8, r0
-netfront_init_rx:               ; the receive pages: writable, one request each
+netfront_init_rx:               ; the receive pages: writable
     addi r1, r8, GREF_NET_RXBUF
     shli r2, r8, 12
     li r3, NET_RXPAGES
     add r2, r2, r3
     addi r3, r0, GTF_permit_access
     call gnttab_grant
-    shli r2, r8, 4
-    li r3, NET_RXRING + RING_SLOTS
-    add r2, r2, r3
-    sw r8, 0(r2)                ; id: the page's index
-    addi r1, r8, GREF_NET_RXBUF
-    sw r1, 4(r2)                ; gref
     addi r8, r8, 1
     cmpi r8, NET_RING_SIZE
     bne netfront_init_rx
-    li r1, NET_RXRING           ; all offered before the back end is connected: no notification
-    sw r8, RING_REQ_PROD(r1)
-    la r1, net_rx_prod
-    sw r8, 0(r1)
     call evtchn_alloc_backend
     la r2, port_net
     sw r1, 0(r2)
@@ -72,6 +63,24 @@ netfront_init_rx:               ; the receive pages: writable, one request each
     addi r2, r0, NET_RING_SIZE
     sw r2, 16(r3)
     call device_connect
+    mov r8, r0                  ; connected: offer every receive page, one request each, and
+netfront_init_post:             ; push them all at once (one notification)
+    shli r2, r8, 4
+    li r3, NET_RXRING + RING_SLOTS
+    add r2, r2, r3
+    sw r8, 0(r2)                ; id: the page's index
+    addi r1, r8, GREF_NET_RXBUF
+    sw r1, 4(r2)                ; gref
+    addi r8, r8, 1
+    cmpi r8, NET_RING_SIZE
+    bne netfront_init_post
+    la r1, net_rx_prod
+    sw r8, 0(r1)
+    li r1, NET_RXRING
+    mov r2, r8
+    la r3, port_net
+    lw r3, 0(r3)
+    call ring_push
     pop r8
     ret
 
