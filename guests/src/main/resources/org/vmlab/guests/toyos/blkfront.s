@@ -89,6 +89,12 @@ blkfront_intr_loop:
     lw r2, RING_RSP_PROD(r1)
     cmp r2, r8
     beq blkfront_intr_final
+    la r3, blk_req_prod         ; never past the requests made, whatever the page says
+    lw r3, 0(r3)
+    sub r3, r3, r8
+    sub r4, r2, r8
+    cmp r3, r4
+    bltu blkfront_intr_wake
     andi r3, r8, BLK_RING_SIZE - 1
     muli r3, r3, BLK_SLOT
     add r3, r3, r1
@@ -110,6 +116,7 @@ blkfront_intr_final:
     call ring_final_check
     cmp r1, r0
     bne blkfront_intr_loop
+blkfront_intr_wake:
     cmp r9, r0
     beq blkfront_intr_done
     la r1, disk_done

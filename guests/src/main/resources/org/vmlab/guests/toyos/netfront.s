@@ -188,12 +188,19 @@ net_recv_wait:
     lw r10, 0(r1)
     li r1, NET_RXRING
     lw r2, RING_RSP_PROD(r1)
+    la r3, net_rx_prod          ; never past the pages offered, whatever the page says
+    lw r3, 0(r3)
+    sub r3, r3, r10
+    sub r4, r2, r10
+    cmp r3, r4
+    bltu net_recv_sleep
     cmp r2, r10
     bne net_recv_ready
     mov r2, r10
     call ring_final_check
     cmp r1, r0
     bne net_recv_wait
+net_recv_sleep:
     la r1, rx_next
     call sleep                  ; channel: &rx_next
     jmp net_recv_wait
