@@ -2,11 +2,16 @@ package org.vmlab.labs.reference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.vmlab.device.split.GrantEntry;
+import org.vmlab.device.split.SplitAbi;
+import org.vmlab.device.split.SplitDrivers;
 import org.vmlab.device.split.SplitTechnique;
 import org.vmlab.guests.Toyos;
 import org.vmlab.labs.lab4.ParavirtTechnique;
@@ -65,6 +70,30 @@ class SplitToyosTest {
         // unannounced: the back end, which never waits for one, asked to hear of none.
         assertThat(run.counters()).containsEntry("pv.evtchn.sent", 1L + 8L)
                 .containsEntry("split.net.notify.in", 1L + 8L);
+    }
+
+    @Test
+    void theFrontEndsGrantOnlyTheKernelsOwnDmaPagesAndTheTransmitPagesReadOnly() {
+        SplitDrivers devices = (SplitDrivers) new SplitTechnique().create(Hosting.BARE_METAL);
+        run("net", devices);
+
+        List<GrantEntry> grants = new ArrayList<>();
+        int readOnly = 0;
+        for (int gref = SplitAbi.GNTTAB_NR_RESERVED_ENTRIES; gref < SplitAbi.GRANT_ENTRIES; gref++) {
+            GrantEntry entry = devices.grants().entry(gref);
+            if (entry.type() != SplitAbi.GTF_INVALID) {
+                grants.add(entry);
+                readOnly += entry.readOnly() ? 1 : 0;
+            }
+        }
+        // three ring pages and the disk's bounce buffer, 8 transmit pages, 16 receive pages
+        assertThat(grants).hasSize(4 + 8 + 16).allSatisfy(entry -> {
+            assertThat(entry.type()).isEqualTo(SplitAbi.GTF_PERMIT_ACCESS);
+            assertThat(entry.domid()).isEqualTo(SplitAbi.DOMID_BACKEND);
+            assertThat(entry.frame()).as("a page of the kernel's DMA area, never a process's")
+                    .isBetween(0xC0, 0xFF);
+        });
+        assertThat(readOnly).as("the transmit pages").isEqualTo(8);
     }
 
     @Test
