@@ -39,6 +39,19 @@ public final class Toyos {
         PARAVIRT
     }
 
+    /** How the kernel reaches its disk and network card. */
+    public enum Drivers {
+        /** The drivers program the devices' registers (in the paravirtual build too: the accesses exit). */
+        EMULATED,
+        /**
+         * Split drivers, assembled with {@code SPLIT=1}, for the paravirtual build only: the front
+         * ends {@code blkfront} and {@code netfront} share granted ring pages with back ends in
+         * domain 0 and notify them through an event channel (docs/toyos.md, "Split drivers"). The
+         * kernel then runs only on a hypervisor that gives the VM split back ends.
+         */
+        SPLIT
+    }
+
     /** The directory of the sources, as a classpath resource path. */
     public static final String SOURCE_DIR = "org/vmlab/guests/toyos/";
     /** The main source file, which includes the others. */
@@ -93,12 +106,26 @@ public final class Toyos {
         };
     }
 
-    /** Assembles the kernel and its user programs (about a millisecond; not cached). */
+    /** Assembles the kernel and its user programs, with emulated drivers (about a millisecond; not cached). */
     public static Image image(Flavor flavor) {
+        return image(flavor, Drivers.EMULATED);
+    }
+
+    /**
+     * Assembles the kernel and its user programs with {@code drivers}.
+     *
+     * @throws IllegalArgumentException for split drivers in the native kernel, which has no
+     *                                  hypercalls to reach a back end with
+     */
+    public static Image image(Flavor flavor, Drivers drivers) {
+        if (drivers == Drivers.SPLIT && flavor != Flavor.PARAVIRT) {
+            throw new IllegalArgumentException("split drivers need the paravirtual kernel (Flavor.PARAVIRT)");
+        }
         Assembler assembler = new Assembler(SourceLoader.classpath(Toyos.class.getClassLoader()));
         try {
-            return assembler.assemble(MAIN_SOURCE,
-                    Map.of("PARAVIRT", flavor == Flavor.PARAVIRT ? 1 : 0));
+            return assembler.assemble(MAIN_SOURCE, Map.of(
+                    "PARAVIRT", flavor == Flavor.PARAVIRT ? 1 : 0,
+                    "SPLIT", drivers == Drivers.SPLIT ? 1 : 0));
         } catch (AssemblyException e) {
             throw new IllegalStateException("toyos does not assemble: " + e.getMessage(), e);
         }

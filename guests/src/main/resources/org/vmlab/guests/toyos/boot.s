@@ -27,6 +27,10 @@ start:
 .endif
     la r1, msg_paging
     call kputs
+.if SPLIT
+    call gnttab_init            ; 4. devices (split: the grant table, then the front ends)
+    call blkfront_init
+.endif
     call net_init               ; 4. devices
 .if PARAVIRT
     call xen_timer_arm          ;    the devices' lines are event channels (xen_start)

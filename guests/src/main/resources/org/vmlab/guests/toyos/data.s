@@ -98,6 +98,18 @@ xen_mmu_req: .space 8
 xen_mmuext_req: .space 12
 xen_mmuext_batch: .space 12 * 6
 xen_trap_list: .space 8 * 257
+.if SPLIT
+; The split front ends' own ring indices (the shared ones are in the ring pages).
+blk_sectors: .word 0            ; the disk's capacity, as device_connect gave it
+blk_req_prod: .word 0           ; the next request's index
+blk_rsp_cons: .word 0           ; the next response to consume
+net_tx_prod: .word 0
+net_tx_cons: .word 0            ; transmits done: their slots are free
+net_rx_prod: .word 0            ; receive pages offered
+net_rx_cons: .word 0
+split_arg: .space 20            ; grant_table_op's and device_connect's arguments
+split_send_arg: .space 4        ; event_channel_op(send)'s
+.endif
 .endif
 
 ; The interrupt table: 256 gates, filled by idt_init.

@@ -4,7 +4,8 @@
 ; address, issue the command, and sleep. The disk moves the data by DMA and raises line 2;
 ; disk_intr records the status and wakes the sleeper, which copies the data out (for a read).
 ; One request at a time: a process that finds the disk busy (disk_busy holds the owner's slot)
-; sleeps until it is free.
+; sleeps until it is free. In the split build (SPLIT=1) the device's part is blkfront.s's: the
+; request goes on a ring shared with the back end, and its response comes as an event.
 
 ; disk_rw(r1 = sector, r2 = user buffer, r3 = sectors 1..8, r4 = DISK_READ or DISK_WRITE)
 ;   -> r1 = 0, or -1 on a bad argument or a device error
@@ -46,11 +47,18 @@ disk_rw_take:
 disk_rw_start:
     la r1, disk_done
     sw r0, 0(r1)
+.if SPLIT
+    mov r1, r8                  ; one request on the ring shared with the back end (blkfront.s)
+    mov r2, r10
+    mov r3, r11
+    call blkfront_submit
+.else
     pv_out DISK_SECTOR, r8
     pv_out DISK_COUNT, r10
     li r1, DISKBUF
     pv_out DISK_DMA, r1
     pv_out DISK_CMD, r11
+.endif
 disk_rw_sleep:
     la r1, disk_done
     lw r2, 0(r1)
@@ -90,7 +98,8 @@ disk_rw_out:
     pop r8
     ret
 
-; disk_intr(): the request is complete
+; disk_intr(): the request is complete (split drivers: blkfront.s has its own)
+.if SPLIT == 0
 disk_intr:
     pv_in r1, DISK_STATUS
     la r2, disk_status
@@ -100,6 +109,7 @@ disk_intr:
     addi r2, r0, 1
     sw r2, 0(r1)
     jmp wakeup                  ; channel: &disk_done
+.endif
 
 ; disk_release_if_owner(): called by kexit; a process killed in the middle of a request (a bad
 ; buffer) must not leave the disk busy forever.

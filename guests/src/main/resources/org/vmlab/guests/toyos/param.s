@@ -211,3 +211,41 @@ SH_MASKED   = 68
 M2P         = FRAMES_START
 M2P_ENTRIES = 65536             ; machine frames 0 .. 65535 (a machine of up to 256 MiB)
 T_UPCALL    = 48                ; the vector number alltraps records for an event upcall
+
+; --- split drivers (SPLIT=1, paravirtual build only; docs/toyos.md "Split drivers") --------
+; The front ends share pages with back ends in domain 0 through grants; they reuse the DMA area,
+; which the emulated disk and NIC no longer need. The disk's bounce buffer stays at DISKBUF.
+HYPERVISOR_grant_table_op = 20
+HYPERVISOR_device_connect = 48
+GNTTABOP_setup_table = 2
+EVTCHNOP_send = 4
+EVTCHNOP_alloc_unbound = 6
+GTF_permit_access = 1           ; grant entry flags (word 0 bits 15..0; domid 0 in bits 31..16)
+GTF_readonly = 4
+GNTTAB      = 0x000C1000        ; the grant table: 512 entries of 8 bytes (flags | domid, frame)
+BLK_RING    = 0x000C2000        ; the block ring
+NET_TXRING  = 0x000C3000        ; the network's transmit ring
+NET_RXRING  = 0x000C4000        ; and its receive ring
+NET_TXPAGES = 0x000C8000        ; 16 transmit buffers of 2 KiB, two to a granted page
+NET_RXPAGES = 0x000D0000        ; 16 receive buffers of a whole page each
+GREF_BLK_RING = 8               ; grant references (0..7 are reserved)
+GREF_DISKBUF = 9
+GREF_NET_TXRING = 10
+GREF_NET_RXRING = 11
+GREF_NET_TXBUF = 12             ; 12..19: the transmit pages
+GREF_NET_RXBUF = 20             ; 20..35: the receive pages
+; A shared ring (io/ring.h): four indices, then the slots from byte 64.
+RING_REQ_PROD = 0
+RING_REQ_EVENT = 4
+RING_RSP_PROD = 8
+RING_RSP_EVENT = 12
+RING_SLOTS  = 64
+BLK_RING_SIZE = 64              ; the most 48-byte slots a page holds, as a power of two
+BLK_SLOT    = 48
+BLKIF_OP_READ = 0
+BLKIF_OP_WRITE = 1
+VBD_TYPE    = 0                 ; device_connect's types
+VIF_TYPE    = 1
+NET_RING_SIZE = 16              ; both network rings: one receive page per slot
+NET_SLOT    = 16
+NET_TXBUFSZ = 2048

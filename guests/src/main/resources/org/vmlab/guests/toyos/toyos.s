@@ -1,7 +1,8 @@
 ; toyos.s -- a small teaching operating system for the vmlab machine.
 ;
 ; Assemble this file; it includes the rest. Define PARAVIRT=1 for the paravirtual flavor
-; (see privops.s). docs/toyos.md describes the whole system.
+; (see privops.s), and with it SPLIT=1 for split drivers (blkfront.s, netfront.s) in place of
+; the emulated disk's and NIC's. docs/toyos.md describes the whole system.
 ;
 ; Two segments: "kernel" at 0x1000 (code and data, run at their physical addresses, which
 ; stay identity-mapped after paging is on) and "user" at 12 MiB: every user program, linked
@@ -9,6 +10,12 @@
 
     .include "param.s"
     .include "privops.s"
+.ifndef SPLIT
+SPLIT = 0
+.endif
+.if SPLIT && PARAVIRT == 0
+    .error "split drivers (SPLIT=1) need the paravirtual build (PARAVIRT=1)"
+.endif
 .if PARAVIRT
     .include "hypercall.s"
 .endif
@@ -21,11 +28,19 @@
     .include "proc.s"
     .include "syscall.s"
     .include "disk.s"
+.if SPLIT
+    .include "blkfront.s"
+    .include "netfront.s"
+.else
     .include "net.s"
+.endif
     .include "console.s"
     .include "lib.s"
 .if PARAVIRT
     .include "xen.s"
+.endif
+.if SPLIT
+    .include "split.s"
 .endif
     .include "data.s"
 kernel_end:

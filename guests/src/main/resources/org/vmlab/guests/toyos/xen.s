@@ -77,6 +77,7 @@ xen_m2p_done:
     call xen_bind
     la r2, port_timer
     sw r1, 0(r2)
+.if SPLIT == 0                  ; (split drivers: their ports are their front ends', bound later)
     addi r1, r0, EVTCHNOP_bind_pirq
     addi r2, r0, T_IRQ2 - T_IRQ0        ; the disk's line
     call xen_bind
@@ -87,6 +88,7 @@ xen_m2p_done:
     call xen_bind
     la r2, port_net
     sw r1, 0(r2)
+.endif
     ret
 xen_m2p_toobig:
     la r1, msg_m2p
