@@ -10,7 +10,7 @@ package org.vmlab.device.split;
  *
  * <p>The shared page belongs to the front end too, which may write anything there at any moment:
  * each rule reads a shared index once and never trusts it beyond the check it makes.
- * {@link ReferenceRingService} is the reference implementation.
+ * Lab 5's {@code SplitRingRules} implement them.
  */
 public interface RingService {
     /** What {@link #requestsToTake} returns for a front end claiming more than the ring holds. */

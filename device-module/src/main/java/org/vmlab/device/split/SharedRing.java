@@ -48,15 +48,6 @@ public final class SharedRing {
         this.rspProdPvt = start;
     }
 
-    /**
-     * Xen's notification rule ({@code RING_PUSH_*_AND_CHECK_NOTIFY}): a producer that moved its
-     * index from {@code old} to {@code now} notifies iff the consumer's {@code event} lies in
-     * (old, now], that is iff {@code now - event < now - old}, unsigned.
-     */
-    public static boolean mustNotify(int old, int now, int event) {
-        return Integer.compareUnsigned(now - event, now - old) < 0;
-    }
-
     /** Slots in the ring. */
     public int size() {
         return size;

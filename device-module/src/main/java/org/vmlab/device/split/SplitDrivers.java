@@ -68,12 +68,7 @@ public final class SplitDrivers implements DeviceVirtualization {
     private Clock clock;
     private String clockName;
 
-    /** Split drivers whose back ends run as {@code hosting} says, by the reference ring rules. */
-    public SplitDrivers(Hosting hosting) {
-        this(hosting, new ReferenceRingService());
-    }
-
-    /** Split drivers whose back ends follow {@code rules} on the rings (Lab 5's). */
+        /** Split drivers whose back ends follow {@code rules} on the rings (Lab 5's). */
     public SplitDrivers(Hosting hosting, RingService rules) {
         this.hostSide = new HostSide(hosting);
         this.rules = rules;

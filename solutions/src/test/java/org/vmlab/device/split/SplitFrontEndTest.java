@@ -132,7 +132,7 @@ class SplitFrontEndTest {
                 .fuel(Long.MAX_VALUE).build(), VmmCostModel.DEFAULT);
         VmConfig config = new VmConfig("front end", memory, memory / PhysicalMemory.PAGE_SIZE, 1_000_000, devices);
         VirtualMachine vm = vmm.create(config, new Paravirtualization(new EventChannelDelivery()), new IdentityMemory(),
-                new SplitDrivers(Hosting.BARE_METAL));
+                new SplitDrivers(Hosting.BARE_METAL, new org.vmlab.labs.lab5.SplitRingRules()));
         vm.load(TinyVm.kernel(PvDomain.source(FRONT_END)));
         return vm;
     }

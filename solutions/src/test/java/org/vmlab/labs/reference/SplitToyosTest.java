@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.vmlab.device.split.GrantEntry;
 import org.vmlab.device.split.SplitAbi;
 import org.vmlab.device.split.SplitDrivers;
-import org.vmlab.device.split.SplitTechnique;
+import org.vmlab.labs.lab5.SplitTechnique;
 import org.vmlab.guests.Toyos;
 import org.vmlab.labs.lab4.ParavirtTechnique;
 import org.vmlab.labs.lab4.PvMmuTechnique;

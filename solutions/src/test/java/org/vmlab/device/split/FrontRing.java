@@ -33,7 +33,7 @@ final class FrontRing {
     boolean push() {
         int old = split.word(base + SplitAbi.RING_REQ_PROD);
         split.words(base + SplitAbi.RING_REQ_PROD, reqProdPvt);
-        boolean notify = SharedRing.mustNotify(old, reqProdPvt, split.word(base + SplitAbi.RING_REQ_EVENT));
+        boolean notify = RingArithmetic.mustNotify(old, reqProdPvt, split.word(base + SplitAbi.RING_REQ_EVENT));
         if (notify) {
             sends++;
             split.channels.send(port);

@@ -1,17 +1,18 @@
 package org.vmlab.device.split;
 
+import org.vmlab.labs.lab5.SplitRingRules;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 import org.vmlab.machine.memory.PhysicalMemory;
 
 /** The back end's ring rules one by one, on a ring of 4 in a page of its own. */
-class ReferenceRingServiceTest {
+class SplitRingRulesTest {
     private static final int SIZE = 4;
 
     private final PhysicalMemory page = new PhysicalMemory(PhysicalMemory.PAGE_SIZE);
     private final SharedRing ring = new SharedRing(page, 0, SIZE, 8);
-    private final RingService rules = new ReferenceRingService();
+    private final RingService rules = new SplitRingRules();
 
     private void reqProd(int value) {
         page.writeWord(SplitAbi.RING_REQ_PROD, value);

@@ -1,5 +1,6 @@
 package org.vmlab.device.split;
 
+import org.vmlab.labs.lab5.SplitRingRules;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
@@ -13,7 +14,7 @@ import net.jqwik.api.constraints.IntRange;
 import org.vmlab.machine.memory.PhysicalMemory;
 
 /**
- * The ring arithmetic of io/ring.h, as the back end's {@link ReferenceRingService} and a front end
+ * The ring arithmetic of io/ring.h, as the back end's {@link SplitRingRules} and a front end
  * following the same header apply it: notification suppression never loses a request or a
  * response, a batch pushed while the back end is idle costs exactly one notification, and the
  * free-running indices may wrap anywhere.
@@ -25,7 +26,7 @@ class RingProperties {
     void aProducerNotifiesIffTheConsumersEventLiesInWhatItPushed(@ForAll int old,
             @ForAll @IntRange(min = 0, max = 4096) int pushed, @ForAll @IntRange(min = -5000, max = 5000) int k) {
         int event = old + k;
-        assertThat(SharedRing.mustNotify(old, old + pushed, event)).isEqualTo(k >= 1 && k <= pushed);
+        assertThat(RingArithmetic.mustNotify(old, old + pushed, event)).isEqualTo(k >= 1 && k <= pushed);
     }
 
     /** A front end's step: push a batch of this many requests (0: consume the responses instead). */
@@ -43,7 +44,7 @@ class RingProperties {
         page.writeWord(SplitAbi.RING_REQ_EVENT, start + 1);
         page.writeWord(SplitAbi.RING_RSP_EVENT, start + 1);
         SharedRing back = new SharedRing(page, 0, size, SLOT, start);
-        RingService rules = new ReferenceRingService();
+        RingService rules = new SplitRingRules();
         int[] toFront = {0};
         Runnable backEnd = () -> {
             do {
@@ -78,7 +79,7 @@ class RingProperties {
                 int old = page.readWord(SplitAbi.RING_REQ_PROD);
                 page.writeWord(SplitAbi.RING_REQ_PROD, reqProdPvt);
                 batches++;
-                if (SharedRing.mustNotify(old, reqProdPvt, page.readWord(SplitAbi.RING_REQ_EVENT))) {
+                if (RingArithmetic.mustNotify(old, reqProdPvt, page.readWord(SplitAbi.RING_REQ_EVENT))) {
                     toBack++;
                     int before = toFront[0];
                     backEnd.run();

@@ -1,5 +1,6 @@
 package org.vmlab.device.split;
 
+import org.vmlab.labs.lab5.SplitRingRules;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
@@ -10,7 +11,7 @@ import org.vmlab.vmm.Hosting;
 class SplitTechniqueTest {
     @Test
     void itIsSplitForAParavirtualGuestWithTheDeviceModelsEvents() {
-        SplitTechnique technique = new SplitTechnique();
+        org.vmlab.labs.lab5.SplitTechnique technique = new org.vmlab.labs.lab5.SplitTechnique();
 
         assertThat(technique.name()).isEqualTo("split");
         assertThat(technique.paravirtual()).isTrue();
@@ -22,7 +23,7 @@ class SplitTechniqueTest {
 
     @Test
     void hostedBackEndsCostATripToTheHostProcess() {
-        SplitVm split = new SplitVm(org.vmlab.machine.device.DeviceConfig.defaults(), new ReferenceRingService(),
+        SplitVm split = new SplitVm(org.vmlab.machine.device.DeviceConfig.defaults(), new SplitRingRules(),
                 Hosting.HOSTED);
         BlockFrontEnd front = new BlockFrontEnd(split, 4);
         front.connect();

@@ -1,5 +1,6 @@
 package org.vmlab.device.split;
 
+import org.vmlab.labs.lab5.SplitRingRules;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -41,7 +42,7 @@ final class SplitVm {
     final VirtualMachine vm;
 
     SplitVm() {
-        this(DeviceConfig.defaults(), new ReferenceRingService());
+        this(DeviceConfig.defaults(), new SplitRingRules());
     }
 
     SplitVm(DeviceConfig devices, RingService rules) {
