@@ -40,11 +40,13 @@ import picocli.CommandLine.Spec;
 @Command(name = "io", mixinStandardHelpOptions = true,
         header = "The device models side by side: what one disk read and one network round trip cost.",
         description = {"A 4 KiB disk read (lat_disk) and a 64-byte round trip to the echo peer (lat_net), toyos",
-                "programs, natively and in a VM: hypervisor-direct emulation (trap-and-emulate, shadow paging)",
-                "with its device model in a driver domain (bare-metal) or a host process (hosted);",
-                "passthrough (the real devices assigned to the VM, DMA through the IOMMU); and the split",
-                "driver (the paravirtual toyos's front ends, paravirt and pv-mmu) with its back end in a",
-                "driver domain or a host process, where the implementation has it.",
+                "programs, natively and in a VM under each device model: hypervisor-direct emulation, with",
+                "its device model in a driver domain (bare-metal) or a host process (hosted); passthrough",
+                "(the real devices assigned to the VM, DMA through the IOMMU); and the split driver (the",
+                "paravirtual toyos's front ends) with its back end in a driver domain or a host process.",
+                "Under full virtualization (toyos unmodified, trap-emulate and shadow paging) and, where",
+                "the implementation has them, paravirtualization (the paravirtual toyos, paravirt and",
+                "pv-mmu), so that the device models compare under one CPU technique.",
                 "Each figure is per operation: (count over 2N iterations - count over N) / N, so boot and",
                 "power-off cancel. Every run is checked against bare metal: exactly, or at the observable",
                 "level for the paravirtual kernel.",
@@ -62,12 +64,29 @@ final class IoCommand implements Callable<Integer> {
     }
 
     private static final List<Model> MODELS = List.of(
-            new Model("emulated, bare-metal", "emulated", Hosting.BARE_METAL, "trap-emulate", "shadow",
-                    () -> Toyos.image(Toyos.Flavor.NATIVE), Equivalence.Level.EXACT, true),
-            new Model("emulated, hosted", "emulated", Hosting.HOSTED, "trap-emulate", "shadow",
-                    () -> Toyos.image(Toyos.Flavor.NATIVE), Equivalence.Level.EXACT, true),
-            new Model("passthrough", "passthrough", Hosting.HOSTED, "trap-emulate", "shadow",
-                    () -> Toyos.image(Toyos.Flavor.NATIVE), Equivalence.Level.EXACT, true));
+            full("full: emulated, bare-metal", "emulated", Hosting.BARE_METAL),
+            full("full: emulated, hosted", "emulated", Hosting.HOSTED),
+            full("full: passthrough", "passthrough", Hosting.HOSTED),
+            paravirtual("pv: emulated, bare-metal", "emulated", Hosting.BARE_METAL, Toyos.Drivers.EMULATED),
+            paravirtual("pv: emulated, hosted", "emulated", Hosting.HOSTED, Toyos.Drivers.EMULATED),
+            paravirtual("pv: passthrough", "passthrough", Hosting.HOSTED, Toyos.Drivers.EMULATED),
+            paravirtual("pv: split, bare-metal", "split", Hosting.BARE_METAL, Toyos.Drivers.SPLIT),
+            paravirtual("pv: split, hosted", "split", Hosting.HOSTED, Toyos.Drivers.SPLIT));
+
+    /** Full virtualization: the unmodified toyos under trap-and-emulate and shadow paging. */
+    private static Model full(String title, String devices, Hosting hosting) {
+        return new Model(title, devices, hosting, "trap-emulate", "shadow", () -> Toyos.image(Toyos.Flavor.NATIVE),
+                Equivalence.Level.EXACT, true);
+    }
+
+    /**
+     * Paravirtualization: the paravirtual toyos (with the split drivers' front ends, or its
+     * drivers of the emulated devices) under paravirt and pv-mmu, where the implementation has them.
+     */
+    private static Model paravirtual(String title, String devices, Hosting hosting, Toyos.Drivers drivers) {
+        return new Model(title, devices, hosting, "paravirt", "pv-mmu", () -> Toyos.image(Toyos.Flavor.PARAVIRT, drivers),
+                Equivalence.Level.OBSERVABLE, false);
+    }
 
     @Spec
     CommandSpec spec;
@@ -94,7 +113,7 @@ final class IoCommand implements Callable<Integer> {
                 Lmbenchmark.io().size() * (1 + models.size()));
         out.printf("per operation, N = %d: simulated cycles and their ratio to native, exits to the VMM, trips"
                 + " to where device work runs, event-channel notifications%n%n", iterations);
-        out.printf("%-10s %-22s %12s %7s %7s %7s %7s  %s%n", "benchmark", "model", "cycles", "ratio", "exits",
+        out.printf("%-10s %-26s %12s %7s %7s %7s %7s  %s%n", "benchmark", "model", "cycles", "ratio", "exits",
                 "trips", "notify", "equivalence");
         CellFailures failures = new CellFailures();
         List<IoData.Operation> operations = new ArrayList<>();
@@ -102,7 +121,7 @@ final class IoCommand implements Callable<Integer> {
         for (Lmbenchmark bench : Lmbenchmark.io()) {
             progress.step(bench.id() + " natively");
             Measurement nativeRun = measure(bench, iterations, (line, fuel) -> bareMetal(line, fuel));
-            out.printf("%-10s %-22s %,12.0f %7s %7.1f%n", bench.id(), "native", nativeRun.cycles(), "1.0x", 0.0);
+            out.printf("%-10s %-26s %,12.0f %7s %7.1f%n", bench.id(), "native", nativeRun.cycles(), "1.0x", 0.0);
             List<IoData.Model> cells = models.parallelStream()
                     .map(m -> cell(failures, techniques, m, bench, nativeRun, progress)).toList();
             progress.clear();
@@ -114,20 +133,104 @@ final class IoCommand implements Callable<Integer> {
             out.flush();
             operations.add(new IoData.Operation(bench.id(), bench.description(), nativeRun.cycles(), cells));
         }
+        List<IoData.Ring> rings = rings(out, techniques, failures);
+        out.println();
         List<IoData.Escape> escapes = dmaEscapes(out, techniques, failures);
         out.println();
-        out.println("Emulation exits at every device register access and pays a trip to its device model;");
-        out.println("passthrough exits only for what stays emulated (the interrupt controller); the split");
-        out.println("driver pays a hypercall and a trip per notification, and suppresses notifications the");
-        out.println("other side does not need. docs/vmm.md (\"Devices\") and docs/cost-model.md give the costs.");
+        out.println("full: toyos unmodified, trap-emulate and shadow paging, checked exactly against bare metal;");
+        out.println("pv: the paravirtual toyos, paravirt and pv-mmu, checked at the observable level. Emulation");
+        out.println("exits at every device register access and pays a trip to its device model; passthrough");
+        out.println("exits only for what stays emulated (the interrupt controller); the split driver pays a");
+        out.println("hypercall and a trip per notification, and suppresses the notifications the other side");
+        out.println("does not need. docs/vmm.md (\"Devices\") and docs/cost-model.md give the costs.");
         out.flush();
         failures.report(stdout, spec.commandLine().getErr());
         IoData data = new IoData("vmlab experiment io", IoData.FORMAT, IoData.UNITS,
                 new IoData.Configuration(LmbenchCommand.CLOCK_HZ, impl.chosen().name(), ISA.name(), iterations),
-                operations, escapes);
+                operations, rings, escapes);
         results.write(data, data::chart, stdout);
         boolean contained = escapes.stream().noneMatch(e -> e.withIommu().startsWith("ESCAPED"));
         return failures.labBug() ? Vmlab.USAGE : failures.any() || !allEquivalent || !contained ? 1 : 0;
+    }
+
+    /** The split rings' settings the second table compares: ring size, and notification suppression. */
+    private record RingSetting(int ringSize, boolean suppression) {
+        String title() {
+            return "ring " + ringSize + (suppression ? ", suppression" : ", no suppression");
+        }
+    }
+
+    private static final List<RingSetting> RING_SETTINGS = List.of(new RingSetting(16, true),
+            new RingSetting(16, false), new RingSetting(8, true), new RingSetting(4, true), new RingSetting(2, true));
+
+    /**
+     * The split driver's rings: toyos's disk and net workloads (6 disk requests; 8 frames sent in
+     * a burst and their 8 echoes) with notification suppression on and off, and with smaller
+     * network rings: notifications per request, and whether the workload still ran as it should.
+     */
+    private static List<IoData.Ring> rings(PrintWriter out, Techniques techniques, CellFailures failures) {
+        List<IoData.Ring> rows = new ArrayList<>();
+        java.util.Optional<DeviceTechnique> split = techniques.devices("split");
+        java.util.Optional<CpuTechnique> cpu = techniques.cpu("paravirt");
+        java.util.Optional<MemoryTechnique> memory = techniques.memory("pv-mmu");
+        if (split.isEmpty() || cpu.isEmpty() || memory.isEmpty()) {
+            out.println("split rings: not available (the implementation has no split, paravirt or pv-mmu)");
+            return rows;
+        }
+        out.println("The split driver's rings (pv, hosted), over toyos's whole disk and net workloads: notifications");
+        out.println("each way per request, with io/ring.h's notification suppression and without, and smaller rings:");
+        out.printf("%-10s %-26s %9s %9s %9s %9s  %s%n", "workload", "rings", "requests", "to back", "to front",
+                "dropped", "outcome");
+        for (String workload : List.of("disk", "net")) {
+            for (RingSetting setting : RING_SETTINGS) {
+                if (workload.equals("disk") && setting.ringSize() != 16) {
+                    continue;   // the network's rings only: the block ring keeps its size
+                }
+                IoData.Ring row = ring(workload, setting, cpu.get(), memory.get(), split.get(), failures);
+                rows.add(row);
+                out.printf("%-10s %-26s %9s %9s %9s %9s  %s%n", workload, setting.title(),
+                        row.requests() == null ? "-" : row.requests(),
+                        row.notificationsIn() == null ? "-" : String.format("%.2f", row.notificationsIn()),
+                        row.notificationsOut() == null ? "-" : String.format("%.2f", row.notificationsOut()),
+                        row.dropped() == null ? "-" : row.dropped(), row.outcome());
+            }
+        }
+        return rows;
+    }
+
+    private static IoData.Ring ring(String workload, RingSetting setting, CpuTechnique cpu, MemoryTechnique memory,
+            DeviceTechnique split, CellFailures failures) {
+        try {
+            Image kernel = Toyos.image(Toyos.Flavor.PARAVIRT, Toyos.Drivers.SPLIT, Map.of(
+                    "NET_RING_SIZE", setting.ringSize(), "SPLIT_NOTIFY_ALWAYS", setting.suppression() ? 0 : 1));
+            org.vmlab.vmm.DeviceVirtualization devices = split.create(Hosting.HOSTED);
+            if (!setting.suppression()) {
+                devices = ((org.vmlab.device.split.SplitDrivers) devices).withoutNotificationSuppression();
+            }
+            Hypervisor vmm = new Hypervisor(MachineConfig.builder().isa(ISA).memoryBytes(SingleVm.machineBytes(memory, 1))
+                    .fuel(Long.MAX_VALUE).build(), VmmCostModel.DEFAULT);
+            // A workload that loses frames waits for them forever: idle, or out of fuel.
+            VirtualMachine vm = vmm.create(VmConfig.named("vm").withFuel(Toyos.FUEL), cpu.create(), memory.create(),
+                    devices);
+            Toyos.boot(vm, kernel, workload);
+            RunResult run = vm.run();
+            Map<String, Long> c = run.counters();
+            String kind = workload.equals("disk") ? "blk" : "net";
+            long requests = workload.equals("disk") ? c.getOrDefault("split.blk.requests", 0L)
+                    : c.getOrDefault("split.net.tx.requests", 0L) + c.getOrDefault("split.net.rx.responses", 0L);
+            double in = (double) c.getOrDefault("split." + kind + ".notify.in", 0L) / Math.max(1, requests);
+            double outward = (double) c.getOrDefault("split." + kind + ".notify.out", 0L) / Math.max(1, requests);
+            long dropped = c.getOrDefault("split.net.rx.dropped", 0L);
+            boolean ok = run.stopReason() == org.vmlab.machine.StopReason.HALT
+                    && run.console().equals(Toyos.expectedOutput(workload));
+            String outcome = ok ? "ran as on bare metal" : "FAILED: " + run.stopReason()
+                    + (dropped > 0 ? ", frames dropped for want of a receive buffer" : "");
+            return new IoData.Ring(workload, setting.ringSize(), setting.suppression(), requests, in, outward, dropped,
+                    outcome);
+        } catch (RuntimeException | LinkageError | StackOverflowError e) {
+            return new IoData.Ring(workload, setting.ringSize(), setting.suppression(), null, null, null, null,
+                    failures.thrown(setting.title(), workload, e).text());
+        }
     }
 
     /**
@@ -168,9 +271,9 @@ final class IoCommand implements Callable<Integer> {
 
     private static String row(Lmbenchmark bench, IoData.Model c) {
         if (c.status() != CellStatus.MEASURED) {
-            return String.format("%-10s %-22s %s", bench.id(), c.model(), c.detail());
+            return String.format("%-10s %-26s %s", bench.id(), c.model(), c.detail());
         }
-        return String.format("%-10s %-22s %,12.0f %7s %7.1f %7.1f %7s  %s", bench.id(), c.model(), c.cycles(),
+        return String.format("%-10s %-26s %,12.0f %7s %7.1f %7.1f %7s  %s", bench.id(), c.model(), c.cycles(),
                 c.ratio() == null ? "-" : String.format("%.1fx", c.ratio()), c.exits(), c.trips(),
                 c.notifications() == null ? "-" : String.format("%.1f", c.notifications()), c.equivalence());
     }

@@ -15,10 +15,11 @@ import org.vmlab.cli.chart.Series;
  * @param units         what the numbers count
  * @param configuration how they were measured
  * @param operations    one per benchmark (a disk read, a network round trip), in the table's order
+ * @param rings         the split driver's rings: suppression on and off, smaller network rings
  * @param dmaEscape     the assigned disk aimed at another VM's memory, without and with the IOMMU
  */
 record IoData(String command, int format, Units units, Configuration configuration, List<Operation> operations,
-              List<Escape> dmaEscape) {
+              List<Ring> rings, List<Escape> dmaEscape) {
     static final int FORMAT = 1;
 
     static final Units UNITS = new Units(
@@ -58,6 +59,22 @@ record IoData(String command, int format, Units units, Configuration configurati
     record Model(String model, String devices, String hosting, String cpu, String memory, CellStatus status,
                  Double cycles, Double exits, Double trips, Double notifications, Double ratio,
                  String equivalence, String detail) {
+    }
+
+    /**
+     * A whole toyos workload under the split driver with one setting of its rings.
+     *
+     * @param workload         {@code disk} or {@code net}
+     * @param ringSize         slots in each network ring (the block ring keeps 64)
+     * @param suppression      whether both ends suppressed the notifications the other did not ask for
+     * @param requests         disk requests, or frames sent and received
+     * @param notificationsIn  notifications to the back end per request
+     * @param notificationsOut notifications to the front end per request
+     * @param dropped          received frames dropped for want of a posted buffer
+     * @param outcome          whether the workload ran as on bare metal
+     */
+    record Ring(String workload, int ringSize, boolean suppression, Long requests, Double notificationsIn,
+                Double notificationsOut, Long dropped, String outcome) {
     }
 
     /**

@@ -227,7 +227,7 @@ final class RunCommand implements Callable<Integer> {
             throw new UserError("--devices " + devices.name() + " needs a paravirtual kernel's front ends:"
                     + " run it with --cpu paravirt --mem pv-mmu");
         }
-        Image image = vmImage(cpu);
+        Image image = vmImage(cpu, devices != null && devices.paravirtual());
         Image nativeImage = cpu.paravirtual() ? nativeBuild() : image;
         String line = workload == null ? "all" : workload;
         Consumer<Machine> bootBare = m -> {
@@ -283,12 +283,23 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    /** The guest the VMs run: the paravirtual build for a paravirtual technique. */
-    private Image vmImage(CpuTechnique cpu) {
+    /**
+     * The guest the VMs run: the paravirtual build for a paravirtual technique, with the split
+     * drivers' front ends if the device model needs them.
+     */
+    private Image vmImage(CpuTechnique cpu, boolean splitDrivers) {
         if (guest.equals(Programs.TOYOS)) {
-            return Toyos.image(cpu.paravirtual() ? Toyos.Flavor.PARAVIRT : flavor);
+            return cpu.paravirtual() ? Toyos.image(Toyos.Flavor.PARAVIRT,
+                    splitDrivers ? Toyos.Drivers.SPLIT : Toyos.Drivers.EMULATED) : Toyos.image(flavor);
         }
-        return Programs.load(guest, flavor, cpu.paravirtual() ? withParavirt(1) : defines);
+        if (!cpu.paravirtual()) {
+            return Programs.load(guest, flavor, defines);
+        }
+        Map<String, Integer> all = withParavirt(1);
+        if (splitDrivers) {
+            all.putIfAbsent("SPLIT", 1);
+        }
+        return Programs.load(guest, flavor, all);
     }
 
     /** The native build of the paravirtual guest's source, for bare metal. */

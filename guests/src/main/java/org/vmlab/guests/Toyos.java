@@ -118,15 +118,33 @@ public final class Toyos {
      *                                  hypercalls to reach a back end with
      */
     public static Image image(Flavor flavor, Drivers drivers) {
+        return image(flavor, drivers, Map.of());
+    }
+
+    /**
+     * Assembles the kernel with {@code drivers} and the split front ends' settings in
+     * {@code tuning} ({@code NET_RING_SIZE}: 2, 4, 8 or 16 slots in each network ring, 16 if not
+     * given; {@code SPLIT_NOTIFY_ALWAYS}: 1 to notify the back end at every push, without
+     * notification suppression), for experiments on the rings.
+     *
+     * @throws IllegalArgumentException for split drivers in the native kernel, which has no
+     *                                  hypercalls to reach a back end with, or a setting the
+     *                                  kernel refuses (the assembler's message)
+     */
+    public static Image image(Flavor flavor, Drivers drivers, Map<String, Integer> tuning) {
         if (drivers == Drivers.SPLIT && flavor != Flavor.PARAVIRT) {
             throw new IllegalArgumentException("split drivers need the paravirtual kernel (Flavor.PARAVIRT)");
         }
+        Map<String, Integer> defines = new java.util.LinkedHashMap<>(tuning);
+        defines.put("PARAVIRT", flavor == Flavor.PARAVIRT ? 1 : 0);
+        defines.put("SPLIT", drivers == Drivers.SPLIT ? 1 : 0);
         Assembler assembler = new Assembler(SourceLoader.classpath(Toyos.class.getClassLoader()));
         try {
-            return assembler.assemble(MAIN_SOURCE, Map.of(
-                    "PARAVIRT", flavor == Flavor.PARAVIRT ? 1 : 0,
-                    "SPLIT", drivers == Drivers.SPLIT ? 1 : 0));
+            return assembler.assemble(MAIN_SOURCE, defines);
         } catch (AssemblyException e) {
+            if (!tuning.isEmpty()) {
+                throw new IllegalArgumentException("toyos refuses " + tuning + ": " + e.getMessage(), e);
+            }
             throw new IllegalStateException("toyos does not assemble: " + e.getMessage(), e);
         }
     }

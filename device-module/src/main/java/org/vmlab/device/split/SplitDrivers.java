@@ -68,10 +68,45 @@ public final class SplitDrivers implements DeviceVirtualization {
     private Clock clock;
     private String clockName;
 
-        /** Split drivers whose back ends follow {@code rules} on the rings (Lab 5's). */
+    /** Split drivers whose back ends follow {@code rules} on the rings (Lab 5's). */
     public SplitDrivers(Hosting hosting, RingService rules) {
         this.hostSide = new HostSide(hosting);
         this.rules = rules;
+    }
+
+    /**
+     * Split drivers like these, not yet attached, whose back ends notify the front end of every
+     * response they publish, whatever its {@code rsp_event} asked: notification suppression off,
+     * for the I/O experiment to compare (the front end's own side is toyos's
+     * {@code SPLIT_NOTIFY_ALWAYS}).
+     */
+    public SplitDrivers withoutNotificationSuppression() {
+        return new SplitDrivers(hostSide.hosting(), new EveryResponseNotified(rules));
+    }
+
+    /** {@code rules}, but every push that publishes a response notifies. */
+    private record EveryResponseNotified(RingService rules) implements RingService {
+        @Override
+        public int requestsToTake(SharedRing ring) {
+            return rules.requestsToTake(ring);
+        }
+
+        @Override
+        public boolean permits(GrantEntry entry, boolean writesGuest, int ramFrames) {
+            return rules.permits(entry, writesGuest, ramFrames);
+        }
+
+        @Override
+        public boolean pushResponses(SharedRing ring) {
+            int before = ring.rspProd();
+            rules.pushResponses(ring);
+            return ring.rspProd() != before;
+        }
+
+        @Override
+        public boolean finalCheckForRequests(SharedRing ring) {
+            return rules.finalCheckForRequests(ring);
+        }
     }
 
     @Override

@@ -246,6 +246,14 @@ BLKIF_OP_READ = 0
 BLKIF_OP_WRITE = 1
 VBD_TYPE    = 0                 ; device_connect's types
 VIF_TYPE    = 1
-NET_RING_SIZE = 16              ; both network rings: one receive page per slot
+.ifndef NET_RING_SIZE
+NET_RING_SIZE = 16              ; both network rings: one receive page per slot (2, 4, 8 or 16)
+.endif
+.if NET_RING_SIZE != 2 && NET_RING_SIZE != 4 && NET_RING_SIZE != 8 && NET_RING_SIZE != 16
+    .error "NET_RING_SIZE must be 2, 4, 8 or 16: a power of two, one receive page per slot"
+.endif
+.ifndef SPLIT_NOTIFY_ALWAYS
+SPLIT_NOTIFY_ALWAYS = 0         ; 1: notify the back end at every push, whatever it asked
+.endif
 NET_SLOT    = 16
 NET_TXBUFSZ = 2048

@@ -75,14 +75,18 @@ ring_init:
 ; (RING_PUSH_REQUESTS_AND_CHECK_NOTIFY: notify iff new - req_event < new - old, unsigned). A
 ; batch of requests costs one notification, and none while the back end is still busy with the
 ; ring.
+; Built with SPLIT_NOTIFY_ALWAYS=1, it notifies at every push: the front end without
+; notification suppression, for the I/O experiment to compare.
 ring_push:
     lw r4, RING_REQ_PROD(r1)    ; old
     sw r2, RING_REQ_PROD(r1)
+.if SPLIT_NOTIFY_ALWAYS == 0
     lw r5, RING_REQ_EVENT(r1)
     sub r5, r2, r5
     sub r4, r2, r4
     cmp r5, r4
     bgeu ring_push_quiet
+.endif
     la r4, split_send_arg       ; event_channel_op(send, {port})
     sw r3, 0(r4)
     addi r2, r0, EVTCHNOP_send
