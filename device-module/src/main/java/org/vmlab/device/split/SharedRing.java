@@ -35,7 +35,7 @@ public final class SharedRing {
      * The ring whose indices both ends start at {@code start} (Xen's {@code BACK_RING_ATTACH}),
      * not 0: to see the free-running counters wrap.
      */
-    SharedRing(Ram memory, int base, int size, int slotSize, int start) {
+    public SharedRing(Ram memory, int base, int size, int slotSize, int start) {
         if (size < 1 || Integer.bitCount(size) != 1 || SplitAbi.RING_SLOTS + size * slotSize > SplitAbi.PAGE_SIZE) {
             throw new IllegalArgumentException("a ring of " + size + " slots of " + slotSize
                     + " bytes does not fit a page");
