@@ -15,6 +15,7 @@ import org.vmlab.machine.RunResult;
 import org.vmlab.machine.image.Image;
 import org.vmlab.machine.isa.IsaVariant;
 import org.vmlab.vmm.CpuVirtualization;
+import org.vmlab.vmm.DeviceVirtualization;
 import org.vmlab.vmm.Equivalence;
 import org.vmlab.vmm.MemoryDifference;
 import org.vmlab.vmm.Hypervisor;
@@ -67,7 +68,13 @@ public final class GuestRuns {
      */
     public static VirtualMachine vm(Image image, IsaVariant isa, CpuVirtualization cpu,
             MemoryVirtualization memory, long fuel) {
-        VirtualMachine vm = emptyVm(isa, cpu, memory, fuel);
+        return vm(image, isa, cpu, memory, DeviceVirtualization.emulated(), fuel);
+    }
+
+    /** The same, with {@code devices} as the VM's device model. */
+    public static VirtualMachine vm(Image image, IsaVariant isa, CpuVirtualization cpu,
+            MemoryVirtualization memory, DeviceVirtualization devices, long fuel) {
+        VirtualMachine vm = emptyVm(isa, cpu, memory, devices, fuel);
         vm.load(image);
         return vm;
     }
@@ -90,10 +97,15 @@ public final class GuestRuns {
 
     private static VirtualMachine emptyVm(IsaVariant isa, CpuVirtualization cpu, MemoryVirtualization memory,
             long fuel) {
+        return emptyVm(isa, cpu, memory, DeviceVirtualization.emulated(), fuel);
+    }
+
+    private static VirtualMachine emptyVm(IsaVariant isa, CpuVirtualization cpu, MemoryVirtualization memory,
+            DeviceVirtualization devices, long fuel) {
         int machineBytes = memory.ownsTheMachine() ? VmConfig.DEFAULT_MEMORY : 32 << 20;
         Hypervisor vmm = new Hypervisor(MachineConfig.builder().isa(isa).memoryBytes(machineBytes)
                 .fuel(Long.MAX_VALUE).build(), VmmCostModel.DEFAULT);
-        return vmm.create(VmConfig.named("guest").withFuel(fuel), cpu, memory);
+        return vmm.create(VmConfig.named("guest").withFuel(fuel), cpu, memory, devices);
     }
 
     /**
@@ -103,8 +115,14 @@ public final class GuestRuns {
      */
     public static void assertRunsLikeBareMetal(Image image, IsaVariant isa, Supplier<CpuVirtualization> cpu,
             Supplier<MemoryVirtualization> memory) {
+        assertRunsLikeBareMetal(image, isa, cpu, memory, DeviceVirtualization::emulated);
+    }
+
+    /** The same, with the VM's devices from {@code devices}. */
+    public static void assertRunsLikeBareMetal(Image image, IsaVariant isa, Supplier<CpuVirtualization> cpu,
+            Supplier<MemoryVirtualization> memory, Supplier<DeviceVirtualization> devices) {
         Machine bare = bareMetal(image, isa, PROGRAM_FUEL);
-        VirtualMachine vm = vm(image, isa, cpu.get(), memory.get(), PROGRAM_FUEL);
+        VirtualMachine vm = vm(image, isa, cpu.get(), memory.get(), devices.get(), PROGRAM_FUEL);
         Lockstep.Outcome outcome = Lockstep.run(bare, vm);
         if (outcome.divergence().isPresent()) {
             Lockstep.Divergence d = outcome.divergence().get();
@@ -120,7 +138,7 @@ public final class GuestRuns {
         // instructions a slice, the VM must agree at the end of every slice: what depends on when
         // the VMM has control (device time, translated runs and their chains) shows only here.
         Lockstep.Outcome slices = Lockstep.runInSlices(() -> new Lockstep.Sides(bareMetal(image, isa, PROGRAM_FUEL),
-                vm(image, isa, cpu.get(), memory.get(), PROGRAM_FUEL)), SLICE);
+                vm(image, isa, cpu.get(), memory.get(), devices.get(), PROGRAM_FUEL)), SLICE);
         if (!slices.agrees()) {
             String what = slices.divergence().map(d -> d.describe().replace(", virtual ", ", yours "))
                     .orElseGet(() -> "at the end " + slices.memory().orElseThrow().describe());

@@ -159,6 +159,40 @@ record RandomKernel(boolean paging, List<Action> kernel, List<Action> user) {
         }
     }
 
+    /**
+     * A disk request by DMA into the kernel's buffer, then the status read after {@code spin}
+     * loops: busy or done at that very tick, as on bare metal (the disk's line is masked).
+     */
+    record Disk(int sector, int count, boolean write, int spin) implements Action {
+        public String lines(int index) {
+            return "    addi r6, r0, " + sector + "\n    out 0x1F0, r6\n    addi r6, r0, " + count
+                    + "\n    out 0x1F1, r6\n    la r6, dma_buf\n    out 0x1F2, r6\n    addi r6, r0, "
+                    + (write ? 2 : 1) + "\n    out 0x1F3, r6\n    addi r6, r0, " + spin + "\ndisk_" + index
+                    + ":\n    addi r6, r6, -1\n    cmp r6, r0\n    bne disk_" + index
+                    + "\n    in r5, 0x1F4\n    out 0x1F4, r0\n";
+        }
+    }
+
+    /**
+     * A frame of {@code length} bytes sent from the kernel's buffer through a one-slot transmit
+     * ring, a receive buffer offered for its echo, and the rings' heads read after {@code spin}
+     * loops (paging off: the registers at their physical address). The network interface's line
+     * is masked.
+     */
+    record Nic(int length, int spin) implements Action {
+        public String lines(int index) {
+            return "    la r6, nic_tx\n    la r7, dma_buf\n    sw r7, 0(r6)\n    addi r7, r0, " + length
+                    + "\n    sw r7, 4(r6)\n    sw r0, 8(r6)\n    la r6, nic_rx\n    la r7, dma_buf + 2048\n"
+                    + "    sw r7, 0(r6)\n    addi r7, r0, 1514\n    sw r7, 4(r6)\n    sw r0, 8(r6)\n"
+                    + "    li r7, 0xF0000000\n    la r6, nic_rx\n    sw r6, 16(r7)\n    addi r6, r0, 2\n"
+                    + "    sw r6, 20(r7)\n    addi r6, r0, 1\n    sw r6, 28(r7)\n    la r6, nic_tx\n"
+                    + "    sw r6, 0(r7)\n    addi r6, r0, 2\n    sw r6, 4(r7)\n    addi r6, r0, 1\n"
+                    + "    sw r6, 12(r7)\n    addi r6, r0, " + spin + "\nnic_" + index + ":\n    addi r6, r6, -1\n"
+                    + "    cmp r6, r0\n    bne nic_" + index + "\n    lw r4, 8(r7)\n    lw r5, 24(r7)\n"
+                    + "    lw r3, 32(r7)\n";
+        }
+    }
+
     /** The source, as a file of the labs' test programs would be. */
     String source() {
         StringBuilder s = new StringBuilder("""
@@ -216,6 +250,11 @@ record RandomKernel(boolean paging, List<Action> kernel, List<Action> user) {
                     .align 4
                 record: .space 12 * 160         ; on_fault's record: at most 40 actions, 4 faults each
                 data: .space 260
+                    .align 16
+                nic_tx: .space 32
+                nic_rx: .space 32
+                    .align 4096
+                dma_buf: .space 4096
                 """);
         if (paging) {
             s.append("""

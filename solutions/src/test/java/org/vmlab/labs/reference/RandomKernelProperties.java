@@ -20,7 +20,12 @@ import org.vmlab.machine.image.Image;
 import org.vmlab.machine.isa.IsaVariant;
 import org.vmlab.memory.identity.IdentityPaging;
 import org.vmlab.memory.shadow.ShadowPaging;
+import org.vmlab.device.emulated.EmulatedDevices;
+import org.vmlab.device.passthrough.Passthrough;
+import org.vmlab.labs.lab5.IommuProgramming;
 import org.vmlab.vmm.CpuVirtualization;
+import org.vmlab.vmm.DeviceVirtualization;
+import org.vmlab.vmm.Hosting;
 import org.vmlab.vmm.MemoryVirtualization;
 
 /**
@@ -51,9 +56,14 @@ class RandomKernelProperties {
 
     private static void runsLikeBareMetal(RandomKernel kernel, IsaVariant isa,
             Supplier<CpuVirtualization> cpu, Supplier<MemoryVirtualization> memory) {
+        runsLikeBareMetal(kernel, isa, cpu, memory, DeviceVirtualization::emulated);
+    }
+
+    private static void runsLikeBareMetal(RandomKernel kernel, IsaVariant isa, Supplier<CpuVirtualization> cpu,
+            Supplier<MemoryVirtualization> memory, Supplier<DeviceVirtualization> devices) {
         Image image = kernel.image();
         try {
-            GuestRuns.assertRunsLikeBareMetal(image, isa, cpu, memory);
+            GuestRuns.assertRunsLikeBareMetal(image, isa, cpu, memory, devices);
         } catch (AssertionError | RuntimeException e) {
             throw new AssertionError(e.getMessage() + "\n--- the kernel ---\n" + kernel.source(), e);
         }
@@ -83,7 +93,37 @@ class RandomKernelProperties {
                 RandomKernelProperties::shadow);
     }
 
+    @Property(tries = TRIES, seed = "20261202", shrinking = ShrinkingMode.BOUNDED)
+    void trapAndEmulateWithShadowPagingAndTheDevicesAssigned(@ForAll("deviceKernels") RandomKernel kernel) {
+        runsLikeBareMetal(kernel, IsaVariant.CLASSIC, RandomKernelProperties::trapAndEmulate,
+                RandomKernelProperties::shadow, () -> Passthrough.confined(new IommuProgramming()));
+    }
+
+    @Property(tries = TRIES, seed = "20261202", shrinking = ShrinkingMode.BOUNDED)
+    void trapAndEmulateWithShadowPagingAndEmulatedDevicesInADriverDomain(@ForAll("deviceKernels") RandomKernel kernel) {
+        runsLikeBareMetal(kernel, IsaVariant.CLASSIC, RandomKernelProperties::trapAndEmulate,
+                RandomKernelProperties::shadow, () -> new EmulatedDevices(Hosting.BARE_METAL));
+    }
+
     // --- the generator ------------------------------------------------------------------------
+
+    /** Kernels that also drive the disk and (paging off) the network interface by DMA. */
+    @Provide
+    Arbitrary<RandomKernel> deviceKernels() {
+        return Arbitraries.of(true, false).flatMap(paging -> Combinators.combine(
+                Arbitraries.oneOf(actions(paging, true, true), devices(paging)).list().ofMinSize(1).ofMaxSize(30),
+                actions(paging, false, true).list().ofMaxSize(10))
+                .as((kernel, user) -> new RandomKernel(paging, kernel, user)));
+    }
+
+    private static Arbitrary<RandomKernel.Action> devices(boolean paging) {
+        Arbitrary<RandomKernel.Action> disk = Combinators.combine(Arbitraries.integers().between(0, 15),
+                Arbitraries.integers().between(1, 8), Arbitraries.of(true, false),
+                Arbitraries.integers().between(1, 700)).as(RandomKernel.Disk::new);
+        Arbitrary<RandomKernel.Action> nic = Combinators.combine(Arbitraries.integers().between(1, 1600),
+                Arbitraries.integers().between(1, 1000)).as(RandomKernel.Nic::new);
+        return paging ? disk : Arbitraries.oneOf(disk, nic);
+    }
 
     /** Kernels for an ISA where every sensitive instruction traps (classic). */
     @Provide
