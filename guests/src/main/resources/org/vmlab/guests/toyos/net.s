@@ -46,18 +46,7 @@ net_init_desc:
 
 ; net_send(r1 = user buffer, r2 = length) -> r1 = length, or -1
 net_send:
-    push r8
-    push r9
-    push r10
-    mov r8, r1
-    mov r9, r2
-    cmpi r9, 1
-    blt net_send_bad
-    cmpi r9, NIC_MAXFRAME
-    bgt net_send_bad
-    call user_range_ok
-    cmp r1, r0
-    beq net_send_bad
+    net_send_enter
 net_send_wait:
     la r1, tx_tail              ; ring full when the next tail would reach the head
     lw r10, 0(r1)
@@ -90,26 +79,12 @@ net_send_room:
     sw r10, NIC_TX_TAIL(r1)     ; go
     mov r1, r9
     jmp net_send_out
-net_send_bad:
-    addi r1, r0, -1
-net_send_out:
-    pop r10
-    pop r9
-    pop r8
-    ret
+    net_send_leave
 
 ; net_recv(r1 = user buffer, r2 = its size) -> r1 = the frame's length (truncated to the
 ; buffer), or -1
 net_recv:
-    push r8
-    push r9
-    push r10
-    push r11
-    mov r8, r1
-    mov r9, r2
-    call user_range_ok
-    cmp r1, r0
-    beq net_recv_bad
+    net_recv_enter
 net_recv_wait:
     la r1, rx_next
     lw r10, 0(r1)
@@ -144,14 +119,7 @@ net_recv_fits:
     sw r10, 0(r1)
     pop r1
     jmp net_recv_out
-net_recv_bad:
-    addi r1, r0, -1
-net_recv_out:
-    pop r11
-    pop r10
-    pop r9
-    pop r8
-    ret
+    net_recv_leave
 
 ; net_intr(): reading the cause register clears it
 net_intr:

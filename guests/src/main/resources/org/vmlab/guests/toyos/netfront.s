@@ -86,18 +86,7 @@ netfront_init_post:             ; push them all at once (one notification)
 
 ; net_send(r1 = user buffer, r2 = length) -> r1 = length, or -1
 net_send:
-    push r8
-    push r9
-    push r10
-    mov r8, r1
-    mov r9, r2
-    cmpi r9, 1
-    blt net_send_bad
-    cmpi r9, NIC_MAXFRAME
-    bgt net_send_bad
-    call user_range_ok
-    cmp r1, r0
-    beq net_send_bad
+    net_send_enter
 net_send_wait:
     call netfront_tx_gc         ; transmits done free their slots
     la r1, net_tx_prod
@@ -140,13 +129,7 @@ net_send_room:
     call ring_push              ; go
     mov r1, r9
     jmp net_send_out
-net_send_bad:
-    addi r1, r0, -1
-net_send_out:
-    pop r10
-    pop r9
-    pop r8
-    ret
+    net_send_leave
 
 ; netfront_tx_gc(): every transmit response up to rsp_prod frees its slot (the status is not
 ; reported: the sender has gone on, as with the NIC); then ask for an event at the next one and
@@ -174,15 +157,7 @@ netfront_tx_gc_bogus:
 ; net_recv(r1 = user buffer, r2 = its size) -> r1 = the frame's length (truncated to the
 ; buffer), or -1
 net_recv:
-    push r8
-    push r9
-    push r10
-    push r11
-    mov r8, r1
-    mov r9, r2
-    call user_range_ok
-    cmp r1, r0
-    beq net_recv_bad
+    net_recv_enter
 net_recv_wait:
     la r1, net_rx_cons
     lw r10, 0(r1)
@@ -237,14 +212,7 @@ net_recv_error:                 ; nothing received in it: offer the page again a
     mov r1, r11
     call netfront_rx_post
     jmp net_recv_wait
-net_recv_bad:
-    addi r1, r0, -1
-net_recv_out:
-    pop r11
-    pop r10
-    pop r9
-    pop r8
-    ret
+    net_recv_leave
 
 ; netfront_rx_post(r1 = a receive page's index): offer it to the back end again, a request at
 ; req_prod pushed with the notification check. Its slot's response has been consumed: the

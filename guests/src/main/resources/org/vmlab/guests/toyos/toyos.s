@@ -28,6 +28,7 @@ SPLIT = 0
     .include "proc.s"
     .include "syscall.s"
     .include "disk.s"
+    .include "netcall.s"
 .if SPLIT
     .include "blkfront.s"
     .include "netfront.s"
