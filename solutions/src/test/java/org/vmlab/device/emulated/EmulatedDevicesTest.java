@@ -7,6 +7,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.vmlab.device.DeviceEvent;
 import org.vmlab.guests.Toyos;
+import org.vmlab.labs.GuestRuns;
 import org.vmlab.labs.lab1.TrapAndEmulateTechnique;
 import org.vmlab.labs.lab3.ShadowPagingTechnique;
 import org.vmlab.machine.Machine;
@@ -31,7 +32,7 @@ class EmulatedDevicesTest {
     @ParameterizedTest(name = "{0} under {1}")
     @CsvSource({"disk, bare-metal", "disk, hosted", "net, bare-metal", "net, hosted"})
     void theGuestRunsExactlyAsOnBareMetalUnderEitherHosting(String workload, String hosting) {
-        RunResult bare = bareMetal(workload).run();
+        RunResult bare = GuestRuns.bareToyos(workload, IsaVariant.CLASSIC).run();
 
         RunResult virtual = vm(workload, Hosting.of(hosting)).run();
 
@@ -92,11 +93,5 @@ class EmulatedDevicesTest {
                 new TrapAndEmulateTechnique().create(), new ShadowPagingTechnique().create(), new EmulatedDevices(hosting));
         Toyos.boot(vm, Toyos.image(Toyos.Flavor.NATIVE), workload);
         return vm;
-    }
-
-    private static Machine bareMetal(String workload) {
-        Machine bare = new Machine(MachineConfig.builder().isa(IsaVariant.CLASSIC).fuel(Toyos.FUEL).build());
-        Toyos.boot(bare, Toyos.image(Toyos.Flavor.NATIVE), workload);
-        return bare;
     }
 }

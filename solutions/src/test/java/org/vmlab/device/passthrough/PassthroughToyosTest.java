@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.vmlab.guests.Toyos;
+import org.vmlab.labs.GuestRuns;
 import org.vmlab.labs.lab1.TrapAndEmulateTechnique;
 import org.vmlab.labs.lab2.BinaryTranslationTechnique;
 import org.vmlab.labs.lab3.ShadowPagingTechnique;
@@ -33,7 +34,7 @@ class PassthroughToyosTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"disk", "net", "fault", "all"})
     void theWorkloadRunsExactlyAsOnBareMetal(String workload) {
-        RunResult bare = bareMetal(workload).run();
+        RunResult bare = GuestRuns.bareToyos(workload, IsaVariant.CLASSIC).run();
         Hypervisor vmm = hypervisor();
         VirtualMachine vm = vm(vmm, "vm1", Passthrough.confined(new org.vmlab.labs.lab5.IommuProgramming()), workload);
 
@@ -75,7 +76,7 @@ class PassthroughToyosTest {
 
     @Test
     void lockstepFindsNoDivergence() {
-        Machine bare = bareMetal("disk");
+        Machine bare = GuestRuns.bareToyos("disk", IsaVariant.CLASSIC);
         VirtualMachine vm = vm(hypervisor(), "vm1", Passthrough.confined(new org.vmlab.labs.lab5.IommuProgramming()), "disk");
 
         Lockstep.Outcome outcome = Lockstep.run(bare, vm);
@@ -124,11 +125,5 @@ class PassthroughToyosTest {
                 new TrapAndEmulateTechnique().create(), new ShadowPagingTechnique().create(), devices);
         Toyos.boot(vm, Toyos.image(Toyos.Flavor.NATIVE), workload);
         return vm;
-    }
-
-    private static Machine bareMetal(String workload) {
-        Machine bare = new Machine(MachineConfig.builder().isa(IsaVariant.CLASSIC).fuel(Toyos.FUEL).build());
-        Toyos.boot(bare, Toyos.image(Toyos.Flavor.NATIVE), workload);
-        return bare;
     }
 }
