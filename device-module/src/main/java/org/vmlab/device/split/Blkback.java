@@ -4,7 +4,6 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import org.vmlab.device.HostSide;
 import org.vmlab.machine.device.BlockDevice;
-import org.vmlab.machine.device.IoBus;
 import org.vmlab.machine.memory.PhysicalMemory;
 import org.vmlab.vmm.DomainEvents;
 import org.vmlab.vmm.Errno;
@@ -78,7 +77,7 @@ final class Blkback {
 
     /** The disk's capacity in sectors, read from its register. */
     int sectors() {
-        return vm.devices().io().in(BlockDevice.BASE + 5);
+        return vm.devices().standard().disk().in(5);
     }
 
     /** The front end's {@code send}: one trip to the back end, which serves the batch announced. */
@@ -90,9 +89,9 @@ final class Blkback {
 
     /** The disk's interrupt: the request in flight is done. */
     void diskInterrupt() {
-        IoBus io = vm.devices().io();
-        int status = io.in(BlockDevice.BASE + 4);
-        io.out(BlockDevice.BASE + 4, 0);   // clear done and error, as a driver does
+        BlockDevice disk = vm.devices().standard().disk();
+        int status = disk.in(4);
+        disk.out(4, 0);   // clear done and error, as a driver does
         if (current == null || (status & BlockDevice.STATUS_BUSY) != 0) {
             return;   // not ours
         }
@@ -191,11 +190,11 @@ final class Blkback {
         }
         current = request;
         hostSide.request(vm, sectors * SECTOR);
-        IoBus io = vm.devices().io();
-        io.out(BlockDevice.BASE, (int) sector);
-        io.out(BlockDevice.BASE + 1, sectors);
-        io.out(BlockDevice.BASE + 2, SplitDrivers.DISK_BUFFER);
-        io.out(BlockDevice.BASE + 3, writesGuest ? BlockDevice.COMMAND_READ : BlockDevice.COMMAND_WRITE);
+        BlockDevice disk = vm.devices().standard().disk();   // its registers, as the driver domain's driver
+        disk.out(0, (int) sector);
+        disk.out(1, sectors);
+        disk.out(2, SplitDrivers.DISK_BUFFER);
+        disk.out(3, writesGuest ? BlockDevice.COMMAND_READ : BlockDevice.COMMAND_WRITE);
     }
 
     /** A write's data, from the guest's segments into the back end's buffer, in disk order. */

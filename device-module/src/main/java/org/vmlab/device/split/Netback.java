@@ -1,7 +1,6 @@
 package org.vmlab.device.split;
 
 import org.vmlab.device.HostSide;
-import org.vmlab.machine.device.MmioBus;
 import org.vmlab.machine.device.NetworkInterface;
 import org.vmlab.machine.memory.PhysicalMemory;
 import org.vmlab.vmm.DomainEvents;
@@ -105,7 +104,7 @@ final class Netback {
 
     /** The interface's interrupt: frames sent, frames received. */
     void nicInterrupt() {
-        int causes = vm.devices().mmio().read(NetworkInterface.BASE + NetworkInterface.ICR);   // clears them
+        int causes = vm.devices().standard().nic().read(NetworkInterface.ICR);   // clears them
         if (tx == null) {
             return;
         }
@@ -176,7 +175,7 @@ final class Netback {
 
     /** Every descriptor the interface is done with gets its request's response. */
     private void reapTransmitted() {
-        int head = vm.devices().mmio().read(NetworkInterface.BASE + NetworkInterface.TX_HEAD);
+        int head = vm.devices().standard().nic().read(NetworkInterface.TX_HEAD);
         while (txClean != head && txClean != txTail) {
             int d = SplitDrivers.NIC_TX_RING + txClean * NetworkInterface.DESCRIPTOR_SIZE;
             boolean error = (buffer.readWord(d + NetworkInterface.DESC_STATUS) & NetworkInterface.STATUS_ERROR) != 0;
@@ -200,7 +199,7 @@ final class Netback {
      * ring (a guest that reprograms the interface by MMIO only disturbs its own back end).
      */
     private void reapReceived() {
-        int head = vm.devices().mmio().read(NetworkInterface.BASE + NetworkInterface.RX_HEAD);
+        int head = vm.devices().standard().nic().read(NetworkInterface.RX_HEAD);
         for (int n = 0; n < RING && rxClean != head; n++) {
             int d = SplitDrivers.NIC_RX_RING + rxClean * NetworkInterface.DESCRIPTOR_SIZE;
             int length = buffer.readWord(d + NetworkInterface.DESC_LENGTH);
@@ -256,8 +255,8 @@ final class Netback {
         vm.mark("device", "netback: bogus ring requests, ring stopped", vm.vcpu().pc());
     }
 
+    /** Writes a register of the interface, as the driver domain's driver does. */
     private void register(int offset, int value) {
-        MmioBus mmio = vm.devices().mmio();
-        mmio.write(NetworkInterface.BASE + offset, value);
+        vm.devices().standard().nic().write(offset, value);
     }
 }

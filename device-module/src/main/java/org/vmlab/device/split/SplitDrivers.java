@@ -11,6 +11,11 @@ import org.vmlab.machine.device.BoundedDma;
 import org.vmlab.machine.device.DeviceWiring;
 import org.vmlab.machine.device.DmaSpace;
 import org.vmlab.machine.device.InterruptSink;
+import org.vmlab.machine.device.BlockDevice;
+import org.vmlab.machine.device.NetworkInterface;
+import org.vmlab.machine.device.IoBus;
+import org.vmlab.machine.device.PortDevice;
+import org.vmlab.machine.device.MmioDevice;
 import org.vmlab.machine.device.Iommu;
 import org.vmlab.machine.memory.PhysicalMemory;
 import org.vmlab.vmm.DeviceVirtualization;
@@ -171,6 +176,37 @@ public final class SplitDrivers implements DeviceVirtualization {
         };
     }
 
+    /**
+     * What the guest finds where the devices the back ends took were: a port or a window nobody
+     * answers, as on a machine without them.
+     */
+    private static final class Unplugged implements PortDevice, MmioDevice {
+        static final Unplugged INSTANCE = new Unplugged();
+
+        @Override
+        public String name() {
+            return "nothing: the device is the driver domain's";
+        }
+
+        @Override
+        public int in(int offset) {
+            return IoBus.FLOATING;
+        }
+
+        @Override
+        public void out(int offset, int value) {
+        }
+
+        @Override
+        public int read(int offset) {
+            return IoBus.FLOATING;
+        }
+
+        @Override
+        public void write(int offset, int value) {
+        }
+    }
+
     /** A device's interrupt on its way to its back end: 0 the disk's, 1 the network interface's. */
     record BackEndInterrupt(int device) implements org.vmlab.machine.DeviceEvent {
     }
@@ -180,6 +216,10 @@ public final class SplitDrivers implements DeviceVirtualization {
         this.grants = new GrantTable(vm.memory(), rules, vm.counters());
         this.blkback = new Blkback(vm, hostSide, rules, grants, buffers);
         this.netback = new Netback(vm, hostSide, rules, grants, buffers);
+        // The disk and the network interface are the driver domain's now: the back ends reach
+        // their registers, and the guest, on its buses, finds nothing there.
+        vm.devices().io().replace(BlockDevice.BASE, Unplugged.INSTANCE);
+        vm.devices().mmio().replace(NetworkInterface.BASE, Unplugged.INSTANCE);
         this.clock = vm.devices().clock();
         this.clockName = clock.attach("split back ends", event -> {
             int device = ((BackEndInterrupt) event.what()).device();

@@ -1,10 +1,13 @@
 package org.vmlab.device.split;
 
-import org.vmlab.labs.lab5.SplitRingRules;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 import org.vmlab.device.DeviceEvent;
+import org.vmlab.labs.lab5.SplitRingRules;
+import org.vmlab.machine.device.BlockDevice;
+import org.vmlab.machine.device.IoBus;
+import org.vmlab.machine.device.NetworkInterface;
 import org.vmlab.vmm.Hosting;
 
 /** The technique {@code split}: its name, that its guest must be paravirtual, and where its back ends run. */
@@ -42,5 +45,19 @@ class SplitTechniqueTest {
         assertThat(SplitDrivers.NIC_RX_BUFFERS + SplitDrivers.NIC_RING * SplitDrivers.NIC_BUFFER)
                 .isLessThanOrEqualTo(SplitDrivers.PRIVATE_MEMORY);
         assertThat(SplitDrivers.NIC_BUFFER).isGreaterThanOrEqualTo(SplitAbi.NET_MAX_FRAME);
+    }
+
+    @Test
+    void theGuestNoLongerFindsTheDevicesTheBackEndsTook() {
+        SplitVm split = new SplitVm();
+        BlockDevice disk = split.vm.devices().standard().disk();
+
+        split.vm.devices().io().out(BlockDevice.BASE + 1, 1);   // the guest's own request, by port
+        split.vm.devices().io().out(BlockDevice.BASE + 3, BlockDevice.COMMAND_READ);
+
+        assertThat(split.vm.devices().io().in(BlockDevice.BASE + 5)).as("the disk's capacity port").isEqualTo(IoBus.FLOATING);
+        assertThat(split.vm.devices().mmio().read(NetworkInterface.BASE + NetworkInterface.IMS)).isEqualTo(IoBus.FLOATING);
+        assertThat(disk.status()).as("the disk never saw the guest's command").isZero();
+        assertThat(disk.in(5)).as("the back end still reaches it").isEqualTo(disk.capacity());
     }
 }
