@@ -9,6 +9,7 @@ import org.vmlab.device.DeviceEvent;
 import org.vmlab.guests.Toyos;
 import org.vmlab.labs.GuestRuns;
 import org.vmlab.labs.lab1.TrapAndEmulateTechnique;
+import org.vmlab.labs.lab2.BinaryTranslationTechnique;
 import org.vmlab.labs.lab3.ShadowPagingTechnique;
 import org.vmlab.machine.Machine;
 import org.vmlab.machine.MachineConfig;
@@ -37,6 +38,23 @@ class EmulatedDevicesTest {
         RunResult virtual = vm(workload, Hosting.of(hosting)).run();
 
         assertThat(Equivalence.compare(bare, virtual).differences()).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"disk", "net"})
+    void binaryTranslationOnLegacyToo(String workload) {
+        RunResult bare = GuestRuns.bareToyos(workload, IsaVariant.LEGACY).run();
+        Hypervisor vmm = new Hypervisor(MachineConfig.builder().isa(IsaVariant.LEGACY).memoryBytes(32 << 20)
+                .fuel(Long.MAX_VALUE).build(), VmmCostModel.DEFAULT);
+        VirtualMachine vm = vmm.create(VmConfig.named("vm1").withFuel(Toyos.FUEL),
+                new BinaryTranslationTechnique().create(), new ShadowPagingTechnique().create(),
+                new EmulatedDevices(Hosting.BARE_METAL));
+        Toyos.boot(vm, Toyos.image(Toyos.Flavor.NATIVE), workload);
+
+        RunResult virtual = vm.run();
+
+        assertThat(Equivalence.compare(bare, virtual).differences()).isEmpty();
+        assertThat(vm.counters().events(DeviceEvent.DRIVER_DOMAIN_SWITCH)).isPositive();
     }
 
     @Test
