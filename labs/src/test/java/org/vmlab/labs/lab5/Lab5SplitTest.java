@@ -137,9 +137,13 @@ class Lab5SplitTest {
 
             RunResult virtual = vm.run();
 
-            assertThat(Equivalence.compare(native_, virtual, Equivalence.Level.OBSERVABLE).differences())
-                    .as("toyos " + workload + " through its split drivers, against back ends that follow your rules"
-                            + " (it stopped with %s: %s)", virtual.stopReason(), virtual.stopDetail()).isEmpty();
+            java.util.List<String> differences = Equivalence.compare(native_, virtual, Equivalence.Level.OBSERVABLE)
+                    .differences();
+            assertThat(differences).as("toyos " + workload + " through its split drivers, against back ends that follow"
+                    + " your rules, differs from the native toyos on bare metal: %s (it stopped with %s: %s;"
+                    + " vmlab run toyos -w %s --cpu paravirt --mem pv-mmu --devices split --counters shows your rules'"
+                    + " counts)", String.join("; ", differences), virtual.stopReason(), virtual.stopDetail(), workload)
+                    .isEmpty();
         }
     }
 }

@@ -110,8 +110,9 @@ class Lab5Test {
 
             RunResult virtual = vm.run();
 
-            assertThat(Equivalence.compare(native_, virtual).differences()).as("toyos " + workload
-                    + " with the disk and NIC assigned, through your I/O page tables").isEmpty();
+            java.util.List<String> differences = Equivalence.compare(native_, virtual).differences();
+            assertThat(differences).as("toyos " + workload + " with the disk and NIC assigned, through your I/O page"
+                    + " tables, differs from bare metal: %s", String.join("; ", differences)).isEmpty();
             assertThat(vmm.machine().iommu().faults()).as("DMA the IOMMU blocked: the guest's own buffers must"
                     + " be reachable").isEmpty();
         }
