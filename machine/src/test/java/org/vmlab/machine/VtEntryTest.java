@@ -244,6 +244,50 @@ class VtEntryTest {
         assertThat(vt.bench.trappedVector()).as("#GP through the guest's table").isEqualTo(Vector.GENERAL_PROTECTION);
     }
 
+    @Test
+    void aRunThatEndsItsFuelInNonRootModeGoesOnWithTheGuest() {
+        VtBench vt = guestThatWouldRun();
+        vt.code(rri(Opcode.ADDI, 2, 0, 2), i(Opcode.VMCALL));
+
+        assertThat(vt.cpu().vmlaunch(1)).isEqualTo(StopReason.FUEL_EXHAUSTED);
+        assertThat(vt.cpu().inNonRootMode()).isTrue();
+        assertThat(vt.cpu().pc()).isEqualTo(Bench.CODE + 4);
+        assertThatThrownBy(vt::resume).isInstanceOf(IllegalStateException.class);
+
+        assertThat(vt.cpu().run(VtBench.FUEL)).isEqualTo(StopReason.VM_EXIT);
+        assertThat(vt.guestPc()).isEqualTo(Bench.CODE + 4);
+        assertThat(vt.skipAndResume()).isEqualTo(StopReason.VM_EXIT);
+        assertThat(vt.guestPc()).isEqualTo(Bench.CODE + 12);
+        assertThat(vt.r(2)).isEqualTo(2);
+    }
+
+    @Test
+    void withoutExternalInterruptExitingADeviceInterruptReachesTheGuestsHandler() {
+        VtBench vt = VtBench.classic();
+        vt.guestFlags(Registers.FLAG_IF);
+        vt.bench.machine.pic().request(org.vmlab.machine.device.Timer.LINE);
+        vt.code(i(Opcode.NOP));
+
+        assertThat(vt.launch()).isEqualTo(StopReason.VM_EXIT);
+        assertThat(vt.bench.trappedVector()).isEqualTo(Vector.IRQ_BASE + org.vmlab.machine.device.Timer.LINE);
+        assertThat(vt.exitReason()).as("the handler's hlt").isEqualTo(VmExitReason.HLT.number());
+    }
+
+    @Test
+    void cr4BitsTheHostOwnsAreShadowedAsCr0s() {
+        VtBench vt = VtBench.classic();
+        vt.set(VmcsField.CR4_GUEST_HOST_MASK, 0xF000_0000).set(VmcsField.CR4_READ_SHADOW, 0x1000_0000);
+        vt.code(i(Opcode.MFCR, 1, 0, 0, Registers.CR4));
+        vt.code(rri(Opcode.LUI, 2, 0, 0x2000));
+        int mtcr = vt.code(i(Opcode.MTCR, 0, 2, 0, Registers.CR4));
+
+        assertThat(vt.launch()).isEqualTo(StopReason.VM_EXIT);
+        assertThat(vt.r(1)).isEqualTo(0x1000_0000 | Bench.KERNEL_STACK);
+        assertThat(vt.exitReason()).isEqualTo(VmExitReason.CONTROL_REGISTER_ACCESS.number());
+        assertThat(vt.guestPc()).isEqualTo(mtcr);
+        assertThat(vt.get(VmcsField.EXIT_QUALIFICATION)).isEqualTo(4 | 2 << 8);
+    }
+
     // --- root mode ------------------------------------------------------------------------------
 
     @Test
