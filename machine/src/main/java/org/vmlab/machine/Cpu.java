@@ -5,6 +5,7 @@ import org.vmlab.machine.device.InterruptController;
 import org.vmlab.machine.device.IoBus;
 import org.vmlab.machine.isa.IsaVariant;
 import org.vmlab.machine.memory.Mmu;
+import org.vmlab.machine.vt.Vmcs;
 
 /**
  * The processor: its architectural state ({@link CpuState}), the execution engine that runs it
@@ -19,13 +20,20 @@ public final class Cpu {
     private final IsaVariant isa;
     private final CpuState state;
     private final ExecutionEngine engine;
+    private final Interpreter interpreter;
     private ExitControls exits = ExitControls.NONE;
 
     /** A processor of {@code isa} on a machine's MMU, buses, interrupt controller and clock, run by the interpreter. */
     public Cpu(IsaVariant isa, Mmu mmu, IoBus io, InterruptController pic, Clock clock) {
+        this(isa, mmu, io, pic, clock, false);
+    }
+
+    /** As above, with the {@code vt} feature if {@code vt} (docs/isa.md, "Hardware-assisted virtualization"). */
+    public Cpu(IsaVariant isa, Mmu mmu, IoBus io, InterruptController pic, Clock clock, boolean vt) {
         this.isa = isa;
         this.state = new CpuState(mmu);
-        this.engine = new Interpreter(isa, mmu, io, pic, clock);
+        this.interpreter = new Interpreter(isa, mmu, io, pic, clock, vt);
+        this.engine = interpreter;
     }
 
     public IsaVariant isa() {
@@ -93,6 +101,70 @@ public final class Cpu {
 
     public String stopDetail() {
         return engine.stopDetail();
+    }
+
+    // --- the vt feature: a Java monitor in root mode --------------------------------------------
+
+    /** True if the machine has the vt feature. */
+    public boolean hasVt() {
+        return interpreter.vmx() != null;
+    }
+
+    /** True while a guest runs (or is paused by fuel) in non-root mode. */
+    public boolean inNonRootMode() {
+        return hasVt() && vmx().nonRoot();
+    }
+
+    /**
+     * {@code vmptrld}: makes the VMCS at {@code machineAddress} current. The result is the
+     * instruction's: 0, or the VM-instruction error (9: not 4 KiB aligned in RAM, 11: wrong
+     * revision), which is also written to the current VMCS if there is one.
+     */
+    public int vmptrld(int machineAddress) {
+        return rootOnly().vmptrld(machineAddress);
+    }
+
+    /** {@code vmclear}: the VMCS at {@code machineAddress} becomes clear, and not current; 0 or error 2. */
+    public int vmclear(int machineAddress) {
+        return rootOnly().vmclear(machineAddress);
+    }
+
+    /** The current VMCS, whose fields a monitor reads and writes as vmread and vmwrite do; or null. */
+    public Vmcs currentVmcs() {
+        return hasVt() ? vmx().current() : null;
+    }
+
+    /**
+     * {@code vmlaunch}: enters the guest of the current (clear) VMCS and runs it in non-root mode
+     * until a VM exit ({@link StopReason#VM_EXIT}: the VMCS's exit information says why; the
+     * processor is back in root mode with the host state loaded) or until {@code fuel}
+     * instructions have retired in all ({@link StopReason#FUEL_EXHAUSTED}: still in non-root mode,
+     * and {@link #run} goes on with the guest). {@link StopReason#VM_ENTRY_FAILED} if the entry
+     * failed as an instruction: nothing was loaded, the VM-instruction error says why.
+     */
+    public StopReason vmlaunch(long fuel) {
+        rootOnly();
+        return interpreter.vmEntry(state, exits, true, fuel);
+    }
+
+    /** {@code vmresume}: as {@link #vmlaunch}, for a VMCS launched before. */
+    public StopReason vmresume(long fuel) {
+        rootOnly();
+        return interpreter.vmEntry(state, exits, false, fuel);
+    }
+
+    private VmxOperation vmx() {
+        return interpreter.vmx();
+    }
+
+    private VmxOperation rootOnly() {
+        if (!hasVt()) {
+            throw new IllegalStateException("the machine has no vt feature");
+        }
+        if (vmx().nonRoot()) {
+            throw new IllegalStateException("the processor is in non-root mode: run it to its VM exit first");
+        }
+        return vmx();
     }
 
     // --- state --------------------------------------------------------------------------------

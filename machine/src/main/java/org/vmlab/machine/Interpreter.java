@@ -18,6 +18,11 @@ import org.vmlab.machine.isa.Registers;
 import org.vmlab.machine.isa.Vector;
 import org.vmlab.machine.memory.Mmu;
 import org.vmlab.machine.memory.PhysicalMemory;
+import org.vmlab.machine.vt.Vmcs;
+import org.vmlab.machine.vt.VmExitReason;
+import org.vmlab.machine.vt.VmcsField;
+import org.vmlab.machine.vt.VmEntryCheck;
+import org.vmlab.machine.vt.VmxControls;
 
 /**
  * The reference execution engine: an interpreter of the {@link CpuState} on one machine.
@@ -29,6 +34,11 @@ import org.vmlab.machine.memory.PhysicalMemory;
  * outer loop ({@link #run}), which runs due device events, delivers interrupts, idles in
  * {@code hlt} and stops the run. So interrupts arrive at exact, repeatable instructions while the
  * common path stays short.
+ *
+ * <p>With the {@code vt} feature it also runs guests in non-root mode (docs/isa.md,
+ * "Hardware-assisted virtualization"). Non-root code runs the same inner loop: what may exit is
+ * looked at only on the slow paths (system instructions, faults, the outer loop's interrupts and
+ * time), and {@link VmxOperation} says what exits.
  */
 public final class Interpreter implements ExecutionEngine {
     private final Mmu mmu;
@@ -44,6 +54,9 @@ public final class Interpreter implements ExecutionEngine {
     private CpuState state;
     private long generation;
     private ExitControls exits = ExitControls.NONE;
+    // The monitor's controls: in non-root mode the VMCS's controls say what exits, and these wait.
+    private ExitControls rootExits = ExitControls.NONE;
+    private final VmxOperation vmx;   // null without the vt feature
     private long pause;   // the run pauses once this many instructions have retired in all
     // The state's registers, pc and FLAGS, taken from it when a run begins and put back when it
     // ends (as a processor loads and saves a guest's state at VM entry and exit): the loops then
@@ -87,6 +100,12 @@ public final class Interpreter implements ExecutionEngine {
      * takes the MMU's callbacks (a changed translation, a device access): one engine per MMU.
      */
     public Interpreter(IsaVariant isa, Mmu mmu, IoBus io, InterruptController pic, Clock clock) {
+        this(isa, mmu, io, pic, clock, false);
+    }
+
+    /** As above, with the {@code vt} feature if {@code vt} (else its instructions are #UD). */
+    public Interpreter(IsaVariant isa, Mmu mmu, IoBus io, InterruptController pic, Clock clock, boolean vt) {
+        this.vmx = vt ? new VmxOperation(mmu.memory()) : null;
         this.mmu = mmu;
         this.io = io;
         this.pic = pic;
@@ -106,22 +125,68 @@ public final class Interpreter implements ExecutionEngine {
 
     @Override
     public StopReason run(CpuState state, ExitControls exits, long fuel, long until) {
-        if (state != this.state || state.generation() != generation) {
-            // written from outside (the ring, a control register), or another state: translate anew
-            forgetCodePage();
-            this.state = state;
-            generation = state.generation();
-        }
-        this.exits = exits;
-        regs = state.regs;
-        pc = state.pc;
-        flags = state.flags;
+        begin(state, exits);
         try {
             return run(fuel, until);
         } finally {
             state.pc = pc;
             state.flags = flags;
         }
+    }
+
+    /** Takes the state into the interpreter's hands for a run. */
+    private void begin(CpuState state, ExitControls exits) {
+        if (state != this.state || state.generation() != generation) {
+            // written from outside (the ring, a control register), or another state: translate anew
+            forgetCodePage();
+            this.state = state;
+            generation = state.generation();
+        }
+        rootExits = exits;
+        this.exits = inNonRoot() ? ExitControls.NONE : exits;
+        regs = state.regs;
+        pc = state.pc;
+        flags = state.flags;
+    }
+
+    /**
+     * A Java monitor's VM entry (vmlaunch if {@code launch}, else vmresume) into the current VMCS,
+     * then the guest's run in non-root mode until a VM exit ({@link StopReason#VM_EXIT}) or the end
+     * of {@code fuel} (the processor stays in non-root mode, and {@link #run} goes on there). An
+     * entry that fails as an instruction loads nothing and returns {@link
+     * StopReason#VM_ENTRY_FAILED}; one that fails on the guest state is a VM exit, nothing entered.
+     *
+     * @throws IllegalStateException without the vt feature, or in non-root mode
+     */
+    public StopReason vmEntry(CpuState state, ExitControls exits, boolean launch, long fuel) {
+        if (vmx == null || vmx.nonRoot()) {
+            throw new IllegalStateException(vmx == null ? "the machine has no vt feature"
+                    : "the processor is in non-root mode already");
+        }
+        begin(state, exits);
+        try {
+            this.fuel = fuel;
+            stopReason = null;
+            if (!enter(launch, true)) {
+                return StopReason.VM_ENTRY_FAILED;
+            }
+            if (stopReason != null) {
+                return stopReason;   // the guest state was invalid, or the injection triple-faulted
+            }
+            return run(fuel, fuel);
+        } finally {
+            state.pc = pc;
+            state.flags = flags;
+        }
+    }
+
+    /** The processor's VMX operation, or null without the vt feature. */
+    VmxOperation vmx() {
+        return vmx;
+    }
+
+    private boolean inNonRoot() {
+        return vmx != null && vmx.nonRoot();
     }
 
     @Override
@@ -140,6 +205,9 @@ public final class Interpreter implements ExecutionEngine {
             }
             clock.advanceTo(ticks);
             clock.runDue();
+            if (vmx != null && vmx.nonRoot() && exitBetweenInstructions()) {
+                continue;
+            }
             if (interruptsEnabled() && ticks >= interruptsBlockedUntil && pic.hasDeliverable()) {
                 if (trapsSpentTheFuel()) {
                     break;
@@ -160,6 +228,9 @@ public final class Interpreter implements ExecutionEngine {
             long boundary = Math.min(clock.nextDeadline(), ticks + (pause - instructions()));
             if (interruptsBlockedUntil > ticks) {
                 boundary = Math.min(boundary, interruptsBlockedUntil);   // the STI shadow ends
+            }
+            if (vmx != null) {
+                boundary = Math.min(boundary, vmx.timerDeadline());   // the preemption timer exits
             }
             boundary = Math.max(boundary, ticks + 1);
             deviceAccessed = false;
@@ -185,6 +256,9 @@ public final class Interpreter implements ExecutionEngine {
      */
     private void idle(long fuel) {
         long next = clock.nextDeadline();
+        if (vmx != null) {
+            next = Math.min(next, vmx.timerDeadline());   // the preemption timer counts a wait too
+        }
         if (next == Long.MAX_VALUE) {
             stop(StopReason.IDLE_FOREVER, "hlt with interrupts enabled, but no device event is pending");
             return;
@@ -434,10 +508,17 @@ public final class Interpreter implements ExecutionEngine {
      * instruction outside ring 0 raises #GP, unless this ISA variant makes it unprivileged.
      */
     private void executeSystem(Opcode op, int a, int b, int imm, int next) {
+        if (op.requiresVt()) {
+            vmxInstruction(op, a, b, imm, next);
+            return;
+        }
         int cpl = cpl();
         boolean ring0 = cpl == 0;
         if (!ring0 && trapsOutsideRing0[op.ordinal()] && !ioPermitted(op, imm)) {
             throw new Fault(Vector.GENERAL_PROTECTION, 0);
+        }
+        if (vmx != null && vmx.nonRoot() && exitsInNonRoot(op, a, b, imm)) {
+            return;   // a VM exit before the instruction: it did not retire
         }
         extraCycles += op.cycles() - 1;   // iret and int take several (docs/isa.md)
         switch (op) {
@@ -470,11 +551,11 @@ public final class Interpreter implements ExecutionEngine {
                 softwareInterrupt(imm & 0xFF, next);
                 return;
             }
-            case SMSW -> regs[a] = (mmu.cr0() & 0xFF) | cpl << Registers.MSW_CPL_SHIFT;
+            case SMSW -> regs[a] = (readControl(Registers.CR0) & 0xFF) | cpl << Registers.MSW_CPL_SHIFT;
             case SIDT -> regs[a] = state.idtr;
             case LIDT -> state.idtr = regs[b];
-            case MFCR -> regs[a] = state.controlRegister(imm);
-            case MTCR -> state.writeControl(imm, regs[b]);
+            case MFCR -> regs[a] = readControl(imm);
+            case MTCR -> writeControl(imm, regs[b]);
             case INVLPG -> mmu.invalidatePage(regs[b]);
             case IN -> {
                 clock.advanceTo(ticks);
@@ -491,6 +572,23 @@ public final class Interpreter implements ExecutionEngine {
         regs[0] = 0;
         pc = next;
         ticks++;
+    }
+
+    /** {@code mfcr}: in non-root mode, the bits of cr0 and cr4 the host owns read as their shadow. */
+    private int readControl(int n) {
+        int real = state.controlRegister(n);
+        return vmx != null && vmx.nonRoot() ? vmx.guestView(n, real) : real;
+    }
+
+    /** {@code mtcr}: in non-root mode, the bits of cr0 and cr4 the host owns keep their value. */
+    private void writeControl(int n, int value) {
+        if (vmx != null && vmx.nonRoot()) {
+            int mask = vmx.mask(n);
+            if (mask != 0) {
+                value = value & ~mask | state.controlRegister(n) & mask;
+            }
+        }
+        state.writeControl(n, value);
     }
 
     /** An {@code in} or {@code out} at a port the I/O permission bitmap opens to every ring. */
@@ -539,6 +637,10 @@ public final class Interpreter implements ExecutionEngine {
 
     /** A fault raised by the instruction at pc: deliver it to the guest's handler. */
     private void fault(Fault f) {
+        if (vmx != null && vmx.nonRoot() && vmx.exceptionExits(f.vector())) {
+            exceptionExit(f);
+            return;
+        }
         if (exits.exits(Trap.Kind.FAULT, f.vector())) {
             trapToMonitor(new Trap(Trap.Kind.FAULT, f.vector(), f.errorCode(), f.address(), pc, pc));
             return;
@@ -562,7 +664,7 @@ public final class Interpreter implements ExecutionEngine {
             enterHandler(vector, errorCode, returnPc);
         } catch (Fault nested) {
             if (vector == Vector.DOUBLE_FAULT) {
-                stop(StopReason.TRIPLE_FAULT, String.format(
+                tripleFault(String.format(
                         "fault (%s) while delivering a double fault at pc=0x%08x", nested.getMessage(), pc));
                 return;
             }
@@ -572,7 +674,7 @@ public final class Interpreter implements ExecutionEngine {
             try {
                 enterHandler(Vector.DOUBLE_FAULT, 0, returnPc);
             } catch (Fault again) {
-                stop(StopReason.TRIPLE_FAULT, String.format(
+                tripleFault(String.format(
                         "vector %d at pc=0x%08x could not be delivered (%s), nor could the double fault (%s)",
                         vector, pc, nested.getMessage(), again.getMessage()));
             }
@@ -720,6 +822,276 @@ public final class Interpreter implements ExecutionEngine {
 
     private boolean interruptsEnabled() {
         return (flags & FLAG_IF) != 0;
+    }
+
+    // --- the vt feature: VMX instructions, VM entry and VM exit -------------------------------
+
+    /**
+     * A VMX instruction: #UD without the vt feature; in non-root mode a VM exit with the
+     * instruction's own reason (vmcall included), whatever the ring; in root mode #GP outside ring
+     * 0, vmcall #UD, and the others as docs/isa.md says, their outcome in the condition bits.
+     */
+    private void vmxInstruction(Opcode op, int a, int b, int imm, int next) {
+        if (vmx == null) {
+            throw new Fault(Vector.INVALID_OPCODE, 0);
+        }
+        if (vmx.nonRoot()) {
+            vmExit(exitReasonOf(op), 0, 4, 0, 0, 0);
+            return;
+        }
+        if (op == Opcode.VMCALL) {
+            throw new Fault(Vector.INVALID_OPCODE, 0);
+        }
+        if (cpl() != 0) {
+            throw new Fault(Vector.GENERAL_PROTECTION, 0);
+        }
+        extraCycles += op.cycles() - 1;
+        int status;
+        switch (op) {
+            case VMPTRLD -> status = vmx.vmptrld(regs[b]);
+            case VMCLEAR -> status = vmx.vmclear(regs[b]);
+            case VMREAD -> {
+                VmcsField field = vmx.field(regs[b], false);
+                if (field != null) {
+                    regs[a] = vmx.current().read(field);
+                }
+                status = vmx.status();
+            }
+            case VMWRITE -> {
+                VmcsField field = vmx.field(regs[b], true);
+                if (field != null) {
+                    vmx.current().write(field, regs[imm >>> 12 & 0xF]);   // rs2, in the rc field
+                }
+                status = vmx.status();
+            }
+            default -> {   // VMLAUNCH, VMRESUME
+                if (enter(op == Opcode.VMLAUNCH, false)) {
+                    ticks++;   // the entry retires the instruction; pc is the guest's now
+                    return;
+                }
+                status = lastEntryStatus;
+            }
+        }
+        int result = status == 0 ? 0 : status == VmxOperation.FAIL_INVALID ? FLAG_C : FLAG_Z;
+        flags = flags & ~CONDITION_BITS | result;
+        regs[0] = 0;
+        pc = next;
+        ticks++;
+    }
+
+    private static VmExitReason exitReasonOf(Opcode op) {
+        return switch (op) {
+            case VMPTRLD -> VmExitReason.VMPTRLD;
+            case VMCLEAR -> VmExitReason.VMCLEAR;
+            case VMLAUNCH -> VmExitReason.VMLAUNCH;
+            case VMRESUME -> VmExitReason.VMRESUME;
+            case VMREAD -> VmExitReason.VMREAD;
+            case VMWRITE -> VmExitReason.VMWRITE;
+            default -> VmExitReason.VMCALL;
+        };
+    }
+
+    private int lastEntryStatus;
+
+    /**
+     * A VM entry into the current VMCS. False if it failed as an instruction (the result in
+     * {@link #lastEntryStatus}; nothing loaded). Else true: the guest was entered (its state
+     * loaded, an event injected if the VMCS asks), or the guest state was invalid and the entry
+     * failed as a VM exit, having loaded nothing of the guest.
+     */
+    private boolean enter(boolean launch, boolean fromJava) {
+        lastEntryStatus = vmx.checkEntry(launch);
+        if (lastEntryStatus != 0) {
+            return false;
+        }
+        Vmcs v = vmx.current();
+        if (!VmEntryCheck.guestState(v)) {
+            vmx.enterFailing(fromJava);
+            v.write(VmcsField.EXIT_QUALIFICATION, 0);
+            exitToHost(v, VmExitReason.INVALID_GUEST_STATE.number() | VmExitReason.ENTRY_FAILURE);
+            return true;
+        }
+        // cr5 before cr0: turning tagging on takes the tag from cr5
+        state.writeControl(Registers.CR5, v.read(VmcsField.GUEST_CR5));
+        state.writeControl(Registers.CR0, v.read(VmcsField.GUEST_CR0));
+        state.writeControl(Registers.CR3, v.read(VmcsField.GUEST_CR3));
+        state.cr2 = v.read(VmcsField.GUEST_CR2);
+        state.cr4 = v.read(VmcsField.GUEST_CR4);
+        state.idtr = v.read(VmcsField.GUEST_IDTR_BASE);
+        regs[SP] = v.read(VmcsField.GUEST_SP);
+        pc = v.read(VmcsField.GUEST_PC);
+        flags = v.read(VmcsField.GUEST_FLAGS);
+        boolean stiShadow = (v.read(VmcsField.GUEST_INTERRUPTIBILITY_STATE) & VmxControls.INTERRUPTIBILITY_STI) != 0;
+        interruptsBlockedUntil = stiShadow ? ticks + 1 : 0;
+        waiting = v.read(VmcsField.GUEST_ACTIVITY_STATE) == VmxControls.ACTIVITY_HLT;
+        eventsWaited = 0;
+        rootExits = exits;
+        exits = ExitControls.NONE;
+        vmx.enter(fromJava, ticks);
+        forgetCodePage();
+        inject(v);
+        return true;
+    }
+
+    /** Event injection: the event the VM-entry interruption information holds, through the guest's table. */
+    private void inject(Vmcs v) {
+        int info = v.read(VmcsField.VM_ENTRY_INTERRUPTION_INFO);
+        if ((info & VmxControls.INFO_VALID) == 0) {
+            return;
+        }
+        int type = info >>> VmxControls.INFO_TYPE_SHIFT & 7;
+        int errorCode = (info & VmxControls.INFO_ERROR_CODE_VALID) != 0
+                ? v.read(VmcsField.VM_ENTRY_EXCEPTION_ERROR_CODE) : 0;
+        int returnPc = type == VmxControls.TYPE_SOFTWARE_INTERRUPT
+                ? pc + v.read(VmcsField.VM_ENTRY_INSTRUCTION_LENGTH) : pc;
+        deliver(info & 0xFF, errorCode, returnPc);
+    }
+
+    /**
+     * In non-root mode, between two instructions: the exits that come before the next one, in
+     * the SDM's priority (the preemption timer, then the interrupt window, then an external
+     * interrupt). True if one happened.
+     */
+    private boolean exitBetweenInstructions() {
+        if (ticks >= vmx.timerDeadline()) {
+            vmExit(VmExitReason.PREEMPTION_TIMER, 0, 0, 0, 0, 0);
+            return true;
+        }
+        if (vmx.proc(VmxControls.PROC_INTERRUPT_WINDOW_EXITING) && interruptsEnabled()
+                && ticks >= interruptsBlockedUntil) {
+            vmExit(VmExitReason.INTERRUPT_WINDOW, 0, 0, 0, 0, 0);
+            return true;
+        }
+        if (vmx.externalInterruptExiting() && pic.hasDeliverable()) {
+            int info = vmx.acknowledgeInterruptOnExit()
+                    ? VmxControls.interruptionInfo(pic.acknowledge(), VmxControls.TYPE_EXTERNAL_INTERRUPT, false)
+                    : 0;
+            vmExit(VmExitReason.EXTERNAL_INTERRUPT, 0, 0, 0, info, 0);
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * In non-root mode, before a system instruction that passed the privilege check: a VM exit if
+     * the controls select it (true), the instruction not executed and pc on it.
+     */
+    private boolean exitsInNonRoot(Opcode op, int a, int b, int imm) {
+        switch (op) {
+            case HLT -> {
+                // with IF = 0 nothing could wake the guest: only its monitor can stop it
+                if (vmx.proc(VmxControls.PROC_HLT_EXITING) || !interruptsEnabled()) {
+                    vmExit(VmExitReason.HLT, 0, 4, 0, 0, 0);
+                    return true;
+                }
+            }
+            case INVLPG -> {
+                if (vmx.proc(VmxControls.PROC_INVLPG_EXITING)) {
+                    vmExit(VmExitReason.INVLPG, regs[b], 4, regs[b], 0, 0);
+                    return true;
+                }
+            }
+            case MTCR -> {
+                boolean exit = imm == Registers.CR3
+                        ? vmx.proc(VmxControls.PROC_CR3_LOAD_EXITING)
+                        : vmx.writeChangesOwnedBit(imm, regs[b]);
+                if (exit) {
+                    vmExit(VmExitReason.CONTROL_REGISTER_ACCESS,
+                            VmxControls.crAccessQualification(imm, VmxControls.CR_ACCESS_TO_CR, b), 4, 0, 0, 0);
+                    return true;
+                }
+            }
+            case MFCR -> {
+                if (imm == Registers.CR3 && vmx.proc(VmxControls.PROC_CR3_STORE_EXITING)) {
+                    vmExit(VmExitReason.CONTROL_REGISTER_ACCESS,
+                            VmxControls.crAccessQualification(imm, VmxControls.CR_ACCESS_FROM_CR, a), 4, 0, 0, 0);
+                    return true;
+                }
+            }
+            case IN, OUT -> {
+                if (vmx.ioExits(imm)) {
+                    boolean in = op == Opcode.IN;
+                    vmExit(VmExitReason.IO_INSTRUCTION, VmxControls.ioQualification(imm, in, in ? a : b), 4, 0, 0, 0);
+                    return true;
+                }
+            }
+            default -> { }
+        }
+        return false;
+    }
+
+    /** A fault the exception bitmap selects: the exit, with the fault's interruption information. */
+    private void exceptionExit(Fault f) {
+        int vector = f.vector();
+        boolean errorCode = vector == Vector.DOUBLE_FAULT || vector == Vector.GENERAL_PROTECTION
+                || vector == Vector.PAGE_FAULT || vector == Vector.ALIGNMENT_CHECK;
+        boolean pageFault = vector == Vector.PAGE_FAULT;
+        vmExit(VmExitReason.EXCEPTION_OR_NMI, pageFault ? f.address() : 0, 0, pageFault ? f.address() : 0,
+                VmxControls.interruptionInfo(vector, VmxControls.TYPE_HARDWARE_EXCEPTION, errorCode),
+                errorCode ? f.errorCode() : 0);
+    }
+
+    /** A fault delivering a double fault: in non-root mode a VM exit, else the machine stops. */
+    private void tripleFault(String detail) {
+        if (vmx != null && vmx.nonRoot()) {
+            vmExit(VmExitReason.TRIPLE_FAULT, 0, 0, 0, 0, 0);
+        } else {
+            stop(StopReason.TRIPLE_FAULT, detail);
+        }
+    }
+
+    /**
+     * A VM exit: the guest state saved in the VMCS (pc on the instruction that exited, or the next
+     * to run), the exit information recorded, the host state loaded. The run goes on in root
+     * mode at the host's pc, or stops with {@link StopReason#VM_EXIT} if a Java monitor entered.
+     */
+    private void vmExit(VmExitReason reason, int qualification, int instructionLength, int linearAddress,
+                        int interruptionInfo, int errorCode) {
+        Vmcs v = vmx.current();
+        v.write(VmcsField.GUEST_PC, pc);
+        v.write(VmcsField.GUEST_SP, regs[SP]);
+        v.write(VmcsField.GUEST_FLAGS, flags);
+        v.write(VmcsField.GUEST_CR0, mmu.cr0());
+        v.write(VmcsField.GUEST_CR2, state.cr2);
+        v.write(VmcsField.GUEST_CR3, mmu.cr3());
+        v.write(VmcsField.GUEST_CR4, state.cr4);
+        v.write(VmcsField.GUEST_CR5, mmu.cr5());
+        v.write(VmcsField.GUEST_IDTR_BASE, state.idtr);
+        v.write(VmcsField.GUEST_INTERRUPTIBILITY_STATE,
+                interruptsBlockedUntil > ticks ? VmxControls.INTERRUPTIBILITY_STI : 0);
+        v.write(VmcsField.GUEST_ACTIVITY_STATE, waiting ? VmxControls.ACTIVITY_HLT : VmxControls.ACTIVITY_ACTIVE);
+        v.write(VmcsField.EXIT_QUALIFICATION, qualification);
+        v.write(VmcsField.GUEST_LINEAR_ADDRESS, linearAddress);
+        v.write(VmcsField.GUEST_PHYSICAL_ADDRESS, 0);   // until nested paging
+        v.write(VmcsField.VM_EXIT_INSTRUCTION_LENGTH, instructionLength);
+        v.write(VmcsField.VM_EXIT_INTERRUPTION_INFO, interruptionInfo);
+        v.write(VmcsField.VM_EXIT_INTERRUPTION_ERROR_CODE, errorCode);
+        exitToHost(v, reason.number());
+    }
+
+    /** The end of every VM exit: the exit reason, then the host state; the run stops for a Java monitor. */
+    private void exitToHost(Vmcs v, int exitReason) {
+        v.write(VmcsField.EXIT_REASON, exitReason);
+        v.write(VmcsField.VM_ENTRY_INTERRUPTION_INFO,
+                v.read(VmcsField.VM_ENTRY_INTERRUPTION_INFO) & ~VmxControls.INFO_VALID);
+        boolean toJava = vmx.leave(ticks);
+        // cr5 before cr0, as at entry
+        state.writeControl(Registers.CR5, v.read(VmcsField.HOST_CR5));
+        state.writeControl(Registers.CR0, v.read(VmcsField.HOST_CR0));
+        state.writeControl(Registers.CR3, v.read(VmcsField.HOST_CR3));
+        state.cr4 = v.read(VmcsField.HOST_CR4);
+        state.idtr = v.read(VmcsField.HOST_IDTR_BASE);
+        regs[SP] = v.read(VmcsField.HOST_SP);
+        pc = v.read(VmcsField.HOST_PC);
+        flags = 0;   // ring 0, interrupts off, as the SDM clears RFLAGS at VM exit
+        waiting = false;
+        interruptsBlockedUntil = 0;
+        exits = rootExits;
+        forgetCodePage();
+        if (toJava) {
+            stop(StopReason.VM_EXIT, String.format("VM exit, reason %d, qualification 0x%x, guest pc=0x%08x",
+                    exitReason & 0xFFFF, v.read(VmcsField.EXIT_QUALIFICATION), v.read(VmcsField.GUEST_PC)));
+        }
     }
 
     // --- the run's end and its figures ------------------------------------------------------

@@ -6,7 +6,7 @@ import org.vmlab.machine.isa.IsaVariant;
 
 /**
  * How to build a machine: its ISA variant, memory, TLB, the fuel of a run, what its devices start
- * with, and what events cost.
+ * with, what events cost, and whether it has the {@code vt} feature.
  *
  * @param isa         the instruction-set variant
  * @param memoryBytes RAM size, a positive multiple of 4096
@@ -14,9 +14,11 @@ import org.vmlab.machine.isa.IsaVariant;
  * @param fuel        the most instructions a run may retire before it is stopped
  * @param devices     console input, disk, network peer
  * @param costModel   what events cost in simulated cycles
+ * @param vt          the hardware assistance for virtualization (docs/isa.md, "Hardware-assisted
+ *                    virtualization"); without it its instructions are #UD
  */
 public record MachineConfig(IsaVariant isa, int memoryBytes, int tlbEntries, long fuel,
-                            DeviceConfig devices, CostModel costModel) {
+                            DeviceConfig devices, CostModel costModel, boolean vt) {
 
     public static final int DEFAULT_MEMORY = 16 << 20;
     public static final int DEFAULT_TLB_ENTRIES = 64;
@@ -38,6 +40,12 @@ public record MachineConfig(IsaVariant isa, int memoryBytes, int tlbEntries, lon
         }
     }
 
+    /** A machine without the vt feature. */
+    public MachineConfig(IsaVariant isa, int memoryBytes, int tlbEntries, long fuel,
+                         DeviceConfig devices, CostModel costModel) {
+        this(isa, memoryBytes, tlbEntries, fuel, devices, costModel, false);
+    }
+
     /** The defaults: classic ISA, 16 MiB, 64 TLB entries, 100 million instructions of fuel. */
     public static MachineConfig defaults() {
         return builder().build();
@@ -55,6 +63,7 @@ public record MachineConfig(IsaVariant isa, int memoryBytes, int tlbEntries, lon
         private long fuel = DEFAULT_FUEL;
         private DeviceConfig devices = DeviceConfig.defaults();
         private CostModel costModel = CostModel.DEFAULT;
+        private boolean vt;
 
         public Builder isa(IsaVariant isa) {
             this.isa = isa;
@@ -92,8 +101,14 @@ public record MachineConfig(IsaVariant isa, int memoryBytes, int tlbEntries, lon
             return this;
         }
 
+        /** With or without the vt feature (default: without). */
+        public Builder vt(boolean vt) {
+            this.vt = vt;
+            return this;
+        }
+
         public MachineConfig build() {
-            return new MachineConfig(isa, memoryBytes, tlbEntries, fuel, devices, costModel);
+            return new MachineConfig(isa, memoryBytes, tlbEntries, fuel, devices, costModel, vt);
         }
     }
 }

@@ -37,7 +37,18 @@ public enum StopReason {
      * bare metal has no notion of: it touched memory it had given back (a ballooned page). The
      * detail says which.
      */
-    GUEST_ERROR;
+    GUEST_ERROR,
+    /**
+     * With the vt feature: a guest that a Java monitor entered ({@link Cpu#vmlaunch}, {@link
+     * Cpu#vmresume}) left non-root mode by a VM exit, or its entry failed on the guest state; the
+     * current VMCS's exit reason says why (docs/isa.md, "Hardware-assisted virtualization").
+     */
+    VM_EXIT,
+    /**
+     * With the vt feature: a Java monitor's VM entry failed as an instruction (no current VMCS, or
+     * VMfailValid: the VMCS's VM-instruction error says why). Nothing was loaded.
+     */
+    VM_ENTRY_FAILED;
 
     /** True if the guest ended the run itself, rather than being stopped. */
     public boolean isClean() {

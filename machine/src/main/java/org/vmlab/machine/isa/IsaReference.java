@@ -38,8 +38,9 @@ public final class IsaReference {
                     .append(String.format("0x%02X", op.code())).append(" | ")
                     .append(op.cycles()).append(" | ")
                     .append(op.semantics().replace("|", "\\|")).append(" | ")
-                    .append(op.sensitivity().name().toLowerCase(java.util.Locale.ROOT)).append(" | ")
-                    .append(VARIANTS.stream().map(v -> v.classify(op).toString())
+                    .append(op.requiresVt() ? "vt only"
+                            : op.sensitivity().name().toLowerCase(java.util.Locale.ROOT)).append(" | ")
+                    .append(VARIANTS.stream().map(v -> op.requiresVt() ? "#UD without vt" : v.classify(op).toString())
                             .collect(Collectors.joining(" | ")))
                     .append(" |\n");
         }

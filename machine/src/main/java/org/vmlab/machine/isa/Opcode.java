@@ -71,6 +71,15 @@ public enum Opcode {
     IN(0x0F, Format.IN, CONTROL, 1, false, "rd <- read of I/O port p"),
     OUT(0x10, Format.OUT, CONTROL, 1, false, "write rs to I/O port p"),
 
+    // --- the vt feature (docs/isa.md, "Hardware-assisted virtualization"): #UD without it -----
+    VMPTRLD(0x18, RS, true, 1, "current VMCS <- the VMCS at machine address rs"),
+    VMCLEAR(0x19, RS, true, 1, "launch state of the VMCS at rs <- clear; not current any more"),
+    VMLAUNCH(0x1A, NONE, true, 4, "VM entry into the current (clear) VMCS's guest, in non-root mode"),
+    VMRESUME(0x1B, NONE, true, 4, "VM entry into the current (launched) VMCS's guest, in non-root mode"),
+    VMREAD(0x1C, RR, true, 1, "rd <- the current VMCS's field whose encoding is rs"),
+    VMWRITE(0x1D, Format.COMPARE, true, 1, "the current VMCS's field whose encoding is rs1 <- rs2"),
+    VMCALL(0x1E, NONE, true, 1, "in non-root mode: a VM exit (the guest calls its monitor)"),
+
     // --- arithmetic and logic on registers ----------------------------------------------------
     ADD(0x20, RRR, INNOCUOUS, 1, false, "rd <- rs1 + rs2"),
     SUB(0x21, RRR, INNOCUOUS, 1, false, "rd <- rs1 - rs2"),
@@ -144,6 +153,7 @@ public enum Opcode {
     private final boolean endsBlock;
     private final String semantics;
     private final String unprivilegedSemantics;
+    private final boolean requiresVt;
 
     Opcode(int code, Format format, Sensitivity sensitivity, int cycles, boolean endsBlock,
            String semantics) {
@@ -159,6 +169,24 @@ public enum Opcode {
         this.endsBlock = endsBlock;
         this.semantics = semantics;
         this.unprivilegedSemantics = unprivilegedSemantics;
+        this.requiresVt = false;
+    }
+
+    /**
+     * An instruction of the {@code vt} feature: it exists only on a machine configured with it
+     * (#UD elsewhere, in every ring), so that on the variants' own terms it is innocuous and the
+     * Popek-Goldberg classification of the machine without the feature is unchanged. With the
+     * feature it is privileged in root mode and exits in non-root mode (docs/isa.md).
+     */
+    Opcode(int code, Format format, boolean requiresVt, int cycles, String semantics) {
+        this.code = code;
+        this.format = format;
+        this.sensitivity = INNOCUOUS;
+        this.cycles = cycles;
+        this.endsBlock = true;
+        this.semantics = semantics;
+        this.unprivilegedSemantics = null;
+        this.requiresVt = requiresVt;
     }
 
     /** The opcode byte (bits 31..24 of the instruction word). */
@@ -203,6 +231,14 @@ public enum Opcode {
      */
     public Optional<String> unprivilegedSemantics() {
         return Optional.ofNullable(unprivilegedSemantics);
+    }
+
+    /**
+     * True for the instructions of the {@code vt} feature (vmptrld, vmclear, vmlaunch, vmresume,
+     * vmread, vmwrite, vmcall): #UD on a machine without it.
+     */
+    public boolean requiresVt() {
+        return requiresVt;
     }
 
     /** True if the classic machine traps this instruction outside ring 0. */
