@@ -99,9 +99,13 @@ final class CellFailures {
         err.flush();
     }
 
-    /** The cells, grouped by column, each column's rows listed (the first three, then how many more). */
+    /**
+     * The cells, grouped by column, each column's rows listed (the first three, then how many
+     * more). Columns come in the order of their names: cells of one row are measured side by side,
+     * so the order they failed in is no order at all.
+     */
     private static String cells(List<String> cells) {
-        Map<String, List<String>> byColumn = new LinkedHashMap<>();
+        Map<String, List<String>> byColumn = new java.util.TreeMap<>();
         for (String cell : cells) {
             String[] parts = cell.split("\u0000", 2);
             byColumn.computeIfAbsent(parts[0], k -> new ArrayList<>()).add(parts[1]);
