@@ -17,7 +17,9 @@ import org.vmlab.machine.isa.Opcode;
 import org.vmlab.machine.isa.Registers;
 import org.vmlab.machine.isa.Vector;
 import org.vmlab.machine.memory.Mmu;
+import org.vmlab.machine.memory.NestedPageViolation;
 import org.vmlab.machine.memory.PhysicalMemory;
+import org.vmlab.machine.memory.TwoDimensionalWalk;
 import org.vmlab.machine.vt.Vmcs;
 import org.vmlab.machine.vt.VmExitReason;
 import org.vmlab.machine.vt.VmcsField;
@@ -167,8 +169,12 @@ public final class Interpreter implements ExecutionEngine {
         try {
             this.fuel = fuel;
             stopReason = null;
-            if (!enter(launch, true)) {
-                return StopReason.VM_ENTRY_FAILED;
+            try {
+                if (!enter(launch, true)) {
+                    return StopReason.VM_ENTRY_FAILED;
+                }
+            } catch (TwoDimensionalWalk.Violation v) {
+                eptViolation(v.violation(), 0);   // delivering the injected event
             }
             if (stopReason != null) {
                 return stopReason;   // the guest state was invalid, or the injection triple-faulted
@@ -199,51 +205,62 @@ public final class Interpreter implements ExecutionEngine {
         pause = Math.min(fuel, until);
         stopReason = null;
         while (stopReason == null) {
-            if (instructions() >= pause) {
-                stop(StopReason.FUEL_EXHAUSTED, "retired " + instructions() + " instructions");
-                break;
-            }
-            clock.advanceTo(ticks);
-            clock.runDue();
-            if (vmx != null && vmx.nonRoot() && exitBetweenInstructions()) {
-                continue;
-            }
-            if (interruptsEnabled() && ticks >= interruptsBlockedUntil && pic.hasDeliverable()) {
-                if (trapsSpentTheFuel()) {
-                    break;
-                }
-                waiting = false;
-                int vector = pic.acknowledge();
-                if (exits.exits(Trap.Kind.INTERRUPT, vector)) {
-                    trapToMonitor(new Trap(Trap.Kind.INTERRUPT, vector, 0, 0, pc, pc));
-                } else {
-                    deliver(vector, 0, pc);
-                }
-                continue;
-            }
-            if (waiting) {
-                idle(fuel);
-                continue;
-            }
-            long boundary = Math.min(clock.nextDeadline(), ticks + (pause - instructions()));
-            if (interruptsBlockedUntil > ticks) {
-                boundary = Math.min(boundary, interruptsBlockedUntil);   // the STI shadow ends
-            }
-            if (vmx != null) {
-                boundary = Math.min(boundary, vmx.timerDeadline());   // the preemption timer exits
-            }
-            boundary = Math.max(boundary, ticks + 1);
-            deviceAccessed = false;
             try {
-                execute(boundary);
-            } catch (EndOfBlock end) {
-                // a device register was accessed: interrupts are looked at before going on
-            } catch (Fault f) {
-                fault(f);
+                step(fuel);
+            } catch (TwoDimensionalWalk.Violation v) {
+                eptViolation(v.violation(), 0);   // delivering an event, in non-root mode with EPT
             }
         }
         clock.advanceTo(ticks);
         return stopReason;
+    }
+
+    /** One turn of the outer loop: time, exits between instructions, an interrupt, a wait, or a block. */
+    private void step(long fuel) {
+        if (instructions() >= pause) {
+            stop(StopReason.FUEL_EXHAUSTED, "retired " + instructions() + " instructions");
+            return;
+        }
+        clock.advanceTo(ticks);
+        clock.runDue();
+        if (vmx != null && vmx.nonRoot() && exitBetweenInstructions()) {
+            return;
+        }
+        if (interruptsEnabled() && ticks >= interruptsBlockedUntil && pic.hasDeliverable()) {
+            if (trapsSpentTheFuel()) {
+                return;
+            }
+            waiting = false;
+            int vector = pic.acknowledge();
+            if (exits.exits(Trap.Kind.INTERRUPT, vector)) {
+                trapToMonitor(new Trap(Trap.Kind.INTERRUPT, vector, 0, 0, pc, pc));
+            } else {
+                deliver(vector, 0, pc);
+            }
+            return;
+        }
+        if (waiting) {
+            idle(fuel);
+            return;
+        }
+        long boundary = Math.min(clock.nextDeadline(), ticks + (pause - instructions()));
+        if (interruptsBlockedUntil > ticks) {
+            boundary = Math.min(boundary, interruptsBlockedUntil);   // the STI shadow ends
+        }
+        if (vmx != null) {
+            boundary = Math.min(boundary, vmx.timerDeadline());   // the preemption timer exits
+        }
+        boundary = Math.max(boundary, ticks + 1);
+        deviceAccessed = false;
+        try {
+            execute(boundary);
+        } catch (EndOfBlock end) {
+            // a device register was accessed: interrupts are looked at before going on
+        } catch (Fault f) {
+            fault(f);
+        } catch (TwoDimensionalWalk.Violation v) {
+            eptViolation(v.violation(), 4);   // an instruction's access: pc on it, not retired
+        }
     }
 
     /**
@@ -405,7 +422,7 @@ public final class Interpreter implements ExecutionEngine {
             this.pc = pc;
             ticks = t;
             extraCycles += extra;
-        } catch (Fault | EndOfBlock e) {
+        } catch (Fault | EndOfBlock | TwoDimensionalWalk.Violation e) {
             // A faulting instruction did not retire: pc stays on it, as faults require. At the end
             // of a block, pc is the next instruction's.
             this.pc = pc;
@@ -911,10 +928,10 @@ public final class Interpreter implements ExecutionEngine {
             exitToHost(v, VmExitReason.INVALID_GUEST_STATE.number() | VmExitReason.ENTRY_FAILURE);
             return true;
         }
-        // cr5 before cr0: turning tagging on takes the tag from cr5
-        state.writeControl(Registers.CR5, v.read(VmcsField.GUEST_CR5));
-        state.writeControl(Registers.CR0, v.read(VmcsField.GUEST_CR0));
-        state.writeControl(Registers.CR3, v.read(VmcsField.GUEST_CR3));
+        // The controls first: they say how the MMU translates the guest's addresses.
+        vmx.enter(fromJava, ticks);
+        mmu.vmTransition(v.read(VmcsField.GUEST_CR0), v.read(VmcsField.GUEST_CR3), v.read(VmcsField.GUEST_CR5),
+                vmx.vpid(), vmx.eptPointer(), vmx.vpid() == 0);
         state.cr2 = v.read(VmcsField.GUEST_CR2);
         state.cr4 = v.read(VmcsField.GUEST_CR4);
         state.idtr = v.read(VmcsField.GUEST_IDTR_BASE);
@@ -927,7 +944,6 @@ public final class Interpreter implements ExecutionEngine {
         eventsWaited = 0;
         rootExits = exits;
         exits = ExitControls.NONE;
-        vmx.enter(fromJava, ticks);
         forgetCodePage();
         inject(v);
         return true;
@@ -1047,6 +1063,23 @@ public final class Interpreter implements ExecutionEngine {
      */
     private void vmExit(VmExitReason reason, int qualification, int instructionLength, int linearAddress,
                         int interruptionInfo, int errorCode) {
+        vmExit(reason, qualification, instructionLength, linearAddress, interruptionInfo, errorCode, 0);
+    }
+
+    /**
+     * An EPT violation (docs/isa.md, "Nested paging"): a VM exit with reason 48 before the access's
+     * instruction (pc on it, nothing retired; {@code instructionLength} 4), or before the event
+     * being delivered (length 0), with the SDM's qualification and both addresses.
+     */
+    private void eptViolation(NestedPageViolation violation, int instructionLength) {
+        waiting = false;
+        vmExit(VmExitReason.EPT_VIOLATION, violation.qualification(), instructionLength, violation.guestLinear(),
+                0, 0, violation.guestPhysical());
+    }
+
+    /** A VM exit, with the guest-physical address of an EPT violation (0 for the others). */
+    private void vmExit(VmExitReason reason, int qualification, int instructionLength, int linearAddress,
+                        int interruptionInfo, int errorCode, int guestPhysical) {
         Vmcs v = vmx.current();
         v.write(VmcsField.GUEST_PC, pc);
         v.write(VmcsField.GUEST_SP, regs[SP]);
@@ -1062,7 +1095,7 @@ public final class Interpreter implements ExecutionEngine {
         v.write(VmcsField.GUEST_ACTIVITY_STATE, waiting ? VmxControls.ACTIVITY_HLT : VmxControls.ACTIVITY_ACTIVE);
         v.write(VmcsField.EXIT_QUALIFICATION, qualification);
         v.write(VmcsField.GUEST_LINEAR_ADDRESS, linearAddress);
-        v.write(VmcsField.GUEST_PHYSICAL_ADDRESS, 0);   // until nested paging
+        v.write(VmcsField.GUEST_PHYSICAL_ADDRESS, guestPhysical);
         v.write(VmcsField.VM_EXIT_INSTRUCTION_LENGTH, instructionLength);
         v.write(VmcsField.VM_EXIT_INTERRUPTION_INFO, interruptionInfo);
         v.write(VmcsField.VM_EXIT_INTERRUPTION_ERROR_CODE, errorCode);
@@ -1075,10 +1108,9 @@ public final class Interpreter implements ExecutionEngine {
         v.write(VmcsField.VM_ENTRY_INTERRUPTION_INFO,
                 v.read(VmcsField.VM_ENTRY_INTERRUPTION_INFO) & ~VmxControls.INFO_VALID);
         boolean toJava = vmx.leave(ticks);
-        // cr5 before cr0, as at entry
-        state.writeControl(Registers.CR5, v.read(VmcsField.HOST_CR5));
-        state.writeControl(Registers.CR0, v.read(VmcsField.HOST_CR0));
-        state.writeControl(Registers.CR3, v.read(VmcsField.HOST_CR3));
+        // root mode's VPID is 0; a guest without VPID leaves no entry behind (SDM 28.3.3.3)
+        mmu.vmTransition(v.read(VmcsField.HOST_CR0), v.read(VmcsField.HOST_CR3), v.read(VmcsField.HOST_CR5),
+                0, Mmu.NO_NESTED_PAGING, vmx.vpid() == 0);
         state.cr4 = v.read(VmcsField.HOST_CR4);
         state.idtr = v.read(VmcsField.HOST_IDTR_BASE);
         regs[SP] = v.read(VmcsField.HOST_SP);

@@ -149,7 +149,7 @@ public final class Machine {
             traps += cpu.vectorCount(v);
         }
         return cpu.instructions() + cpu.extraCycles()
-                + mmu.walkReferences() * cost.memoryReference()
+                + (mmu.walkReferences() + mmu.nestedWalkReferences()) * cost.memoryReference()
                 + traps * cost.trapEntry()
                 + cpu.interruptReturns() * cost.interruptReturn()
                 + cpu.portAccesses() * cost.portAccess();
@@ -167,6 +167,9 @@ public final class Machine {
         c.put("walks", mmu.walks());
         c.put("walk.references", mmu.walkReferences());
         c.put("page.faults", mmu.pageFaults());
+        c.put("nested.walks", mmu.nestedWalks());
+        c.put("nested.walk.references", mmu.nestedWalkReferences());
+        c.put("nested.violations", mmu.nestedViolations());
         c.put("port.accesses", cpu.portAccesses());
         c.put("iret", cpu.interruptReturns());
         for (int v = 0; v < Vector.COUNT; v++) {

@@ -1,6 +1,7 @@
 package org.vmlab.machine;
 
 import org.vmlab.machine.isa.Registers;
+import org.vmlab.machine.memory.Mmu;
 import org.vmlab.machine.memory.PhysicalMemory;
 import org.vmlab.machine.vt.Vmcs;
 import org.vmlab.machine.vt.VmcsField;
@@ -38,6 +39,8 @@ final class VmxOperation {
     private int ioBitmapA;
     private int ioBitmapB;
     private long timerDeadline = Long.MAX_VALUE;
+    private int eptPointer = Mmu.NO_NESTED_PAGING;
+    private int vpid;
 
     VmxOperation(PhysicalMemory memory) {
         this.memory = memory;
@@ -149,6 +152,12 @@ final class VmxOperation {
         cr4Shadow = v.read(VmcsField.CR4_READ_SHADOW);
         ioBitmapA = v.read(VmcsField.IO_BITMAP_A);
         ioBitmapB = v.read(VmcsField.IO_BITMAP_B);
+        int secondary = proc(VmxControls.PROC_ACTIVATE_SECONDARY_CONTROLS)
+                ? v.read(VmcsField.SECONDARY_PROCESSOR_BASED_CONTROLS) : 0;
+        eptPointer = (secondary & VmxControls.SECONDARY_ENABLE_EPT) != 0
+                ? v.read(VmcsField.EPT_POINTER) : Mmu.NO_NESTED_PAGING;
+        vpid = (secondary & VmxControls.SECONDARY_ENABLE_VPID) != 0
+                ? v.read(VmcsField.VIRTUAL_PROCESSOR_ID) & 0xFFFF : 0;
         timerDeadline = (pin & VmxControls.PIN_ACTIVATE_PREEMPTION_TIMER) != 0
                 ? ticks + Integer.toUnsignedLong(v.read(VmcsField.VMX_PREEMPTION_TIMER_VALUE))
                 : Long.MAX_VALUE;
@@ -163,6 +172,8 @@ final class VmxOperation {
         enteredFromJava = fromJava;
         exitControls = 0;
         timerDeadline = Long.MAX_VALUE;
+        eptPointer = Mmu.NO_NESTED_PAGING;
+        vpid = 0;
     }
 
     /** Leaves non-root mode at tick {@code ticks}; true if the entry was a Java monitor's. */
@@ -173,6 +184,21 @@ final class VmxOperation {
         nonRoot = false;
         timerDeadline = Long.MAX_VALUE;
         return enteredFromJava;
+    }
+
+    // --- how the guest's addresses are translated -------------------------------------------------
+
+    /** The nested directory of the guest entered ("enable EPT"), or {@link Mmu#NO_NESTED_PAGING}. */
+    int eptPointer() {
+        return eptPointer;
+    }
+
+    /**
+     * The VPID of the guest entered or last entered, 0 without "enable VPID" (then VM entries and
+     * exits flush the TLB).
+     */
+    int vpid() {
+        return vpid;
     }
 
     // --- what exits in non-root mode ------------------------------------------------------------

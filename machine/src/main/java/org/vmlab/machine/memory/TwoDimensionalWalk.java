@@ -36,8 +36,19 @@ public final class TwoDimensionalWalk {
      * @param machineAddress the machine address of the byte
      * @param guestPhysical  its guest-physical address
      * @param guest          the guest dimension's walk
+     * @param nestedPermissions what the nested entries of the final translation permit together
+     *                       ({@link NestedPte#READ}, {@link NestedPte#WRITE}, {@link NestedPte#EXECUTE})
      */
-    public record Translation(int machineAddress, int guestPhysical, PageWalk.Result guest) {
+    public record Translation(int machineAddress, int guestPhysical, PageWalk.Result guest, int nestedPermissions) {
+    }
+
+    /**
+     * A translation by the nested tables alone.
+     *
+     * @param machineAddress the machine address of the byte
+     * @param permissions    what the nested entries permit together
+     */
+    public record NestedTranslation(int machineAddress, int permissions) {
     }
 
     /** The exception a nested refusal is thrown as, carrying the violation. */
@@ -69,8 +80,8 @@ public final class TwoDimensionalWalk {
             boolean writeProtect) {
         PageTableMemory guestTables = new GuestTables(nestedRoot, va);
         PageWalk.Result guest = PageWalk.walk(guestTables, va, access, user, guestRoot, writeProtect, true);
-        int machineAddress = nested(nestedRoot, guest.address(), va, access, true);
-        return new Translation(machineAddress, guest.address(), guest);
+        Nested at = walkNested(nestedRoot, guest.address(), va, access, true);
+        return new Translation(at.address(), guest.address(), guest, at.permissions());
     }
 
     /**
@@ -81,6 +92,12 @@ public final class TwoDimensionalWalk {
      */
     public int translatePhysical(int nestedRoot, int gpa, int access) {
         return nested(nestedRoot, gpa, gpa, access, true);
+    }
+
+    /** As {@link #translatePhysical}, with the permissions the nested entries give (for a TLB entry). */
+    public NestedTranslation translatePhysicalWithPermissions(int nestedRoot, int gpa, int access) {
+        Nested at = walkNested(nestedRoot, gpa, gpa, access, true);
+        return new NestedTranslation(at.address(), at.permissions());
     }
 
     /** Memory references made by every walk so far: entries of either dimension read. */

@@ -33,7 +33,25 @@ public final class VmEntryCheck {
             valid = Vmcs.isValidAddress(memory, vmcs.read(VmcsField.IO_BITMAP_A))
                     && Vmcs.isValidAddress(memory, vmcs.read(VmcsField.IO_BITMAP_B));
         }
+        if (valid && (proc & VmxControls.PROC_ACTIVATE_SECONDARY_CONTROLS) != 0) {
+            valid = validSecondary(vmcs, memory);
+        }
         return valid ? 0 : VmInstructionError.ENTRY_INVALID_CONTROL_FIELDS;
+    }
+
+    /**
+     * The secondary controls (SDM 26.2.1.1): no reserved bit; with "enable VPID" a VPID other than
+     * 0, which is root mode's; with "enable EPT" an EPT pointer whose directory is a 4 KiB aligned
+     * page of RAM (the SDM's bits 11:0 of memory type and walk length have no counterpart: 0).
+     */
+    private static boolean validSecondary(Vmcs vmcs, PhysicalMemory memory) {
+        int secondary = vmcs.read(VmcsField.SECONDARY_PROCESSOR_BASED_CONTROLS);
+        int eptPointer = vmcs.read(VmcsField.EPT_POINTER);
+        return (secondary & ~VmxControls.SECONDARY_DEFINED) == 0
+                && ((secondary & VmxControls.SECONDARY_ENABLE_VPID) == 0
+                    || (vmcs.read(VmcsField.VIRTUAL_PROCESSOR_ID) & 0xFFFF) != 0)
+                && ((secondary & VmxControls.SECONDARY_ENABLE_EPT) == 0
+                    || (eptPointer & 0xFFF) == 0 && memory.contains(eptPointer, PhysicalMemory.PAGE_SIZE));
     }
 
     /** An event to inject: a known type, an exception's vector below 32, no reserved bit. */

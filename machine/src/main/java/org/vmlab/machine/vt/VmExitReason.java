@@ -31,6 +31,11 @@ public enum VmExitReason {
     IO_INSTRUCTION(30),
     /** The VM entry found the guest state invalid (with bit 31 set): nothing was entered. */
     INVALID_GUEST_STATE(33),
+    /**
+     * A guest access the nested tables refuse (docs/isa.md, "Nested paging"): the qualification is
+     * the SDM's, the guest-physical and guest-linear address fields say where.
+     */
+    EPT_VIOLATION(48),
     /** The VMX-preemption timer counted down to 0. */
     PREEMPTION_TIMER(52);
 

@@ -61,7 +61,19 @@ public enum VmcsField {
     HOST_SP(0x6C14),
     HOST_PC(0x6C16),
     /** This machine's own, as {@link #GUEST_CR5}. */
-    HOST_CR5(0x6C82);
+    HOST_CR5(0x6C82),
+
+    // --- nested paging and VPID (controls; after the others, so that their slots stay) ----------
+    /** The secondary processor-based VM-execution controls, used with {@link VmxControls#PROC_ACTIVATE_SECONDARY_CONTROLS}. */
+    SECONDARY_PROCESSOR_BASED_CONTROLS(0x401E),
+    /**
+     * The EPT pointer: the nested directory's machine address, 4 KiB aligned, in RAM. 64 bits in
+     * the SDM (with the memory type and the walk length in bits 11:0); here the low half alone,
+     * the directory's address with bits 11:0 zero.
+     */
+    EPT_POINTER(0x201A),
+    /** The virtual-processor identifier that tags the guest's TLB entries, with "enable VPID" (not 0). */
+    VIRTUAL_PROCESSOR_ID(0x0000);
 
     /** The type in bits 11:10 of an encoding that marks the VM-exit information fields. */
     private static final int TYPE_EXIT_INFORMATION = 1;

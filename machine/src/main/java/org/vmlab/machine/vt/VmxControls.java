@@ -30,9 +30,18 @@ public final class VmxControls {
     public static final int PROC_UNCONDITIONAL_IO_EXITING = 1 << 24;
     /** {@code in} and {@code out} exit where the I/O bitmaps have the port's bit set. */
     public static final int PROC_USE_IO_BITMAPS = 1 << 25;
+    /** The secondary processor-based controls apply (else they are taken as 0). */
+    public static final int PROC_ACTIVATE_SECONDARY_CONTROLS = 1 << 31;
     public static final int PROC_DEFINED = PROC_INTERRUPT_WINDOW_EXITING | PROC_HLT_EXITING
             | PROC_INVLPG_EXITING | PROC_CR3_LOAD_EXITING | PROC_CR3_STORE_EXITING
-            | PROC_UNCONDITIONAL_IO_EXITING | PROC_USE_IO_BITMAPS;
+            | PROC_UNCONDITIONAL_IO_EXITING | PROC_USE_IO_BITMAPS | PROC_ACTIVATE_SECONDARY_CONTROLS;
+
+    // Secondary processor-based VM-execution controls.
+    /** Guest addresses are translated through the nested tables at the EPT pointer. */
+    public static final int SECONDARY_ENABLE_EPT = 1 << 1;
+    /** The guest's TLB entries are tagged with its VPID: VM entries and exits do not flush. */
+    public static final int SECONDARY_ENABLE_VPID = 1 << 5;
+    public static final int SECONDARY_DEFINED = SECONDARY_ENABLE_EPT | SECONDARY_ENABLE_VPID;
 
     // VM-exit controls.
     /** An external-interrupt exit acknowledges the interrupt and records its vector. */
