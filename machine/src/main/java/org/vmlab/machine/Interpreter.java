@@ -169,12 +169,8 @@ public final class Interpreter implements ExecutionEngine {
         try {
             this.fuel = fuel;
             stopReason = null;
-            try {
-                if (!enter(launch, true)) {
-                    return StopReason.VM_ENTRY_FAILED;
-                }
-            } catch (TwoDimensionalWalk.Violation v) {
-                eptViolation(v.violation(), 0);   // delivering the injected event
+            if (!enter(launch, true)) {
+                return StopReason.VM_ENTRY_FAILED;
             }
             if (stopReason != null) {
                 return stopReason;   // the guest state was invalid, or the injection triple-faulted
@@ -208,7 +204,7 @@ public final class Interpreter implements ExecutionEngine {
             try {
                 step(fuel);
             } catch (TwoDimensionalWalk.Violation v) {
-                eptViolation(v.violation(), 0);   // delivering an event, in non-root mode with EPT
+                eptViolation(v.violation());   // delivering an event, in non-root mode with EPT
             }
         }
         clock.advanceTo(ticks);
@@ -235,7 +231,7 @@ public final class Interpreter implements ExecutionEngine {
             if (exits.exits(Trap.Kind.INTERRUPT, vector)) {
                 trapToMonitor(new Trap(Trap.Kind.INTERRUPT, vector, 0, 0, pc, pc));
             } else {
-                deliver(vector, 0, pc);
+                deliver(vector, 0, pc, VmxControls.TYPE_EXTERNAL_INTERRUPT);
             }
             return;
         }
@@ -259,7 +255,7 @@ public final class Interpreter implements ExecutionEngine {
         } catch (Fault f) {
             fault(f);
         } catch (TwoDimensionalWalk.Violation v) {
-            eptViolation(v.violation(), 4);   // an instruction's access: pc on it, not retired
+            eptViolation(v.violation());   // an instruction's access, or an int's delivery: pc on it
         }
     }
 
@@ -644,12 +640,14 @@ public final class Interpreter implements ExecutionEngine {
             trapToMonitor(new Trap(Trap.Kind.SOFTWARE_INTERRUPT, vector, 0, 0, pc, next));
             return;
         }
+        delivering = vectoringInfo(vector, VmxControls.TYPE_SOFTWARE_INTERRUPT);   // the gate read is delivery's
         int gate = readGate(vector);
+        delivering = 0;
         if ((gate & 3) < cpl()) {
             throw new Fault(Vector.GENERAL_PROTECTION, gateErrorCode(vector));
         }
         ticks++;
-        deliver(vector, 0, next);
+        deliver(vector, 0, next, VmxControls.TYPE_SOFTWARE_INTERRUPT);
     }
 
     /** A fault raised by the instruction at pc: deliver it to the guest's handler. */
@@ -668,16 +666,24 @@ public final class Interpreter implements ExecutionEngine {
         if (f.vector() == Vector.PAGE_FAULT) {
             state.cr2 = f.address();
         }
-        deliver(f.vector(), f.errorCode(), pc);
+        deliver(f.vector(), f.errorCode(), pc, VmxControls.TYPE_HARDWARE_EXCEPTION);
     }
 
     /**
-     * Enters the handler of {@code vector}. A fault on the way (an absent gate, a stack that is not
+     * Enters the handler of {@code vector}, an event of interruption type {@code type} (as
+     * {@link VmxControls} numbers them). A fault on the way (an absent gate, a stack that is not
      * mapped) becomes a double fault; a fault delivering the double fault stops the machine.
      */
-    private void deliver(int vector, int errorCode, int returnPc) {
+    private void deliver(int vector, int errorCode, int returnPc, int type) {
         countTrap();
+        deliverOrDoubleFault(vector, errorCode, returnPc, type);
+        delivering = 0;   // delivered: an EPT violation on the way leaves it to eptViolation instead
+    }
+
+    private void deliverOrDoubleFault(int vector, int errorCode, int returnPc, int type) {
         try {
+            delivering = vectoringInfo(vector, type);
+            deliveringErrorCode = errorCode;
             enterHandler(vector, errorCode, returnPc);
         } catch (Fault nested) {
             if (vector == Vector.DOUBLE_FAULT) {
@@ -689,6 +695,8 @@ public final class Interpreter implements ExecutionEngine {
                 state.cr2 = nested.address();
             }
             try {
+                delivering = vectoringInfo(Vector.DOUBLE_FAULT, VmxControls.TYPE_HARDWARE_EXCEPTION);
+                deliveringErrorCode = 0;
                 enterHandler(Vector.DOUBLE_FAULT, 0, returnPc);
             } catch (Fault again) {
                 tripleFault(String.format(
@@ -909,6 +917,10 @@ public final class Interpreter implements ExecutionEngine {
     }
 
     private int lastEntryStatus;
+    // The interruption information of the event being delivered in non-root mode (0 if none), and
+    // its error code: an EPT violation on the way records them as IDT-vectoring information.
+    private int delivering;
+    private int deliveringErrorCode;
 
     /**
      * A VM entry into the current VMCS. False if it failed as an instruction (the result in
@@ -960,7 +972,11 @@ public final class Interpreter implements ExecutionEngine {
                 ? v.read(VmcsField.VM_ENTRY_EXCEPTION_ERROR_CODE) : 0;
         int returnPc = type == VmxControls.TYPE_SOFTWARE_INTERRUPT
                 ? pc + v.read(VmcsField.VM_ENTRY_INSTRUCTION_LENGTH) : pc;
-        deliver(info & 0xFF, errorCode, returnPc);
+        try {
+            deliver(info & 0xFF, errorCode, returnPc, type);
+        } catch (TwoDimensionalWalk.Violation refused) {
+            eptViolation(refused.violation());   // the guest's pc is loaded: the exit saves it
+        }
     }
 
     /**
@@ -1039,8 +1055,7 @@ public final class Interpreter implements ExecutionEngine {
     /** A fault the exception bitmap selects: the exit, with the fault's interruption information. */
     private void exceptionExit(Fault f) {
         int vector = f.vector();
-        boolean errorCode = vector == Vector.DOUBLE_FAULT || vector == Vector.GENERAL_PROTECTION
-                || vector == Vector.PAGE_FAULT || vector == Vector.ALIGNMENT_CHECK;
+        boolean errorCode = hasErrorCode(vector);
         boolean pageFault = vector == Vector.PAGE_FAULT;
         vmExit(VmExitReason.EXCEPTION_OR_NMI, pageFault ? f.address() : 0, 0, pageFault ? f.address() : 0,
                 VmxControls.interruptionInfo(vector, VmxControls.TYPE_HARDWARE_EXCEPTION, errorCode),
@@ -1068,13 +1083,41 @@ public final class Interpreter implements ExecutionEngine {
 
     /**
      * An EPT violation (docs/isa.md, "Nested paging"): a VM exit with reason 48 before the access's
-     * instruction (pc on it, nothing retired; {@code instructionLength} 4), or before the event
-     * being delivered (length 0), with the SDM's qualification and both addresses.
+     * instruction (pc on it, nothing retired, instruction length 4), with the SDM's qualification
+     * and both addresses. One met delivering an event leaves the event in the IDT-vectoring
+     * information (SDM ch. 27.2.4), for the monitor to inject again, and the instruction length is
+     * then that of a software interrupt, or 0.
      */
-    private void eptViolation(NestedPageViolation violation, int instructionLength) {
+    private void eptViolation(NestedPageViolation violation) {
+        int vectoring = delivering;
+        boolean software = (vectoring >>> VmxControls.INFO_TYPE_SHIFT & 7) == VmxControls.TYPE_SOFTWARE_INTERRUPT;
+        int length = vectoring == 0 || software ? 4 : 0;
+        delivering = 0;
         waiting = false;
-        vmExit(VmExitReason.EPT_VIOLATION, violation.qualification(), instructionLength, violation.guestLinear(),
+        Vmcs v = vmx.current();
+        v.write(VmcsField.IDT_VECTORING_INFO, vectoring);
+        v.write(VmcsField.IDT_VECTORING_ERROR_CODE,
+                (vectoring & VmxControls.INFO_ERROR_CODE_VALID) != 0 ? deliveringErrorCode : 0);
+        vmExit(VmExitReason.EPT_VIOLATION, violation.qualification(), length, violation.guestLinear(),
                 0, 0, violation.guestPhysical());
+    }
+
+    /**
+     * The interruption information of an event about to be delivered, which an exit on the way
+     * records as IDT-vectoring information (0 in root mode, where nothing exits).
+     */
+    private int vectoringInfo(int vector, int type) {
+        if (vmx == null || !vmx.nonRoot()) {
+            return 0;
+        }
+        boolean errorCode = type == VmxControls.TYPE_HARDWARE_EXCEPTION && hasErrorCode(vector);
+        return VmxControls.interruptionInfo(vector, type, errorCode);
+    }
+
+    /** The exceptions that push an error code that means something, as on the x86. */
+    private static boolean hasErrorCode(int vector) {
+        return vector == Vector.DOUBLE_FAULT || vector == Vector.GENERAL_PROTECTION
+                || vector == Vector.PAGE_FAULT || vector == Vector.ALIGNMENT_CHECK;
     }
 
     /** A VM exit, with the guest-physical address of an EPT violation (0 for the others). */
@@ -1096,6 +1139,10 @@ public final class Interpreter implements ExecutionEngine {
         v.write(VmcsField.EXIT_QUALIFICATION, qualification);
         v.write(VmcsField.GUEST_LINEAR_ADDRESS, linearAddress);
         v.write(VmcsField.GUEST_PHYSICAL_ADDRESS, guestPhysical);
+        if (reason != VmExitReason.EPT_VIOLATION) {
+            v.write(VmcsField.IDT_VECTORING_INFO, 0);
+            v.write(VmcsField.IDT_VECTORING_ERROR_CODE, 0);
+        }
         v.write(VmcsField.VM_EXIT_INSTRUCTION_LENGTH, instructionLength);
         v.write(VmcsField.VM_EXIT_INTERRUPTION_INFO, interruptionInfo);
         v.write(VmcsField.VM_EXIT_INTERRUPTION_ERROR_CODE, errorCode);
@@ -1108,7 +1155,7 @@ public final class Interpreter implements ExecutionEngine {
         v.write(VmcsField.VM_ENTRY_INTERRUPTION_INFO,
                 v.read(VmcsField.VM_ENTRY_INTERRUPTION_INFO) & ~VmxControls.INFO_VALID);
         boolean toJava = vmx.leave(ticks);
-        // root mode's VPID is 0; a guest without VPID leaves no entry behind (SDM 28.3.3.3)
+        // root mode's VPID is 0; a guest without VPID leaves no entry behind (SDM 28.3.3.1)
         mmu.vmTransition(v.read(VmcsField.HOST_CR0), v.read(VmcsField.HOST_CR3), v.read(VmcsField.HOST_CR5),
                 0, Mmu.NO_NESTED_PAGING, vmx.vpid() == 0);
         state.cr4 = v.read(VmcsField.HOST_CR4);

@@ -218,6 +218,55 @@ class VtNestedPagingTest {
     }
 
     @Test
+    void aViolationDeliveringAGuestPageFaultLeavesItInTheIdtVectoringInformation() {
+        ept(true);
+        nested(0, 0, 0);   // the page of the interrupt table
+        int va = 0x00C0_0000;
+        vt.code(rri(Opcode.LUI, 1, 0, va >>> 16));
+        int load = vt.code(lw(3, 1, 0));
+
+        assertExit(vt.launch(), VmExitReason.EPT_VIOLATION, load);
+        int gate = Bench.IDT + 4 * Vector.PAGE_FAULT;
+        assertThat(vt.get(VmcsField.EXIT_QUALIFICATION)).isEqualTo(NestedPageViolation.DATA_READ | LINEAR_VALID | FINAL);
+        assertThat(vt.get(VmcsField.GUEST_PHYSICAL_ADDRESS)).as("the gate").isEqualTo(gate);
+        assertThat(vt.get(VmcsField.VM_EXIT_INSTRUCTION_LENGTH)).isZero();
+        assertThat(vt.get(VmcsField.IDT_VECTORING_INFO)).isEqualTo(
+                VmxControls.interruptionInfo(Vector.PAGE_FAULT, VmxControls.TYPE_HARDWARE_EXCEPTION, true));
+        assertThat(vt.get(VmcsField.IDT_VECTORING_ERROR_CODE)).as("not present, read, ring 0").isZero();
+
+        nested(0, 0, RWX);   // the monitor maps it: the load runs again and faults again, in the guest
+        assertExit(vt.resume(), VmExitReason.HLT, Bench.HANDLERS + 8 * Vector.PAGE_FAULT + 4);
+        assertThat(vt.r(13)).isEqualTo(Vector.PAGE_FAULT + Bench.TRAPPED);
+        assertThat(vt.get(VmcsField.IDT_VECTORING_INFO)).as("other exits clear it").isZero();
+    }
+
+    @Test
+    void aViolationDeliveringAnIntKeepsPcOnItWithItsLength() {
+        ept(true);
+        nested(0, 0, 0);
+        int call = vt.code(i(Opcode.INT, 0, 0, 0, 0x40));
+
+        assertExit(vt.launch(), VmExitReason.EPT_VIOLATION, call);
+        assertThat(vt.get(VmcsField.IDT_VECTORING_INFO))
+                .isEqualTo(VmxControls.interruptionInfo(0x40, VmxControls.TYPE_SOFTWARE_INTERRUPT, false));
+        assertThat(vt.get(VmcsField.VM_EXIT_INSTRUCTION_LENGTH)).isEqualTo(4);
+        assertThat(vt.cpu().instructions()).as("the int did not retire").isZero();
+    }
+
+    @Test
+    void aViolationDeliveringAnInjectedInterruptExitsAtOnceWithTheEvent() {
+        ept(true);
+        nested(0, 0, 0);
+        int info = VmxControls.interruptionInfo(0x30, VmxControls.TYPE_EXTERNAL_INTERRUPT, false);
+        vt.set(VmcsField.VM_ENTRY_INTERRUPTION_INFO, info);
+        vt.code(i(Opcode.VMCALL));
+
+        assertExit(vt.launch(), VmExitReason.EPT_VIOLATION, Bench.CODE);
+        assertThat(vt.get(VmcsField.IDT_VECTORING_INFO)).as("for the monitor to inject again").isEqualTo(info);
+        assertThat(vt.get(VmcsField.GUEST_PHYSICAL_ADDRESS)).isEqualTo(Bench.IDT + 4 * 0x30);
+    }
+
+    @Test
     void aDeviceAddressTheNestedTablesDoNotMapExitsForTheMonitorToEmulate() {
         ept(false);
         int mmio = 0xFEC0_0000;   // beyond RAM, where a device window would be
@@ -316,6 +365,9 @@ class VtNestedPagingTest {
         assertThat(VmcsField.fromEncoding(0x401E)).isEqualTo(VmcsField.SECONDARY_PROCESSOR_BASED_CONTROLS);
         assertThat(VmcsField.fromEncoding(0x201A)).isEqualTo(VmcsField.EPT_POINTER);
         assertThat(VmcsField.fromEncoding(0x0000)).isEqualTo(VmcsField.VIRTUAL_PROCESSOR_ID);
+        assertThat(VmcsField.fromEncoding(0x4408)).isEqualTo(VmcsField.IDT_VECTORING_INFO);
+        assertThat(VmcsField.fromEncoding(0x440A)).isEqualTo(VmcsField.IDT_VECTORING_ERROR_CODE);
+        assertThat(VmcsField.IDT_VECTORING_INFO.readOnly()).isTrue();
         assertThat(VmcsField.GUEST_PHYSICAL_ADDRESS.readOnly()).isTrue();
         assertThat(VmxControls.SECONDARY_ENABLE_EPT).isEqualTo(1 << 1);
         assertThat(VmxControls.SECONDARY_ENABLE_VPID).isEqualTo(1 << 5);

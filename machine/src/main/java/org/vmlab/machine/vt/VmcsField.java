@@ -63,7 +63,7 @@ public enum VmcsField {
     /** This machine's own, as {@link #GUEST_CR5}. */
     HOST_CR5(0x6C82),
 
-    // --- nested paging and VPID (controls; after the others, so that their slots stay) ----------
+    // --- nested paging and VPID (after the others, so that their slots stay) ------------------
     /** The secondary processor-based VM-execution controls, used with {@link VmxControls#PROC_ACTIVATE_SECONDARY_CONTROLS}. */
     SECONDARY_PROCESSOR_BASED_CONTROLS(0x401E),
     /**
@@ -73,7 +73,14 @@ public enum VmcsField {
      */
     EPT_POINTER(0x201A),
     /** The virtual-processor identifier that tags the guest's TLB entries, with "enable VPID" (not 0). */
-    VIRTUAL_PROCESSOR_ID(0x0000);
+    VIRTUAL_PROCESSOR_ID(0x0000),
+    /**
+     * VM-exit information (read only): the event being delivered when an EPT violation exited, in
+     * the interruption-information layout (valid bit clear if none), for the monitor to inject again.
+     */
+    IDT_VECTORING_INFO(0x4408),
+    /** VM-exit information (read only): that event's error code, if its information says it has one. */
+    IDT_VECTORING_ERROR_CODE(0x440A);
 
     /** The type in bits 11:10 of an encoding that marks the VM-exit information fields. */
     private static final int TYPE_EXIT_INFORMATION = 1;
