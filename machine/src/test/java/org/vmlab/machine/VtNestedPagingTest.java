@@ -5,6 +5,7 @@ import static org.vmlab.machine.Bench.i;
 import static org.vmlab.machine.Bench.rri;
 
 import org.junit.jupiter.api.Test;
+import org.vmlab.machine.device.NetworkInterface;
 import org.vmlab.machine.isa.Opcode;
 import org.vmlab.machine.isa.Registers;
 import org.vmlab.machine.isa.Vector;
@@ -275,6 +276,20 @@ class VtNestedPagingTest {
 
         assertExit(vt.launch(), VmExitReason.EPT_VIOLATION, store);
         assertViolation(NestedPageViolation.DATA_WRITE | LINEAR_VALID | FINAL, mmio + 0x10, mmio + 0x10);
+    }
+
+    @Test
+    void aGuestPhysicalPageTheNestedTablesMapToADeviceWindowReachesTheDevice() {
+        ept(false);
+        int window = 0x60000;   // guest-physical, assigned the NIC's registers
+        nested(window, NetworkInterface.BASE, NestedPte.READ | NestedPte.WRITE);
+        vt.code(rri(Opcode.LUI, 1, 0, window >>> 16), rri(Opcode.ADDI, 2, 0, NetworkInterface.CAUSE_RX));
+        vt.code(sw(2, 1, NetworkInterface.IMS), lw(3, 1, NetworkInterface.IMS));
+        int call = vt.code(i(Opcode.VMCALL));
+
+        assertExit(vt.launch(), VmExitReason.VMCALL, call);
+        assertThat(vt.r(3)).as("the device's register, read back").isEqualTo(NetworkInterface.CAUSE_RX);
+        assertThat(machine.readWord(window + NetworkInterface.IMS)).as("not RAM").isZero();
     }
 
     @Test
