@@ -1085,8 +1085,9 @@ public final class Interpreter implements ExecutionEngine {
      * An EPT violation (docs/isa.md, "Nested paging"): a VM exit with reason 48 before the access's
      * instruction (pc on it, nothing retired, instruction length 4), with the SDM's qualification
      * and both addresses. One met delivering an event leaves the event in the IDT-vectoring
-     * information (SDM ch. 27.2.4), for the monitor to inject again, and the instruction length is
-     * then that of a software interrupt, or 0.
+     * information (SDM ch. 27.2, "Information for VM Exits During Event Delivery"), for the
+     * monitor to inject again, and the instruction length is then that of a software interrupt,
+     * or 0.
      */
     private void eptViolation(NestedPageViolation violation) {
         int vectoring = delivering;
