@@ -130,6 +130,9 @@ public final class HardwareAssist implements CpuVirtualization {
         Cpu cpu = vm.host().cpu();
         Vcpu vcpu = vm.vcpu();
         boolean cr3Exits = vm.memoryVirtualization().needsAddressSpaceExits();
+        if (cr3Exits) {
+            fillDeliveryPath(vm);
+        }
         setControls(vm, budget, cr3Exits);
         binding.toVmcs(vm, cr3Exits);
         long before = cpu.instructions();
@@ -250,6 +253,7 @@ public final class HardwareAssist implements CpuVirtualization {
             vm.traps().deliver(vector, 0, vcpu.pc());
             return;
         }
+        vcpu.stopWaiting();   // the event wakes a guest waiting in hlt
         Vmcs v = binding.vmcs();
         setControls(vm, 0, cr3Exits);
         v.write(VmcsField.PROCESSOR_BASED_CONTROLS, v.read(VmcsField.PROCESSOR_BASED_CONTROLS)
@@ -264,6 +268,43 @@ public final class HardwareAssist implements CpuVirtualization {
         Exit exit = exitOf(vm, stop, cr3Exits);
         if (!(exit instanceof Exit.Timer)) {
             vm.exitHandlers().handle(vm, exit);   // the delivery itself ended the run (a triple fault)
+        }
+    }
+
+    /**
+     * Makes the real MMU map what the processor reads and writes when it delivers a trap from
+     * guest user mode by itself (a system call's {@code int}): the guest's interrupt table and the
+     * frame on the kernel stack that cr4 names. A page fault on that way is a double fault in the
+     * guest, not an exit: this machine, unlike VT-x, records no IDT-vectoring information for the
+     * VMM to re-inject from. So a memory technique whose tables are its own (a shadow, filled by
+     * hidden faults) is asked to fill them there before the guest runs, as the guest's own tables
+     * allow; where they do not, bare metal's delivery faults too, and nothing is filled.
+     */
+    private static void fillDeliveryPath(VirtualMachine vm) {
+        Vcpu vcpu = vm.vcpu();
+        Mmu mmu = vm.host().mmu();
+        int idt = vcpu.idtr();
+        fill(vm, idt, Mmu.READ, () -> mmu.translate(idt, Mmu.READ, 0));
+        fill(vm, idt + IDT_BYTES - 4, Mmu.READ, () -> mmu.translate(idt + IDT_BYTES - 4, Mmu.READ, 0));
+        if (vcpu.virtualRing() > 0) {
+            int stack = vcpu.controlRegister(Registers.CR4);
+            for (int word = 1; word <= 4; word++) {
+                int va = stack - 4 * word;
+                fill(vm, va, Mmu.WRITE, () -> mmu.frameWordAddress(va));
+            }
+        }
+    }
+
+    /** The size of the interrupt table: 256 gates of a word. */
+    private static final int IDT_BYTES = 256 * 4;
+
+    private static void fill(VirtualMachine vm, int va, int access, Runnable probe) {
+        try {
+            probe.run();
+        } catch (Fault missing) {
+            if (missing.vector() == Vector.PAGE_FAULT) {
+                vm.memoryVirtualization().pageFault(new Exit.PageFault(vm.vcpu().pc(), va, missing.errorCode()));
+            }
         }
     }
 
