@@ -32,6 +32,6 @@ public interface CpuTechnique {
      * feature. Whoever builds the machine asks this, never the technique's name.
      */
     default boolean needsVt() {
-        return false;
+        return create().needsVt();
     }
 }

@@ -69,6 +69,12 @@ public final class HardwareAssist implements CpuVirtualization {
         return true;
     }
 
+    /** It runs the guest in non-root mode: the machine needs the vt feature. */
+    @Override
+    public boolean needsVt() {
+        return true;
+    }
+
     @Override
     public VcpuBinding binding() {
         return binding;
@@ -129,6 +135,12 @@ public final class HardwareAssist implements CpuVirtualization {
     public Exit run(VirtualMachine vm, long budget) {
         Cpu cpu = vm.host().cpu();
         Vcpu vcpu = vm.vcpu();
+        if (!entersAt(vcpu.pc())) {
+            // The guest jumped to a pc that is not 4-aligned, and an exit came before the fetch
+            // that would fault: VM entry refuses such a guest pc, so the VMM raises the fault the
+            // fetch raises (#GP), as the processor would have.
+            return new Exit.GuestException(vcpu.pc(), Vector.GENERAL_PROTECTION, 0);
+        }
         boolean cr3Exits = vm.memoryVirtualization().needsAddressSpaceExits();
         if (cr3Exits) {
             fillDeliveryPath(vm);
@@ -139,6 +151,11 @@ public final class HardwareAssist implements CpuVirtualization {
         StopReason stop = enter(vm, before + fuelLeft(vm) + 1);
         vcpu.retireDirectly(cpu.instructions() - before);
         return exitOf(vm, stop, cr3Exits);
+    }
+
+    /** True if VM entry takes {@code pc} as the guest's: 4-aligned (docs/isa.md, "VM entry"). */
+    private static boolean entersAt(int pc) {
+        return (pc & 3) == 0;
     }
 
     private StopReason enter(VirtualMachine vm, long fuel) {
@@ -165,10 +182,23 @@ public final class HardwareAssist implements CpuVirtualization {
             proc |= VmxControls.PROC_INTERRUPT_WINDOW_EXITING;   // exit as soon as the guest can take it
         }
         v.write(VmcsField.PROCESSOR_BASED_CONTROLS, proc);
-        v.write(VmcsField.EXCEPTION_BITMAP, memory.needsPageFaultExits() ? 1 << Vector.PAGE_FAULT : 0);
+        v.write(VmcsField.EXCEPTION_BITMAP, exceptionBitmap(memory, cr3Exits));
         v.write(VmcsField.VM_EXIT_CONTROLS, 0);
         v.write(VmcsField.VM_ENTRY_CONTROLS, 0);
         v.write(VmcsField.VMX_PREEMPTION_TIMER_VALUE, (int) Math.min(budget, Integer.MAX_VALUE));
+    }
+
+    /**
+     * #PF if the memory technique needs page faults; under tables of its own, every exception:
+     * the processor's own delivery of a fault pushes through the real MMU, where a shadow that
+     * misses the guest's stack makes a double fault of it (no IDT-vectoring information to
+     * re-inject from), so the VMM delivers the guest's faults itself, through the guest's tables.
+     */
+    private static int exceptionBitmap(MemoryVirtualization memory, boolean cr3Exits) {
+        if (cr3Exits) {
+            return -1;
+        }
+        return memory.needsPageFaultExits() ? 1 << Vector.PAGE_FAULT : 0;
     }
 
     /** The exit for what stopped the run, with the guest state back in the vCPU. */
@@ -249,7 +279,7 @@ public final class HardwareAssist implements CpuVirtualization {
     public void inject(VirtualMachine vm, int vector) {
         Vcpu vcpu = vm.vcpu();
         boolean cr3Exits = vm.memoryVirtualization().needsAddressSpaceExits();
-        if (cr3Exits && !hardwareCanDeliver(vm, vector)) {
+        if (!entersAt(vcpu.pc()) || cr3Exits && !hardwareCanDeliver(vm, vector)) {
             vm.traps().deliver(vector, 0, vcpu.pc());
             return;
         }
