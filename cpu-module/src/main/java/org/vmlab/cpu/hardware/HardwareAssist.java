@@ -114,13 +114,14 @@ public final class HardwareAssist implements CpuVirtualization {
         exits.register(VmxExit.Stop.class, name(), (v, exit) -> v.vcpu().stop(exit.reason(), exit.detail()));
     }
 
-    /**
-     * The VMCS may live in a frame the VM's memory hands back when the VM goes; the VMM's frame
-     * is given back here.
-     */
+    /** Gives the VMCS's frame back to the VMM's pool, the VMCS cleared first. */
     @Override
     public void detach(VirtualMachine vm) {
         if (binding.address() >= 0) {
+            Cpu cpu = vm.host().cpu();
+            if (binding.vmcs() != null && !cpu.inNonRootMode()) {
+                cpu.vmclear(binding.address());   // not current any more: its frame may be another's
+            }
             vm.memory().machineFrames().release(binding.address() >>> 12);
         }
     }

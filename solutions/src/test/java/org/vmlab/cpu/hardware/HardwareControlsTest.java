@@ -52,6 +52,32 @@ class HardwareControlsTest {
     }
 
     @Test
+    void twoVmsEachWithItsOwnVmcsRunInTurnsAndTheFrameGoesBackWithTheVm() throws AssemblyException {
+        CpuTechnique hardware = new HardwareTechnique();
+        Hypervisor vmm = new Hypervisor(MachineConfig.builder().memoryBytes(4 * MEMORY).vt(true)
+                .fuel(Long.MAX_VALUE).build(), VmmCostModel.DEFAULT);
+        VirtualMachine a = vmm.create(new VmConfig("a", MEMORY, MEMORY >> 12, 1000, DeviceConfig.defaults()),
+                hardware.create(), new ShadowPagingTechnique().create());
+        VirtualMachine b = vmm.create(new VmConfig("b", MEMORY, MEMORY >> 12, 1000, DeviceConfig.defaults()),
+                hardware.create(), new ShadowPagingTechnique().create());
+        a.load(Assembler.assembleSource(GUEST));
+        b.load(Assembler.assembleSource(GUEST));
+        vmm.setSlice(1);
+
+        vmm.run();
+
+        assertThat(a.result().stopReason()).isEqualTo(StopReason.HALT);
+        assertThat(b.result().stopReason()).isEqualTo(StopReason.HALT);
+        int vmcsA = ((VmcsBinding) a.vcpu().binding()).address();
+        assertThat(vmcsA).isNotEqualTo(((VmcsBinding) b.vcpu().binding()).address());
+        int free = vmm.frames().freeFrames();
+        vmm.remove(a);
+        assertThat(vmm.frames().freeFrames()).as("the VM's frames and its VMCS's").isGreaterThan(free);
+        assertThat(vmm.machine().cpu().currentVmcs() == null
+                || vmm.machine().cpu().currentVmcs().address() != vmcsA).as("a's VMCS is not current").isTrue();
+    }
+
+    @Test
     void theTechniqueSaysItNeedsTheVtFeature() {
         assertThat(new HardwareTechnique().needsVt()).isTrue();
         assertThat(new org.vmlab.labs.lab1.TrapAndEmulateTechnique().needsVt()).isFalse();
