@@ -4,6 +4,7 @@ import java.util.function.Consumer;
 import org.vmlab.machine.MachineConfig;
 import org.vmlab.machine.RunResult;
 import org.vmlab.machine.isa.IsaVariant;
+import org.vmlab.machine.vt.Vmcs;
 import org.vmlab.vmm.CpuTechnique;
 import org.vmlab.vmm.Hypervisor;
 import org.vmlab.vmm.MemoryTechnique;
@@ -28,11 +29,26 @@ final class SingleVm {
         return Math.max(32, 16 * (vms + 1)) << 20;
     }
 
+    /**
+     * The machine memory that {@code vms} VMs need under {@code cpu} and {@code memory}: as
+     * {@link #machineBytes(MemoryTechnique, int)}, and, for a technique that uses the machine's
+     * hardware assistance on a machine the VM owns, one page more for the vCPU's VMCS.
+     */
+    static int machineBytes(CpuTechnique cpu, MemoryTechnique memory, int vms) {
+        int bytes = machineBytes(memory, vms);
+        return cpu.needsVt() && memory.ownsTheMachine() ? bytes + Vmcs.SIZE : bytes;
+    }
+
+    /** The host machine for {@code vms} VMs under {@code cpu} and {@code memory}: vt on if {@code cpu} needs it. */
+    static MachineConfig.Builder hostConfig(CpuTechnique cpu, MemoryTechnique memory, IsaVariant isa, int vms) {
+        return MachineConfig.builder().isa(isa).memoryBytes(machineBytes(cpu, memory, vms)).vt(cpu.needsVt());
+    }
+
     /** Builds the VM, lets {@code boot} load it, runs it to the end, and says what it did. */
     static RunResult run(CpuTechnique cpu, MemoryTechnique memory, IsaVariant isa, long fuel,
             Consumer<VirtualMachine> boot) {
-        Hypervisor vmm = new Hypervisor(MachineConfig.builder().isa(isa).memoryBytes(machineBytes(memory, 1))
-                .fuel(Long.MAX_VALUE).build(), VmmCostModel.DEFAULT);
+        Hypervisor vmm = new Hypervisor(hostConfig(cpu, memory, isa, 1).fuel(Long.MAX_VALUE).build(),
+                VmmCostModel.DEFAULT);
         VirtualMachine vm = vmm.create(VmConfig.named("vm").withFuel(fuel), cpu.create(), memory.create());
         boot.accept(vm);
         return vm.run();

@@ -116,8 +116,7 @@ final class VirtualizedRun {
     }
 
     private static MachineConfig hostConfig(Plan plan) {
-        return MachineConfig.builder().isa(plan.bare().isa())
-                .memoryBytes(SingleVm.machineBytes(plan.memory(), plan.vms()))
+        return SingleVm.hostConfig(plan.cpu(), plan.memory(), plan.bare().isa(), plan.vms())
                 .tlbEntries(plan.bare().tlbEntries()).fuel(Long.MAX_VALUE).build();
     }
 

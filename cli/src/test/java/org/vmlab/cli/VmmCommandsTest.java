@@ -89,6 +89,17 @@ class VmmCommandsTest {
     }
 
     @Test
+    void theHardwareTechniqueRunsOnAMachineWithTheVtFeatureUnderEitherMemoryTechnique() {
+        for (String memory : new String[] {"identity", "shadow"}) {
+            Outcome o = vmlab("run", "toyos", "-w", "disk", "--cpu", "hardware", "--mem", memory, "--isa", "legacy",
+                    "--lockstep");
+
+            assertThat(o.exitCode()).as(o.err() + o.out()).isZero();
+            assertThat(o.out()).contains("hardware + " + memory + " on legacy").doesNotContain("diverged");
+        }
+    }
+
+    @Test
     void eachDeviceModelRunsTheDiskWorkloadExactlyAsBareMetal() {
         for (String[] model : new String[][] {{"emulated", "bare-metal"}, {"emulated", "hosted"}, {"passthrough", "hosted"}}) {
             Outcome o = vmlab("run", "toyos", "-w", "disk", "--cpu", "trap-emulate", "--devices", model[0],

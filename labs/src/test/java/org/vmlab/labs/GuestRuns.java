@@ -11,6 +11,7 @@ import org.vmlab.grader.Checkpoints;
 import org.vmlab.guests.Toyos;
 import org.vmlab.machine.Machine;
 import org.vmlab.machine.MachineConfig;
+import org.vmlab.machine.vt.Vmcs;
 import org.vmlab.machine.RunResult;
 import org.vmlab.machine.image.Image;
 import org.vmlab.machine.isa.IsaVariant;
@@ -102,8 +103,9 @@ public final class GuestRuns {
 
     private static VirtualMachine emptyVm(IsaVariant isa, CpuVirtualization cpu, MemoryVirtualization memory,
             DeviceVirtualization devices, long fuel) {
-        int machineBytes = memory.ownsTheMachine() ? VmConfig.DEFAULT_MEMORY : 32 << 20;
-        Hypervisor vmm = new Hypervisor(MachineConfig.builder().isa(isa).memoryBytes(machineBytes)
+        boolean vt = cpu != null && cpu.needsVt();   // hardware assistance: a VMCS, in a page of the VMM's
+        int machineBytes = memory.ownsTheMachine() ? VmConfig.DEFAULT_MEMORY + (vt ? Vmcs.SIZE : 0) : 32 << 20;
+        Hypervisor vmm = new Hypervisor(MachineConfig.builder().isa(isa).memoryBytes(machineBytes).vt(vt)
                 .fuel(Long.MAX_VALUE).build(), VmmCostModel.DEFAULT);
         return vmm.create(VmConfig.named("guest").withFuel(fuel), cpu, memory, devices);
     }

@@ -25,4 +25,13 @@ public interface CpuTechnique {
     default boolean paravirtual() {
         return false;
     }
+
+    /**
+     * Whether the technique runs its guests with the machine's hardware assistance (docs/isa.md,
+     * "Hardware-assisted virtualization"), so that the machine must be built with the {@code vt}
+     * feature. Whoever builds the machine asks this, never the technique's name.
+     */
+    default boolean needsVt() {
+        return create().needsVt();
+    }
 }

@@ -23,6 +23,15 @@ public interface CpuVirtualization {
     }
 
     /**
+     * Whether this technique runs its guest with the machine's hardware assistance (docs/isa.md,
+     * "Hardware-assisted virtualization"): the machine must then have the {@code vt} feature.
+     * Whoever builds the machine asks this (or {@link CpuTechnique#needsVt}), never the name.
+     */
+    default boolean needsVt() {
+        return false;
+    }
+
+    /**
      * Called once, when {@code vm} is made and before anything is loaded: register the handlers
      * of the exits this technique raises ({@link VirtualMachine#exitHandlers()}: a privileged
      * instruction, I/O, {@code hlt}, an exception or a system call, a technique's own exits) and

@@ -67,4 +67,24 @@ public interface MemoryVirtualization {
     default boolean ownsTheMachine() {
         return false;
     }
+
+    /**
+     * Whether the guest's switches of address space ({@code mtcr cr3}, and its reads of cr3) and
+     * its {@code invlpg} must reach this technique, because the real MMU walks tables of the
+     * technique's own that follow the guest's (shadow paging). A hardware-assisted CPU technique
+     * makes them exit only if so (CR3-load, CR3-store and INVLPG exiting); otherwise the guest's
+     * cr3 is the real MMU's. The default is the safe answer, yes.
+     */
+    default boolean needsAddressSpaceExits() {
+        return true;
+    }
+
+    /**
+     * Whether the guest's page faults must reach the VMM before the guest's handler: hidden faults
+     * that fill a shadow, or accesses to device registers that the VMM emulates. A hardware-assisted
+     * CPU technique then sets #PF in its exception bitmap. The default is yes.
+     */
+    default boolean needsPageFaultExits() {
+        return true;
+    }
 }

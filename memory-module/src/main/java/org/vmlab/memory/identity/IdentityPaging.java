@@ -23,6 +23,13 @@ import org.vmlab.vmm.Vcpu;
  * paging, to show what shadow paging adds: resource control.
  */
 public final class IdentityPaging implements MemoryVirtualization {
+    /**
+     * What the machine may have beyond the VM's memory: one page, the VMM's own, for a CPU
+     * technique that needs one (the VMCS of hardware assistance). The guest's tables could map it,
+     * as they can map any frame: identity paging gives up that control.
+     */
+    public static final int VMM_BYTES = 4096;
+
     private VirtualMachine vm;
 
     @Override
@@ -36,13 +43,21 @@ public final class IdentityPaging implements MemoryVirtualization {
         return true;
     }
 
+    /** The real MMU walks the guest's own tables: its cr3 and invlpg need not exit. */
+    @Override
+    public boolean needsAddressSpaceExits() {
+        return false;
+    }
+
     @Override
     public void attach(VirtualMachine machine) {
         int machineBytes = machine.host().memory().size();
-        if (machine.memory().size() != machineBytes) {
+        int vmmBytes = machineBytes - machine.memory().size();
+        if (vmmBytes != 0 && vmmBytes != VMM_BYTES) {
             throw new IllegalArgumentException(String.format(
                     "identity paging gives the VM the whole machine: the machine has %d KiB of memory, "
-                            + "the VM %d KiB; make them equal", machineBytes >> 10, machine.memory().size() >> 10));
+                            + "the VM %d KiB; make them equal (or the machine one page more, for a VMCS)",
+                    machineBytes >> 10, machine.memory().size() >> 10));
         }
         machine.memory().backIdentically();
         this.vm = machine;

@@ -55,6 +55,20 @@ class IdentityPagingTest {
     }
 
     @Test
+    void underHardwareAssistanceTheGuestsCr3AndInvlpgNeedNotExitButItsPageFaultsDo() {
+        assertThat(new IdentityPaging().needsAddressSpaceExits()).isFalse();
+        assertThat(new IdentityPaging().needsPageFaultExits()).as("device windows").isTrue();
+        assertThat(new org.vmlab.memory.shadow.ShadowPaging(null).needsAddressSpaceExits()).isTrue();
+    }
+
+    @Test
+    void theMachineMayHaveOnePageMoreForTheVmmsOwnVmcs() {
+        VirtualMachine vm = vm(MEMORY + IdentityPaging.VMM_BYTES, MEMORY, new IdentityPaging(), null);
+
+        assertThat(vm.memory().machineFrames().freeFrames()).isEqualTo(1);
+    }
+
+    @Test
     void itRefusesAVmSmallerThanTheMachineSayingWhy() {
         assertThatThrownBy(() -> vm(128 << 10, MEMORY, new IdentityPaging(), null))
                 .isInstanceOf(IllegalArgumentException.class)

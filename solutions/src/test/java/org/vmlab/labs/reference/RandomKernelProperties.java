@@ -10,6 +10,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.ShrinkingMode;
 import org.vmlab.cpu.bt.BinaryTranslation;
+import org.vmlab.cpu.hardware.HardwareAssist;
 import org.vmlab.cpu.trapemulate.TrapAndEmulate;
 import org.vmlab.labs.GuestRuns;
 import org.vmlab.labs.lab1.PrivilegedInstructionEmulator;
@@ -90,6 +91,21 @@ class RandomKernelProperties {
     @Property(tries = TRIES, seed = "20261202", shrinking = ShrinkingMode.BOUNDED)
     void binaryTranslationOnLegacyWithShadowPaging(@ForAll("legacyKernels") RandomKernel kernel) {
         runsLikeBareMetal(kernel, IsaVariant.LEGACY, RandomKernelProperties::binaryTranslation,
+                RandomKernelProperties::shadow);
+    }
+
+    static CpuVirtualization hardware() {
+        return new HardwareAssist(new PrivilegedInstructionEmulator());
+    }
+
+    @Property(tries = TRIES, seed = "20261202", shrinking = ShrinkingMode.BOUNDED)
+    void hardwareOnLegacyWithIdentityPaging(@ForAll("legacyKernels") RandomKernel kernel) {
+        runsLikeBareMetal(kernel, IsaVariant.LEGACY, RandomKernelProperties::hardware, IdentityPaging::new);
+    }
+
+    @Property(tries = TRIES, seed = "20261202", shrinking = ShrinkingMode.BOUNDED)
+    void hardwareOnClassicWithShadowPaging(@ForAll("kernels") RandomKernel kernel) {
+        runsLikeBareMetal(kernel, IsaVariant.CLASSIC, RandomKernelProperties::hardware,
                 RandomKernelProperties::shadow);
     }
 
