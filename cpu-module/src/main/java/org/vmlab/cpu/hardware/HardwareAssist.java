@@ -247,6 +247,9 @@ public final class HardwareAssist implements CpuVirtualization {
                     new VmxExit.VmxInstruction(pc, instructionAt(vm, pc));
             case INVALID_GUEST_STATE -> new VmxExit.Stop(pc, StopReason.MONITOR_ERROR,
                     "the VMM's VM entry failed on the guest state it loaded");
+            // this technique never turns nested paging on: a violation means the VMCS is not its own
+            case EPT_VIOLATION -> new VmxExit.Stop(pc, StopReason.MONITOR_ERROR,
+                    "an EPT violation, but this VMM never enabled nested paging");
         };
     }
 
