@@ -89,7 +89,8 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--cpu", paramLabel = "TECHNIQUE",
             description = "Run in VMs under a VMM, with this CPU virtualization: trap-emulate,"
-                    + " binary-translation, or paravirt (a paravirtual kernel; with --mem pv-mmu).")
+                    + " binary-translation, paravirt (a paravirtual kernel; with --mem pv-mmu), or hardware"
+                    + " (the machine's VT feature, with shadow or identity paging).")
     String cpuTechnique;
 
     @Option(names = "--mem", paramLabel = "TECHNIQUE", defaultValue = "shadow",
