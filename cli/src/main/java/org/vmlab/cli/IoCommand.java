@@ -153,16 +153,6 @@ final class IoCommand implements Callable<Integer> {
         return failures.labBug() ? Vmlab.USAGE : failures.any() || !allEquivalent || !contained ? 1 : 0;
     }
 
-    /** The split rings' settings the second table compares: ring size, and notification suppression. */
-    private record RingSetting(int ringSize, boolean suppression) {
-        String title() {
-            return "ring " + ringSize + (suppression ? ", suppression" : ", no suppression");
-        }
-    }
-
-    private static final List<RingSetting> RING_SETTINGS = List.of(new RingSetting(16, true),
-            new RingSetting(16, false), new RingSetting(8, true), new RingSetting(4, true), new RingSetting(2, true));
-
     /**
      * The split driver's rings: toyos's disk and net workloads (6 disk requests; 8 frames sent in
      * a burst and their 8 echoes) with notification suppression on and off, and with smaller
@@ -182,11 +172,11 @@ final class IoCommand implements Callable<Integer> {
         out.printf("%-10s %-26s %9s %9s %9s %9s  %s%n", "workload", "rings", "requests", "to back", "to front",
                 "dropped", "outcome");
         for (String workload : List.of("disk", "net")) {
-            for (RingSetting setting : RING_SETTINGS) {
+            for (SplitRings.Setting setting : SplitRings.SETTINGS) {
                 if (workload.equals("disk") && setting.ringSize() != 16) {
                     continue;   // the network's rings only: the block ring keeps its size
                 }
-                IoData.Ring row = ring(workload, setting, cpu.get(), memory.get(), split.get(), failures);
+                IoData.Ring row = SplitRings.run(workload, setting, cpu.get(), memory.get(), split.get(), failures);
                 rows.add(row);
                 out.printf("%-10s %-26s %9s %9s %9s %9s  %s%n", workload, setting.title(),
                         row.requests() == null ? "-" : row.requests(),
@@ -196,41 +186,6 @@ final class IoCommand implements Callable<Integer> {
             }
         }
         return rows;
-    }
-
-    private static IoData.Ring ring(String workload, RingSetting setting, CpuTechnique cpu, MemoryTechnique memory,
-            DeviceTechnique split, CellFailures failures) {
-        try {
-            Image kernel = Toyos.image(Toyos.Flavor.PARAVIRT, Toyos.Drivers.SPLIT, Map.of(
-                    "NET_RING_SIZE", setting.ringSize(), "SPLIT_NOTIFY_ALWAYS", setting.suppression() ? 0 : 1));
-            org.vmlab.vmm.DeviceVirtualization devices = split.create(Hosting.HOSTED);
-            if (!setting.suppression()) {
-                devices = ((org.vmlab.device.split.SplitDrivers) devices).withoutNotificationSuppression();
-            }
-            Hypervisor vmm = new Hypervisor(MachineConfig.builder().isa(ISA).memoryBytes(SingleVm.machineBytes(memory, 1))
-                    .fuel(Long.MAX_VALUE).build(), VmmCostModel.DEFAULT);
-            // A workload that loses frames waits for them forever: idle, or out of fuel.
-            VirtualMachine vm = vmm.create(VmConfig.named("vm").withFuel(Toyos.FUEL), cpu.create(), memory.create(),
-                    devices);
-            Toyos.boot(vm, kernel, workload);
-            RunResult run = vm.run();
-            Map<String, Long> c = run.counters();
-            String kind = workload.equals("disk") ? "blk" : "net";
-            long requests = workload.equals("disk") ? c.getOrDefault("split.blk.requests", 0L)
-                    : c.getOrDefault("split.net.tx.requests", 0L) + c.getOrDefault("split.net.rx.responses", 0L);
-            double in = (double) c.getOrDefault("split." + kind + ".notify.in", 0L) / Math.max(1, requests);
-            double outward = (double) c.getOrDefault("split." + kind + ".notify.out", 0L) / Math.max(1, requests);
-            long dropped = c.getOrDefault("split.net.rx.dropped", 0L);
-            boolean ok = run.stopReason() == org.vmlab.machine.StopReason.HALT
-                    && run.console().equals(Toyos.expectedOutput(workload));
-            String outcome = ok ? "ran as on bare metal" : "FAILED: " + run.stopReason()
-                    + (dropped > 0 ? ", frames dropped for want of a receive buffer" : "");
-            return new IoData.Ring(workload, setting.ringSize(), setting.suppression(), requests, in, outward, dropped,
-                    outcome);
-        } catch (RuntimeException | LinkageError | StackOverflowError e) {
-            return new IoData.Ring(workload, setting.ringSize(), setting.suppression(), null, null, null, null,
-                    failures.thrown(setting.title(), workload, e).text());
-        }
     }
 
     /**
