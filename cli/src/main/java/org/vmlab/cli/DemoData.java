@@ -42,8 +42,8 @@ record DemoData(String command, int format, Units units, Configuration configura
     record Configuration(String implementation, String memory, String bareIsa, long fuel, List<Technique> techniques) {
     }
 
-    /** A VM column: a CPU technique on an ISA, and whether it is meant to be equivalent there. */
-    record Technique(String technique, String cpu, String isa, boolean expectedEquivalent) {
+    /** A VM column: a CPU and a memory technique on an ISA, and whether it is meant to be equivalent there. */
+    record Technique(String technique, String cpu, String memory, String isa, boolean expectedEquivalent) {
     }
 
     /** A row: the workload on bare metal ({@code bare} is {@code ok} or {@code WRONG}), then in each VM. */

@@ -58,7 +58,9 @@ final class ExperimentCommand {
 
         private static final List<Column> COLUMNS = List.of(
                 new Column("trap-emulate", "trap-emulate", "shadow", IsaVariant.CLASSIC),
-                new Column("binary-translation", "binary-translation", "shadow", IsaVariant.LEGACY));
+                new Column("binary-translation", "binary-translation", "shadow", IsaVariant.LEGACY),
+                new Column("hardware+shadow", "hardware", "shadow", IsaVariant.LEGACY),
+                new Column("hardware+nested", "hardware", "nested", IsaVariant.LEGACY));
         private static final int FORKS = 100;
 
         @Spec

@@ -205,6 +205,8 @@ public final class Interpreter implements ExecutionEngine {
                 step(fuel);
             } catch (TwoDimensionalWalk.Violation v) {
                 eptViolation(v.violation());   // delivering an event, in non-root mode with EPT
+            } catch (ExitDuringDelivery e) {
+                exceptionExitDuringDelivery(e.fault());   // delivering an interrupt, in non-root mode
             }
         }
         clock.advanceTo(ticks);
@@ -256,6 +258,8 @@ public final class Interpreter implements ExecutionEngine {
             fault(f);
         } catch (TwoDimensionalWalk.Violation v) {
             eptViolation(v.violation());   // an instruction's access, or an int's delivery: pc on it
+        } catch (ExitDuringDelivery e) {
+            exceptionExitDuringDelivery(e.fault());   // a fault's or an int's delivery: pc on the instruction
         }
     }
 
@@ -418,7 +422,7 @@ public final class Interpreter implements ExecutionEngine {
             this.pc = pc;
             ticks = t;
             extraCycles += extra;
-        } catch (Fault | EndOfBlock | TwoDimensionalWalk.Violation e) {
+        } catch (Fault | EndOfBlock | TwoDimensionalWalk.Violation | ExitDuringDelivery e) {
             // A faulting instruction did not retire: pc stays on it, as faults require. At the end
             // of a block, pc is the next instruction's.
             this.pc = pc;
@@ -686,6 +690,9 @@ public final class Interpreter implements ExecutionEngine {
             deliveringErrorCode = errorCode;
             enterHandler(vector, errorCode, returnPc);
         } catch (Fault nested) {
+            if (vmx != null && vmx.nonRoot() && vmx.exceptionExits(nested.vector())) {
+                throw new ExitDuringDelivery(nested);   // the monitor's, with the event: no double fault
+            }
             if (vector == Vector.DOUBLE_FAULT) {
                 tripleFault(String.format(
                         "fault (%s) while delivering a double fault at pc=0x%08x", nested.getMessage(), pc));
@@ -976,6 +983,8 @@ public final class Interpreter implements ExecutionEngine {
             deliver(info & 0xFF, errorCode, returnPc, type);
         } catch (TwoDimensionalWalk.Violation refused) {
             eptViolation(refused.violation());   // the guest's pc is loaded: the exit saves it
+        } catch (ExitDuringDelivery e) {
+            exceptionExitDuringDelivery(e.fault());
         }
     }
 
@@ -1062,6 +1071,30 @@ public final class Interpreter implements ExecutionEngine {
                 errorCode ? f.errorCode() : 0);
     }
 
+    /**
+     * A fault the exception bitmap selects, met delivering an event: the exception exit, with the
+     * event in the IDT-vectoring information (SDM ch. 27.2.4) and, for a software interrupt, its
+     * length, so that the monitor can deliver it again (or leave it to the instruction, which did
+     * not retire). As for an EPT violation met on the way, pc, sp and FLAGS are as the event found
+     * them, and cr2 is not written.
+     */
+    private void exceptionExitDuringDelivery(Fault f) {
+        int vectoring = delivering;
+        boolean software = (vectoring >>> VmxControls.INFO_TYPE_SHIFT & 7) == VmxControls.TYPE_SOFTWARE_INTERRUPT;
+        delivering = 0;
+        waiting = false;
+        Vmcs v = vmx.current();
+        v.write(VmcsField.IDT_VECTORING_INFO, vectoring);
+        v.write(VmcsField.IDT_VECTORING_ERROR_CODE,
+                (vectoring & VmxControls.INFO_ERROR_CODE_VALID) != 0 ? deliveringErrorCode : 0);
+        int vector = f.vector();
+        boolean errorCode = hasErrorCode(vector);
+        boolean pageFault = vector == Vector.PAGE_FAULT;
+        vmExit(VmExitReason.EXCEPTION_OR_NMI, pageFault ? f.address() : 0, software ? 4 : 0, pageFault ? f.address() : 0,
+                VmxControls.interruptionInfo(vector, VmxControls.TYPE_HARDWARE_EXCEPTION, errorCode),
+                errorCode ? f.errorCode() : 0, 0, true);
+    }
+
     /** A fault delivering a double fault: in non-root mode a VM exit, else the machine stops. */
     private void tripleFault(String detail) {
         if (vmx != null && vmx.nonRoot()) {
@@ -1078,7 +1111,7 @@ public final class Interpreter implements ExecutionEngine {
      */
     private void vmExit(VmExitReason reason, int qualification, int instructionLength, int linearAddress,
                         int interruptionInfo, int errorCode) {
-        vmExit(reason, qualification, instructionLength, linearAddress, interruptionInfo, errorCode, 0);
+        vmExit(reason, qualification, instructionLength, linearAddress, interruptionInfo, errorCode, 0, false);
     }
 
     /**
@@ -1100,7 +1133,7 @@ public final class Interpreter implements ExecutionEngine {
         v.write(VmcsField.IDT_VECTORING_ERROR_CODE,
                 (vectoring & VmxControls.INFO_ERROR_CODE_VALID) != 0 ? deliveringErrorCode : 0);
         vmExit(VmExitReason.EPT_VIOLATION, violation.qualification(), length, violation.guestLinear(),
-                0, 0, violation.guestPhysical());
+                0, 0, violation.guestPhysical(), true);
     }
 
     /**
@@ -1121,9 +1154,13 @@ public final class Interpreter implements ExecutionEngine {
                 || vector == Vector.PAGE_FAULT || vector == Vector.ALIGNMENT_CHECK;
     }
 
-    /** A VM exit, with the guest-physical address of an EPT violation (0 for the others). */
+    /**
+     * A VM exit, with the guest-physical address of an EPT violation (0 for the others), and
+     * {@code duringDelivery} if the IDT-vectoring information is written already (an exit met
+     * delivering an event); every other exit clears it.
+     */
     private void vmExit(VmExitReason reason, int qualification, int instructionLength, int linearAddress,
-                        int interruptionInfo, int errorCode, int guestPhysical) {
+                        int interruptionInfo, int errorCode, int guestPhysical, boolean duringDelivery) {
         Vmcs v = vmx.current();
         v.write(VmcsField.GUEST_PC, pc);
         v.write(VmcsField.GUEST_SP, regs[SP]);
@@ -1140,7 +1177,7 @@ public final class Interpreter implements ExecutionEngine {
         v.write(VmcsField.EXIT_QUALIFICATION, qualification);
         v.write(VmcsField.GUEST_LINEAR_ADDRESS, linearAddress);
         v.write(VmcsField.GUEST_PHYSICAL_ADDRESS, guestPhysical);
-        if (reason != VmExitReason.EPT_VIOLATION) {
+        if (!duringDelivery) {
             v.write(VmcsField.IDT_VECTORING_INFO, 0);
             v.write(VmcsField.IDT_VECTORING_ERROR_CODE, 0);
         }

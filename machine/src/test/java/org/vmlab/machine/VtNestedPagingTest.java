@@ -3,6 +3,7 @@ package org.vmlab.machine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.vmlab.machine.Bench.i;
 import static org.vmlab.machine.Bench.rri;
+import static org.vmlab.machine.Bench.rrr;
 
 import org.junit.jupiter.api.Test;
 import org.vmlab.machine.device.NetworkInterface;
@@ -252,6 +253,48 @@ class VtNestedPagingTest {
                 .isEqualTo(VmxControls.interruptionInfo(0x40, VmxControls.TYPE_SOFTWARE_INTERRUPT, false));
         assertThat(vt.get(VmcsField.VM_EXIT_INSTRUCTION_LENGTH)).isEqualTo(4);
         assertThat(vt.cpu().instructions()).as("the int did not retire").isZero();
+    }
+
+    @Test
+    void aPageFaultInTheBitmapMetDeliveringAnIntExitsWithTheIntInTheIdtVectoringInformation() {
+        ept(true);
+        vt.set(VmcsField.EXCEPTION_BITMAP, 1 << Vector.PAGE_FAULT);
+        int unmapped = 0x00C0_0000;
+        vt.code(rri(Opcode.LUI, Registers.SP, 0, unmapped >>> 16));   // a kernel stack the guest's tables lack
+        int call = vt.code(i(Opcode.INT, 0, 0, 0, 0x40));
+
+        assertExit(vt.launch(), VmExitReason.EXCEPTION_OR_NMI, call);
+        assertThat(vt.get(VmcsField.VM_EXIT_INTERRUPTION_INFO)).as("the page fault")
+                .isEqualTo(VmxControls.interruptionInfo(Vector.PAGE_FAULT, VmxControls.TYPE_HARDWARE_EXCEPTION, true));
+        assertThat(vt.get(VmcsField.EXIT_QUALIFICATION)).as("the first word pushed").isEqualTo(unmapped - 4);
+        assertThat(vt.get(VmcsField.IDT_VECTORING_INFO)).as("the int, not a double fault")
+                .isEqualTo(VmxControls.interruptionInfo(0x40, VmxControls.TYPE_SOFTWARE_INTERRUPT, false));
+        assertThat(vt.get(VmcsField.VM_EXIT_INSTRUCTION_LENGTH)).isEqualTo(4);
+        assertThat(vt.get(VmcsField.GUEST_SP)).isEqualTo(unmapped);
+        assertThat(vt.get(VmcsField.GUEST_CR2)).as("an exiting page fault leaves cr2 alone").isZero();
+        assertThat(vt.cpu().instructions()).as("the lui retired, the int did not").isEqualTo(1);
+    }
+
+    @Test
+    void aPageFaultInTheBitmapMetDeliveringAFaultExitsWithTheFaultInTheIdtVectoringInformation() {
+        ept(true);
+        vt.set(VmcsField.EXCEPTION_BITMAP, 1 << Vector.PAGE_FAULT);
+        vt.code(rri(Opcode.LUI, Registers.SP, 0, 0x00C0));
+        int divide = vt.code(rrr(Opcode.DIV, 3, 3, 0));   // r0 is zero: #DE
+
+        assertExit(vt.launch(), VmExitReason.EXCEPTION_OR_NMI, divide);
+        assertThat(vt.get(VmcsField.IDT_VECTORING_INFO))
+                .isEqualTo(VmxControls.interruptionInfo(Vector.DIVIDE_ERROR, VmxControls.TYPE_HARDWARE_EXCEPTION, false));
+        assertThat(vt.get(VmcsField.VM_EXIT_INSTRUCTION_LENGTH)).isZero();
+    }
+
+    @Test
+    void withoutPageFaultsInTheBitmapTheSameFaultIsTheGuestsDoubleFault() {
+        ept(true);
+        vt.code(rri(Opcode.LUI, Registers.SP, 0, 0x00C0), i(Opcode.INT, 0, 0, 0, 0x40));
+
+        assertExit(vt.launch(), VmExitReason.TRIPLE_FAULT, Bench.CODE + 4);   // the #DF's frame cannot be pushed either
+        assertThat(vt.get(VmcsField.IDT_VECTORING_INFO)).isZero();
     }
 
     @Test

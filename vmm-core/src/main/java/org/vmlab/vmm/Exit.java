@@ -139,6 +139,17 @@ public sealed interface Exit {
         public String qualification() {
             return String.format(" error 0x%x address 0x%08x", errorCode, address);
         }
+
+        /**
+         * The privilege of the access that faulted, as its error code's user bit says: 3 for a
+         * user access, 0 for a supervisor one. Usually the guest's ring, but not always: the
+         * processor's own accesses when it delivers an event (reading the gate, pushing the
+         * frame on the kernel stack) are supervisor accesses even from user mode. Walk the
+         * guest's tables with this, not with the vCPU's ring.
+         */
+        public int privilege() {
+            return (errorCode & org.vmlab.machine.isa.Vector.PF_USER) != 0 ? 3 : 0;
+        }
     }
 
     /** Any other exception raised by a guest instruction, to be reflected into the guest. */

@@ -1,15 +1,10 @@
 package org.vmlab.cpu.hardware;
 
-import static org.vmlab.machine.isa.Registers.SP;
-
 import java.util.List;
 import org.vmlab.cpu.InstructionEmulator;
 import org.vmlab.machine.Cpu;
-import org.vmlab.machine.Fault;
 import org.vmlab.machine.StopReason;
 import org.vmlab.machine.isa.Instruction;
-import org.vmlab.machine.isa.Opcode;
-import org.vmlab.machine.isa.Registers;
 import org.vmlab.machine.isa.Vector;
 import org.vmlab.machine.memory.Mmu;
 import org.vmlab.machine.memory.NestedPageViolation;
@@ -25,6 +20,7 @@ import org.vmlab.vmm.ExitHandlers;
 import org.vmlab.vmm.HypercallTable;
 import org.vmlab.vmm.MemoryVirtualization;
 import org.vmlab.vmm.NestedTranslation;
+import org.vmlab.vmm.PageFaultOutcome;
 import org.vmlab.vmm.Vcpu;
 import org.vmlab.vmm.VcpuBinding;
 import org.vmlab.vmm.VirtualMachine;
@@ -125,6 +121,44 @@ public final class HardwareAssist implements CpuVirtualization {
         });
         exits.register(VmxExit.Stop.class, name(), (v, exit) -> v.vcpu().stop(exit.reason(), exit.detail()));
         exits.register(VmxExit.EptViolation.class, name(), this::eptViolation);
+        exits.register(VmxExit.FaultDuringDelivery.class, name(), this::faultDuringDelivery);
+    }
+
+    /**
+     * A page fault met while the processor delivered an event through the guest's table (its
+     * gate, its frame on the stack): the memory technique's, or the guest's. A hidden fault is
+     * fixed and the event delivered again (an external interrupt injected again; a fault or an
+     * {@code int} raised again by its instruction, which did not retire). If the guest's own
+     * tables refuse the delivery, the event is delivered as the processor would have delivered it,
+     * by the VMM through the guest's tables ({@link org.vmlab.vmm.VirtualTraps}), which turns the
+     * refusal into the guest's double fault exactly as bare metal does.
+     */
+    private void faultDuringDelivery(VirtualMachine vm, VmxExit.FaultDuringDelivery exit) {
+        Exit.PageFault fault = exit.fault();
+        PageFaultOutcome outcome = vm.memoryVirtualization().pageFault(fault);
+        if (outcome instanceof PageFaultOutcome.Fixed) {
+            vm.memoryExitHandled(exit, fault.address(), fault.errorCode(), outcome);
+            reinjectIfInterrupt(exit.vectoring());
+            return;
+        }
+        vm.counters().event(CoreEvent.REFLECTION);
+        int vectoring = exit.vectoring();
+        int vector = vectoring & 0xFF;
+        int type = vectoring >>> VmxControls.INFO_TYPE_SHIFT & 7;
+        if (type == VmxControls.TYPE_SOFTWARE_INTERRUPT) {
+            vm.traps().softwareInterrupt(vector, exit.pc());
+        } else {
+            vm.traps().deliver(vector, (vectoring & VmxControls.INFO_ERROR_CODE_VALID) != 0 ? exit.errorCode() : 0,
+                    exit.pc());
+        }
+    }
+
+    /** An external interrupt whose delivery an exit interrupted: injected again at the next entry. */
+    private void reinjectIfInterrupt(int vectoring) {
+        if ((vectoring & VmxControls.INFO_VALID) != 0
+                && (vectoring >>> VmxControls.INFO_TYPE_SHIFT & 7) == VmxControls.TYPE_EXTERNAL_INTERRUPT) {
+            reinject = vectoring;
+        }
     }
 
     /**
@@ -138,11 +172,7 @@ public final class HardwareAssist implements CpuVirtualization {
         NestedPageViolation violation = exit.violation();
         vm.memoryExitHandled(exit, violation.guestPhysical(), errorCodeOf(violation, vm.vcpu().virtualRing()),
                 nested.violation(violation));
-        int vectoring = exit.vectoring();
-        if ((vectoring & VmxControls.INFO_VALID) != 0
-                && (vectoring >>> VmxControls.INFO_TYPE_SHIFT & 7) == VmxControls.TYPE_EXTERNAL_INTERRUPT) {
-            reinject = vectoring;
-        }
+        reinjectIfInterrupt(exit.vectoring());
     }
 
     /** The access of a violation, as a page fault's error code says it (for the core's bookkeeping). */
@@ -181,9 +211,6 @@ public final class HardwareAssist implements CpuVirtualization {
             return new Exit.GuestException(vcpu.pc(), Vector.GENERAL_PROTECTION, 0);
         }
         boolean cr3Exits = vm.memoryVirtualization().needsAddressSpaceExits();
-        if (cr3Exits) {
-            fillDeliveryPath(vm);
-        }
         setControls(vm, budget, cr3Exits);
         binding.toVmcs(vm, cr3Exits, nested != null);
         if (reinject != 0) {
@@ -247,7 +274,7 @@ public final class HardwareAssist implements CpuVirtualization {
             v.write(VmcsField.VIRTUAL_PROCESSOR_ID, vpid);
         }
         v.write(VmcsField.PROCESSOR_BASED_CONTROLS, proc);
-        v.write(VmcsField.EXCEPTION_BITMAP, exceptionBitmap(memory, cr3Exits));
+        v.write(VmcsField.EXCEPTION_BITMAP, exceptionBitmap(memory));
         v.write(VmcsField.VM_EXIT_CONTROLS, 0);
         v.write(VmcsField.VM_ENTRY_CONTROLS, 0);
         v.write(VmcsField.VMX_PREEMPTION_TIMER_VALUE, (int) Math.min(budget, Integer.MAX_VALUE));
@@ -266,15 +293,12 @@ public final class HardwareAssist implements CpuVirtualization {
     }
 
     /**
-     * #PF if the memory technique needs page faults; under tables of its own, every exception:
-     * the processor's own delivery of a fault pushes through the real MMU, where a shadow that
-     * misses the guest's stack makes a double fault of it (no IDT-vectoring information to
-     * re-inject from), so the VMM delivers the guest's faults itself, through the guest's tables.
+     * #PF if the memory technique needs page faults (hidden faults, device registers); no other
+     * exception: the guest's own go through its interrupt table without the VMM. A #PF met while
+     * the processor delivers one of them exits too, with the event in the IDT-vectoring
+     * information ({@link #faultDuringDelivery}).
      */
-    private static int exceptionBitmap(MemoryVirtualization memory, boolean cr3Exits) {
-        if (cr3Exits) {
-            return -1;
-        }
+    private static int exceptionBitmap(MemoryVirtualization memory) {
         return memory.needsPageFaultExits() ? 1 << Vector.PAGE_FAULT : 0;
     }
 
@@ -346,9 +370,14 @@ public final class HardwareAssist implements CpuVirtualization {
         int vector = info & 0xFF;
         int errorCode = (info & VmxControls.INFO_ERROR_CODE_VALID) != 0
                 ? v.read(VmcsField.VM_EXIT_INTERRUPTION_ERROR_CODE) : 0;
-        return vector == Vector.PAGE_FAULT
+        Exit exit = vector == Vector.PAGE_FAULT
                 ? new Exit.PageFault(pc, v.read(VmcsField.EXIT_QUALIFICATION), errorCode)
                 : new Exit.GuestException(pc, vector, errorCode);
+        int vectoring = v.read(VmcsField.IDT_VECTORING_INFO);
+        if ((vectoring & VmxControls.INFO_VALID) != 0 && exit instanceof Exit.PageFault fault) {
+            return new VmxExit.FaultDuringDelivery(pc, fault, vectoring, v.read(VmcsField.IDT_VECTORING_ERROR_CODE));
+        }
+        return exit;
     }
 
     /** The instruction the guest exited on: the processor just fetched it, so the guest's tables map it. */
@@ -362,16 +391,17 @@ public final class HardwareAssist implements CpuVirtualization {
      * Injects {@code vector} by VM-entry event injection: an entry with the event in the VM-entry
      * interruption information and the preemption timer at 0, so that the processor delivers it
      * through the guest's interrupt table and exits before the handler's first instruction. If
-     * the processor cannot push the frame through the real MMU (a shadow page table that does not
-     * map the guest's stack yet: this machine, unlike VT-x, has no IDT-vectoring information to
-     * re-inject from after the page-fault exit), the event is delivered as the VMM's software
-     * delivers it ({@link org.vmlab.vmm.VirtualTraps#deliver}), which walks the guest's own tables.
+     * the delivery meets a hidden fault (a shadow page table, or nested tables, that do not map the
+     * guest's stack or gate yet), the exit says so in its IDT-vectoring information, and the event
+     * is injected again once the VMM has mapped the page ({@link #faultDuringDelivery},
+     * {@link #eptViolation}). A guest pc that VM entry refuses (not 4-aligned) has the event
+     * delivered by the VMM's software ({@link org.vmlab.vmm.VirtualTraps#deliver}).
      */
     @Override
     public void inject(VirtualMachine vm, int vector) {
         Vcpu vcpu = vm.vcpu();
         boolean cr3Exits = vm.memoryVirtualization().needsAddressSpaceExits();
-        if (!entersAt(vcpu.pc()) || cr3Exits && !hardwareCanDeliver(vm, vector)) {
+        if (!entersAt(vcpu.pc())) {
             vm.traps().deliver(vector, 0, vcpu.pc());
             return;
         }
@@ -390,59 +420,6 @@ public final class HardwareAssist implements CpuVirtualization {
         Exit exit = exitOf(vm, stop, cr3Exits);
         if (!(exit instanceof Exit.Timer)) {
             vm.exitHandlers().handle(vm, exit);   // the delivery itself ended the run (a triple fault)
-        }
-    }
-
-    /**
-     * Makes the real MMU map what the processor reads and writes when it delivers a trap from
-     * guest user mode by itself (a system call's {@code int}): the guest's interrupt table and the
-     * frame on the kernel stack that cr4 names. A page fault on that way is a double fault in the
-     * guest, not an exit: this machine, unlike VT-x, records no IDT-vectoring information for the
-     * VMM to re-inject from. So a memory technique whose tables are its own (a shadow, filled by
-     * hidden faults) is asked to fill them there before the guest runs, as the guest's own tables
-     * allow; where they do not, bare metal's delivery faults too, and nothing is filled.
-     */
-    private static void fillDeliveryPath(VirtualMachine vm) {
-        Vcpu vcpu = vm.vcpu();
-        Mmu mmu = vm.host().mmu();
-        int idt = vcpu.idtr();
-        fill(vm, idt, Mmu.READ, () -> mmu.translate(idt, Mmu.READ, 0));
-        fill(vm, idt + IDT_BYTES - 4, Mmu.READ, () -> mmu.translate(idt + IDT_BYTES - 4, Mmu.READ, 0));
-        if (vcpu.virtualRing() > 0) {
-            int stack = vcpu.controlRegister(Registers.CR4);
-            for (int word = 1; word <= 4; word++) {
-                int va = stack - 4 * word;
-                fill(vm, va, Mmu.WRITE, () -> mmu.frameWordAddress(va));
-            }
-        }
-    }
-
-    /** The size of the interrupt table: 256 gates of a word. */
-    private static final int IDT_BYTES = 256 * 4;
-
-    private static void fill(VirtualMachine vm, int va, int access, Runnable probe) {
-        try {
-            probe.run();
-        } catch (Fault missing) {
-            if (missing.vector() == Vector.PAGE_FAULT) {
-                vm.memoryVirtualization().pageFault(new Exit.PageFault(vm.vcpu().pc(), va, missing.errorCode()));
-            }
-        }
-    }
-
-    /** True if the real MMU lets the processor read the gate and push the whole frame. */
-    private static boolean hardwareCanDeliver(VirtualMachine vm, int vector) {
-        Vcpu vcpu = vm.vcpu();
-        Mmu mmu = vm.host().mmu();
-        int sp = vcpu.virtualRing() > 0 ? vcpu.controlRegister(Registers.CR4) : vcpu.register(SP);
-        try {
-            mmu.translate(vcpu.idtr() + (vector << 2), Mmu.READ, 0);
-            for (int word = 1; word <= 4; word++) {
-                mmu.frameWordAddress(sp - 4 * word);
-            }
-            return true;
-        } catch (Fault f) {
-            return false;
         }
     }
 }

@@ -71,4 +71,25 @@ public final class VmxExit {
                             : violation.access() == org.vmlab.machine.memory.Mmu.FETCH ? "fetch" : "read");
         }
     }
+
+    /**
+     * A page fault met delivering an event through the guest's table (exit reason 0 with
+     * IDT-vectoring information): {@code fault} as a page-fault exit gives it, and the event
+     * ({@code vectoring}, with {@code errorCode} if it has one) whose delivery it interrupted.
+     */
+    public record FaultDuringDelivery(int pc, Exit.PageFault fault, int vectoring, int errorCode)
+            implements Exit.TechniqueExit {
+        /** The kind's name. */
+        public static final String KIND = "fault during delivery";
+
+        @Override
+        public String kind() {
+            return KIND;
+        }
+
+        @Override
+        public String qualification() {
+            return String.format(" 0x%08x, delivering vector %d", fault.address(), vectoring & 0xFF);
+        }
+    }
 }

@@ -99,7 +99,7 @@ public final class IdentityPaging implements MemoryVirtualization {
         if (vcpu.pagingEnabled()) {
             try {
                 gpa = vm.guestMemory().walker().walk(exit.address(), accessOf(exit.errorCode()),
-                        vcpu.virtualRing(), vcpu.controlRegister(Registers.CR3),
+                        exit.privilege(), vcpu.controlRegister(Registers.CR3),
                         (vcpu.controlRegister(Registers.CR0) & Registers.CR0_WP) != 0, false).gpa();
             } catch (Fault denied) {
                 return new PageFaultOutcome.GuestFault(denied);   // its own tables say no

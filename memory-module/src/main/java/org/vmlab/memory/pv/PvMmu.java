@@ -142,7 +142,7 @@ public final class PvMmu implements MemoryVirtualization {
         int gpa = exit.address();
         if (vcpu.pagingEnabled()) {
             try {
-                gpa = vm.guestMemory().walker().walk(exit.address(), accessOf(exit.errorCode()), vcpu.virtualRing(),
+                gpa = vm.guestMemory().walker().walk(exit.address(), accessOf(exit.errorCode()), exit.privilege(),
                         vcpu.controlRegister(Registers.CR3), true, false).gpa();
             } catch (Fault denied) {
                 return new PageFaultOutcome.GuestFault(denied);

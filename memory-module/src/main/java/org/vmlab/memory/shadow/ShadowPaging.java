@@ -169,7 +169,7 @@ public final class ShadowPaging implements MemoryVirtualization {
         int gpa = exit.address();
         if (vcpu.pagingEnabled()) {
             try {
-                gpa = vm.guestMemory().walker().walk(gpa, Mmu.WRITE, vcpu.virtualRing(),
+                gpa = vm.guestMemory().walker().walk(gpa, Mmu.WRITE, exit.privilege(),
                         vcpu.controlRegister(Registers.CR3),
                         (vcpu.controlRegister(Registers.CR0) & Registers.CR0_WP) != 0, false).gpa();
             } catch (Fault guestFault) {
@@ -279,7 +279,7 @@ public final class ShadowPaging implements MemoryVirtualization {
         if (vcpu.pagingEnabled()) {
             int access = (exit.errorCode() & Vector.PF_WRITE) != 0 ? Mmu.WRITE : Mmu.READ;
             try {
-                t = vm.guestMemory().walker().walk(va, access, vcpu.virtualRing(),
+                t = vm.guestMemory().walker().walk(va, access, exit.privilege(),
                         vcpu.controlRegister(Registers.CR3), (vcpu.controlRegister(Registers.CR0) & Registers.CR0_WP) != 0, true);
             } catch (Fault guestFault) {
                 return false;

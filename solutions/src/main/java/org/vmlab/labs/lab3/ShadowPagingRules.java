@@ -36,7 +36,7 @@ public final class ShadowPagingRules implements ShadowRules {
         }
         GuestPageWalker.Translation t;
         try {
-            t = shadow.vm().guestMemory().walker().walk(va, access, vcpu.virtualRing(),
+            t = shadow.vm().guestMemory().walker().walk(va, access, exit.privilege(),
                     vcpu.controlRegister(Registers.CR3), writeProtect(vcpu), true);
         } catch (Fault guestFault) {
             return new PageFaultOutcome.GuestFault(guestFault);
