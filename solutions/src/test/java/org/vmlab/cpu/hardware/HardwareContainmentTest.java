@@ -105,4 +105,60 @@ class HardwareContainmentTest {
         assertThat(vmm.machine().cpu().currentVmcs().address())
                 .isEqualTo(((VmcsBinding) vm.vcpu().binding()).address());
     }
+
+    /**
+     * Writes -1 to every word of guest-physical memory from 0x2000 up to 0x12000, its paging off:
+     * past its own 64 KiB of RAM, to where its VMCS would be if guest-physical were machine.
+     */
+    private static final String SCRIBBLER = """
+                .segment kernel, 0x1000
+                .entry start
+            start:
+                li r1, 0x2000
+                li r2, 0x12000
+                li r3, -1
+            loop:
+                sw r3, 0(r1)
+                addi r1, r1, 4
+                cmp r1, r2
+                bne loop
+                cli
+                hlt
+            """;
+
+    @org.junit.jupiter.api.Test
+    void underShadowPagingAGuestWritingPastItsMemoryReachesNeitherItsVmcsNorAnotherVm() throws AssemblyException {
+        Hypervisor vmm = new Hypervisor(MachineConfig.builder().memoryBytes(4 << 20).vt(true).fuel(Long.MAX_VALUE).build(),
+                VmmCostModel.DEFAULT);
+        VirtualMachine victim = vmm.create(new VmConfig("victim", MEMORY, MEMORY >> 12, 100_000, DeviceConfig.defaults()),
+                new HardwareTechnique().create(), new org.vmlab.labs.lab3.ShadowPagingTechnique().create());
+        victim.load(Assembler.assembleSource(SCRIBBLER));
+        VirtualMachine scribbler = vmm.create(new VmConfig("scribbler", MEMORY, MEMORY >> 12, 1_000_000,
+                DeviceConfig.defaults()), new HardwareTechnique().create(), new org.vmlab.labs.lab3.ShadowPagingTechnique().create());
+        scribbler.load(Assembler.assembleSource(SCRIBBLER));
+        String victimMemory = victim.memory().digest();
+
+        RunResult run = scribbler.run();
+
+        assertThat(run.stopReason()).as(run.stopDetail()).isEqualTo(StopReason.HALT);
+        assertThat(victim.memory().digest()).isEqualTo(victimMemory);
+        Vmcs vmcs = new Vmcs(vmm.machine().memory(), ((VmcsBinding) scribbler.vcpu().binding()).address());
+        assertThat(vmcs.revision()).as("the scribbler's own VMCS").isEqualTo(Vmcs.REVISION);
+        assertThat(victim.run().stopReason()).isEqualTo(StopReason.HALT);
+    }
+
+    @org.junit.jupiter.api.Test
+    void underIdentityPagingAGuestThatOverwritesItsVmcsStopsItsOwnVmAndNothingElse() throws AssemblyException {
+        Hypervisor vmm = new Hypervisor(MachineConfig.builder().memoryBytes(MEMORY + Vmcs.SIZE).vt(true)
+                .fuel(Long.MAX_VALUE).build(), VmmCostModel.DEFAULT);
+        VirtualMachine vm = vmm.create(new VmConfig("scribbler", MEMORY, MEMORY >> 12, 1_000_000, DeviceConfig.defaults()),
+                new HardwareTechnique().create(), new IdentityPagingTechnique().create());
+        vm.load(Assembler.assembleSource(SCRIBBLER));
+
+        RunResult run = vm.run();
+
+        // Identity paging gives the guest the machine's memory, the VMCS's page included
+        // (docs/vmm.md): what it wrote there is found at the next VM entry, and the VM stops.
+        assertThat(run.stopReason()).as(run.stopDetail()).isIn(StopReason.HALT, StopReason.MONITOR_ERROR);
+    }
 }

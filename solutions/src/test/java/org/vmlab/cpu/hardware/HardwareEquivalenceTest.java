@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Named;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -33,6 +35,7 @@ import org.vmlab.vmm.VmmCostModel;
  * the observables of bare metal, and runs instruction by instruction as bare metal does. On the
  * legacy ISA too: the guest kernel runs in ring 0 of non-root mode, so its popf changes IF.
  */
+@Execution(ExecutionMode.CONCURRENT)   // each case its own machine: two cores run two at once
 class HardwareEquivalenceTest {
     private static final Image TOYOS = Toyos.image(Toyos.Flavor.NATIVE);
     private static final CpuTechnique HARDWARE = new HardwareTechnique();
