@@ -107,7 +107,7 @@ class ResultOptionsTest {
         SvgDocument chart = SvgDocument.parse(Files.readString(svg));
         int benchmarks = json.get("benchmarks").size();
         assertThat(chart.withClass("bar")).hasSize(benchmarks);
-        assertThat(chart.withClass("missing")).hasSize(2 * benchmarks);
+        assertThat(chart.withClass("missing")).as("four columns, none written").hasSize(4 * benchmarks);
     }
 
     @Test

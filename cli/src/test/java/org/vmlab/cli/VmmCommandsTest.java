@@ -41,10 +41,10 @@ class VmmCommandsTest {
         for (String workload : Toyos.workloads()) {
             assertThat(o.out()).containsPattern("(?m)^" + workload
                     + " +ok .*x +[0-9.]+% equivalent .*x +[0-9.]+% equivalent .*x +[0-9.]+% DIVERGED"
-                    + " .*x +[0-9.]+% equivalent$");
+                    + " .*x +[0-9.]+% equivalent .*x +[0-9.]+% equivalent .*x +[0-9.]+% equivalent$");
         }
         assertThat(o.out()).contains("every technique behaved as the lecture says");
-        int steps = Toyos.workloads().size() * 5;
+        int steps = Toyos.workloads().size() * 7;
         assertThat(o.err().lines()).hasSize(steps).contains("demo: 1/" + steps + " all on bare metal...")
                 .allMatch(line -> line.matches("demo: \\d+/" + steps + " \\S+ (on bare metal|under \\S+/\\S+)\\.\\.\\."));
 
@@ -53,7 +53,9 @@ class VmmCommandsTest {
         assertThat(data.get("configuration").get("implementation").asText()).isEqualTo("solutions");
         assertThat(data.get("configuration").get("techniques").findValuesAsText("technique"))
                 .containsExactly("trap-emulate/classic", "binary-translation/legacy", "trap-emulate/legacy",
-                        "paravirt/legacy");
+                        "paravirt/legacy", "hardware+shadow/legacy", "hardware+nested/legacy");
+        assertThat(data.get("configuration").get("techniques").findValuesAsText("memory"))
+                .containsExactly("shadow", "shadow", "shadow", "pv-mmu", "shadow", "nested");
         assertThat(data.get("workloads").findValuesAsText("workload")).isEqualTo(Toyos.workloads());
         for (JsonNode row : data.get("workloads")) {
             String line = o.out().lines().filter(l -> l.startsWith(row.get("workload").asText() + " "))
@@ -62,7 +64,7 @@ class VmmCommandsTest {
                     String.format("%,d", row.get("instructions").asLong()));
             assertThat(row.get("vms").findValuesAsText("status")).containsOnly("measured");
             assertThat(row.get("vms").findValues("equivalent")).extracting(JsonNode::asBoolean)
-                    .containsExactly(true, true, false, true);
+                    .containsExactly(true, true, false, true, true, true);
             for (JsonNode vm : row.get("vms")) {
                 double slowdown = vm.get("slowdown").asDouble();
                 assertThat(slowdown).isEqualTo((double) vm.get("cycles").asLong() / vm.get("bareCycles").asLong());
@@ -261,19 +263,20 @@ class VmmCommandsTest {
                 "--svg", svg.toString());
 
         assertThat(o.exitCode()).isZero();
-        assertThat(o.out()).contains("native", "trap-emulate/classic", "binary-translation/legacy");
+        assertThat(o.out()).contains("native", "trap-emulate/classic", "binary-translation/legacy",
+                "hardware+shadow/legacy", "hardware+nested/legacy");
         String[] benchmarks = {"syscall", "in", "cr-write", "call-ret", "pgfault", "divzero", "ptemod", "forkwait"};
         for (String bench : benchmarks) {
-            assertThat(o.out()).containsPattern("(?m)^" + bench + " +[0-9,]+ +[0-9,]+ \\([0-9.]+x\\) +[0-9,]+ \\([0-9.]+x\\)$");
+            assertThat(o.out()).containsPattern("(?m)^" + bench + " +[0-9,]+( +[0-9,]+ \\([0-9.]+x\\)){4}$");
         }
-        assertThat(o.err().lines()).hasSize(24).contains("nanobench: 1/24 syscall natively...",
-                "nanobench: 22/24 forkwait natively...").anyMatch(l -> l.endsWith(" syscall under trap-emulate/classic..."));
+        assertThat(o.err().lines()).hasSize(40).contains("nanobench: 1/40 syscall natively...",
+                "nanobench: 36/40 forkwait natively...").anyMatch(l -> l.endsWith(" syscall under hardware+nested/legacy..."));
 
         JsonNode data = new ObjectMapper().readTree(json.toFile());
         assertThat(data.get("command").asText()).isEqualTo("vmlab experiment nanobench");
         assertThat(data.get("units").get("cycles").asText()).startsWith("simulated cycles per operation");
         assertThat(data.get("configuration").get("iterations").asInt()).isEqualTo(20);
-        assertThat(data.get("configuration").get("techniques").findValuesAsText("isa")).containsExactly("classic", "legacy");
+        assertThat(data.get("configuration").get("techniques").findValuesAsText("isa")).containsExactly("classic", "legacy", "legacy", "legacy");
         assertThat(data.get("benchmarks").findValuesAsText("benchmark")).containsExactly(benchmarks);
         JsonNode syscall = data.get("benchmarks").get(0);
         JsonNode trapEmulate = syscall.get("vms").get(0);
@@ -284,7 +287,7 @@ class VmmCommandsTest {
 
         SvgDocument chart = SvgDocument.parse(Files.readString(svg));
         assertThat(chart.textsOf("category")).containsExactly(benchmarks);
-        assertThat(chart.withClass("bar")).hasSize(benchmarks.length * 3);
+        assertThat(chart.withClass("bar")).hasSize(benchmarks.length * 5);
         assertThat(chart.textsOf("tick-label")).startsWith("1", "10", "100", "1,000").contains("1,000,000");
         assertThat(chart.withClass("bar").stream().map(SvgDocument::tooltip))
                 .contains("syscall, native: " + String.format("%,.0f", syscall.get("native").asDouble()));
