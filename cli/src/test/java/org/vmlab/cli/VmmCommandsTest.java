@@ -74,9 +74,10 @@ class VmmCommandsTest {
 
         SvgDocument chart = SvgDocument.parse(Files.readString(svg));
         assertThat(chart.textsOf("category")).isEqualTo(Toyos.workloads());
-        assertThat(chart.withClass("bar")).hasSize(Toyos.workloads().size() * 4);
+        assertThat(chart.withClass("bar")).hasSize(Toyos.workloads().size() * 6);
         assertThat(chart.withClass("legend").get(0).getTextContent()).contains("trap-emulate/classic",
-                "binary-translation/legacy", "trap-emulate/legacy (diverged)", "paravirt/legacy");
+                "binary-translation/legacy", "trap-emulate/legacy (diverged)", "paravirt/legacy",
+                "hardware+shadow/legacy", "hardware+nested/legacy");
         assertThat(chart.textsOf("tick-label")).containsExactly("1", "10", "100");
         assertThat(chart.textsOf("axis-label")).containsExactly("slowdown (log scale)", "workload");
     }
