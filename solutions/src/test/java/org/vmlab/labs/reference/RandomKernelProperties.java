@@ -9,6 +9,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.ShrinkingMode;
+import net.jqwik.api.Tuple;
 import org.vmlab.cpu.bt.BinaryTranslation;
 import org.vmlab.cpu.hardware.HardwareAssist;
 import org.vmlab.cpu.trapemulate.TrapAndEmulate;
@@ -92,6 +93,37 @@ class RandomKernelProperties {
     void binaryTranslationOnLegacyWithShadowPaging(@ForAll("legacyKernels") RandomKernel kernel) {
         runsLikeBareMetal(kernel, IsaVariant.LEGACY, RandomKernelProperties::binaryTranslation,
                 RandomKernelProperties::shadow);
+    }
+
+    /**
+     * Binary translation that adapts: kernels with paging on whose stores write page tables in
+     * loops (retranslated as callouts, then copied again when they write data), that rewrite cr4
+     * with its own value (emulated in the cache) and use the devices' ports, in the cache or,
+     * with the device models in a driver domain, by callouts.
+     */
+    @Property(tries = TRIES, seed = "20261202", shrinking = ShrinkingMode.BOUNDED)
+    void binaryTranslationAdaptsOnLegacyWithShadowPaging(@ForAll("adaptiveKernels") RandomKernel kernel,
+            @ForAll boolean modelsInADriverDomain) {
+        runsLikeBareMetal(kernel, IsaVariant.LEGACY, RandomKernelProperties::binaryTranslation,
+                RandomKernelProperties::shadow, modelsInADriverDomain
+                        ? () -> new EmulatedDevices(Hosting.BARE_METAL) : DeviceVirtualization::emulated);
+    }
+
+    /** Legacy kernels with paging on, page-table loops and cr4 rewrites among their kernel actions. */
+    @Provide
+    Arbitrary<RandomKernel> adaptiveKernels() {
+        Arbitrary<Integer> reg = Arbitraries.integers().between(1, 7);
+        Arbitrary<RandomKernel.Action> loop = Combinators.combine(Arbitraries.integers().between(1, 6),
+                Arbitraries.integers().between(1, 11), Arbitraries.integers().between(1, 14),
+                Arbitraries.integers().between(1, 14))
+                .as((page, frame, n, at) -> new RandomKernel.PageTableLoop(page, frame, n, Math.min(n, at)));
+        Arbitrary<RandomKernel.Action> cr4 = reg.map(r -> new RandomKernel.Sensitive(
+                "mfcr r" + r + ", cr4\n    mtcr cr4, r" + r));
+        return Combinators.combine(
+                Arbitraries.frequencyOf(Tuple.of(3, actions(true, true, true)), Tuple.of(2, loop), Tuple.of(1, cr4))
+                        .list().ofMinSize(1).ofMaxSize(30),
+                actions(true, false, false).list().ofMaxSize(10))
+                .as((kernel, user) -> new RandomKernel(true, kernel, user));
     }
 
     static CpuVirtualization hardware() {
