@@ -46,7 +46,8 @@ class AdaptiveBinaryTranslationTest {
         assertThat(counter(run, "bt.adaptive_callouts")).as("every traced write after the threshold")
                 .isEqualTo(counter(run, "shadow.traces") - THRESHOLD);
         assertThat(counter(run, "bt.adaptive_reversions")).isZero();
-        assertThat(counter(run, "shadow.traces")).as("one a pass").isGreaterThanOrEqualTo(iterations);
+        assertThat(counter(run, "shadow.traces")).as("one a pass, once the table is traced")
+                .isGreaterThanOrEqualTo(iterations - 1);
         GuestRuns.assertRunsLikeBareMetal(image, IsaVariant.LEGACY, RandomKernelProperties::binaryTranslation,
                 RandomKernelProperties::shadow);
     }
