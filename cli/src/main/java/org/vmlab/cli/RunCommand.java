@@ -213,6 +213,11 @@ final class RunCommand implements Callable<Integer> {
         if (memory.ownsTheMachine() && vms != 1) {
             throw new UserError("--mem " + memory.name() + " gives one VM the whole machine: leave out --vms");
         }
+        if (memory.nestedPaging() && !cpu.runsNestedPaging()) {
+            throw new UserError("--mem " + memory.name() + " is the processor's nested paging, which --cpu " + cpu.name()
+                    + " does not run: use --cpu " + String.join(" or --cpu ", techniques.cpuNames().stream()
+                    .filter(name -> techniques.cpu(name).orElseThrow().runsNestedPaging()).toList()));
+        }
         if (memoryMib != 16) {
             throw new UserError("--memory sets the bare machine's RAM; a VM has 16 MiB of guest memory");
         }

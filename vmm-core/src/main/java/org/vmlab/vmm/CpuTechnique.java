@@ -34,4 +34,9 @@ public interface CpuTechnique {
     default boolean needsVt() {
         return create().needsVt();
     }
+
+    /** Whether its instances run the guest with nested paging ({@link CpuVirtualization#runsNestedPaging}). */
+    default boolean runsNestedPaging() {
+        return create().runsNestedPaging();
+    }
 }

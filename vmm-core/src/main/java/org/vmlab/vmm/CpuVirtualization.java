@@ -32,6 +32,15 @@ public interface CpuVirtualization {
     }
 
     /**
+     * Whether this technique runs its guest with the processor's nested paging (EPT), so that a
+     * memory technique that offers {@link MemoryVirtualization#nestedTranslation()} can work
+     * with it. A VM of a nested memory technique and a CPU technique that does not is refused.
+     */
+    default boolean runsNestedPaging() {
+        return false;
+    }
+
+    /**
      * Called once, when {@code vm} is made and before anything is loaded: register the handlers
      * of the exits this technique raises ({@link VirtualMachine#exitHandlers()}: a privileged
      * instruction, I/O, {@code hlt}, an exception or a system call, a technique's own exits) and

@@ -20,32 +20,41 @@ final class FaultLoopWatch {
     private int errorCode;
     private long instructions = -1;
     private int repeats;
+    private String kind = "";
+
+    /** Records that page fault {@code exit} was reported fixed, as {@link #fixed(Exit, int, int, long)}. */
+    String fixed(Exit.PageFault exit, long retired) {
+        return fixed(exit, exit.address(), exit.errorCode(), retired);
+    }
 
     /**
-     * Records that the fault of {@code exit} was reported fixed while the guest had retired
-     * {@code retired} instructions.
+     * Records that the fault of {@code exit} (a page fault, or an EPT violation), an access to
+     * {@code faultAddress} described by {@code faultErrorCode} as a page fault's error code, was
+     * reported fixed while the guest had retired {@code retired} instructions.
      *
      * @return why the run must stop, or null while the guest still makes progress
      */
-    String fixed(Exit.PageFault exit, long retired) {
-        if (retired == instructions && exit.pc() == pc && exit.address() == address
-                && exit.errorCode() == errorCode) {
+    String fixed(Exit exit, int faultAddress, int faultErrorCode, long retired) {
+        if (retired == instructions && exit.pc() == pc && faultAddress == address
+                && faultErrorCode == errorCode && exit.kind().equals(kind)) {
             repeats++;
         } else {
             pc = exit.pc();
-            address = exit.address();
-            errorCode = exit.errorCode();
+            address = faultAddress;
+            errorCode = faultErrorCode;
+            kind = exit.kind();
             instructions = retired;
             repeats = 1;
         }
         if (repeats < LIMIT) {
             return null;
         }
-        return String.format("no progress: the page fault at pc=0x%08x on address 0x%08x (%s) was"
+        return String.format("no progress: the %s at pc=0x%08x on address 0x%08x (%s) was"
                 + " handled as fixed %,d times in a row, and the guest never got past it: the fix"
-                + " does not let the access succeed (is the right frame mapped, with the guest's"
+                + " does not let the access succeed (%s)", kind, pc, address, access(errorCode), repeats,
+                kind.equals(Exit.PageFault.KIND) ? "is the right frame mapped, with the guest's"
                 + " user bit? for a write, is the entry writable and the guest's dirty bit set? is"
-                + " the accessed bit set?)", pc, address, access(errorCode), repeats);
+                + " the accessed bit set?" : "is the frame mapped, with the permission the access needs?");
     }
 
     private static String access(int errorCode) {

@@ -18,4 +18,13 @@ public interface MemoryTechnique {
     default boolean ownsTheMachine() {
         return create().ownsTheMachine();
     }
+
+    /**
+     * Whether its instances have the processor walk nested tables ({@link
+     * MemoryVirtualization#nestedTranslation}): they then need a CPU technique that
+     * {@link CpuTechnique#runsNestedPaging runs nested paging}.
+     */
+    default boolean nestedPaging() {
+        return create().nestedTranslation().isPresent();
+    }
 }

@@ -87,4 +87,14 @@ public interface MemoryVirtualization {
     default boolean needsPageFaultExits() {
         return true;
     }
+
+    /**
+     * The nested tables, if this technique has the processor compose guest-physical to machine
+     * translation itself (nested paging): a hardware-assisted CPU technique then enables EPT with
+     * them and routes every EPT violation to them. Empty for a technique whose translation the
+     * real MMU walks as one set of tables (shadow paging, the paravirtual MMU, identity paging).
+     */
+    default java.util.Optional<NestedTranslation> nestedTranslation() {
+        return java.util.Optional.empty();
+    }
 }

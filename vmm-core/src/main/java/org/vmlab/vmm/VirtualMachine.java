@@ -67,6 +67,13 @@ public final class VirtualMachine {
     public VirtualMachine(VmConfig config, Machine host, MachineFrames frames,
             CpuVirtualization cpuVirtualization, MemoryVirtualization memoryVirtualization,
             DeviceVirtualization deviceVirtualization, VmmCostModel costs) {
+        if (memoryVirtualization.nestedTranslation().isPresent()
+                && (cpuVirtualization == null || !cpuVirtualization.runsNestedPaging())) {
+            throw new IllegalArgumentException("memory technique '" + memoryVirtualization.name() + "' uses the"
+                    + " processor's nested paging, which CPU technique '"
+                    + (cpuVirtualization == null ? "none" : cpuVirtualization.name())
+                    + "' does not run the guest with: use a hardware-assisted one (hardware)");
+        }
         this.config = config;
         this.host = host;
         this.memory = new GuestPhysicalMemory(config.name(), config.memoryBytes(), config.frameLimit(), frames);
@@ -331,12 +338,31 @@ public final class VirtualMachine {
         if (cpuVirtualization != null && !vcpu.stopped()) {
             cpuVirtualization.pageFaultExit(this, exit, outcome);
         }
+        memoryExitHandled(exit, exit.address(), exit.errorCode(), outcome);
+    }
+
+    /**
+     * Completes an exit that memory virtualization handled: a page fault, or an EPT violation
+     * (which a hardware-assisted CPU technique hands to {@link NestedTranslation#violation}).
+     * The guest's fault is reflected into it; an access to emulate is emulated (code fetched
+     * from a device register is the guest's #GP, as on bare metal); a fixed fault lets the guest
+     * run the access again, unless the same fault has been "fixed" too often without progress,
+     * which stops the VM with the VMM's error.
+     *
+     * @param exit      the exit, whose pc is the instruction that made the access
+     * @param address   the address the access was to (guest-virtual, or guest-physical for a
+     *                  violation of the nested tables)
+     * @param errorCode the access, as a page fault's error code gives it ({@link Vector#PF_WRITE},
+     *                  {@link Vector#PF_FETCH}, ...)
+     * @param outcome   what memory virtualization made of it
+     */
+    public void memoryExitHandled(Exit exit, int address, int errorCode, PageFaultOutcome outcome) {
         boolean emulated = outcome instanceof PageFaultOutcome.Emulate
                 || outcome instanceof PageFaultOutcome.TracedWrite;
         if (outcome instanceof PageFaultOutcome.GuestFault guest) {
             counters.event(CoreEvent.REFLECTION);
             traps.reflect(guest.fault(), exit.pc());
-        } else if (emulated && (exit.errorCode() & Vector.PF_FETCH) != 0) {
+        } else if (emulated && (errorCode & Vector.PF_FETCH) != 0) {
             // code fetched from a device register: bare metal raises #GP, never runs it
             counters.event(CoreEvent.REFLECTION);
             traps.reflect(new Fault(Vector.GENERAL_PROTECTION, 0), exit.pc());
@@ -350,7 +376,7 @@ public final class VirtualMachine {
             }
             MemoryInstructionEmulator.emulate(this);
         } else {
-            String loop = faultLoops.fixed(exit, vcpu.instructions());
+            String loop = faultLoops.fixed(exit, address, errorCode, vcpu.instructions());
             if (loop != null) {
                 vcpu.stop(StopReason.MONITOR_ERROR, loop);
             }

@@ -35,4 +35,32 @@ class FaultLoopWatchTest {
             assertThat(watch.fixed(fault(0x1040, 0x6000 + (i % 2) * 4096, 0), 7)).isNull();
         }
     }
+
+    /** An exit of a hardware technique's own, as an EPT violation is. */
+    private record Violation(int pc) implements Exit.TechniqueExit {
+        @Override
+        public String kind() {
+            return "ept violation";
+        }
+    }
+
+    @Test
+    void anEptViolationFixedWithoutProgressIsNamedAsSuch() {
+        FaultLoopWatch watch = new FaultLoopWatch();
+        for (int i = 1; i < FaultLoopWatch.LIMIT; i++) {
+            assertThat(watch.fixed(new Violation(0x2000), 0x9000, Vector.PF_WRITE, 3)).isNull();
+        }
+        assertThat(watch.fixed(new Violation(0x2000), 0x9000, Vector.PF_WRITE, 3)).startsWith(
+                "no progress: the ept violation at pc=0x00002000 on address 0x00009000 (write from the kernel,"
+                        + " page not present)").endsWith("(is the frame mapped, with the permission the access needs?)");
+    }
+
+    @Test
+    void aPageFaultAndAViolationAtTheSamePlaceAreDifferentFaults() {
+        FaultLoopWatch watch = new FaultLoopWatch();
+        for (int i = 0; i < 2 * FaultLoopWatch.LIMIT; i++) {
+            assertThat(watch.fixed(fault(0x2000, 0x9000, 0), 3)).isNull();
+            assertThat(watch.fixed(new Violation(0x2000), 0x9000, 0, 3)).isNull();
+        }
+    }
 }

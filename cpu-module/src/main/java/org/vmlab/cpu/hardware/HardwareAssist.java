@@ -12,6 +12,8 @@ import org.vmlab.machine.isa.Opcode;
 import org.vmlab.machine.isa.Registers;
 import org.vmlab.machine.isa.Vector;
 import org.vmlab.machine.memory.Mmu;
+import org.vmlab.machine.memory.NestedPageViolation;
+import org.vmlab.machine.memory.NestedPte;
 import org.vmlab.machine.vt.Vmcs;
 import org.vmlab.machine.vt.VmcsField;
 import org.vmlab.machine.vt.VmExitReason;
@@ -22,6 +24,7 @@ import org.vmlab.vmm.Exit;
 import org.vmlab.vmm.ExitHandlers;
 import org.vmlab.vmm.HypercallTable;
 import org.vmlab.vmm.MemoryVirtualization;
+import org.vmlab.vmm.NestedTranslation;
 import org.vmlab.vmm.Vcpu;
 import org.vmlab.vmm.VcpuBinding;
 import org.vmlab.vmm.VirtualMachine;
@@ -53,6 +56,8 @@ import org.vmlab.vmm.VmmEvent;
 public final class HardwareAssist implements CpuVirtualization {
     private final InstructionEmulator emulator;
     private final VmcsBinding binding = new VmcsBinding();
+    private NestedTranslation nested;   // the memory technique's nested tables, or null: no EPT
+    private int reinject;               // an external interrupt an EPT violation interrupted, or 0
 
     public HardwareAssist(InstructionEmulator emulator) {
         this.emulator = emulator;
@@ -72,6 +77,12 @@ public final class HardwareAssist implements CpuVirtualization {
     /** It runs the guest in non-root mode: the machine needs the vt feature. */
     @Override
     public boolean needsVt() {
+        return true;
+    }
+
+    /** With a memory technique that has nested tables, it enables EPT and VPID with them. */
+    @Override
+    public boolean runsNestedPaging() {
         return true;
     }
 
@@ -96,6 +107,7 @@ public final class HardwareAssist implements CpuVirtualization {
                     + " (MachineConfig.builder().vt(true))");
         }
         binding.allocate(vm.memory().machineFrames());
+        nested = vm.memoryVirtualization().nestedTranslation().orElse(null);
         ExitHandlers exits = vm.exitHandlers();
         exits.register(Exit.PrivilegedInstruction.class, name(), (v, exit) -> emulate(v, exit.instruction()));
         exits.register(Exit.Halt.class, name(), (v, exit) -> emulate(v, exit.instruction()));
@@ -112,6 +124,32 @@ public final class HardwareAssist implements CpuVirtualization {
             v.traps().deliver(Vector.INVALID_OPCODE, 0, exit.pc());
         });
         exits.register(VmxExit.Stop.class, name(), (v, exit) -> v.vcpu().stop(exit.reason(), exit.detail()));
+        exits.register(VmxExit.EptViolation.class, name(), this::eptViolation);
+    }
+
+    /**
+     * An EPT violation, for the memory technique's nested tables: mapped (the access runs again),
+     * or a device register (emulated). An external interrupt whose delivery the violation
+     * interrupted was taken from the controller already: it is injected again at the next entry,
+     * or it would be lost (SDM ch. 27.2.4). A fault or a software interrupt needs no such care:
+     * its instruction did not retire and raises it again.
+     */
+    private void eptViolation(VirtualMachine vm, VmxExit.EptViolation exit) {
+        NestedPageViolation violation = exit.violation();
+        vm.memoryExitHandled(exit, violation.guestPhysical(), errorCodeOf(violation, vm.vcpu().virtualRing()),
+                nested.violation(violation));
+        int vectoring = exit.vectoring();
+        if ((vectoring & VmxControls.INFO_VALID) != 0
+                && (vectoring >>> VmxControls.INFO_TYPE_SHIFT & 7) == VmxControls.TYPE_EXTERNAL_INTERRUPT) {
+            reinject = vectoring;
+        }
+    }
+
+    /** The access of a violation, as a page fault's error code says it (for the core's bookkeeping). */
+    private static int errorCodeOf(NestedPageViolation violation, int ring) {
+        int code = violation.access() == Mmu.WRITE ? Vector.PF_WRITE : violation.access() == Mmu.FETCH ? Vector.PF_FETCH : 0;
+        return code | (ring == 3 ? Vector.PF_USER : 0)
+                | (violation.permissions() != 0 ? Vector.PF_PRESENT : 0);
     }
 
     /** Gives the VMCS's frame back to the VMM's pool, the VMCS cleared first. */
@@ -147,7 +185,11 @@ public final class HardwareAssist implements CpuVirtualization {
             fillDeliveryPath(vm);
         }
         setControls(vm, budget, cr3Exits);
-        binding.toVmcs(vm, cr3Exits);
+        binding.toVmcs(vm, cr3Exits, nested != null);
+        if (reinject != 0) {
+            binding.vmcs().write(VmcsField.VM_ENTRY_INTERRUPTION_INFO, reinject);
+            reinject = 0;
+        }
         long before = cpu.instructions();
         StopReason stop = enter(vm, before + fuelLeft(vm) + 1);
         vcpu.retireDirectly(cpu.instructions() - before);
@@ -159,9 +201,22 @@ public final class HardwareAssist implements CpuVirtualization {
         return (pc & 3) == 0;
     }
 
+    /**
+     * Enters the guest and runs it up to its next exit. Under nested paging the MMU's
+     * two-dimensional walks while this VM ran are counted as its own ({@code nested.walks},
+     * {@code nested.walk.references}), so that a VM's result shows what its TLB misses cost.
+     */
     private StopReason enter(VirtualMachine vm, long fuel) {
         Cpu cpu = vm.host().cpu();
-        return binding.vmcs().launched() ? cpu.vmresume(fuel) : cpu.vmlaunch(fuel);
+        Mmu mmu = vm.host().mmu();
+        long walks = mmu.nestedWalks();
+        long references = mmu.nestedWalkReferences();
+        StopReason stop = binding.vmcs().launched() ? cpu.vmresume(fuel) : cpu.vmlaunch(fuel);
+        if (nested != null) {
+            vm.counters().add("nested.walks", mmu.nestedWalks() - walks);
+            vm.counters().add("nested.walk.references", mmu.nestedWalkReferences() - references);
+        }
+        return stop;
     }
 
     private static long fuelLeft(VirtualMachine vm) {
@@ -182,11 +237,32 @@ public final class HardwareAssist implements CpuVirtualization {
         if (!vcpu.interruptible() && vm.devices().pic().hasDeliverable()) {
             proc |= VmxControls.PROC_INTERRUPT_WINDOW_EXITING;   // exit as soon as the guest can take it
         }
+        if (nested != null) {
+            // Second-generation VT: the nested tables translate guest-physical, tagged by VPID.
+            proc |= VmxControls.PROC_ACTIVATE_SECONDARY_CONTROLS;
+            int vpid = vpid();
+            v.write(VmcsField.SECONDARY_PROCESSOR_BASED_CONTROLS, VmxControls.SECONDARY_ENABLE_EPT
+                    | (vpid != 0 ? VmxControls.SECONDARY_ENABLE_VPID : 0));
+            v.write(VmcsField.EPT_POINTER, nested.root());
+            v.write(VmcsField.VIRTUAL_PROCESSOR_ID, vpid);
+        }
         v.write(VmcsField.PROCESSOR_BASED_CONTROLS, proc);
         v.write(VmcsField.EXCEPTION_BITMAP, exceptionBitmap(memory, cr3Exits));
         v.write(VmcsField.VM_EXIT_CONTROLS, 0);
         v.write(VmcsField.VM_ENTRY_CONTROLS, 0);
         v.write(VmcsField.VMX_PREEMPTION_TIMER_VALUE, (int) Math.min(budget, Integer.MAX_VALUE));
+    }
+
+    /**
+     * The vCPU's virtual-processor identifier, which tags its TLB entries so that neither a VM
+     * exit nor a switch to another VM need flush them (SDM ch. 28.1): the number of its VMCS's
+     * frame, unique among the host's live vCPUs, as KVM takes one from its bitmap. On a machine
+     * whose frame numbers pass 16 bits there may be none (0): the TLB is then flushed at every
+     * entry and exit, as without VPIDs.
+     */
+    private int vpid() {
+        int frame = binding.address() >>> 12;
+        return frame > 0 && frame <= 0xFFFF ? frame : 0;
     }
 
     /**
@@ -220,7 +296,7 @@ public final class HardwareAssist implements CpuVirtualization {
             return new VmxExit.Stop(vcpu.pc(), StopReason.MONITOR_ERROR,
                     "the VMM's VM entry failed on the guest state it loaded");
         }
-        binding.fromVmcs(vm, cr3Exits);
+        binding.fromVmcs(vm, cr3Exits, nested != null);
         int pc = vcpu.pc();
         VmExitReason reason = VmExitReason.of(reasonField);
         if (reason == null) {
@@ -247,10 +323,22 @@ public final class HardwareAssist implements CpuVirtualization {
                     new VmxExit.VmxInstruction(pc, instructionAt(vm, pc));
             case INVALID_GUEST_STATE -> new VmxExit.Stop(pc, StopReason.MONITOR_ERROR,
                     "the VMM's VM entry failed on the guest state it loaded");
-            // this technique never turns nested paging on: a violation means the VMCS is not its own
-            case EPT_VIOLATION -> new VmxExit.Stop(pc, StopReason.MONITOR_ERROR,
+            case EPT_VIOLATION -> nested != null ? new VmxExit.EptViolation(pc, violationOf(v),
+                    v.read(VmcsField.IDT_VECTORING_INFO))
+                    // EPT is on only with nested tables: a violation means the VMCS is not its own
+                    : new VmxExit.Stop(pc, StopReason.MONITOR_ERROR,
                     "an EPT violation, but this VMM never enabled nested paging");
         };
+    }
+
+    /** The violation, as the exit information records it (SDM Table 28-7). */
+    private static NestedPageViolation violationOf(Vmcs v) {
+        int q = v.read(VmcsField.EXIT_QUALIFICATION);
+        int access = (q & NestedPageViolation.DATA_WRITE) != 0 ? Mmu.WRITE
+                : (q & NestedPageViolation.FETCH) != 0 ? Mmu.FETCH : Mmu.READ;
+        return new NestedPageViolation(v.read(VmcsField.GUEST_PHYSICAL_ADDRESS), v.read(VmcsField.GUEST_LINEAR_ADDRESS),
+                access, q >>> NestedPageViolation.PERMISSIONS_SHIFT & NestedPte.PERMISSIONS,
+                (q & NestedPageViolation.FINAL_TRANSLATION) != 0);
     }
 
     private static Exit exceptionExit(Vmcs v, int pc) {
@@ -292,7 +380,7 @@ public final class HardwareAssist implements CpuVirtualization {
         setControls(vm, 0, cr3Exits);
         v.write(VmcsField.PROCESSOR_BASED_CONTROLS, v.read(VmcsField.PROCESSOR_BASED_CONTROLS)
                 & ~VmxControls.PROC_INTERRUPT_WINDOW_EXITING);
-        binding.toVmcs(vm, cr3Exits);
+        binding.toVmcs(vm, cr3Exits, nested != null);
         v.write(VmcsField.VM_ENTRY_INTERRUPTION_INFO,
                 VmxControls.interruptionInfo(vector, VmxControls.TYPE_EXTERNAL_INTERRUPT, false));
         Cpu cpu = vm.host().cpu();

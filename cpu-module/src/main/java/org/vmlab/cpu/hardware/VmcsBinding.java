@@ -93,15 +93,19 @@ public final class VmcsBinding implements VcpuBinding {
         return vmcs;
     }
 
-    /** Loads the guest-state area and the control-register shadows from {@code vm}'s vCPU. */
-    void toVmcs(VirtualMachine vm, boolean cr3Exits) {
+    /**
+     * Loads the guest-state area and the control-register shadows from {@code vm}'s vCPU. With
+     * {@code nestedPaging} the guest's cr0 is its own, as its cr3 is: the MMU walks the guest's
+     * tables (and the nested ones after them).
+     */
+    void toVmcs(VirtualMachine vm, boolean cr3Exits, boolean nestedPaging) {
         Vcpu vcpu = vm.vcpu();
         Cpu cpu = vm.host().cpu();
         Vmcs v = vmcs;
         v.write(VmcsField.GUEST_PC, vcpu.pc());
         v.write(VmcsField.GUEST_SP, vcpu.register(SP));
         v.write(VmcsField.GUEST_FLAGS, vcpu.flags());
-        v.write(VmcsField.GUEST_CR0, cpu.controlRegister(Registers.CR0));
+        v.write(VmcsField.GUEST_CR0, nestedPaging ? vcpu.controlRegister(Registers.CR0) : cpu.controlRegister(Registers.CR0));
         v.write(VmcsField.CR0_GUEST_HOST_MASK, -1);
         v.write(VmcsField.CR0_READ_SHADOW, vcpu.controlRegister(Registers.CR0));
         v.write(VmcsField.GUEST_CR3, cr3Exits ? cpu.controlRegister(Registers.CR3)
@@ -129,7 +133,7 @@ public final class VmcsBinding implements VcpuBinding {
      * After a VM exit: the guest state saved in the VMCS back into {@code vm}'s vCPU, and pc, sp
      * and FLAGS onto the real CPU, where the vCPU keeps them while it is loaded.
      */
-    void fromVmcs(VirtualMachine vm, boolean cr3Exits) {
+    void fromVmcs(VirtualMachine vm, boolean cr3Exits, boolean nestedPaging) {
         Vcpu vcpu = vm.vcpu();
         Cpu cpu = vm.host().cpu();
         Vmcs v = vmcs;
@@ -139,7 +143,7 @@ public final class VmcsBinding implements VcpuBinding {
         if (!cr3Exits) {
             int cr3 = v.read(VmcsField.GUEST_CR3);
             vcpu.setControlRegister(Registers.CR3, cr3);
-            if (cpu.controlRegister(Registers.CR3) != cr3) {
+            if (!nestedPaging && cpu.controlRegister(Registers.CR3) != cr3) {   // identity: the MMU's own
                 cpu.setControlRegister(Registers.CR3, cr3);
             }
         }

@@ -2,6 +2,7 @@ package org.vmlab.cpu.hardware;
 
 import org.vmlab.machine.StopReason;
 import org.vmlab.machine.isa.Instruction;
+import org.vmlab.machine.memory.NestedPageViolation;
 import org.vmlab.vmm.Exit;
 import org.vmlab.vmm.InstructionExit;
 
@@ -46,6 +47,28 @@ public final class VmxExit {
         @Override
         public String qualification() {
             return " (" + reason + ": " + detail + ")";
+        }
+    }
+
+    /**
+     * The nested tables refused the guest an access (exit reason 48): for the memory technique to
+     * map the frame or emulate the device. {@code vectoring} is the IDT-vectoring information:
+     * the event whose delivery the violation interrupted, or 0.
+     */
+    public record EptViolation(int pc, NestedPageViolation violation, int vectoring) implements Exit.TechniqueExit {
+        /** The kind's name. */
+        public static final String KIND = "ept violation";
+
+        @Override
+        public String kind() {
+            return KIND;
+        }
+
+        @Override
+        public String qualification() {
+            return String.format(" gpa 0x%08x (%s)", violation.guestPhysical(),
+                    violation.access() == org.vmlab.machine.memory.Mmu.WRITE ? "write"
+                            : violation.access() == org.vmlab.machine.memory.Mmu.FETCH ? "fetch" : "read");
         }
     }
 }

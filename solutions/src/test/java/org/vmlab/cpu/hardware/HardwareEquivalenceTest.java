@@ -3,12 +3,14 @@ package org.vmlab.cpu.hardware;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.vmlab.guests.Toyos;
 import org.vmlab.labs.lab1.HardwareTechnique;
 import org.vmlab.labs.lab3.ShadowPagingTechnique;
+import org.vmlab.labs.lab6.NestedPagingTechnique;
 import org.vmlab.machine.Machine;
 import org.vmlab.machine.MachineConfig;
 import org.vmlab.machine.RunResult;
@@ -27,7 +29,7 @@ import org.vmlab.vmm.VmmCostModel;
 
 /**
  * Popek and Goldberg's equivalence under hardware assistance: every toyos workload, under shadow
- * paging (first-generation VT-x) and under identity paging, on both ISA variants, leaves exactly
+ * paging (first-generation VT-x), under nested paging (EPT and VPID) and under identity paging, on both ISA variants, leaves exactly
  * the observables of bare metal, and runs instruction by instruction as bare metal does. On the
  * legacy ISA too: the guest kernel runs in ring 0 of non-root mode, so its popf changes IF.
  */
@@ -37,8 +39,8 @@ class HardwareEquivalenceTest {
 
     static Stream<Arguments> everyPair() {
         return Stream.of(IsaVariant.CLASSIC, IsaVariant.LEGACY).flatMap(isa ->
-                Stream.of(new ShadowPagingTechnique(), new IdentityPagingTechnique()).flatMap(memory ->
-                        Toyos.workloads().stream().map(w -> Arguments.of(memory, isa, w))));
+                Stream.of(new ShadowPagingTechnique(), new NestedPagingTechnique(), new IdentityPagingTechnique()).flatMap(memory ->
+                        Toyos.workloads().stream().map(w -> Arguments.of(Named.of(memory.name(), memory), isa, w))));
     }
 
     @ParameterizedTest(name = "hardware + {0} on {1}: {2}")

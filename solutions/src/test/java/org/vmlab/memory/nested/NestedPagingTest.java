@@ -1,0 +1,149 @@
+package org.vmlab.memory.nested;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.vmlab.asm.Assembler;
+import org.vmlab.asm.AssemblyException;
+import org.vmlab.guests.Toyos;
+import org.vmlab.labs.lab1.HardwareTechnique;
+import org.vmlab.labs.lab1.TrapAndEmulateTechnique;
+import org.vmlab.labs.lab3.ShadowPagingTechnique;
+import org.vmlab.labs.lab6.NestedPagingTechnique;
+import org.vmlab.machine.MachineConfig;
+import org.vmlab.machine.RunResult;
+import org.vmlab.machine.StopReason;
+import org.vmlab.machine.device.DeviceConfig;
+import org.vmlab.machine.memory.NestedPte;
+import org.vmlab.vmm.Hypervisor;
+import org.vmlab.vmm.MemoryTechnique;
+import org.vmlab.vmm.VirtualMachine;
+import org.vmlab.vmm.VmConfig;
+import org.vmlab.vmm.VmmCostModel;
+
+/**
+ * Nested paging under hardware assistance: the guest's page tables are its own, so its page
+ * faults, its address-space switches and its page-table writes never exit; the VMM fills the nested
+ * tables on EPT violations, once per guest frame; and a TLB miss walks both dimensions.
+ */
+class NestedPagingTest {
+    private static final MemoryTechnique NESTED = new NestedPagingTechnique();
+
+    private static Hypervisor host() {
+        return new Hypervisor(MachineConfig.builder().memoryBytes(48 << 20).vt(true).fuel(Long.MAX_VALUE).build(),
+                VmmCostModel.DEFAULT);
+    }
+
+    private static VirtualMachine toyos(Hypervisor vmm, MemoryTechnique memory, String workload) {
+        VirtualMachine vm = vmm.create(VmConfig.named("vm").withFuel(Toyos.FUEL), new HardwareTechnique().create(),
+                memory.create());
+        Toyos.boot(vm, Toyos.image(Toyos.Flavor.NATIVE), workload);
+        return vm;
+    }
+
+    @Test
+    void theGuestsPageFaultsAndAddressSpaceSwitchesDoNotExit() {
+        RunResult run = toyos(host(), NESTED, "forkwait").run();
+
+        Map<String, Long> c = run.counters();
+        assertThat(run.stopReason()).as(run.stopDetail()).isEqualTo(StopReason.HALT);
+        assertThat(c).doesNotContainKey("exit.page_fault").containsKey("exit.ept_violation");
+        assertThat(c.get("nested.filled")).isEqualTo(c.get("exit.ept_violation") - c.getOrDefault("nested.device_accesses", 0L));
+    }
+
+    @Test
+    void eachGuestFrameIsFilledOnceAndOnlyFramesTheGuestTouched() {
+        VirtualMachine vm = toyos(host(), NESTED, "forkwait");
+        RunResult run = vm.run();
+
+        NestedPaging nested = (NestedPaging) vm.memoryVirtualization();
+        assertThat(run.counters().get("nested.filled")).as("one violation per frame: nothing the p2m changed")
+                .isEqualTo(nested.tables().mapped());
+        assertThat(nested.tables().mapped()).isEqualTo(vm.memory().framesInUse());
+    }
+
+    @Test
+    void aTlbMissWalksBothDimensionsAndShadowPagingsExitsAreGone() {
+        RunResult nested = toyos(host(), NESTED, "forkwait").run();
+        RunResult shadow = toyos(host(), new ShadowPagingTechnique(), "forkwait").run();
+
+        Map<String, Long> c = nested.counters();
+        double referencesPerWalk = (double) c.get("nested.walk.references") / c.get("nested.walks");
+        assertThat(referencesPerWalk).as("(n+1)(m+1)-1 = 8 from scratch; fewer with the guest's paging off")
+                .isBetween(3.0, 8.0);
+        assertThat(shadow.counters()).doesNotContainKey("nested.walks");
+        assertThat(c.get("vmm.vm_exit")).as("exits under nested paging vs shadow paging")
+                .isLessThan(shadow.counters().get("vmm.vm_exit") / 10);
+        assertThat(c.getOrDefault("exit.privileged_instruction", 0L)).as("no cr3 exits: only cr0 and cr4 writes")
+                .isLessThan(shadow.counters().get("exit.privileged_instruction"));
+    }
+
+    @Test
+    void theNestedTablesLiveInTheVmmsFramesWhereNoGuestPhysicalAddressReaches() {
+        VirtualMachine vm = toyos(host(), NESTED, "all");
+        vm.run();
+
+        NestedPaging nested = (NestedPaging) vm.memoryVirtualization();
+        int rootFrame = nested.root() >>> 12;
+        assertThat(vm.memory().owns(rootFrame)).isFalse();
+        assertThat(vm.memory().guestFrameOf(rootFrame)).isNegative();
+        for (int gfn = 0; gfn < vm.memory().frames(); gfn++) {
+            int entry = nested.tables().lookup(gfn);
+            if (NestedPte.present(entry)) {
+                assertThat(vm.memory().owns(entry >>> 12)).as("gfn 0x%x maps a frame of the VM's", gfn).isTrue();
+            }
+        }
+    }
+
+    /**
+     * Writes every word of guest-physical memory it has beyond its code (its paging off), and beyond it, where
+     * there is no RAM: none of it reaches the nested tables, the VMCS or another VM.
+     */
+    private static final String SCRIBBLER = """
+                .segment kernel, 0x1000
+                .entry start
+            start:
+                li r1, 0x2000
+                li r2, 0x12000
+                li r3, -1
+            loop:
+                sw r3, 0(r1)
+                addi r1, r1, 4
+                cmp r1, r2
+                bne loop
+                cli
+                hlt
+            """;
+
+    @Test
+    void aGuestWritingAllItsPhysicalMemoryAndBeyondReachesNothingOfTheVmmsOrAnotherVms() throws AssemblyException {
+        Hypervisor vmm = host();
+        VirtualMachine victim = toyos(vmm, NESTED, "compute");
+        int memory = 64 << 10;
+        VirtualMachine scribbler = vmm.create(new VmConfig("scribbler", memory, memory >> 12, 1_000_000,
+                DeviceConfig.defaults()), new HardwareTechnique().create(), NESTED.create());
+        scribbler.load(Assembler.assembleSource(SCRIBBLER));
+        String victimBefore = victim.memory().digest();
+
+        RunResult run = scribbler.run();
+
+        assertThat(run.stopReason()).as(run.stopDetail()).isEqualTo(StopReason.HALT);
+        assertThat(run.counters().get("nested.device_accesses")).as("the words beyond its RAM: emulated, to nothing")
+                .isEqualTo((0x12000 - memory) / 4);
+        assertThat(victim.memory().digest()).isEqualTo(victimBefore);
+        RunResult victimRun = victim.run();
+        assertThat(victimRun.stopReason()).as(victimRun.stopDetail()).isEqualTo(StopReason.HALT);
+    }
+
+    @Test
+    void aCpuTechniqueWithoutNestedPagingIsRefusedWithTheReason() {
+        Hypervisor vmm = host();
+
+        assertThatThrownBy(() -> vmm.create(VmConfig.named("vm"), new TrapAndEmulateTechnique().create(), NESTED.create()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("memory technique 'nested' uses the processor's nested paging, which CPU technique"
+                        + " 'trap-emulate' does not run the guest with: use a hardware-assisted one (hardware)");
+    }
+}
