@@ -1,6 +1,7 @@
 package org.vmlab.labs.reference;
 
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -9,6 +10,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.ShrinkingMode;
+import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.Tuple;
 import org.vmlab.cpu.bt.BinaryTranslation;
 import org.vmlab.cpu.hardware.HardwareAssist;
@@ -104,9 +106,16 @@ class RandomKernelProperties {
     @Property(tries = TRIES, seed = "20261202", shrinking = ShrinkingMode.BOUNDED)
     void binaryTranslationAdaptsOnLegacyWithShadowPaging(@ForAll("adaptiveKernels") RandomKernel kernel,
             @ForAll boolean modelsInADriverDomain) {
+        Supplier<DeviceVirtualization> devices = modelsInADriverDomain
+                ? () -> new EmulatedDevices(Hosting.BARE_METAL) : DeviceVirtualization::emulated;
         runsLikeBareMetal(kernel, IsaVariant.LEGACY, RandomKernelProperties::binaryTranslation,
-                RandomKernelProperties::shadow, modelsInADriverDomain
-                        ? () -> new EmulatedDevices(Hosting.BARE_METAL) : DeviceVirtualization::emulated);
+                RandomKernelProperties::shadow, devices);
+        Map<String, Long> counters = GuestRuns.vm(kernel.image(), IsaVariant.LEGACY, binaryTranslation(),
+                shadow(), devices.get(), GuestRuns.PROGRAM_FUEL).run().counters();
+        Statistics.label("a store adapted").collect(counters.getOrDefault("bt.adaptive_retranslations", 0L) > 0);
+        Statistics.label("a store copied again").collect(counters.getOrDefault("bt.adaptive_reversions", 0L) > 0);
+        Statistics.label("a store adapted").coverage(c -> c.check(true).percentage(p -> p >= 10));
+        Statistics.label("a store copied again").coverage(c -> c.check(true).percentage(p -> p >= 5));
     }
 
     /** Legacy kernels with paging on, page-table loops and cr4 rewrites among their kernel actions. */
