@@ -9,6 +9,7 @@ import org.vmlab.machine.isa.IsaVariant;
 import org.vmlab.machine.isa.Registers;
 import org.vmlab.machine.memory.PhysicalMemory;
 import org.vmlab.vmm.CpuVirtualization;
+import org.vmlab.vmm.DeviceVirtualization;
 import org.vmlab.vmm.Hypervisor;
 import org.vmlab.vmm.IdentityMemory;
 import org.vmlab.vmm.VirtualMachine;
@@ -43,9 +44,27 @@ public final class TinyVm {
         return vmm.create(config, cpu, new IdentityMemory());
     }
 
+    /** A VM of {@code isa} running {@code cpu}, its devices reached through {@code devices}, nothing loaded yet. */
+    public static VirtualMachine create(IsaVariant isa, CpuVirtualization cpu, DeviceVirtualization devices) {
+        Hypervisor vmm = new Hypervisor(MachineConfig.builder().isa(isa).memoryBytes(MEMORY)
+                .fuel(Long.MAX_VALUE).build(), VmmCostModel.DEFAULT);
+        VmConfig config = new VmConfig("tiny", MEMORY, MEMORY / PhysicalMemory.PAGE_SIZE, 1_000_000,
+                DeviceConfig.defaults());
+        return vmm.create(config, cpu, new IdentityMemory(), devices);
+    }
+
     /** A VM running {@code cpu} with {@code body} assembled at {@link #KERNEL_BASE}, switched in. */
     public static VirtualMachine withKernel(IsaVariant isa, CpuVirtualization cpu, String body) {
-        VirtualMachine vm = create(isa, cpu);
+        return switchedIn(create(isa, cpu), body);
+    }
+
+    /** As {@link #withKernel(IsaVariant, CpuVirtualization, String)}, its devices reached through {@code devices}. */
+    public static VirtualMachine withKernel(IsaVariant isa, CpuVirtualization cpu, DeviceVirtualization devices,
+            String body) {
+        return switchedIn(create(isa, cpu, devices), body);
+    }
+
+    private static VirtualMachine switchedIn(VirtualMachine vm, String body) {
         vm.load(kernel(body));
         vm.switchIn();
         return vm;

@@ -75,6 +75,25 @@ public interface CpuVirtualization {
     }
 
     /**
+     * A page-fault exit of this technique's guest, at {@code exit.pc()}, was just judged by memory
+     * virtualization ({@code outcome}); the core acts on it next (the vCPU is still at the
+     * faulting instruction). A technique that adapts its code to what keeps trapping learns it
+     * here: binary translation retranslates a store that keeps writing traced page tables
+     * (Adams and Agesen 2006, section 3.2, "adaptive binary translation"). The default ignores it.
+     */
+    default void pageFaultExit(VirtualMachine vm, Exit.PageFault exit, PageFaultOutcome outcome) {
+    }
+
+    /**
+     * Memory virtualization traced a write of the guest's as it landed (shadow paging: a write to a
+     * page table a shadow was built from), the VMM emulating the instruction at the vCPU's pc.
+     * Binary translation hears here whether a store it calls out for still writes traced memory.
+     * The default ignores it.
+     */
+    default void writeTraced(VirtualMachine vm) {
+    }
+
+    /**
      * Runs the guest of {@code vm}, whose vCPU is loaded on the real CPU, for at most
      * {@code budget} guest instructions, and retires on the vCPU the instructions it ran.
      *

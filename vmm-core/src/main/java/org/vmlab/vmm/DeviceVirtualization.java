@@ -39,6 +39,19 @@ public interface DeviceVirtualization {
     default void accessEmulated(VirtualMachine vm) {
     }
 
+    /**
+     * Whether the device models that serve the guest's emulated register accesses run in the VMM
+     * itself, so that an access costs the model's work ({@link CoreEvent#DEVICE_EMULATION}) and
+     * no trip elsewhere ({@link #accessEmulated} charges nothing). A binary translator may then
+     * emulate a port access inside its translation cache, as VMware's VMM did for the devices it
+     * emulated itself (Adams and Agesen 2006, section 3.2); a model in a driver domain or a host
+     * process needs the trip, and the access a callout. The default, hypervisor-direct emulation,
+     * says yes; a technique that overrides {@link #accessEmulated} with a trip must say no.
+     */
+    default boolean modelsRunInTheVmm() {
+        return true;
+    }
+
     /** Called once, when {@code vm} is made, after its devices exist and before anything is loaded. */
     default void attach(VirtualMachine vm) {
     }

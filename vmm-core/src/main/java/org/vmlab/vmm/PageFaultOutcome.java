@@ -5,7 +5,8 @@ import org.vmlab.machine.Fault;
 
 /**
  * What a page-fault exit turned out to be, as far as the core must know to go on: fixed, the
- * guest's, or an access to emulate.
+ * guest's, an access to emulate, or a write to memory the technique traces (which the CPU
+ * technique may learn from: {@link CpuVirtualization#pageFaultExit}).
  */
 public sealed interface PageFaultOutcome {
     /** A hidden fault: the VMM fixed its own translation; the guest retries the instruction. */
@@ -26,6 +27,16 @@ public sealed interface PageFaultOutcome {
         public Emulate {
             charges = List.copyOf(charges);
         }
+    }
+
+    /**
+     * A write the guest may make, to memory the technique traces (a guest page table that a shadow
+     * was built from): write-protected for real, so it trapped; the VMM emulates it, charging
+     * {@code trap} for the trap and the decoding, and the technique charges its own work when the
+     * write lands (shadow paging's trace). A VMM that reaches the store another way, without the
+     * trap (binary translation's adaptive callout), pays only the latter.
+     */
+    record TracedWrite(VmmEvent trap) implements PageFaultOutcome {
     }
 
     /** A hidden fault, fixed. */

@@ -305,6 +305,16 @@ public final class VirtualMachine {
         deviceVirtualization.accessEmulated(this);
     }
 
+    /**
+     * Memory virtualization traced a write of the guest's as it landed, made by the instruction at
+     * the vCPU's pc: the CPU technique hears of it ({@link CpuVirtualization#writeTraced}).
+     */
+    public void writeTraced() {
+        if (cpuVirtualization != null) {
+            cpuVirtualization.writeTraced(this);
+        }
+    }
+
     /** Reports what a technique did for the guest instruction at {@code pc} to the trace. */
     public void mark(String category, String name, int pc) {
         trace.mark(this, category, name, pc, cycles());
@@ -324,7 +334,11 @@ public final class VirtualMachine {
     }
 
     private void pageFault(Exit.PageFault exit) {
-        memoryExitHandled(exit, exit.address(), exit.errorCode(), memoryVirtualization.pageFault(exit));
+        PageFaultOutcome outcome = memoryVirtualization.pageFault(exit);
+        if (cpuVirtualization != null && !vcpu.stopped()) {
+            cpuVirtualization.pageFaultExit(this, exit, outcome);
+        }
+        memoryExitHandled(exit, exit.address(), exit.errorCode(), outcome);
     }
 
     /**
@@ -343,13 +357,18 @@ public final class VirtualMachine {
      * @param outcome   what memory virtualization made of it
      */
     public void memoryExitHandled(Exit exit, int address, int errorCode, PageFaultOutcome outcome) {
+        boolean emulated = outcome instanceof PageFaultOutcome.Emulate
+                || outcome instanceof PageFaultOutcome.TracedWrite;
         if (outcome instanceof PageFaultOutcome.GuestFault guest) {
             counters.event(CoreEvent.REFLECTION);
             traps.reflect(guest.fault(), exit.pc());
-        } else if (outcome instanceof PageFaultOutcome.Emulate && (errorCode & Vector.PF_FETCH) != 0) {
+        } else if (emulated && (errorCode & Vector.PF_FETCH) != 0) {
             // code fetched from a device register: bare metal raises #GP, never runs it
             counters.event(CoreEvent.REFLECTION);
             traps.reflect(new Fault(Vector.GENERAL_PROTECTION, 0), exit.pc());
+        } else if (outcome instanceof PageFaultOutcome.TracedWrite traced) {
+            counters.event(traced.trap());
+            MemoryInstructionEmulator.emulate(this);
         } else if (outcome instanceof PageFaultOutcome.Emulate emulate) {
             emulate.charges().forEach(counters::event);
             if (emulate.charges().contains(CoreEvent.DEVICE_EMULATION)) {

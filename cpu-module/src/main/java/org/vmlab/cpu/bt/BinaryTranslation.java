@@ -13,7 +13,9 @@ import org.vmlab.vmm.CpuVirtualization;
 import org.vmlab.vmm.Exit;
 import org.vmlab.vmm.ExitHandlers;
 import org.vmlab.vmm.GuestPhysicalMemory;
+import org.vmlab.vmm.MemoryInstructionEmulator;
 import org.vmlab.vmm.P2mEntry;
+import org.vmlab.vmm.PageFaultOutcome;
 import org.vmlab.vmm.VirtualMachine;
 import org.vmlab.vmm.VmmEvent;
 
@@ -30,12 +32,22 @@ import org.vmlab.vmm.VmmEvent;
  * budget; an in-cache instruction is emulated on the vCPU without leaving the cache, and a callout
  * leaves it for the VMM. Units are chained along direct branches and fall-throughs; an indirect
  * branch looks its target up. A write to guest code that was translated invalidates its units.
+ *
+ * <p>The translator adapts (section 3.2): a control-register write or a port access that the rules
+ * make a callout is emulated in the cache when the instance needs nothing more ({@link
+ * InCacheSafety#specializes}), and a copied store that keeps trapping on traced page tables is
+ * translated again as a callout that emulates it ({@link AdaptiveTranslation}), which the VMM
+ * learns from its page-fault exits ({@link #pageFaultExit}).
  */
 public final class BinaryTranslation implements CpuVirtualization {
     private final TranslationRules rules;
     private final InstructionEmulator emulator;
     private final Translator translator;
     private final TranslationCache cache = new TranslationCache();
+    private final AdaptiveTranslation adaptive = new AdaptiveTranslation();
+    // Whether an adaptive callout's store is being emulated, and whether the VMM traced it.
+    private boolean calloutInProgress;
+    private boolean calloutTraced;
     private CodeWriteListener codeWrites;
     private GuestPhysicalMemory.ChangeListener remaps;
 
@@ -46,7 +58,7 @@ public final class BinaryTranslation implements CpuVirtualization {
     public BinaryTranslation(TranslationRules rules, InstructionEmulator emulator) {
         this.rules = rules;
         this.emulator = emulator;
-        this.translator = new Translator(rules);
+        this.translator = new Translator(rules, adaptive);
     }
 
     @Override
@@ -150,7 +162,9 @@ public final class BinaryTranslation implements CpuVirtualization {
             }
             Instruction insn = unit.instruction(i);
             if (unit.translation(i) == Translation.CALLOUT) {
-                return new Step(retired, new Callout(vm.vcpu().pc(), insn));
+                int machineAddress = unit.machineAddress() + 4 * i;
+                return new Step(retired, new Callout(vm.vcpu().pc(), insn,
+                        adaptive.adapts(machineAddress, insn.opcode())));
             }
             try {
                 emulateInCache(vm, insn);
@@ -164,7 +178,7 @@ public final class BinaryTranslation implements CpuVirtualization {
             }
             retired++;
             i++;
-            if (changesInterruptState(insn.opcode())) {
+            if (changesInterruptState(insn.opcode()) || isPortAccess(insn.opcode())) {
                 return new Step(retired, new Exit.InterruptWindow(vm.vcpu().pc()));
             }
         }
@@ -181,11 +195,14 @@ public final class BinaryTranslation implements CpuVirtualization {
     }
 
     private void emulateInCache(VirtualMachine vm, Instruction insn) {
-        if (!InCacheSafety.allows(insn.opcode())) {
+        if (!InCacheSafety.allows(vm, insn)) {
             throw new IllegalStateException(insn.opcode() + " cannot be emulated inside the translation cache: "
                     + InCacheSafety.why(insn.opcode()) + "; translate it as a CALLOUT");
         }
         vm.counters().event(TranslationEvent.IN_CACHE_EMULATION);
+        if (isPortAccess(insn.opcode())) {
+            vm.deviceAccessEmulated();   // the VMM's own device model does the access's work
+        }
         emulator.emulate(vm, insn);
     }
 
@@ -197,15 +214,45 @@ public final class BinaryTranslation implements CpuVirtualization {
         return op == Opcode.STI || op == Opcode.POPF;
     }
 
+    /**
+     * A port access emulated in the cache may have raised a device's interrupt or set a device
+     * event sooner than the one the run was bounded by: the VMM's loop looks at both before the
+     * guest goes on, as after a callout.
+     */
+    private static boolean isPortAccess(Opcode op) {
+        return op == Opcode.IN || op == Opcode.OUT;
+    }
+
     /** The guest's fetch of its next instruction faults: report it as the trap it would be. */
     private static Exit faultAt(VirtualMachine vm, Fault f) {
         return DirectExecution.faultExit(vm.vcpu().pc(), f.vector(), f.errorCode(), f.address());
     }
 
-    /** Emulates a sensitive instruction that translated code called out for. */
+    /**
+     * Emulates a sensitive instruction that translated code called out for, or the memory access of
+     * a store that adaptive translation made a callout (a write to a traced page table lands
+     * through the VMM, which traces it as it lands, without the trap).
+     */
     private void callout(VirtualMachine vm, Callout exit) {
         vm.counters().event(TranslationEvent.CALLOUT);
         vm.counters().add("bt.callouts", 1);
+        if (exit.emulatesAccess()) {
+            vm.counters().add("bt.adaptive_callouts", 1);
+            int machineAddress = Translator.machineAddress(vm, exit.pc());
+            calloutTraced = false;
+            calloutInProgress = true;
+            try {
+                MemoryInstructionEmulator.emulate(vm);
+            } finally {
+                calloutInProgress = false;
+            }
+            if (adaptive.calledOut(machineAddress, calloutTraced)) {
+                retranslate(machineAddress);
+                vm.counters().add("bt.adaptive_reversions", 1);
+                vm.mark("bt", "unadapt", exit.pc());
+            }
+            return;
+        }
         Opcode op = exit.instruction().opcode();
         if (op == Opcode.IN || op == Opcode.OUT) {
             vm.deviceAccessEmulated();
@@ -223,6 +270,52 @@ public final class BinaryTranslation implements CpuVirtualization {
     private static void reflectSystemCall(VirtualMachine vm, Exit.SoftwareInterrupt systemCall) {
         vm.counters().event(CoreEvent.REFLECTION);
         vm.traps().softwareInterrupt(systemCall.vector(), systemCall.pc());
+    }
+
+    /**
+     * Adaptive binary translation learns here: a store of translated kernel code trapped on a
+     * traced page table. After {@link AdaptiveTranslation#THRESHOLD} such traps, the units that
+     * hold it are dropped, to be translated again with the store as a callout.
+     */
+    @Override
+    public void pageFaultExit(VirtualMachine vm, Exit.PageFault exit, PageFaultOutcome outcome) {
+        if (!(outcome instanceof PageFaultOutcome.TracedWrite) || vm.vcpu().virtualRing() != 0) {
+            return;   // only translated code adapts; user code runs directly
+        }
+        int machineAddress;
+        try {
+            machineAddress = Translator.machineAddress(vm, exit.pc());
+        } catch (Fault f) {
+            return;
+        }
+        if (!adaptive.traced(machineAddress)) {
+            return;
+        }
+        retranslate(machineAddress);
+        vm.counters().add("bt.adaptive_retranslations", 1);
+        vm.mark("bt", "adapt", exit.pc());
+    }
+
+    /** The store of an adaptive callout in progress wrote traced memory. */
+    @Override
+    public void writeTraced(VirtualMachine vm) {
+        if (calloutInProgress) {
+            calloutTraced = true;
+        }
+    }
+
+    /** Drops the units that hold the instruction at {@code machineAddress}: they are translated again as they run. */
+    private void retranslate(int machineAddress) {
+        for (TranslationUnit unit : cache.unitsIn(machineAddress >>> 12)) {
+            if (unit.covers(machineAddress)) {
+                cache.invalidate(unit);
+            }
+        }
+    }
+
+    /** The guest instructions adaptive translation has made callouts so far. */
+    public int adaptedInstructions() {
+        return adaptive.adaptedInstructions();
     }
 
     @Override

@@ -33,7 +33,7 @@ public final class TranslationEvent {
 
     /** The guest wrote code it had translated; translations dropped. */
     public static final VmmEvent TRANSLATION_INVALIDATION = VmmEvent.declare("TRANSLATION_INVALIDATION", 3000,
-            "estimate: as a trace");
+            "estimate: as a traced write's trap and update (TRAP_AND_EMULATE and TRACE)");
 
     /** Every one of them, in the order summaries list them. */
     public static final List<VmmEvent> ALL = List.of(TRANSLATED_INSTRUCTION, CALLOUT, IN_CACHE_EMULATION, INDIRECT_LOOKUP, TRANSLATION_INVALIDATION);

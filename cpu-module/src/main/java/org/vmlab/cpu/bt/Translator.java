@@ -11,13 +11,22 @@ import org.vmlab.vmm.VirtualMachine;
  * Builds translation units: reads a basic block of guest kernel code, the way the guest's own
  * processor would fetch it, and asks the rules how to translate each instruction. A unit ends after
  * an instruction that ends a block (a branch, or any sensitive instruction that changes control),
- * after {@link TranslationUnit#MAX_INSTRUCTIONS}, or at the end of the page.
+ * after a callout, after {@link TranslationUnit#MAX_INSTRUCTIONS}, or at the end of the page.
+ *
+ * <p>The rules judge an instruction by its opcode: what every instance of it needs. The translator
+ * reads more, and refines their answer for one instance in two ways: a callout whose instance
+ * needs nothing beyond the vCPU and the VMM's own device models ({@link InCacheSafety#specializes}:
+ * a write to cr2 or cr4, a port access to a device the VMM emulates itself) is emulated in the
+ * cache instead; and a store the {@link AdaptiveTranslation} found writing traced page tables
+ * again and again becomes a callout.
  */
 final class Translator {
     private final TranslationRules rules;
+    private final AdaptiveTranslation adaptive;
 
-    Translator(TranslationRules rules) {
+    Translator(TranslationRules rules, AdaptiveTranslation adaptive) {
         this.rules = rules;
+        this.adaptive = adaptive;
     }
 
     /**
@@ -39,6 +48,13 @@ final class Translator {
                 break;   // the bad word faults when control reaches it, in a unit of its own
             }
             Translation t = rules.translate(insn);
+            if (t == Translation.CALLOUT && InCacheSafety.specializes(vm, insn)) {
+                t = Translation.IN_CACHE;
+                vm.counters().add("bt.specialized_in_cache", 1);
+            } else if (t == Translation.IDENT
+                    && adaptive.adapts(machineAddress + 4 * instructions.size(), insn.opcode())) {
+                t = Translation.CALLOUT;
+            }
             instructions.add(insn);
             translations.add(t);
             at += 4;

@@ -196,6 +196,88 @@ class BinaryTranslationTest {
                 .hasMessageContaining("it waits for an interrupt");
     }
 
+    // --- instances the translator specializes -------------------------------------------------
+
+    @Test
+    void aWriteToCr4OrCr2IsEmulatedInTheCacheThoughTheRulesSayCallout() {
+        VirtualMachine vm = kernel("""
+                    li r1, 0x7000
+                    mtcr cr4, r1
+                    mtcr cr2, r1
+                    cli
+                    hlt
+                """);
+
+        RunResult result = vm.run();
+
+        assertThat(rules.translate(new Instruction(Opcode.MTCR, 0, 1, 0, 4))).isEqualTo(Translation.CALLOUT);
+        assertThat(vm.vcpu().controlRegister(org.vmlab.machine.isa.Registers.CR4)).isEqualTo(0x7000);
+        assertThat(vm.vcpu().controlRegister(org.vmlab.machine.isa.Registers.CR2)).isEqualTo(0x7000);
+        assertThat(vm.counters().events(TranslationEvent.IN_CACHE_EMULATION)).isEqualTo(2);
+        assertThat(counter(result, "bt.callouts")).as("cli and hlt only").isEqualTo(2);
+        assertThat(counter(result, "bt.specialized_in_cache")).isEqualTo(2);
+    }
+
+    @Test
+    void aWriteToCr3StillCallsOut() {
+        VirtualMachine vm = kernel("""
+                    mtcr cr3, r0
+                    cli
+                    hlt
+                """);
+
+        RunResult result = vm.run();
+
+        assertThat(emulator.emulated).containsExactly(Opcode.MTCR, Opcode.CLI, Opcode.HLT);
+        assertThat(counter(result, "bt.callouts")).as("it changes the address space").isEqualTo(3);
+        assertThat(vm.counters().events(TranslationEvent.IN_CACHE_EMULATION)).isZero();
+    }
+
+    @Test
+    void aPortAccessToADeviceTheVmmEmulatesIsEmulatedInTheCacheAndLeavesItForTheVmmsLoop() {
+        VirtualMachine vm = kernel("""
+                    nop
+                    in r1, 0x21
+                    nop
+                """);
+
+        Exit exit = bt.run(vm, 100);
+
+        assertThat(exit).as("a device may have raised a line or set an event: the VMM looks")
+                .isEqualTo(new Exit.InterruptWindow(TinyVm.KERNEL_BASE + 8));
+        assertThat(emulator.emulated).containsExactly(Opcode.IN);
+        assertThat(vm.counters().events(TranslationEvent.IN_CACHE_EMULATION)).isEqualTo(1);
+        assertThat(vm.counters().events(org.vmlab.vmm.CoreEvent.DEVICE_EMULATION))
+                .as("the device model's work is paid in the cache too").isEqualTo(1);
+        assertThat(vm.counters().events(TranslationEvent.CALLOUT)).isZero();
+    }
+
+    @Test
+    void aPortAccessToADeviceModelOutsideTheVmmCallsOut() {
+        org.vmlab.vmm.DeviceVirtualization elsewhere = new org.vmlab.vmm.DeviceVirtualization() {
+            @Override
+            public String name() {
+                return "elsewhere";
+            }
+
+            @Override
+            public boolean modelsRunInTheVmm() {
+                return false;
+            }
+        };
+        VirtualMachine vm = TinyVm.withKernel(IsaVariant.LEGACY, bt, elsewhere, """
+                    in r1, 0x21
+                    cli
+                    hlt
+                """);
+
+        RunResult result = vm.run();
+
+        assertThat(counter(result, "bt.callouts")).isEqualTo(3);
+        assertThat(vm.counters().events(TranslationEvent.IN_CACHE_EMULATION)).isZero();
+        assertThat(vm.counters().events(org.vmlab.vmm.CoreEvent.DEVICE_EMULATION)).isEqualTo(1);
+    }
+
     // --- writes to translated code --------------------------------------------------------------
 
     @Test
@@ -379,6 +461,8 @@ class BinaryTranslationTest {
                     vm.vcpu().setRegister(org.vmlab.machine.isa.Registers.SP, sp);
                 }
                 case HLT -> vm.vcpu().stop(StopReason.HALT, "hlt with interrupts off");
+                case MTCR -> vm.vcpu().setControlRegister(insn.imm(), vm.vcpu().register(insn.rb()));
+                case IN -> vm.vcpu().setRegister(insn.ra(), vm.devices().io().in(insn.imm()));
                 default -> throw new AssertionError("the tiny guests do not use " + insn);
             }
             vm.vcpu().setPc(vm.vcpu().pc() + 4);

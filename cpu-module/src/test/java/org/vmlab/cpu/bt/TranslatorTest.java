@@ -39,7 +39,7 @@ class TranslatorTest {
     private static final Instruction NOP = new Instruction(Opcode.NOP, 0, 0, 0, 0);
 
     private final TestRules rules = new TestRules();
-    private final Translator translator = new Translator(rules);
+    private final Translator translator = new Translator(rules, new AdaptiveTranslation());
     private final VirtualMachine vm = unrunVm();
 
     private static VirtualMachine unrunVm() {
@@ -140,7 +140,7 @@ class TranslatorTest {
             fresh.memory().writeWord(a, NOP.encode());
         }
 
-        TranslationUnit unit = new Translator(new TestRules()).translate(fresh, CODE + 4 * slot);
+        TranslationUnit unit = new Translator(new TestRules(), new AdaptiveTranslation()).translate(fresh, CODE + 4 * slot);
 
         assertThat(unit.length()).isEqualTo(Math.min(TranslationUnit.MAX_INSTRUCTIONS, 1024 - slot));
     }

@@ -62,6 +62,12 @@ public final class EmulatedDevices implements DeviceVirtualization {
         hostSide.trip(vm, "device model");
     }
 
+    /** The models run in the driver domain or the host process: every access is a trip there. */
+    @Override
+    public boolean modelsRunInTheVmm() {
+        return false;
+    }
+
     /** Where the model runs. */
     public Hosting hosting() {
         return hostSide.hosting();

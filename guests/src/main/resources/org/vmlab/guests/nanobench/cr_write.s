@@ -3,7 +3,8 @@
 ; A&A wrote cr8 (the task-priority register). This machine has none, so the kernel rewrites
 ; cr4 (the kernel stack pointer a trap loads) with its own value: a write without a side effect
 ; that could break the loop. `mtcr` is privileged, so a deprivileged guest kernel traps on it
-; (trap-and-emulate) or has it translated into a callout (binary translation).
+; (trap-and-emulate); binary translation sees that the register is cr4, which only the vCPU
+; holds, and emulates the write inside its translation cache, as VMware's did cr8.
 
 bench_name: .asciz "cr-write"
     .align 4

@@ -6,7 +6,8 @@
 ; invalidation and a page walk. Under shadow paging the guest's page tables are
 ; write-protected once a shadow entry was built from them, so the store traps and the VMM
 ; traces it and drops the stale shadow entry (A&A: the operation where binary translation,
-; which can adapt its translated code, beat hardware assistance most), the invlpg traps too,
+; which can adapt its translated code, beat hardware assistance most: after a few traces the
+; translator makes the store a callout, which costs less than the trap), the invlpg traps too,
 ; and the read takes a hidden fault that builds the entry again.
 
 PTEMOD_VA = 0x00600000          ; a page of PT_USER's range, supervisor only, absent at boot

@@ -47,10 +47,12 @@ public final class ShadowPaging implements MemoryVirtualization {
     public static final int CACHED_SHADOWS = 8;
 
     /**
-     * A write to a guest page table that the VMM traces: the VMM emulates it, and the trace is
-     * charged when the write lands ({@link ShadowEvent#TRACE}), so the emulation names no charge.
+     * A write to a guest page table that the VMM traces: it trapped (charged as a
+     * trap-and-emulate), the VMM emulates it, and the shadow's update is charged when the write
+     * lands ({@link ShadowEvent#TRACE}), whoever made it: a binary translator that emulates the
+     * store in a callout, without the trap, pays the update alone.
      */
-    public static final PageFaultOutcome TRACED_WRITE = PageFaultOutcome.emulate();
+    public static final PageFaultOutcome TRACED_WRITE = new PageFaultOutcome.TracedWrite(CoreEvent.TRAP_AND_EMULATE);
 
     /**
      * A write the guest's rules allow but the real MMU cannot (the guest turned cr0.WP off, the
@@ -151,6 +153,7 @@ public final class ShadowPaging implements MemoryVirtualization {
             vm.counters().event(ShadowEvent.TRACE);
             vm.counters().add("shadow.traces", 1);
             vm.mark("shadow", "trace", vm.vcpu().pc());
+            vm.writeTraced();
             rules.pageTableWritten(this, gpa);
         }
     }

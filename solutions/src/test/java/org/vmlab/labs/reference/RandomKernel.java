@@ -127,6 +127,25 @@ record RandomKernel(boolean paging, List<Action> kernel, List<Action> user) {
         }
     }
 
+    /**
+     * One store in a loop of {@code iterations}: it writes a user page's table entry for the first
+     * {@code switchAt} passes (a traced page table, under shadow paging, once a shadow was built
+     * from it), then a word of the kernel's data; the page is then read through the last entry
+     * written. Binary translation adapts the store to a callout once it has trapped often enough,
+     * and copies it again once it has written untraced memory often enough.
+     */
+    record PageTableLoop(int page, int frame, int iterations, int switchAt) implements Action {
+        public String lines(int index) {
+            return "    li r6, PT_USER + " + 4 * page + "\n    li r7, "
+                    + String.format("0x%08x", 0x00400000 + frame * 4096) + " | PTE_P | PTE_W | PTE_U\n"
+                    + "    addi r5, r0, " + iterations + "\n    addi r4, r0, " + switchAt + "\n"
+                    + "ptloop_" + index + ":\n    sw r7, 0(r6)\n    addi r4, r4, -1\n    cmp r4, r0\n"
+                    + "    bne ptnext_" + index + "\n    la r6, data\nptnext_" + index + ":\n"
+                    + "    addi r5, r5, -1\n    cmp r5, r0\n    bne ptloop_" + index + "\n"
+                    + "    li r6, USER_BASE + " + page * 4096 + "\n    invlpg r6\n    lw r2, 20(r6)\n";
+        }
+    }
+
     /** A page-table entry read back: its accessed and dirty bits as the walks left them. */
     record ReadEntry(boolean low, int index) implements Action {
         public String lines(int index) {

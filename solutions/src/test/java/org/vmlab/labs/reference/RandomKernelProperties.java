@@ -1,6 +1,7 @@
 package org.vmlab.labs.reference;
 
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -9,6 +10,8 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.ShrinkingMode;
+import net.jqwik.api.statistics.Statistics;
+import net.jqwik.api.Tuple;
 import org.vmlab.cpu.bt.BinaryTranslation;
 import org.vmlab.cpu.hardware.HardwareAssist;
 import org.vmlab.cpu.trapemulate.TrapAndEmulate;
@@ -92,6 +95,44 @@ class RandomKernelProperties {
     void binaryTranslationOnLegacyWithShadowPaging(@ForAll("legacyKernels") RandomKernel kernel) {
         runsLikeBareMetal(kernel, IsaVariant.LEGACY, RandomKernelProperties::binaryTranslation,
                 RandomKernelProperties::shadow);
+    }
+
+    /**
+     * Binary translation that adapts: kernels with paging on whose stores write page tables in
+     * loops (retranslated as callouts, then copied again when they write data), that rewrite cr4
+     * with its own value (emulated in the cache) and use the devices' ports, in the cache or,
+     * with the device models in a driver domain, by callouts.
+     */
+    @Property(tries = TRIES, seed = "20261202", shrinking = ShrinkingMode.BOUNDED)
+    void binaryTranslationAdaptsOnLegacyWithShadowPaging(@ForAll("adaptiveKernels") RandomKernel kernel,
+            @ForAll boolean modelsInADriverDomain) {
+        Supplier<DeviceVirtualization> devices = modelsInADriverDomain
+                ? () -> new EmulatedDevices(Hosting.BARE_METAL) : DeviceVirtualization::emulated;
+        runsLikeBareMetal(kernel, IsaVariant.LEGACY, RandomKernelProperties::binaryTranslation,
+                RandomKernelProperties::shadow, devices);
+        Map<String, Long> counters = GuestRuns.vm(kernel.image(), IsaVariant.LEGACY, binaryTranslation(),
+                shadow(), devices.get(), GuestRuns.PROGRAM_FUEL).run().counters();
+        Statistics.label("a store adapted").collect(counters.getOrDefault("bt.adaptive_retranslations", 0L) > 0);
+        Statistics.label("a store copied again").collect(counters.getOrDefault("bt.adaptive_reversions", 0L) > 0);
+        Statistics.label("a store adapted").coverage(c -> c.check(true).percentage(p -> p >= 10));
+        Statistics.label("a store copied again").coverage(c -> c.check(true).percentage(p -> p >= 5));
+    }
+
+    /** Legacy kernels with paging on, page-table loops and cr4 rewrites among their kernel actions. */
+    @Provide
+    Arbitrary<RandomKernel> adaptiveKernels() {
+        Arbitrary<Integer> reg = Arbitraries.integers().between(1, 7);
+        Arbitrary<RandomKernel.Action> loop = Combinators.combine(Arbitraries.integers().between(1, 6),
+                Arbitraries.integers().between(1, 11), Arbitraries.integers().between(1, 14),
+                Arbitraries.integers().between(1, 14))
+                .as((page, frame, n, at) -> new RandomKernel.PageTableLoop(page, frame, n, Math.min(n, at)));
+        Arbitrary<RandomKernel.Action> cr4 = reg.map(r -> new RandomKernel.Sensitive(
+                "mfcr r" + r + ", cr4\n    mtcr cr4, r" + r));
+        return Combinators.combine(
+                Arbitraries.frequencyOf(Tuple.of(3, actions(true, true, true)), Tuple.of(2, loop), Tuple.of(1, cr4))
+                        .list().ofMinSize(1).ofMaxSize(30),
+                actions(true, false, false).list().ofMaxSize(10))
+                .as((kernel, user) -> new RandomKernel(true, kernel, user));
     }
 
     static CpuVirtualization hardware() {
