@@ -90,13 +90,14 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--cpu", paramLabel = "TECHNIQUE",
             description = "Run in VMs under a VMM, with this CPU virtualization: trap-emulate,"
                     + " binary-translation, paravirt (a paravirtual kernel; with --mem pv-mmu), or hardware"
-                    + " (the machine's VT feature, with shadow or identity paging).")
+                    + " (the machine's VT feature, with shadow, nested or identity paging).")
     String cpuTechnique;
 
     @Option(names = "--mem", paramLabel = "TECHNIQUE", defaultValue = "shadow",
             description = "The VMM's memory virtualization (with --cpu): shadow, pv-mmu (Xen's direct"
-                    + " paging, for a paravirtual kernel), or identity (none: the guest's own page tables,"
-                    + " one VM; formerly direct, still accepted; default: ${DEFAULT-VALUE}).")
+                    + " paging, for a paravirtual kernel), nested (the processor's nested paging, EPT; with"
+                    + " --cpu hardware), or identity (none: the guest's own page tables, one VM; formerly"
+                    + " direct, still accepted; default: ${DEFAULT-VALUE}).")
     String memoryTechnique;
 
     @Option(names = "--devices", paramLabel = "MODEL",

@@ -138,6 +138,43 @@ class NestedPagingTest {
     }
 
     @Test
+    void aGuestWritingAtTheNestedTablesMachineAddressWritesItsOwnFrameThere() throws AssemblyException {
+        Hypervisor vmm = host();
+        VirtualMachine vm = vmm.create(new VmConfig("forger", 4 << 20, 1024, 1_000_000, DeviceConfig.defaults()),
+                new HardwareTechnique().create(), NESTED.create());
+        NestedPaging nested = (NestedPaging) vm.memoryVirtualization();
+        int root = nested.root();
+        vm.load(Assembler.assembleSource("""
+                    .segment kernel, 0x1000
+                    .entry start
+                start:
+                    li r1, %d
+                    li r3, -1
+                    sw r3, 0(r1)
+                    sw r3, 4(r1)
+                    cli
+                    hlt
+                """.formatted(forgedAddress(root))));
+        int forged = forgedAddress(root);
+
+        RunResult run = vm.run();
+
+        assertThat(run.stopReason()).as(run.stopDetail()).isEqualTo(StopReason.HALT);
+        assertThat(vm.memory().readWord(forged)).isEqualTo(-1);
+        assertThat(vmm.machine().memory().readWord(root)).as("the nested directory's first entry")
+                .isNotEqualTo(-1);
+        assertThat(NestedPte.present(nested.tables().lookup(forged >>> 12))).isTrue();
+        assertThat(nested.tables().lookup(forged >>> 12) >>> 12).as("mapped to the guest's own frame")
+                .isEqualTo(vm.memory().machineFrame(forged >>> 12));
+    }
+
+    /** The guest-physical address equal to the machine address {@code root}, if the guest has one past its code. */
+    private static int forgedAddress(int root) {
+        int gpa = root % (4 << 20);
+        return gpa < 0x2000 ? gpa + 0x10000 : gpa;
+    }
+
+    @Test
     void aCpuTechniqueWithoutNestedPagingIsRefusedWithTheReason() {
         Hypervisor vmm = host();
 
