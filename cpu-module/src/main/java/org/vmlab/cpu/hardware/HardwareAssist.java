@@ -8,12 +8,10 @@ import org.vmlab.machine.Cpu;
 import org.vmlab.machine.Fault;
 import org.vmlab.machine.StopReason;
 import org.vmlab.machine.isa.Instruction;
-import org.vmlab.machine.isa.Opcode;
 import org.vmlab.machine.isa.Registers;
 import org.vmlab.machine.isa.Vector;
 import org.vmlab.machine.memory.Mmu;
 import org.vmlab.machine.memory.NestedPageViolation;
-import org.vmlab.machine.memory.NestedPte;
 import org.vmlab.machine.vt.Vmcs;
 import org.vmlab.machine.vt.VmcsField;
 import org.vmlab.machine.vt.VmExitReason;
@@ -37,17 +35,13 @@ import org.vmlab.vmm.VmmEvent;
  * translated and nothing is deprivileged, so the {@code legacy} ISA's {@code popf} problem does not
  * arise: the guest's {@code popf} changes its own IF.
  *
- * <p>The controls it sets (docs/vmm.md, "Hardware assistance"): external-interrupt exiting (the
- * machine's interrupts are the VMM's), HLT exiting (a waiting guest gives the processor back),
- * unconditional I/O exiting (every port is an emulated device's), the VMX-preemption timer (the
- * VMM's timer: the guest runs up to its next device event or the end of its slice), interrupt-window
- * exiting while a virtual interrupt waits for the guest to enable interrupts, and what the memory
- * technique asks for ({@link MemoryVirtualization#needsAddressSpaceExits}: CR3-load, CR3-store and
- * INVLPG exiting; {@link MemoryVirtualization#needsPageFaultExits}: #PF in the exception bitmap).
- * cr0 and cr4 are masked: the guest reads the vCPU's values, and a change exits.
+ * <p>This class is the mechanism: the VMCS, its guest and host state, entering and leaving, the
+ * preemption timer's value, event injection. The decisions are a {@link VmcsSetup}'s (the controls:
+ * what exits, and why; Lab 6) and an {@link ExitDispatch}'s (what each exit reason is to the VMM;
+ * Lab 6); docs/vmm.md, "Hardware assistance", says which they are. cr0 and cr4 are masked: the
+ * guest reads the vCPU's values, and a change exits.
  *
- * <p>Each exit reason becomes one of the core's {@link Exit}s (or {@link VmxExit}'s), routed through
- * the VM's {@link ExitHandlers}: the instructions to emulate ({@code in}, {@code out},
+ * <p>The exits are routed through the VM's {@link ExitHandlers}: the instructions to emulate ({@code in}, {@code out},
  * {@code mtcr}, {@code mfcr}, {@code invlpg}, {@code hlt}) go to an {@link InstructionEmulator},
  * Lab 1's, which does to the vCPU what the instruction does on bare metal; {@code vmcall} from the
  * guest kernel is a hypercall ({@link HypercallTable}). Virtual interrupts enter the guest by
@@ -55,12 +49,21 @@ import org.vmlab.vmm.VmmEvent;
  */
 public final class HardwareAssist implements CpuVirtualization {
     private final InstructionEmulator emulator;
+    private final VmcsSetup setup;
+    private final ExitDispatch dispatch;
     private final VmcsBinding binding = new VmcsBinding();
     private NestedTranslation nested;   // the memory technique's nested tables, or null: no EPT
     private int reinject;               // an external interrupt an EPT violation interrupted, or 0
 
-    public HardwareAssist(InstructionEmulator emulator) {
+    /**
+     * @param emulator the instructions that exit, emulated on the vCPU
+     * @param setup    the VMCS's controls for each entry
+     * @param dispatch what each exit is to the VMM
+     */
+    public HardwareAssist(InstructionEmulator emulator, VmcsSetup setup, ExitDispatch dispatch) {
         this.emulator = emulator;
+        this.setup = setup;
+        this.dispatch = dispatch;
     }
 
     @Override
@@ -124,25 +127,25 @@ public final class HardwareAssist implements CpuVirtualization {
             v.traps().deliver(Vector.INVALID_OPCODE, 0, exit.pc());
         });
         exits.register(VmxExit.Stop.class, name(), (v, exit) -> v.vcpu().stop(exit.reason(), exit.detail()));
-        exits.register(VmxExit.EptViolation.class, name(), this::eptViolation);
+        exits.register(VmxExit.EptViolation.class, name(), (v, exit) -> {
+            if (nested == null) {   // EPT is on only with nested tables: this VMM never enabled it
+                v.vcpu().stop(StopReason.MONITOR_ERROR, "an EPT violation, but this VMM never enabled nested paging");
+            } else {
+                eptViolation(v, exit);
+            }
+        });
     }
 
     /**
      * An EPT violation, for the memory technique's nested tables: mapped (the access runs again),
-     * or a device register (emulated). An external interrupt whose delivery the violation
-     * interrupted was taken from the controller already: it is injected again at the next entry,
-     * or it would be lost (SDM ch. 27.2.4). A fault or a software interrupt needs no such care:
-     * its instruction did not retire and raises it again.
+     * or a device register (emulated). Then the event whose delivery the violation interrupted,
+     * as the {@link ExitDispatch#reinjection} says, is injected at the next entry.
      */
     private void eptViolation(VirtualMachine vm, VmxExit.EptViolation exit) {
         NestedPageViolation violation = exit.violation();
         vm.memoryExitHandled(exit, violation.guestPhysical(), errorCodeOf(violation, vm.vcpu().virtualRing()),
                 nested.violation(violation));
-        int vectoring = exit.vectoring();
-        if ((vectoring & VmxControls.INFO_VALID) != 0
-                && (vectoring >>> VmxControls.INFO_TYPE_SHIFT & 7) == VmxControls.TYPE_EXTERNAL_INTERRUPT) {
-            reinject = vectoring;
-        }
+        reinject = dispatch.reinjection(exit.vectoring());
     }
 
     /** The access of a violation, as a page fault's error code says it (for the core's bookkeeping). */
@@ -223,31 +226,20 @@ public final class HardwareAssist implements CpuVirtualization {
         return Math.max(0, vm.config().fuel() - vm.vcpu().instructions());
     }
 
+    /** The controls of {@link #setup} for the next entry, with the timer's value, the EPT pointer and the VPID. */
     private void setControls(VirtualMachine vm, long budget, boolean cr3Exits) {
         Vmcs v = binding.vmcs();
         MemoryVirtualization memory = vm.memoryVirtualization();
         Vcpu vcpu = vm.vcpu();
-        v.write(VmcsField.PIN_BASED_CONTROLS, VmxControls.PIN_EXTERNAL_INTERRUPT_EXITING
-                | VmxControls.PIN_ACTIVATE_PREEMPTION_TIMER);
-        int proc = VmxControls.PROC_HLT_EXITING | VmxControls.PROC_UNCONDITIONAL_IO_EXITING;
-        if (cr3Exits) {
-            proc |= VmxControls.PROC_CR3_LOAD_EXITING | VmxControls.PROC_CR3_STORE_EXITING
-                    | VmxControls.PROC_INVLPG_EXITING;
-        }
-        if (!vcpu.interruptible() && vm.devices().pic().hasDeliverable()) {
-            proc |= VmxControls.PROC_INTERRUPT_WINDOW_EXITING;   // exit as soon as the guest can take it
-        }
-        if (nested != null) {
-            // Second-generation VT: the nested tables translate guest-physical, tagged by VPID.
-            proc |= VmxControls.PROC_ACTIVATE_SECONDARY_CONTROLS;
-            int vpid = vpid();
-            v.write(VmcsField.SECONDARY_PROCESSOR_BASED_CONTROLS, VmxControls.SECONDARY_ENABLE_EPT
-                    | (vpid != 0 ? VmxControls.SECONDARY_ENABLE_VPID : 0));
-            v.write(VmcsField.EPT_POINTER, nested.root());
-            v.write(VmcsField.VIRTUAL_PROCESSOR_ID, vpid);
-        }
-        v.write(VmcsField.PROCESSOR_BASED_CONTROLS, proc);
-        v.write(VmcsField.EXCEPTION_BITMAP, exceptionBitmap(memory, cr3Exits));
+        int vpid = nested != null ? vpid() : 0;
+        EntryConditions conditions = new EntryConditions(cr3Exits, memory.needsPageFaultExits(), nested != null,
+                nested != null ? nested.root() : 0, vpid, vm.devices().pic().hasDeliverable(), vcpu.interruptible());
+        v.write(VmcsField.PIN_BASED_CONTROLS, setup.pinBasedControls(conditions));
+        v.write(VmcsField.PROCESSOR_BASED_CONTROLS, setup.processorBasedControls(conditions));
+        v.write(VmcsField.SECONDARY_PROCESSOR_BASED_CONTROLS, setup.secondaryControls(conditions));
+        v.write(VmcsField.EXCEPTION_BITMAP, setup.exceptionBitmap(conditions));
+        v.write(VmcsField.EPT_POINTER, conditions.eptPointer());
+        v.write(VmcsField.VIRTUAL_PROCESSOR_ID, vpid);
         v.write(VmcsField.VM_EXIT_CONTROLS, 0);
         v.write(VmcsField.VM_ENTRY_CONTROLS, 0);
         v.write(VmcsField.VMX_PREEMPTION_TIMER_VALUE, (int) Math.min(budget, Integer.MAX_VALUE));
@@ -263,19 +255,6 @@ public final class HardwareAssist implements CpuVirtualization {
     private int vpid() {
         int frame = binding.address() >>> 12;
         return frame > 0 && frame <= 0xFFFF ? frame : 0;
-    }
-
-    /**
-     * #PF if the memory technique needs page faults; under tables of its own, every exception:
-     * the processor's own delivery of a fault pushes through the real MMU, where a shadow that
-     * misses the guest's stack makes a double fault of it (no IDT-vectoring information to
-     * re-inject from), so the VMM delivers the guest's faults itself, through the guest's tables.
-     */
-    private static int exceptionBitmap(MemoryVirtualization memory, boolean cr3Exits) {
-        if (cr3Exits) {
-            return -1;
-        }
-        return memory.needsPageFaultExits() ? 1 << Vector.PAGE_FAULT : 0;
     }
 
     /** The exit for what stopped the run, with the guest state back in the vCPU. */
@@ -306,54 +285,9 @@ public final class HardwareAssist implements CpuVirtualization {
                 && reason != VmExitReason.EXTERNAL_INTERRUPT) {
             vm.counters().event(VmxEvent.VM_EXIT);   // the core charges its own timer and interrupt exits
         }
-        return switch (reason) {
-            case PREEMPTION_TIMER -> new Exit.Timer(pc);
-            case INTERRUPT_WINDOW -> new Exit.InterruptWindow(pc);
-            case EXTERNAL_INTERRUPT -> new Exit.ExternalInterrupt(pc, 0);   // not acknowledged on exit: the core does
-            case EXCEPTION_OR_NMI -> exceptionExit(v, pc);
-            case TRIPLE_FAULT -> new VmxExit.Stop(pc, StopReason.TRIPLE_FAULT,
-                    String.format("triple fault at pc=0x%08x", pc));
-            case HLT -> new Exit.Halt(pc, instructionAt(vm, pc));
-            case IO_INSTRUCTION -> new Exit.IoAccess(pc, instructionAt(vm, pc));
-            case CONTROL_REGISTER_ACCESS, INVLPG -> new Exit.PrivilegedInstruction(pc, instructionAt(vm, pc));
-            case VMCALL -> vcpu.virtualRing() == 0
-                    ? new Exit.Hypercall(pc, vcpu.register(HypercallTable.NUMBER_REGISTER))
-                    : new VmxExit.VmxInstruction(pc, instructionAt(vm, pc));
-            case VMCLEAR, VMLAUNCH, VMPTRLD, VMREAD, VMRESUME, VMWRITE ->
-                    new VmxExit.VmxInstruction(pc, instructionAt(vm, pc));
-            case INVALID_GUEST_STATE -> new VmxExit.Stop(pc, StopReason.MONITOR_ERROR,
-                    "the VMM's VM entry failed on the guest state it loaded");
-            case EPT_VIOLATION -> nested != null ? new VmxExit.EptViolation(pc, violationOf(v),
-                    v.read(VmcsField.IDT_VECTORING_INFO))
-                    // EPT is on only with nested tables: a violation means the VMCS is not its own
-                    : new VmxExit.Stop(pc, StopReason.MONITOR_ERROR,
-                    "an EPT violation, but this VMM never enabled nested paging");
-        };
-    }
-
-    /** The violation, as the exit information records it (SDM Table 28-7). */
-    private static NestedPageViolation violationOf(Vmcs v) {
-        int q = v.read(VmcsField.EXIT_QUALIFICATION);
-        int access = (q & NestedPageViolation.DATA_WRITE) != 0 ? Mmu.WRITE
-                : (q & NestedPageViolation.FETCH) != 0 ? Mmu.FETCH : Mmu.READ;
-        return new NestedPageViolation(v.read(VmcsField.GUEST_PHYSICAL_ADDRESS), v.read(VmcsField.GUEST_LINEAR_ADDRESS),
-                access, q >>> NestedPageViolation.PERMISSIONS_SHIFT & NestedPte.PERMISSIONS,
-                (q & NestedPageViolation.FINAL_TRANSLATION) != 0);
-    }
-
-    private static Exit exceptionExit(Vmcs v, int pc) {
-        int info = v.read(VmcsField.VM_EXIT_INTERRUPTION_INFO);
-        int vector = info & 0xFF;
-        int errorCode = (info & VmxControls.INFO_ERROR_CODE_VALID) != 0
-                ? v.read(VmcsField.VM_EXIT_INTERRUPTION_ERROR_CODE) : 0;
-        return vector == Vector.PAGE_FAULT
-                ? new Exit.PageFault(pc, v.read(VmcsField.EXIT_QUALIFICATION), errorCode)
-                : new Exit.GuestException(pc, vector, errorCode);
-    }
-
-    /** The instruction the guest exited on: the processor just fetched it, so the guest's tables map it. */
-    private static Instruction instructionAt(VirtualMachine vm, int pc) {
-        return Instruction.decode(vm.guestMemory().fetch(pc));
+        Exit exit = dispatch.exitFor(reason, new VmExitInformation(vm, v, nested != null));
+        return exit != null ? exit : new VmxExit.Stop(pc, StopReason.MONITOR_ERROR,
+                "the exit rules made nothing of VM exit reason " + reason + " (" + reason.number() + ")");
     }
 
     // --- virtual interrupts --------------------------------------------------------------------
