@@ -112,7 +112,13 @@ public final class HardwareAssist implements CpuVirtualization {
         binding.allocate(vm.memory().machineFrames());
         nested = vm.memoryVirtualization().nestedTranslation().orElse(null);
         ExitHandlers exits = vm.exitHandlers();
-        exits.register(Exit.PrivilegedInstruction.class, name(), (v, exit) -> emulate(v, exit.instruction()));
+        exits.register(Exit.PrivilegedInstruction.class, name(), (v, exit) -> {
+            int cr0 = v.vcpu().controlRegister(Registers.CR0);
+            emulate(v, exit.instruction());
+            if (((cr0 ^ v.vcpu().controlRegister(Registers.CR0)) & (Registers.CR0_PG | Registers.CR0_TAG)) != 0) {
+                flushGuestTranslations(v);
+            }
+        });
         exits.register(Exit.Halt.class, name(), (v, exit) -> emulate(v, exit.instruction()));
         exits.register(Exit.IoAccess.class, name(), (v, exit) -> {
             v.deviceAccessEmulated();
@@ -153,6 +159,20 @@ public final class HardwareAssist implements CpuVirtualization {
         int code = violation.access() == Mmu.WRITE ? Vector.PF_WRITE : violation.access() == Mmu.FETCH ? Vector.PF_FETCH : 0;
         return code | (ring == 3 ? Vector.PF_USER : 0)
                 | (violation.permissions() != 0 ? Vector.PF_PRESENT : 0);
+    }
+
+    /**
+     * The guest's cr0 write that exited and was emulated turned its paging (or its tags) on or
+     * off: on bare metal the write flushes its TLB entries, but the next VM entry loads the new
+     * cr0 without a flush under a VPID (SDM ch. 28.3.3.1), so its translations made with paging
+     * off would go on serving. The VMM flushes the VPID's entries, as KVM does on a CR0.PG change.
+     * Without a VPID every entry flushes anyway; under a shadow the memory technique follows cr0.
+     */
+    private void flushGuestTranslations(VirtualMachine vm) {
+        int vpid = nested != null ? vpid() : 0;
+        if (vpid != 0) {
+            vm.host().mmu().tlb().flushVpid(vpid);
+        }
     }
 
     /** Gives the VMCS's frame back to the VMM's pool, the VMCS cleared first. */

@@ -19,7 +19,12 @@ public final class VmExitInformation {
     private final Vmcs vmcs;
     private final boolean nestedPaging;
 
-    VmExitInformation(VirtualMachine vm, Vmcs vmcs, boolean nestedPaging) {
+    /**
+     * The exit information in {@code vmcs}, of {@code vm}'s vCPU.
+     *
+     * @param nestedPaging true if the entry enabled EPT
+     */
+    public VmExitInformation(VirtualMachine vm, Vmcs vmcs, boolean nestedPaging) {
         this.vm = vm;
         this.vmcs = vmcs;
         this.nestedPaging = nestedPaging;
