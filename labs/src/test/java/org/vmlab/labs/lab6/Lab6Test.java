@@ -148,40 +148,6 @@ class Lab6Test {
 
     // --- the exits -------------------------------------------------------------------------------
 
-    /** One instruction of each kind that exits, at 0x1000, 0x1004, ... */
-    private static final String EXITING = """
-                .segment kernel, 0x1000
-                .entry start
-            start:
-                hlt
-                out 0x3f8, r1
-                in r2, 0x21
-                mtcr cr3, r1
-                mfcr r1, cr3
-                invlpg r1
-                vmcall
-                vmlaunch
-                vmptrld r2
-                vmread r3, r2
-            """;
-
-    /** A VM with the exiting instructions loaded, and a VMCS whose exit information a test writes. */
-    static final class Bench {
-        final VirtualMachine vm;
-        final Vmcs vmcs = Vmcs.format(new PhysicalMemory(Vmcs.SIZE), 0);
-
-        Bench() {
-            vm = GuestRuns.vm(Vt.source(EXITING), Vt.ISA, Vt.hardware(), Vt.identity(), GuestRuns.PROGRAM_FUEL);
-        }
-
-        /** The exit information of an exit at {@code pc}, in ring {@code ring}. */
-        VmExitInformation at(int pc, int ring, boolean nested) {
-            vm.vcpu().setPc(pc);
-            vm.vcpu().setFlags(ring << Registers.CPL_SHIFT);
-            return new VmExitInformation(vm, vmcs, nested);
-        }
-    }
-
     private static void assertInstruction(Exit exit, Class<?> kind, Opcode opcode, String why) {
         assertThat(exit).as(why).isInstanceOf(kind);
         assertThat(((org.vmlab.vmm.InstructionExit) exit).instruction().opcode()).as(why + ": the instruction at"
@@ -191,7 +157,7 @@ class Lab6Test {
     @Test
     @Graded(points = 2, number = "6.6", name = "exits: the timer, the interrupt window and interrupts to the core; hlt, I/O, cr and invlpg to the emulator")
     void instructionAndEventExits() {
-        Bench b = new Bench();
+        Vt.Bench b = new Vt.Bench();
         assertThat(rules.exitFor(VmExitReason.PREEMPTION_TIMER, b.at(0x1000, 0, false))).as("the preemption timer:"
                 + " the VMM's time slice or a device deadline, Exit.Timer").isEqualTo(new Exit.Timer(0x1000));
         assertThat(rules.exitFor(VmExitReason.INTERRUPT_WINDOW, b.at(0x1004, 0, false))).as("the interrupt window:"
@@ -216,7 +182,7 @@ class Lab6Test {
     @Test
     @Graded(points = 2, number = "6.7", name = "exits: exceptions, a page fault for the memory technique, the others the guest's")
     void exceptionExits() {
-        Bench b = new Bench();
+        Vt.Bench b = new Vt.Bench();
         b.vmcs.write(VmcsField.VM_EXIT_INTERRUPTION_INFO, VmxControls.interruptionInfo(Vector.PAGE_FAULT,
                 VmxControls.TYPE_HARDWARE_EXCEPTION, true));
         b.vmcs.write(VmcsField.VM_EXIT_INTERRUPTION_ERROR_CODE, Vector.PF_WRITE | Vector.PF_PRESENT);
@@ -242,7 +208,7 @@ class Lab6Test {
     @Test
     @Graded(points = 2, number = "6.8", name = "exits: vmcall from the guest kernel a hypercall; every other VMX instruction the guest's #UD")
     void vmxExits() {
-        Bench b = new Bench();
+        Vt.Bench b = new Vt.Bench();
         b.vm.vcpu().setRegister(org.vmlab.vmm.HypercallTable.NUMBER_REGISTER, 5);
         assertThat(rules.exitFor(VmExitReason.VMCALL, b.at(0x1018, 0, false))).as("vmcall from ring 0 (the guest"
                 + " kernel): Exit.Hypercall with the number in its register").isEqualTo(new Exit.Hypercall(0x1018, 5));
@@ -263,7 +229,7 @@ class Lab6Test {
     @Test
     @Graded(points = 2, number = "6.9", name = "exits: an EPT violation for the nested tables, and the interrupt it interrupted injected again")
     void eptViolationExit() {
-        Bench b = new Bench();
+        Vt.Bench b = new Vt.Bench();
         NestedPageViolation violation = new NestedPageViolation(0x0003_4568, 0x0040_4568, Mmu.WRITE, NestedPte.READ, true);
         int vectoring = VmxControls.interruptionInfo(32, VmxControls.TYPE_EXTERNAL_INTERRUPT, false);
         b.vmcs.write(VmcsField.EXIT_QUALIFICATION, violation.qualification());

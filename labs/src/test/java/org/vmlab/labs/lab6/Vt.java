@@ -6,6 +6,11 @@ import org.vmlab.asm.AssemblyException;
 import org.vmlab.asm.SourceLoader;
 import org.vmlab.cpu.hardware.EntryConditions;
 import org.vmlab.cpu.hardware.HardwareAssist;
+import org.vmlab.cpu.hardware.VmExitInformation;
+import org.vmlab.labs.GuestRuns;
+import org.vmlab.machine.isa.Registers;
+import org.vmlab.machine.memory.PhysicalMemory;
+import org.vmlab.machine.vt.Vmcs;
 import org.vmlab.labs.lab1.PrivilegedInstructionEmulator;
 import org.vmlab.labs.lab3.ShadowPagingRules;
 import org.vmlab.machine.MachineConfig;
@@ -89,4 +94,38 @@ final class Vt {
     }
 
     static final IsaVariant ISA = IsaVariant.CLASSIC;
+
+    /** One instruction of each kind that exits, at 0x1000, 0x1004, ... */
+    private static final String EXITING = """
+                .segment kernel, 0x1000
+                .entry start
+            start:
+                hlt
+                out 0x3f8, r1
+                in r2, 0x21
+                mtcr cr3, r1
+                mfcr r1, cr3
+                invlpg r1
+                vmcall
+                vmlaunch
+                vmptrld r2
+                vmread r3, r2
+            """;
+
+    /** A VM with the exiting instructions loaded, and a VMCS whose exit information a test writes. */
+    static final class Bench {
+        final VirtualMachine vm;
+        final Vmcs vmcs = Vmcs.format(new PhysicalMemory(Vmcs.SIZE), 0);
+
+        Bench() {
+            vm = GuestRuns.vm(source(EXITING), ISA, hardware(), identity(), GuestRuns.PROGRAM_FUEL);
+        }
+
+        /** The exit information of an exit at {@code pc}, in ring {@code ring}. */
+        VmExitInformation at(int pc, int ring, boolean nested) {
+            vm.vcpu().setPc(pc);
+            vm.vcpu().setFlags(ring << Registers.CPL_SHIFT);
+            return new VmExitInformation(vm, vmcs, nested);
+        }
+    }
 }

@@ -8,7 +8,7 @@
 
     .include "../../guests/standalone/standalone.s"
 
-TURNS       = 3000
+TURNS       = 600
 PERIOD      = 37
 IRQ0        = 32
 TIMER       = 0x40
