@@ -5,10 +5,10 @@ import org.vmlab.cpu.InstructionEmulator;
 import org.vmlab.machine.Cpu;
 import org.vmlab.machine.StopReason;
 import org.vmlab.machine.isa.Instruction;
+import org.vmlab.machine.isa.Registers;
 import org.vmlab.machine.isa.Vector;
 import org.vmlab.machine.memory.Mmu;
 import org.vmlab.machine.memory.NestedPageViolation;
-import org.vmlab.machine.memory.NestedPte;
 import org.vmlab.machine.vt.Vmcs;
 import org.vmlab.machine.vt.VmcsField;
 import org.vmlab.machine.vt.VmExitReason;
@@ -33,17 +33,13 @@ import org.vmlab.vmm.VmmEvent;
  * translated and nothing is deprivileged, so the {@code legacy} ISA's {@code popf} problem does not
  * arise: the guest's {@code popf} changes its own IF.
  *
- * <p>The controls it sets (docs/vmm.md, "Hardware assistance"): external-interrupt exiting (the
- * machine's interrupts are the VMM's), HLT exiting (a waiting guest gives the processor back),
- * unconditional I/O exiting (every port is an emulated device's), the VMX-preemption timer (the
- * VMM's timer: the guest runs up to its next device event or the end of its slice), interrupt-window
- * exiting while a virtual interrupt waits for the guest to enable interrupts, and what the memory
- * technique asks for ({@link MemoryVirtualization#needsAddressSpaceExits}: CR3-load, CR3-store and
- * INVLPG exiting; {@link MemoryVirtualization#needsPageFaultExits}: #PF in the exception bitmap).
- * cr0 and cr4 are masked: the guest reads the vCPU's values, and a change exits.
+ * <p>This class is the mechanism: the VMCS, its guest and host state, entering and leaving, the
+ * preemption timer's value, event injection. The decisions are a {@link VmcsSetup}'s (the controls:
+ * what exits, and why; Lab 6) and an {@link ExitDispatch}'s (what each exit reason is to the VMM;
+ * Lab 6); docs/vmm.md, "Hardware assistance", says which they are. cr0 and cr4 are masked: the
+ * guest reads the vCPU's values, and a change exits.
  *
- * <p>Each exit reason becomes one of the core's {@link Exit}s (or {@link VmxExit}'s), routed through
- * the VM's {@link ExitHandlers}: the instructions to emulate ({@code in}, {@code out},
+ * <p>The exits are routed through the VM's {@link ExitHandlers}: the instructions to emulate ({@code in}, {@code out},
  * {@code mtcr}, {@code mfcr}, {@code invlpg}, {@code hlt}) go to an {@link InstructionEmulator},
  * Lab 1's, which does to the vCPU what the instruction does on bare metal; {@code vmcall} from the
  * guest kernel is a hypercall ({@link HypercallTable}). Virtual interrupts enter the guest by
@@ -51,12 +47,21 @@ import org.vmlab.vmm.VmmEvent;
  */
 public final class HardwareAssist implements CpuVirtualization {
     private final InstructionEmulator emulator;
+    private final VmcsSetup setup;
+    private final ExitDispatch dispatch;
     private final VmcsBinding binding = new VmcsBinding();
     private NestedTranslation nested;   // the memory technique's nested tables, or null: no EPT
     private int reinject;               // an external interrupt an EPT violation interrupted, or 0
 
-    public HardwareAssist(InstructionEmulator emulator) {
+    /**
+     * @param emulator the instructions that exit, emulated on the vCPU
+     * @param setup    the VMCS's controls for each entry
+     * @param dispatch what each exit is to the VMM
+     */
+    public HardwareAssist(InstructionEmulator emulator, VmcsSetup setup, ExitDispatch dispatch) {
         this.emulator = emulator;
+        this.setup = setup;
+        this.dispatch = dispatch;
     }
 
     @Override
@@ -105,7 +110,13 @@ public final class HardwareAssist implements CpuVirtualization {
         binding.allocate(vm.memory().machineFrames());
         nested = vm.memoryVirtualization().nestedTranslation().orElse(null);
         ExitHandlers exits = vm.exitHandlers();
-        exits.register(Exit.PrivilegedInstruction.class, name(), (v, exit) -> emulate(v, exit.instruction()));
+        exits.register(Exit.PrivilegedInstruction.class, name(), (v, exit) -> {
+            int cr0 = v.vcpu().controlRegister(Registers.CR0);
+            emulate(v, exit.instruction());
+            if (((cr0 ^ v.vcpu().controlRegister(Registers.CR0)) & (Registers.CR0_PG | Registers.CR0_TAG)) != 0) {
+                flushGuestTranslations(v);
+            }
+        });
         exits.register(Exit.Halt.class, name(), (v, exit) -> emulate(v, exit.instruction()));
         exits.register(Exit.IoAccess.class, name(), (v, exit) -> {
             v.deviceAccessEmulated();
@@ -120,7 +131,13 @@ public final class HardwareAssist implements CpuVirtualization {
             v.traps().deliver(Vector.INVALID_OPCODE, 0, exit.pc());
         });
         exits.register(VmxExit.Stop.class, name(), (v, exit) -> v.vcpu().stop(exit.reason(), exit.detail()));
-        exits.register(VmxExit.EptViolation.class, name(), this::eptViolation);
+        exits.register(VmxExit.EptViolation.class, name(), (v, exit) -> {
+            if (nested == null) {   // EPT is on only with nested tables: this VMM never enabled it
+                v.vcpu().stop(StopReason.MONITOR_ERROR, "an EPT violation, but this VMM never enabled nested paging");
+            } else {
+                eptViolation(v, exit);
+            }
+        });
         exits.register(VmxExit.FaultDuringDelivery.class, name(), this::faultDuringDelivery);
     }
 
@@ -138,7 +155,7 @@ public final class HardwareAssist implements CpuVirtualization {
         PageFaultOutcome outcome = vm.memoryVirtualization().pageFault(fault);
         if (outcome instanceof PageFaultOutcome.Fixed) {
             vm.memoryExitHandled(exit, fault.address(), fault.errorCode(), outcome);
-            reinjectIfInterrupt(exit.vectoring());
+            reinject = dispatch.reinjection(exit.vectoring());
             return;
         }
         vm.counters().event(CoreEvent.REFLECTION);
@@ -153,26 +170,16 @@ public final class HardwareAssist implements CpuVirtualization {
         }
     }
 
-    /** An external interrupt whose delivery an exit interrupted: injected again at the next entry. */
-    private void reinjectIfInterrupt(int vectoring) {
-        if ((vectoring & VmxControls.INFO_VALID) != 0
-                && (vectoring >>> VmxControls.INFO_TYPE_SHIFT & 7) == VmxControls.TYPE_EXTERNAL_INTERRUPT) {
-            reinject = vectoring;
-        }
-    }
-
     /**
      * An EPT violation, for the memory technique's nested tables: mapped (the access runs again),
-     * or a device register (emulated). An external interrupt whose delivery the violation
-     * interrupted was taken from the controller already: it is injected again at the next entry,
-     * or it would be lost (SDM ch. 27.2.4). A fault or a software interrupt needs no such care:
-     * its instruction did not retire and raises it again.
+     * or a device register (emulated). Then the event whose delivery the violation interrupted,
+     * as the {@link ExitDispatch#reinjection} says, is injected at the next entry.
      */
     private void eptViolation(VirtualMachine vm, VmxExit.EptViolation exit) {
         NestedPageViolation violation = exit.violation();
         vm.memoryExitHandled(exit, violation.guestPhysical(), errorCodeOf(violation, vm.vcpu().virtualRing()),
                 nested.violation(violation));
-        reinjectIfInterrupt(exit.vectoring());
+        reinject = dispatch.reinjection(exit.vectoring());
     }
 
     /** The access of a violation, as a page fault's error code says it (for the core's bookkeeping). */
@@ -180,6 +187,20 @@ public final class HardwareAssist implements CpuVirtualization {
         int code = violation.access() == Mmu.WRITE ? Vector.PF_WRITE : violation.access() == Mmu.FETCH ? Vector.PF_FETCH : 0;
         return code | (ring == 3 ? Vector.PF_USER : 0)
                 | (violation.permissions() != 0 ? Vector.PF_PRESENT : 0);
+    }
+
+    /**
+     * The guest's cr0 write that exited and was emulated turned its paging (or its tags) on or
+     * off: on bare metal the write flushes its TLB entries, but the next VM entry loads the new
+     * cr0 without a flush under a VPID (SDM ch. 28.3.3.1), so its translations made with paging
+     * off would go on serving. The VMM flushes the VPID's entries, as KVM does on a CR0.PG change.
+     * Without a VPID every entry flushes anyway; under a shadow the memory technique follows cr0.
+     */
+    private void flushGuestTranslations(VirtualMachine vm) {
+        int vpid = nested != null ? vpid() : 0;
+        if (vpid != 0) {
+            vm.host().mmu().tlb().flushVpid(vpid);
+        }
     }
 
     /** Gives the VMCS's frame back to the VMM's pool, the VMCS cleared first. */
@@ -250,31 +271,20 @@ public final class HardwareAssist implements CpuVirtualization {
         return Math.max(0, vm.config().fuel() - vm.vcpu().instructions());
     }
 
+    /** The controls of {@link #setup} for the next entry, with the timer's value, the EPT pointer and the VPID. */
     private void setControls(VirtualMachine vm, long budget, boolean cr3Exits) {
         Vmcs v = binding.vmcs();
         MemoryVirtualization memory = vm.memoryVirtualization();
         Vcpu vcpu = vm.vcpu();
-        v.write(VmcsField.PIN_BASED_CONTROLS, VmxControls.PIN_EXTERNAL_INTERRUPT_EXITING
-                | VmxControls.PIN_ACTIVATE_PREEMPTION_TIMER);
-        int proc = VmxControls.PROC_HLT_EXITING | VmxControls.PROC_UNCONDITIONAL_IO_EXITING;
-        if (cr3Exits) {
-            proc |= VmxControls.PROC_CR3_LOAD_EXITING | VmxControls.PROC_CR3_STORE_EXITING
-                    | VmxControls.PROC_INVLPG_EXITING;
-        }
-        if (!vcpu.interruptible() && vm.devices().pic().hasDeliverable()) {
-            proc |= VmxControls.PROC_INTERRUPT_WINDOW_EXITING;   // exit as soon as the guest can take it
-        }
-        if (nested != null) {
-            // Second-generation VT: the nested tables translate guest-physical, tagged by VPID.
-            proc |= VmxControls.PROC_ACTIVATE_SECONDARY_CONTROLS;
-            int vpid = vpid();
-            v.write(VmcsField.SECONDARY_PROCESSOR_BASED_CONTROLS, VmxControls.SECONDARY_ENABLE_EPT
-                    | (vpid != 0 ? VmxControls.SECONDARY_ENABLE_VPID : 0));
-            v.write(VmcsField.EPT_POINTER, nested.root());
-            v.write(VmcsField.VIRTUAL_PROCESSOR_ID, vpid);
-        }
-        v.write(VmcsField.PROCESSOR_BASED_CONTROLS, proc);
-        v.write(VmcsField.EXCEPTION_BITMAP, exceptionBitmap(memory));
+        int vpid = nested != null ? vpid() : 0;
+        EntryConditions conditions = new EntryConditions(cr3Exits, memory.needsPageFaultExits(), nested != null,
+                nested != null ? nested.root() : 0, vpid, vm.devices().pic().hasDeliverable(), vcpu.interruptible());
+        v.write(VmcsField.PIN_BASED_CONTROLS, setup.pinBasedControls(conditions));
+        v.write(VmcsField.PROCESSOR_BASED_CONTROLS, setup.processorBasedControls(conditions));
+        v.write(VmcsField.SECONDARY_PROCESSOR_BASED_CONTROLS, setup.secondaryControls(conditions));
+        v.write(VmcsField.EXCEPTION_BITMAP, setup.exceptionBitmap(conditions));
+        v.write(VmcsField.EPT_POINTER, conditions.eptPointer());
+        v.write(VmcsField.VIRTUAL_PROCESSOR_ID, vpid);
         v.write(VmcsField.VM_EXIT_CONTROLS, 0);
         v.write(VmcsField.VM_ENTRY_CONTROLS, 0);
         v.write(VmcsField.VMX_PREEMPTION_TIMER_VALUE, (int) Math.min(budget, Integer.MAX_VALUE));
@@ -293,13 +303,15 @@ public final class HardwareAssist implements CpuVirtualization {
     }
 
     /**
-     * #PF if the memory technique needs page faults (hidden faults, device registers); no other
-     * exception: the guest's own go through its interrupt table without the VMM. A #PF met while
-     * the processor delivers one of them exits too, with the event in the IDT-vectoring
-     * information ({@link #faultDuringDelivery}).
+     * Whether the exit's round trip is charged as {@link VmxEvent#VM_EXIT}: not the timer, window
+     * and interrupt exits, which the core charges as its own, nor a page fault, which is charged by
+     * what handles it as under every CPU technique, with a trap's round trip in the figure
+     * (shadow paging's {@code HIDDEN_FAULT}, a traced write's {@code TRAP_AND_EMULATE}, the
+     * core's {@code REFLECTION}): counted once, at the trap's price (docs/cost-model.md).
      */
-    private static int exceptionBitmap(MemoryVirtualization memory) {
-        return memory.needsPageFaultExits() ? 1 << Vector.PAGE_FAULT : 0;
+    private static boolean chargedAsAnExit(VmExitReason reason, Exit exit) {
+        return reason != VmExitReason.PREEMPTION_TIMER && reason != VmExitReason.INTERRUPT_WINDOW
+                && reason != VmExitReason.EXTERNAL_INTERRUPT && !(exit instanceof Exit.PageFault);
     }
 
     /** The exit for what stopped the run, with the guest state back in the vCPU. */
@@ -326,63 +338,21 @@ public final class HardwareAssist implements CpuVirtualization {
         if (reason == null) {
             return new VmxExit.Stop(pc, StopReason.MONITOR_ERROR, "unknown VM exit reason " + reasonField);
         }
-        if (reason != VmExitReason.PREEMPTION_TIMER && reason != VmExitReason.INTERRUPT_WINDOW
-                && reason != VmExitReason.EXTERNAL_INTERRUPT) {
-            vm.counters().event(VmxEvent.VM_EXIT);   // the core charges its own timer and interrupt exits
+        Exit exit = dispatch.exitFor(reason, new VmExitInformation(vm, v, nested != null));
+        if (exit == null) {
+            return new VmxExit.Stop(pc, StopReason.MONITOR_ERROR,
+                    "the exit rules made nothing of VM exit reason " + reason + " (" + reason.number() + ")");
         }
-        return switch (reason) {
-            case PREEMPTION_TIMER -> new Exit.Timer(pc);
-            case INTERRUPT_WINDOW -> new Exit.InterruptWindow(pc);
-            case EXTERNAL_INTERRUPT -> new Exit.ExternalInterrupt(pc, 0);   // not acknowledged on exit: the core does
-            case EXCEPTION_OR_NMI -> exceptionExit(v, pc);
-            case TRIPLE_FAULT -> new VmxExit.Stop(pc, StopReason.TRIPLE_FAULT,
-                    String.format("triple fault at pc=0x%08x", pc));
-            case HLT -> new Exit.Halt(pc, instructionAt(vm, pc));
-            case IO_INSTRUCTION -> new Exit.IoAccess(pc, instructionAt(vm, pc));
-            case CONTROL_REGISTER_ACCESS, INVLPG -> new Exit.PrivilegedInstruction(pc, instructionAt(vm, pc));
-            case VMCALL -> vcpu.virtualRing() == 0
-                    ? new Exit.Hypercall(pc, vcpu.register(HypercallTable.NUMBER_REGISTER))
-                    : new VmxExit.VmxInstruction(pc, instructionAt(vm, pc));
-            case VMCLEAR, VMLAUNCH, VMPTRLD, VMREAD, VMRESUME, VMWRITE ->
-                    new VmxExit.VmxInstruction(pc, instructionAt(vm, pc));
-            case INVALID_GUEST_STATE -> new VmxExit.Stop(pc, StopReason.MONITOR_ERROR,
-                    "the VMM's VM entry failed on the guest state it loaded");
-            case EPT_VIOLATION -> nested != null ? new VmxExit.EptViolation(pc, violationOf(v),
-                    v.read(VmcsField.IDT_VECTORING_INFO))
-                    // EPT is on only with nested tables: a violation means the VMCS is not its own
-                    : new VmxExit.Stop(pc, StopReason.MONITOR_ERROR,
-                    "an EPT violation, but this VMM never enabled nested paging");
-        };
-    }
-
-    /** The violation, as the exit information records it (SDM Table 28-7). */
-    private static NestedPageViolation violationOf(Vmcs v) {
-        int q = v.read(VmcsField.EXIT_QUALIFICATION);
-        int access = (q & NestedPageViolation.DATA_WRITE) != 0 ? Mmu.WRITE
-                : (q & NestedPageViolation.FETCH) != 0 ? Mmu.FETCH : Mmu.READ;
-        return new NestedPageViolation(v.read(VmcsField.GUEST_PHYSICAL_ADDRESS), v.read(VmcsField.GUEST_LINEAR_ADDRESS),
-                access, q >>> NestedPageViolation.PERMISSIONS_SHIFT & NestedPte.PERMISSIONS,
-                (q & NestedPageViolation.FINAL_TRANSLATION) != 0);
-    }
-
-    private static Exit exceptionExit(Vmcs v, int pc) {
-        int info = v.read(VmcsField.VM_EXIT_INTERRUPTION_INFO);
-        int vector = info & 0xFF;
-        int errorCode = (info & VmxControls.INFO_ERROR_CODE_VALID) != 0
-                ? v.read(VmcsField.VM_EXIT_INTERRUPTION_ERROR_CODE) : 0;
-        Exit exit = vector == Vector.PAGE_FAULT
-                ? new Exit.PageFault(pc, v.read(VmcsField.EXIT_QUALIFICATION), errorCode)
-                : new Exit.GuestException(pc, vector, errorCode);
+        if (chargedAsAnExit(reason, exit)) {
+            vm.counters().event(VmxEvent.VM_EXIT);
+        }
         int vectoring = v.read(VmcsField.IDT_VECTORING_INFO);
-        if ((vectoring & VmxControls.INFO_VALID) != 0 && exit instanceof Exit.PageFault fault) {
+        if (exit instanceof Exit.PageFault fault && reason == VmExitReason.EXCEPTION_OR_NMI
+                && (vectoring & VmxControls.INFO_VALID) != 0) {
+            // met delivering an event: the mechanism's to finish (faultDuringDelivery)
             return new VmxExit.FaultDuringDelivery(pc, fault, vectoring, v.read(VmcsField.IDT_VECTORING_ERROR_CODE));
         }
         return exit;
-    }
-
-    /** The instruction the guest exited on: the processor just fetched it, so the guest's tables map it. */
-    private static Instruction instructionAt(VirtualMachine vm, int pc) {
-        return Instruction.decode(vm.guestMemory().fetch(pc));
     }
 
     // --- virtual interrupts --------------------------------------------------------------------

@@ -10,7 +10,7 @@ class VmxEventTest {
 
     @Test
     void hardwareAssistDeclaresItsEvents() {
-        assertThat(new HardwareAssist((vm, insn) -> { }).events()).containsExactlyElementsOf(VmxEvent.ALL);
+        assertThat(new HardwareAssist((vm, insn) -> { }, null, null).events()).containsExactlyElementsOf(VmxEvent.ALL);
     }
 
     @Test

@@ -7,7 +7,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.vmlab.asm.Assembler;
 import org.vmlab.asm.AssemblyException;
-import org.vmlab.labs.lab1.HardwareTechnique;
+import org.vmlab.labs.lab6.HardwareTechnique;
 import org.vmlab.machine.MachineConfig;
 import org.vmlab.machine.RunResult;
 import org.vmlab.machine.StopReason;

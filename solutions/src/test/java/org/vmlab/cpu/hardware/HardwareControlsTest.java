@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 import org.vmlab.asm.Assembler;
 import org.vmlab.asm.AssemblyException;
-import org.vmlab.labs.lab1.HardwareTechnique;
+import org.vmlab.labs.lab6.HardwareTechnique;
 import org.vmlab.labs.lab3.ShadowPagingTechnique;
 import org.vmlab.machine.MachineConfig;
 import org.vmlab.machine.StopReason;

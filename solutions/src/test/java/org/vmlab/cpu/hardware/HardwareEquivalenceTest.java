@@ -10,7 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.vmlab.guests.Toyos;
-import org.vmlab.labs.lab1.HardwareTechnique;
+import org.vmlab.labs.lab6.HardwareTechnique;
 import org.vmlab.labs.lab3.ShadowPagingTechnique;
 import org.vmlab.labs.lab6.NestedPagingTechnique;
 import org.vmlab.machine.Machine;

@@ -27,6 +27,8 @@ import org.vmlab.memory.shadow.ShadowPaging;
 import org.vmlab.device.emulated.EmulatedDevices;
 import org.vmlab.device.passthrough.Passthrough;
 import org.vmlab.labs.lab5.IommuProgramming;
+import org.vmlab.labs.lab6.VmExitRules;
+import org.vmlab.labs.lab6.VmcsSetupRules;
 import org.vmlab.vmm.CpuVirtualization;
 import org.vmlab.vmm.DeviceVirtualization;
 import org.vmlab.vmm.Hosting;
@@ -136,7 +138,7 @@ class RandomKernelProperties {
     }
 
     static CpuVirtualization hardware() {
-        return new HardwareAssist(new PrivilegedInstructionEmulator());
+        return new HardwareAssist(new PrivilegedInstructionEmulator(), new VmcsSetupRules(), new VmExitRules());
     }
 
     @Property(tries = TRIES, seed = "20261202", shrinking = ShrinkingMode.BOUNDED)

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.vmlab.asm.Assembler;
 import org.vmlab.asm.AssemblyException;
 import org.vmlab.guests.Toyos;
-import org.vmlab.labs.lab1.HardwareTechnique;
+import org.vmlab.labs.lab6.HardwareTechnique;
 import org.vmlab.labs.lab1.TrapAndEmulateTechnique;
 import org.vmlab.labs.lab3.ShadowPagingTechnique;
 import org.vmlab.labs.lab6.NestedPagingTechnique;
