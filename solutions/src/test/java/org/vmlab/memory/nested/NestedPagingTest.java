@@ -74,10 +74,16 @@ class NestedPagingTest {
         assertThat(referencesPerWalk).as("(n+1)(m+1)-1 = 8 from scratch; fewer with the guest's paging off")
                 .isBetween(3.0, 8.0);
         assertThat(shadow.counters()).doesNotContainKey("nested.walks");
-        assertThat(c.get("vmm.vm_exit")).as("exits under nested paging vs shadow paging")
-                .isLessThan(shadow.counters().get("vmm.vm_exit") / 10);
+        assertThat(exits(c)).as("exits under nested paging vs shadow paging")
+                .isLessThan(exits(shadow.counters()) / 10);
         assertThat(c.getOrDefault("exit.privileged_instruction", 0L)).as("no cr3 exits: only cr0 and cr4 writes")
                 .isLessThan(shadow.counters().get("exit.privileged_instruction"));
+    }
+
+    /** Every exit the run took, of every kind. */
+    private static long exits(Map<String, Long> counters) {
+        return counters.entrySet().stream().filter(e -> e.getKey().startsWith("exit."))
+                .mapToLong(Map.Entry::getValue).sum();
     }
 
     @Test
