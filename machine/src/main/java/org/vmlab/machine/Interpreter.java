@@ -60,6 +60,8 @@ public final class Interpreter implements ExecutionEngine {
     private ExitControls rootExits = ExitControls.NONE;
     private final VmxOperation vmx;   // null without the vt feature
     private long pause;   // the run pauses once this many instructions have retired in all
+    private boolean pausedByDevice;   // pause was lowered by pauseBy, from a device access
+    private long runPause;            // the pause the run began with, before any pauseBy
     // The state's registers, pc and FLAGS, taken from it when a run begins and put back when it
     // ends (as a processor loads and saves a guest's state at VM entry and exit): the loops then
     // work on fields of their own, as fast as if the state had never left the interpreter.
@@ -193,12 +195,18 @@ public final class Interpreter implements ExecutionEngine {
 
     @Override
     public void pauseBy(long until) {
-        pause = Math.min(pause, Math.max(until, instructions()));
+        long by = Math.max(until, instructions());
+        if (by < pause) {
+            pause = by;
+            pausedByDevice = true;
+        }
     }
 
     private StopReason run(long fuel, long until) {
         this.fuel = fuel;
         pause = Math.min(fuel, until);
+        runPause = pause;
+        pausedByDevice = false;
         stopReason = null;
         while (stopReason == null) {
             try {
@@ -216,6 +224,14 @@ public final class Interpreter implements ExecutionEngine {
     /** One turn of the outer loop: time, exits between instructions, an interrupt, a wait, or a block. */
     private void step(long fuel) {
         if (instructions() >= pause) {
+            if (pausedByDevice && vmx != null && vmx.nonRoot()) {
+                // A monitor cannot take back a guest in non-root mode but by a VM exit: the pause a
+                // device asked for is the monitor's timer going off there (docs/isa.md, "Time and fuel").
+                pausedByDevice = false;
+                pause = runPause;
+                vmExit(VmExitReason.PREEMPTION_TIMER, 0, 0, 0, 0, 0);
+                return;
+            }
             stop(StopReason.FUEL_EXHAUSTED, "retired " + instructions() + " instructions");
             return;
         }

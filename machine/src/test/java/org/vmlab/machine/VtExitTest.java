@@ -9,6 +9,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.vmlab.machine.device.MmioDevice;
+import org.vmlab.machine.device.NetworkInterface;
 import org.vmlab.machine.device.Timer;
 import org.vmlab.machine.isa.Opcode;
 import org.vmlab.machine.isa.Registers;
@@ -271,6 +273,33 @@ class VtExitTest {
         assertThat(vt.cpu().instructions()).isEqualTo(n);
         assertThat(vt.r(1)).isEqualTo((n + 1) / 2);
         assertThat(vt.get(VmcsField.VMX_PREEMPTION_TIMER_VALUE)).as("saved: nothing left").isZero();
+    }
+
+    @Test
+    void aPauseADeviceAsksForInNonRootModeIsAPreemptionTimerExitThere() {
+        VtBench vt = VtBench.classic();
+        vt.bench.machine.mmio().replace(NetworkInterface.BASE, new MmioDevice() {
+            public String name() {
+                return "pauses the run";
+            }
+
+            public int read(int offset) {
+                return 0;
+            }
+
+            public void write(int offset, int value) {
+                vt.cpu().pauseBy(vt.cpu().instructions() + 3);   // this store and two more
+            }
+        });
+        vt.code(rri(Opcode.LUI, 1, 0, NetworkInterface.BASE >>> 16));
+        vt.code(rri(Opcode.ADDI, 5, 5, 1));
+        vt.code(rri(Opcode.SW, 0, 1, 0));
+        int loop = vt.code(rri(Opcode.ADDI, 5, 5, 1));
+        vt.code(Bench.branch(Opcode.JMP, vt.bench.here(), loop));
+
+        assertExit(vt, vt.launch(), VmExitReason.PREEMPTION_TIMER, loop);   // after the jmp back
+        assertThat(vt.cpu().instructions()).as("lui, addi, the store, two more").isEqualTo(5);
+        assertThat(vt.r(5)).isEqualTo(2);
     }
 
     @Test

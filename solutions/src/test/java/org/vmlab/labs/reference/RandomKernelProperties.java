@@ -14,6 +14,8 @@ import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.Tuple;
 import org.vmlab.cpu.bt.BinaryTranslation;
 import org.vmlab.cpu.hardware.HardwareAssist;
+import org.vmlab.labs.lab6.EptViolationHandler;
+import org.vmlab.memory.nested.NestedPaging;
 import org.vmlab.cpu.trapemulate.TrapAndEmulate;
 import org.vmlab.labs.GuestRuns;
 import org.vmlab.labs.lab1.PrivilegedInstructionEmulator;
@@ -150,6 +152,21 @@ class RandomKernelProperties {
     void hardwareOnClassicWithShadowPaging(@ForAll("kernels") RandomKernel kernel) {
         runsLikeBareMetal(kernel, IsaVariant.CLASSIC, RandomKernelProperties::hardware,
                 RandomKernelProperties::shadow);
+    }
+
+    static MemoryVirtualization nested() {
+        return new NestedPaging(new EptViolationHandler());
+    }
+
+    @Property(tries = TRIES, seed = "20261202", shrinking = ShrinkingMode.BOUNDED)
+    void hardwareOnLegacyWithNestedPaging(@ForAll("legacyKernels") RandomKernel kernel) {
+        runsLikeBareMetal(kernel, IsaVariant.LEGACY, RandomKernelProperties::hardware, RandomKernelProperties::nested);
+    }
+
+    @Property(tries = TRIES, seed = "20261202", shrinking = ShrinkingMode.BOUNDED)
+    void hardwareWithNestedPagingAndTheDevicesAssigned(@ForAll("deviceKernels") RandomKernel kernel) {
+        runsLikeBareMetal(kernel, IsaVariant.CLASSIC, RandomKernelProperties::hardware,
+                RandomKernelProperties::nested, () -> Passthrough.confined(new IommuProgramming()));
     }
 
     @Property(tries = TRIES, seed = "20261202", shrinking = ShrinkingMode.BOUNDED)
