@@ -345,9 +345,10 @@ class VmmCommandsTest {
         Outcome o = vmlab("experiment", "attacks");
 
         assertThat(o.exitCode()).as(o.err()).isZero();
+        assertThat(o.out()).contains("hardware+shadow/legacy", "hardware+nested/legacy");
         for (String attack : new String[] {"map-foreign", "write-pagetable", "read-vmm", "dma-read", "dma-write",
                 "interrupts-off", "pic-mask"}) {
-            assertThat(o.out()).containsPattern("(?m)^" + attack + " +succeeded +contained +contained$");
+            assertThat(o.out()).containsPattern("(?m)^" + attack + " +succeeded( +contained){4}$");
         }
     }
 }

@@ -42,9 +42,10 @@ public final class Containment {
     public static Verdict check(Attack attack, IsaVariant isa, Supplier<CpuVirtualization> cpu,
             Supplier<MemoryVirtualization> memory) {
         AttackSetup setup = AttackSetup.DEFAULT;
+        CpuVirtualization attackers = cpu.get();
         Hypervisor vmm = new Hypervisor(MachineConfig.builder().isa(isa).memoryBytes(setup.machineEnd())
-                .fuel(Long.MAX_VALUE).build(), VmmCostModel.DEFAULT);
-        VirtualMachine attacker = vmm.create(VmConfig.named("attacker").withFuel(Attacks.FUEL), cpu.get(), memory.get());
+                .vt(attackers.needsVt()).fuel(Long.MAX_VALUE).build(), VmmCostModel.DEFAULT);
+        VirtualMachine attacker = vmm.create(VmConfig.named("attacker").withFuel(Attacks.FUEL), attackers, memory.get());
         VirtualMachine victim = vmm.create(VmConfig.named("victim").withFuel(Toyos.FUEL), cpu.get(), memory.get());
         attacker.load(Attacks.image(attack, setup));
         Toyos.boot(victim, Toyos.image(Toyos.Flavor.NATIVE), VICTIM_WORKLOAD);
