@@ -45,7 +45,7 @@ public final class NestedPaging implements MemoryVirtualization, NestedTranslati
 
         @Override
         public void p2mChanged(int gfn, P2mEntry before, P2mEntry after) {
-            frameRemapped(gfn, after);
+            frameRemapped(gfn, before, after);
         }
     };
     private VirtualMachine vm;
@@ -209,12 +209,15 @@ public final class NestedPaging implements MemoryVirtualization, NestedTranslati
     }
 
     /**
-     * Guest frame {@code gfn}'s backing changed: its entry goes (the frame it named may be
-     * another VM's soon), or loses write permission (the frame became shared); the next access
-     * violates and maps what backs it now.
+     * Guest frame {@code gfn}'s backing changed. If it is still the same machine frame, now
+     * shared, its entry loses write permission; if it moved to another machine frame (the one a
+     * share kept, or a private copy) or has none any more, its entry goes: the frame it named may
+     * be free, or another VM's, soon. The next access violates and maps what backs it now.
      */
-    private void frameRemapped(int gfn, P2mEntry after) {
-        boolean changed = after instanceof P2mEntry.Shared ? tables.writeProtect(gfn) : tables.unmap(gfn);
+    private void frameRemapped(int gfn, P2mEntry before, P2mEntry after) {
+        boolean sameFrame = before instanceof P2mEntry.Backed old && after instanceof P2mEntry.Backed now
+                && old.mfn() == now.mfn();
+        boolean changed = sameFrame ? after instanceof P2mEntry.Shared && tables.writeProtect(gfn) : tables.unmap(gfn);
         if (changed) {
             vm.host().mmu().invalidateNested();
         }

@@ -37,7 +37,11 @@ class NestedPagingTest {
     }
 
     private static VirtualMachine toyos(Hypervisor vmm, MemoryTechnique memory, String workload) {
-        VirtualMachine vm = vmm.create(VmConfig.named("vm").withFuel(Toyos.FUEL), new HardwareTechnique().create(),
+        return toyos(vmm, memory, workload, "vm");
+    }
+
+    private static VirtualMachine toyos(Hypervisor vmm, MemoryTechnique memory, String workload, String name) {
+        VirtualMachine vm = vmm.create(VmConfig.named(name).withFuel(Toyos.FUEL), new HardwareTechnique().create(),
                 memory.create());
         Toyos.boot(vm, Toyos.image(Toyos.Flavor.NATIVE), workload);
         return vm;
@@ -178,6 +182,27 @@ class NestedPagingTest {
     private static int forgedAddress(int root) {
         int gpa = root % (4 << 20);
         return gpa < 0x2000 ? gpa + 0x10000 : gpa;
+    }
+
+    @Test
+    void aGuestFrameWhoseBackingMovesToAnotherMachineFrameLosesItsNestedEntry() {
+        Hypervisor vmm = host();
+        VirtualMachine kept = toyos(vmm, NESTED, "compute", "kept");
+        VirtualMachine dropped = toyos(vmm, NESTED, "compute", "dropped");
+        kept.run();
+        dropped.run();
+        NestedPaging nested = (NestedPaging) dropped.memoryVirtualization();
+        int gfn = 0x1000 >>> 12;   // the kernel's first page: the same bytes in both, mapped in both
+        int old = dropped.memory().machineFrame(gfn);
+        assertThat(nested.tables().lookup(gfn) >>> 12).isEqualTo(old);
+
+        assertThat(kept.memory().share(gfn, dropped.memory(), gfn)).isTrue();
+
+        int entry = nested.tables().lookup(gfn);
+        assertThat(!NestedPte.present(entry) || entry >>> 12 == kept.memory().machineFrame(gfn))
+                .as("the dropped VM's entry no longer names the frame it gave up (0x%x): 0x%08x", old, entry).isTrue();
+        int keptEntry = ((NestedPaging) kept.memoryVirtualization()).tables().lookup(gfn);
+        assertThat(keptEntry & NestedPte.WRITE).as("the kept frame, now shared, is read-only").isZero();
     }
 
     @Test
