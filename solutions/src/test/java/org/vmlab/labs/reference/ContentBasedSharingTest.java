@@ -40,10 +40,10 @@ class ContentBasedSharingTest {
     private static final int VMS = 4;
 
     /**
-     * Shadow paging, under trap-and-emulate and under hardware assistance. (Hardware assistance with nested paging shares and
-     * breaks pages of a small guest correctly, below, but toyos diverges under it with sharing: a
-     * process is killed by a page fault bare metal does not take. Under investigation; until then
-     * it is not claimed here.)
+     * Shadow paging, under trap-and-emulate and under hardware assistance. (Not nested paging yet:
+     * its p2m listener write-protects the nested entry of a guest frame whose backing moved to
+     * another machine frame, the page a share dropped, instead of removing it, so the VM goes on
+     * reading its old frame, and toyos diverges; see docs/vmm.md, "Page sharing".)
      */
     static Stream<Arguments> toyosTechniques() {
         return Stream.of(Arguments.of(new TrapAndEmulateTechnique(), new ShadowPagingTechnique()),
