@@ -3,12 +3,14 @@ package org.vmlab.vmm.overcommit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.vmlab.machine.MachineConfig;
 import org.vmlab.machine.device.BoundedDma;
 import org.vmlab.machine.device.DeviceConfig;
 import org.vmlab.machine.memory.PhysicalMemory;
 import org.vmlab.vmm.CoreEvent;
+import org.vmlab.vmm.CostModelDocs;
 import org.vmlab.vmm.CpuVirtualization;
 import org.vmlab.vmm.Exit;
 import org.vmlab.vmm.Hypervisor;
@@ -150,6 +152,12 @@ class PageSharingScannerTest {
                 .isEqualTo(4);
         assertThat(a.counters().events(CoreEvent.PAGE_SCAN)).isEqualTo(4);
         assertThat(a.counters().cycles()).isEqualTo(4 * CoreEvent.PAGE_SCAN.defaultCycles());
+    }
+
+    @Test
+    void scanningIsACoreEventDocumentedWithItsCost() {
+        assertThat(CoreEvent.ALL).contains(CoreEvent.PAGE_SCAN);
+        CostModelDocs.assertDocumented(List.of(CoreEvent.PAGE_SCAN));
     }
 
     @Test
