@@ -37,7 +37,8 @@ import picocli.CommandLine.Spec;
                 "exception from lab code (located in the lab's classes), 3 if it was stopped (fuel,",
                 "triple fault), 4 if it diverged from bare metal (a VM stopped for the VMM's own error too).",
                 "Examples: vmlab run toyos --workload syscall --isa legacy --fuel 50M",
-                "          vmlab run toyos -w pagefault --cpu trap-emulate --mem shadow --vms 2"})
+                "          vmlab run toyos -w pagefault --cpu trap-emulate --mem shadow --vms 2",
+                "          vmlab run toyos --cpu trap-emulate --vms 4 --page-sharing"})
 final class RunCommand implements Callable<Integer> {
     /** Exit code of a run the machine had to stop. */
     static final int STOPPED = 3;
@@ -120,6 +121,13 @@ final class RunCommand implements Callable<Integer> {
             description = "How many VMs run the guest side by side, 1..8 (with --cpu; default: ${DEFAULT-VALUE}).")
     int vms;
 
+    @Option(names = "--page-sharing",
+            description = "With --cpu: share identical pages between the VMs (and within each),"
+                    + " copy-on-write, as VMware ESX does: a scanner hashes a few pages after every slice"
+                    + " and maps pages of the same contents to one machine frame; each VM's summary counts"
+                    + " pages scanned, shared, frames saved and copy-on-write breaks.")
+    boolean pageSharing;
+
     @Option(names = "--lockstep",
             description = "With --cpu: run against bare metal instruction by instruction and report the"
                     + " first instruction after which the states differ.")
@@ -159,7 +167,7 @@ final class RunCommand implements Callable<Integer> {
             return runVirtualized();
         }
         for (String flag : new String[] {"--lockstep", "--vms", "--trace", "--mem", "--impl", "--counters",
-                "--devices", "--hosting"}) {
+                "--devices", "--hosting", "--page-sharing"}) {
             if (given(flag)) {
                 throw new UserError(flag + " needs a VMM: add --cpu trap-emulate");
             }
@@ -197,6 +205,10 @@ final class RunCommand implements Callable<Integer> {
         }
         if (lockstep && vms != 1) {
             throw new UserError("--lockstep compares one VM with bare metal: leave out --vms");
+        }
+        if (lockstep && pageSharing) {
+            throw new UserError("--lockstep runs one VM instruction by instruction, with no slices to scan"
+                    + " between: leave out --page-sharing");
         }
         if (memoryTechnique.equals(OLD_IDENTITY_NAME)) {
             // "Direct paging" is Xen's name for its paravirtual MMU; the old spelling still works.
@@ -253,7 +265,7 @@ final class RunCommand implements Callable<Integer> {
         };
         Equivalence.Level level = cpu.paravirtual() ? Equivalence.Level.OBSERVABLE : Equivalence.Level.EXACT;
         VirtualizedRun.Plan plan = new VirtualizedRun.Plan(config(), vms, cpu, memory, lockstep, trace, level,
-                counters, devices, hosting);
+                counters, devices, hosting, pageSharing);
         PrintWriter out = spec.commandLine().getOut();
         int exit = VirtualizedRun.run(out, plan, bootBare, bootVm, quiet);
         out.flush();

@@ -19,10 +19,13 @@ import org.vmlab.vmm.Hypervisor;
 import org.vmlab.vmm.Lockstep;
 import org.vmlab.vmm.MemoryDifference;
 import org.vmlab.vmm.MemoryTechnique;
+import org.vmlab.vmm.P2mEntry;
 import org.vmlab.vmm.VirtualMachine;
 import org.vmlab.vmm.VmConfig;
 import org.vmlab.vmm.VmmCostModel;
+import org.vmlab.vmm.VmmCounters;
 import org.vmlab.vmm.VmmEvent;
+import org.vmlab.vmm.overcommit.PageSharingScanner;
 import org.vmlab.vmm.trace.ChromeTrace;
 
 /**
@@ -49,9 +52,11 @@ final class VirtualizedRun {
      * @param counters true to print every count of the techniques' own below each summary
      * @param devices  the device technique, or null for the VMM's own emulation of the devices
      * @param hosting  where the device technique's work runs
+     * @param pageSharing true to share identical pages between slices ({@link PageSharingScanner})
      */
     record Plan(MachineConfig bare, int vms, CpuTechnique cpu, MemoryTechnique memory, boolean lockstep,
-            Path trace, Equivalence.Level level, boolean counters, DeviceTechnique devices, Hosting hosting) {
+            Path trace, Equivalence.Level level, boolean counters, DeviceTechnique devices, Hosting hosting,
+            boolean pageSharing) {
 
         DeviceVirtualization createDevices() {
             return devices == null ? DeviceVirtualization.emulated() : devices.create(hosting);
@@ -80,6 +85,15 @@ final class VirtualizedRun {
                 }
                 bootVm.accept(vm);
                 vms.add(vm);
+            }
+            if (plan.pageSharing()) {
+                for (VirtualMachine vm : vms) {
+                    vm.memory().whyNotSharable().ifPresent(why -> {
+                        throw new UserError("--page-sharing cannot apply under --mem " + plan.memory().name() + ": "
+                                + why);
+                    });
+                }
+                vmm.betweenSlices(new PageSharingScanner(vmm));
             }
             if (trace != null) {
                 vms.forEach(vm -> vm.setTrace(trace));
@@ -176,6 +190,9 @@ final class VirtualizedRun {
                 code = RunCommand.STOPPED;
             }
         }
+        if (plan.pageSharing()) {
+            printMachineFrames(out, vms);
+        }
         return code;
     }
 
@@ -201,9 +218,36 @@ final class VirtualizedRun {
                 nativeRun.cycles() == 0 ? " (no slowdown to compute: bare metal ran no cycle)"
                         : String.format(": slowdown %.2fx", (double) r.cycles() / nativeRun.cycles()));
         out.printf("memory:       %,d machine frames held%n", c.get("frames"));
+        if (plan.pageSharing()) {
+            VmmCounters n = vm.counters();
+            out.printf("sharing:      %,d pages scanned, %,d shared, %,d frames saved, %,d copy-on-write breaks;"
+                    + " %,d guest frames shared at the end%n", n.named(PageSharingScanner.SCANNED),
+                    n.named(PageSharingScanner.SHARED), n.named(PageSharingScanner.SAVED),
+                    n.named(VirtualMachine.COW_BREAKS), vm.memory().sharedFrames());
+        }
         out.printf("equivalence:  %s%n", verdict.equivalent()
                 ? "equivalent to bare metal (" + verdict.level().checks() + ")"
                 : String.join("\n              ", verdict.differences()));
+    }
+
+    /**
+     * The machine frames behind every VM's guest frames at the end: a shared frame counted once,
+     * so that the difference is what sharing saves now (after the copy-on-write breaks).
+     */
+    private static void printMachineFrames(PrintWriter out, List<VirtualMachine> vms) {
+        java.util.Set<Integer> frames = new java.util.HashSet<>();
+        long guestFrames = 0;
+        for (VirtualMachine vm : vms) {
+            for (int gfn = 0; gfn < vm.memory().frames(); gfn++) {
+                if (vm.memory().entry(gfn) instanceof P2mEntry.Backed backed) {
+                    frames.add(backed.mfn());
+                    guestFrames++;
+                }
+            }
+        }
+        out.println("---");
+        out.printf("page sharing: %,d machine frames back the VMs' %,d guest frames: %,d saved%n", frames.size(),
+                guestFrames, guestFrames - frames.size());
     }
 
     /** The techniques' own counters, one per line, sorted by name. */

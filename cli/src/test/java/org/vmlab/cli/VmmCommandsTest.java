@@ -131,6 +131,49 @@ class VmmCommandsTest {
     }
 
     @Test
+    void pageSharingCountsWhatEachVmSharedAndTheFramesTheMachineSaved() {
+        Outcome o = vmlab("run", "toyos", "--cpu", "trap-emulate", "--vms", "3", "--page-sharing", "-q");
+
+        assertThat(o.exitCode()).as(o.err()).isZero();
+        assertThat(o.out().lines().filter(line -> line.startsWith("equivalence:  equivalent to bare metal")))
+                .hasSize(3);
+        List<String> sharing = o.out().lines().filter(line -> line.startsWith("sharing:")).toList();
+        assertThat(sharing).hasSize(3).allMatch(line -> line.matches("sharing: +[1-9][0-9,]* pages scanned,"
+                + " [0-9,]+ shared, [0-9,]+ frames saved, [0-9,]+ copy-on-write breaks; [0-9,]+ guest frames shared"
+                + " at the end"));
+        assertThat(o.out()).containsPattern("page scan");
+        java.util.regex.Matcher total = java.util.regex.Pattern.compile(
+                "(?m)^page sharing: ([0-9,]+) machine frames back the VMs' ([0-9,]+) guest frames: ([0-9,]+) saved$")
+                .matcher(o.out());
+        assertThat(total.find()).as(o.out()).isTrue();
+        int machine = Integer.parseInt(total.group(1).replace(",", ""));
+        int guest = Integer.parseInt(total.group(2).replace(",", ""));
+        assertThat(machine).isLessThan(guest);
+        assertThat(Integer.parseInt(total.group(3).replace(",", ""))).isEqualTo(guest - machine);
+    }
+
+    @Test
+    void pageSharingIsRefusedInOneLineWhereFramesCannotBeShared() {
+        Outcome bare = vmlab("run", "toyos", "--page-sharing");
+        Outcome identity = vmlab("run", "toyos", "--cpu", "trap-emulate", "--mem", "identity", "--page-sharing");
+        Outcome pv = vmlab("run", "toyos", "--cpu", "paravirt", "--mem", "pv-mmu", "--vms", "2", "--page-sharing");
+        Outcome lockstep = vmlab("run", "toyos", "--cpu", "trap-emulate", "--lockstep", "--page-sharing");
+
+        assertThat(bare.err()).isEqualTo("vmlab: --page-sharing needs a VMM: add --cpu trap-emulate\n");
+        assertThat(identity.err()).isEqualTo("vmlab: --page-sharing cannot apply under --mem identity: vm1's"
+                + " guest-physical memory is machine memory (backed identically): the real MMU reaches its frames"
+                + " directly, whatever the p2m says\n");
+        assertThat(pv.err()).startsWith("vmlab: --page-sharing cannot apply under --mem pv-mmu: vm1's guest frames"
+                + " stay on their machine frames: ");
+        assertThat(lockstep.err()).startsWith("vmlab: --lockstep runs one VM instruction by instruction");
+        for (Outcome o : List.of(bare, identity, pv, lockstep)) {
+            assertThat(o.exitCode()).isEqualTo(2);
+            assertThat(o.err().lines()).hasSize(1);
+            assertThat(o.out()).isEmpty();
+        }
+    }
+
+    @Test
     void aDeviceModelThatCannotServeTheVmSaysWhyInOneLine() {
         Outcome bt = vmlab("run", "toyos", "-w", "disk", "--cpu", "binary-translation", "--devices", "passthrough");
         Outcome shared = vmlab("run", "toyos", "-w", "disk", "--cpu", "trap-emulate", "--devices", "passthrough",

@@ -40,6 +40,14 @@ public final class CoreEvent {
     public static final VmmEvent WORLD_SWITCH = VmmEvent.declare("WORLD_SWITCH", 2409,
             "estimate: the round trip of a hardware VM exit and entry that Adams and Agesen report for VT-x");
 
+    /**
+     * The page-sharing scanner read one guest page and hashed it
+     * ({@link org.vmlab.vmm.overcommit.PageSharingScanner}); charged to the VM whose page it is.
+     */
+    public static final VmmEvent PAGE_SCAN = VmmEvent.declare("PAGE_SCAN", 4096,
+            "estimate: a 4 KiB page read and hashed a byte a cycle, as the bare machine's loop would");
+
     /** Every one of them, in the order summaries list them. */
-    public static final List<VmmEvent> ALL = List.of(TRAP_AND_EMULATE, DEVICE_EMULATION, REFLECTION, INJECTION, TIMER_EXIT, EXTERNAL_INTERRUPT, WORLD_SWITCH);
+    public static final List<VmmEvent> ALL = List.of(TRAP_AND_EMULATE, DEVICE_EMULATION, REFLECTION, INJECTION, TIMER_EXIT, EXTERNAL_INTERRUPT, WORLD_SWITCH,
+            PAGE_SCAN);
 }

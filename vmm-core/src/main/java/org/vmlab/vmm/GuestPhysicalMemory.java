@@ -235,6 +235,23 @@ public final class GuestPhysicalMemory implements Ram {
     }
 
     /**
+     * Why this memory's frames may not be shared ({@link #share} would refuse), or empty if they
+     * may: guest-physical memory that is machine memory ({@link #backIdentically}), or frames that
+     * stay on their machine frames ({@link #populate}). A page-sharing scanner asks before it
+     * hashes anything.
+     */
+    public java.util.Optional<String> whyNotSharable() {
+        if (identical) {
+            return java.util.Optional.of(owner + "'s guest-physical memory is machine memory (backed identically):"
+                    + " the real MMU reaches its frames directly, whatever the p2m says");
+        }
+        if (fixedBecause != null) {
+            return java.util.Optional.of(owner + "'s guest frames stay on their machine frames: " + fixedBecause);
+        }
+        return java.util.Optional.empty();
+    }
+
+    /**
      * Gives shared guest frame {@code gfn} a private machine frame with the same bytes: a copy,
      * or the shared frame itself if no other entry maps it any more. The other sharers keep the
      * shared frame, and never see what is written into the private one.

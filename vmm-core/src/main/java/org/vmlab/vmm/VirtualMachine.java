@@ -89,6 +89,7 @@ public final class VirtualMachine {
         this.counters = new VmmCounters(costs);
         this.events = eventsOf(cpuVirtualization, memoryVirtualization, deviceVirtualization);
         registerCoreHandlers();
+        memory.addListener(new CopyOnWriteBreaks());
         memoryVirtualization.attach(this);   // before anything is loaded: it may decide the backing
         deviceVirtualization.attach(this);
         if (cpuVirtualization != null) {
@@ -107,6 +108,23 @@ public final class VirtualMachine {
         exitHandlers.register(Exit.PageFault.class, "the VMM core", (vm, exit) -> pageFault(exit));
         exitHandlers.register(Exit.InterruptWindow.class, "the VMM core", (vm, exit) -> { });
         exitHandlers.register(Exit.Hypercall.class, "the VMM core", hypercalls::dispatch);
+    }
+
+    /** Name of the counter of copy-on-write breaks: shared guest frames given a private copy. */
+    public static final String COW_BREAKS = "sharing.cow_breaks";
+
+    /**
+     * Counts every copy-on-write break of this VM's shared frames, whoever wrote: the guest (its
+     * store faulted on the read-only frame), the VMM or a device's DMA. Each is the one change
+     * of an entry from shared to private ({@link GuestPhysicalMemory#breakSharing}).
+     */
+    private final class CopyOnWriteBreaks implements GuestPhysicalMemory.ChangeListener {
+        @Override
+        public void p2mChanged(int gfn, P2mEntry before, P2mEntry after) {
+            if (before instanceof P2mEntry.Shared && after instanceof P2mEntry.Ram) {
+                counters.add(COW_BREAKS, 1);
+            }
+        }
     }
 
     /**

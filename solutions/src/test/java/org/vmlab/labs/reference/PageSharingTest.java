@@ -2,11 +2,6 @@ package org.vmlab.labs.reference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,16 +16,14 @@ import org.vmlab.machine.MachineConfig;
 import org.vmlab.machine.RunResult;
 import org.vmlab.machine.StopReason;
 import org.vmlab.machine.isa.IsaVariant;
-import org.vmlab.machine.memory.PhysicalMemory;
 import org.vmlab.vmm.CpuTechnique;
 import org.vmlab.vmm.Equivalence;
-import org.vmlab.vmm.GuestPhysicalMemory;
 import org.vmlab.vmm.Hypervisor;
 import org.vmlab.vmm.P2mEntry;
-import org.vmlab.vmm.SliceHook;
 import org.vmlab.vmm.VirtualMachine;
 import org.vmlab.vmm.VmConfig;
 import org.vmlab.vmm.VmmCostModel;
+import org.vmlab.vmm.overcommit.PageSharingScanner;
 
 /**
  * Guest memory that is shared and given back while the guests run: with every identical page of
@@ -41,59 +34,6 @@ import org.vmlab.vmm.VmmCostModel;
  */
 class PageSharingTest {
     private static final ShadowPagingTechnique MEMORY = new ShadowPagingTechnique();
-
-    /**
-     * Content-based page sharing in miniature [Waldspurger, OSDI 2002]: after every slice, every
-     * guest frame of every VM whose bytes equal another's is shared with it.
-     */
-    private static final class ShareIdenticalPages implements SliceHook {
-        private final Hypervisor vmm;
-        long shared;
-
-        ShareIdenticalPages(Hypervisor vmm) {
-            this.vmm = vmm;
-        }
-
-        private record Page(GuestPhysicalMemory memory, int gfn) {
-        }
-
-        @Override
-        public void afterSlice(VirtualMachine ran) {
-            Map<Integer, List<Page>> byHash = new HashMap<>();
-            for (VirtualMachine vm : vmm.vms()) {
-                GuestPhysicalMemory memory = vm.memory();
-                for (int gfn = 0; gfn < memory.frames(); gfn++) {
-                    if (memory.entry(gfn) instanceof P2mEntry.Backed backed) {
-                        List<Page> candidates = byHash.computeIfAbsent(hash(backed.mfn()), h -> new ArrayList<>());
-                        Page page = new Page(memory, gfn);
-                        if (!shareWithOneOf(candidates, page)) {
-                            candidates.add(page);
-                        }
-                    }
-                }
-            }
-        }
-
-        private boolean shareWithOneOf(List<Page> candidates, Page page) {
-            for (Page candidate : candidates) {
-                int before = candidate.memory().machineFrame(candidate.gfn());
-                if (before != page.memory().machineFrame(page.gfn())
-                        && candidate.memory().share(candidate.gfn(), page.memory(), page.gfn())) {
-                    shared++;
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        private int hash(int mfn) {
-            int[] words = new int[PhysicalMemory.PAGE_SIZE / 4];
-            for (int i = 0; i < words.length; i++) {
-                words[i] = vmm.frames().memory().readWord((mfn << PhysicalMemory.PAGE_SHIFT) + 4 * i);
-            }
-            return Arrays.hashCode(words);
-        }
-    }
 
     static Stream<Arguments> techniques() {
         return Stream.of(Arguments.of(new TrapAndEmulateTechnique(), IsaVariant.CLASSIC),
@@ -106,7 +46,8 @@ class PageSharingTest {
         Hypervisor vmm = hypervisor(isa);
         VirtualMachine first = boot(vmm, cpu, VmConfig.named("first").withFuel(Toyos.FUEL), "all");
         VirtualMachine second = boot(vmm, cpu, VmConfig.named("second").withFuel(Toyos.FUEL), "all");
-        ShareIdenticalPages scanner = new ShareIdenticalPages(vmm);
+        // every page after every slice: a scan rate high enough to share all there is at once
+        PageSharingScanner scanner = new PageSharingScanner(vmm, 4096);
         vmm.setSlice(50_000);
         vmm.betweenSlices(scanner);
 
@@ -115,9 +56,13 @@ class PageSharingTest {
         RunResult bare = bare(isa, "all");
         assertThat(Equivalence.compare(bare, first.result()).differences()).isEmpty();
         assertThat(Equivalence.compare(bare, second.result()).differences()).isEmpty();
-        assertThat(scanner.shared).as("pages were shared").isGreaterThan(100);
+        assertThat(scanner.shared()).as("pages were shared").isGreaterThan(100);
         assertThat(first.counters().named("shadow.sharing_broken") + second.counters().named("shadow.sharing_broken"))
                 .as("the guests wrote shared pages, and got copies").isPositive();
+        assertThat(first.counters().named(VirtualMachine.COW_BREAKS) + second.counters().named(VirtualMachine.COW_BREAKS))
+                .as("every break counted, the guests' and the VMM's")
+                .isGreaterThanOrEqualTo(first.counters().named("shadow.sharing_broken")
+                        + second.counters().named("shadow.sharing_broken"));
     }
 
     @Test
