@@ -39,15 +39,11 @@ import org.vmlab.vmm.overcommit.PageSharingScanner;
 class ContentBasedSharingTest {
     private static final int VMS = 4;
 
-    /**
-     * Shadow paging, under trap-and-emulate and under hardware assistance. (Not nested paging yet:
-     * its p2m listener write-protects the nested entry of a guest frame whose backing moved to
-     * another machine frame, the page a share dropped, instead of removing it, so the VM goes on
-     * reading its old frame, and toyos diverges; see docs/vmm.md, "Page sharing".)
-     */
+    /** Shadow paging, under trap-and-emulate and under hardware assistance; and nested paging. */
     static Stream<Arguments> toyosTechniques() {
         return Stream.of(Arguments.of(new TrapAndEmulateTechnique(), new ShadowPagingTechnique()),
-                Arguments.of(new HardwareTechnique(), new ShadowPagingTechnique()));
+                Arguments.of(new HardwareTechnique(), new ShadowPagingTechnique()),
+                Arguments.of(new HardwareTechnique(), new NestedPagingTechnique()));
     }
 
     static Stream<Arguments> techniques() {
