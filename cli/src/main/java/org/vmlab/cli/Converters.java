@@ -126,6 +126,13 @@ final class Converters {
         }
     }
 
+    /** {@code --scan-rate}: pages the page-sharing scanner hashes after a slice (a page is 4 KiB read). */
+    static final class ScanRate extends Range {
+        ScanRate() {
+            super(1, 1024, "");
+        }
+    }
+
     /** {@code --heap} of the graded tests' JVM: enough for a graded test, and no more than a laptop has. */
     static final class HeapMb extends Range {
         HeapMb() {

@@ -19,6 +19,7 @@ import org.vmlab.vmm.Hosting;
 import org.vmlab.vmm.Equivalence;
 import org.vmlab.vmm.MemoryTechnique;
 import org.vmlab.vmm.Techniques;
+import org.vmlab.vmm.overcommit.PageSharingScanner;
 import org.vmlab.vmm.VirtualMachine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -128,6 +129,12 @@ final class RunCommand implements Callable<Integer> {
                     + " pages scanned, shared, frames saved and copy-on-write breaks.")
     boolean pageSharing;
 
+    @Option(names = "--scan-rate", paramLabel = "PAGES", converter = Converters.ScanRate.class,
+            description = "With --page-sharing: pages the scanner hashes after every slice, 1..1024"
+                    + " (default: " + PageSharingScanner.DEFAULT_PAGES_PER_SLICE + "); each costs the VMM"
+                    + " PAGE_SCAN cycles.")
+    Integer scanRate;
+
     @Option(names = "--lockstep",
             description = "With --cpu: run against bare metal instruction by instruction and report the"
                     + " first instruction after which the states differ.")
@@ -167,7 +174,7 @@ final class RunCommand implements Callable<Integer> {
             return runVirtualized();
         }
         for (String flag : new String[] {"--lockstep", "--vms", "--trace", "--mem", "--impl", "--counters",
-                "--devices", "--hosting", "--page-sharing"}) {
+                "--devices", "--hosting", "--page-sharing", "--scan-rate"}) {
             if (given(flag)) {
                 throw new UserError(flag + " needs a VMM: add --cpu trap-emulate");
             }
@@ -205,6 +212,9 @@ final class RunCommand implements Callable<Integer> {
         }
         if (lockstep && vms != 1) {
             throw new UserError("--lockstep compares one VM with bare metal: leave out --vms");
+        }
+        if (scanRate != null && !pageSharing) {
+            throw new UserError("--scan-rate sets how many pages --page-sharing hashes a slice: add --page-sharing");
         }
         if (lockstep && pageSharing) {
             throw new UserError("--lockstep runs one VM instruction by instruction, with no slices to scan"
@@ -265,7 +275,8 @@ final class RunCommand implements Callable<Integer> {
         };
         Equivalence.Level level = cpu.paravirtual() ? Equivalence.Level.OBSERVABLE : Equivalence.Level.EXACT;
         VirtualizedRun.Plan plan = new VirtualizedRun.Plan(config(), vms, cpu, memory, lockstep, trace, level,
-                counters, devices, hosting, pageSharing);
+                counters, devices, hosting, pageSharing ? scanRate == null
+                ? PageSharingScanner.DEFAULT_PAGES_PER_SLICE : scanRate : 0);
         PrintWriter out = spec.commandLine().getOut();
         int exit = VirtualizedRun.run(out, plan, bootBare, bootVm, quiet);
         out.flush();

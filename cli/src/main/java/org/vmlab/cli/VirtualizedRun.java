@@ -52,11 +52,17 @@ final class VirtualizedRun {
      * @param counters true to print every count of the techniques' own below each summary
      * @param devices  the device technique, or null for the VMM's own emulation of the devices
      * @param hosting  where the device technique's work runs
-     * @param pageSharing true to share identical pages between slices ({@link PageSharingScanner})
+     * @param scanRate pages the page-sharing scanner hashes after every slice ({@link
+     *                 PageSharingScanner}), or 0 for no page sharing
      */
     record Plan(MachineConfig bare, int vms, CpuTechnique cpu, MemoryTechnique memory, boolean lockstep,
             Path trace, Equivalence.Level level, boolean counters, DeviceTechnique devices, Hosting hosting,
-            boolean pageSharing) {
+            int scanRate) {
+
+        /** Whether identical pages are shared between slices. */
+        boolean pageSharing() {
+            return scanRate > 0;
+        }
 
         DeviceVirtualization createDevices() {
             return devices == null ? DeviceVirtualization.emulated() : devices.create(hosting);
@@ -93,7 +99,7 @@ final class VirtualizedRun {
                                 + why);
                     });
                 }
-                vmm.betweenSlices(new PageSharingScanner(vmm));
+                vmm.betweenSlices(new PageSharingScanner(vmm, plan.scanRate()));
             }
             if (trace != null) {
                 vms.forEach(vm -> vm.setTrace(trace));

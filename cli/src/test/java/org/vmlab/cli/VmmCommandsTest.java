@@ -153,6 +153,41 @@ class VmmCommandsTest {
     }
 
     @Test
+    void theScanRateSetsHowManyPagesAreHashedAfterEverySlice() {
+        Outcome slow = vmlab("run", "toyos", "-w", "syscall", "--cpu", "trap-emulate", "--vms", "2", "--page-sharing",
+                "--scan-rate", "1", "-q");
+        Outcome fast = vmlab("run", "toyos", "-w", "syscall", "--cpu", "trap-emulate", "--vms", "2", "--page-sharing",
+                "--scan-rate", "64", "-q");
+
+        assertThat(slow.exitCode()).as(slow.err()).isZero();
+        assertThat(fast.exitCode()).as(fast.err()).isZero();
+        assertThat(scanned(fast)).isGreaterThan(scanned(slow));
+    }
+
+    /** The pages the first VM's scanner line says it hashed. */
+    private static long scanned(Outcome o) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^sharing: +([0-9,]+) pages scanned")
+                .matcher(o.out());
+        assertThat(m.find()).as(o.out()).isTrue();
+        return Long.parseLong(m.group(1).replace(",", ""));
+    }
+
+    @Test
+    void aScanRateWithoutPageSharingOrOutOfRangeIsOneLine() {
+        Outcome alone = vmlab("run", "toyos", "--cpu", "trap-emulate", "--vms", "2", "--scan-rate", "4");
+        Outcome zero = vmlab("run", "toyos", "--cpu", "trap-emulate", "--vms", "2", "--page-sharing", "--scan-rate", "0");
+
+        assertThat(alone.err()).isEqualTo("vmlab: --scan-rate sets how many pages --page-sharing hashes a slice:"
+                + " add --page-sharing\n");
+        assertThat(zero.err()).startsWith("vmlab: Invalid value for option '--scan-rate': '0' is out of range: 1..1024");
+        for (Outcome o : List.of(alone, zero)) {
+            assertThat(o.exitCode()).isEqualTo(2);
+            assertThat(o.err().lines()).hasSize(1);
+            assertThat(o.out()).isEmpty();
+        }
+    }
+
+    @Test
     void pageSharingIsRefusedInOneLineWhereFramesCannotBeShared() {
         Outcome bare = vmlab("run", "toyos", "--page-sharing");
         Outcome identity = vmlab("run", "toyos", "--cpu", "trap-emulate", "--mem", "identity", "--page-sharing");
