@@ -2,12 +2,15 @@ package org.vmlab.cpu.hardware;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.params.ParameterizedTest;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.vmlab.asm.Assembler;
 import org.vmlab.asm.AssemblyException;
 import org.vmlab.labs.lab6.HardwareTechnique;
+import org.vmlab.labs.lab3.ShadowPagingTechnique;
+import org.vmlab.labs.lab6.NestedPagingTechnique;
 import org.vmlab.machine.MachineConfig;
 import org.vmlab.machine.RunResult;
 import org.vmlab.machine.StopReason;
@@ -17,6 +20,7 @@ import org.vmlab.machine.vt.Vmcs;
 import org.vmlab.memory.identity.IdentityPagingTechnique;
 import org.vmlab.vmm.Errno;
 import org.vmlab.vmm.Hypervisor;
+import org.vmlab.vmm.MemoryTechnique;
 import org.vmlab.vmm.VirtualMachine;
 import org.vmlab.vmm.VmConfig;
 import org.vmlab.vmm.VmmCostModel;
@@ -25,7 +29,8 @@ import org.vmlab.vmm.VmmCostModel;
  * A guest cannot reach the real processor's VMX operation: its own VMX instructions exit, and the
  * VMM gives it the #UD of a processor without the vt feature (which is what its virtual processor
  * is); its kernel's {@code vmcall} is a hypercall, its user mode's another #UD. The VMM never
- * throws, and the VM's VMCS stays the current one.
+ * throws, and the VM's VMCS stays the current one. A guest that writes all its physical memory and
+ * past it reaches neither its VMCS, nor the VMM's shadow or nested tables, nor another VM.
  */
 class HardwareContainmentTest {
     private static final int MEMORY = 64 << 10;
@@ -126,25 +131,34 @@ class HardwareContainmentTest {
                 hlt
             """;
 
-    @org.junit.jupiter.api.Test
-    void underShadowPagingAGuestWritingPastItsMemoryReachesNeitherItsVmcsNorAnotherVm() throws AssemblyException {
+    static Stream<Named<MemoryTechnique>> memoryVirtualization() {
+        return Stream.of(Named.of("shadow paging", new ShadowPagingTechnique()),
+                Named.of("nested paging", new NestedPagingTechnique()));
+    }
+
+    @ParameterizedTest(name = "under {0}")
+    @MethodSource("memoryVirtualization")
+    void aGuestWritingPastItsMemoryReachesNeitherItsVmcsNorItsVmmsTablesNorAnotherVm(MemoryTechnique memory)
+            throws AssemblyException {
         Hypervisor vmm = new Hypervisor(MachineConfig.builder().memoryBytes(4 << 20).vt(true).fuel(Long.MAX_VALUE).build(),
                 VmmCostModel.DEFAULT);
         VirtualMachine victim = vmm.create(new VmConfig("victim", MEMORY, MEMORY >> 12, 100_000, DeviceConfig.defaults()),
-                new HardwareTechnique().create(), new org.vmlab.labs.lab3.ShadowPagingTechnique().create());
+                new HardwareTechnique().create(), memory.create());
         victim.load(Assembler.assembleSource(SCRIBBLER));
         VirtualMachine scribbler = vmm.create(new VmConfig("scribbler", MEMORY, MEMORY >> 12, 1_000_000,
-                DeviceConfig.defaults()), new HardwareTechnique().create(), new org.vmlab.labs.lab3.ShadowPagingTechnique().create());
+                DeviceConfig.defaults()), new HardwareTechnique().create(), memory.create());
         scribbler.load(Assembler.assembleSource(SCRIBBLER));
         String victimMemory = victim.memory().digest();
 
         RunResult run = scribbler.run();
 
         assertThat(run.stopReason()).as(run.stopDetail()).isEqualTo(StopReason.HALT);
+        assertThat(run.counters().get("vmm.device_emulation")).as("the words past its RAM: device accesses, to nothing")
+                .isEqualTo((0x12000 - MEMORY) / 4);
         assertThat(victim.memory().digest()).isEqualTo(victimMemory);
         Vmcs vmcs = new Vmcs(vmm.machine().memory(), ((VmcsBinding) scribbler.vcpu().binding()).address());
         assertThat(vmcs.revision()).as("the scribbler's own VMCS").isEqualTo(Vmcs.REVISION);
-        assertThat(victim.run().stopReason()).isEqualTo(StopReason.HALT);
+        assertThat(victim.run().stopReason()).as("the victim runs on").isEqualTo(StopReason.HALT);
     }
 
     @org.junit.jupiter.api.Test

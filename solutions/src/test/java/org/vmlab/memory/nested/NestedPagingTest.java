@@ -107,46 +107,6 @@ class NestedPagingTest {
         }
     }
 
-    /**
-     * Writes every word of guest-physical memory it has beyond its code (its paging off), and beyond it, where
-     * there is no RAM: none of it reaches the nested tables, the VMCS or another VM.
-     */
-    private static final String SCRIBBLER = """
-                .segment kernel, 0x1000
-                .entry start
-            start:
-                li r1, 0x2000
-                li r2, 0x12000
-                li r3, -1
-            loop:
-                sw r3, 0(r1)
-                addi r1, r1, 4
-                cmp r1, r2
-                bne loop
-                cli
-                hlt
-            """;
-
-    @Test
-    void aGuestWritingAllItsPhysicalMemoryAndBeyondReachesNothingOfTheVmmsOrAnotherVms() throws AssemblyException {
-        Hypervisor vmm = host();
-        VirtualMachine victim = toyos(vmm, NESTED, "compute");
-        int memory = 64 << 10;
-        VirtualMachine scribbler = vmm.create(new VmConfig("scribbler", memory, memory >> 12, 1_000_000,
-                DeviceConfig.defaults()), new HardwareTechnique().create(), NESTED.create());
-        scribbler.load(Assembler.assembleSource(SCRIBBLER));
-        String victimBefore = victim.memory().digest();
-
-        RunResult run = scribbler.run();
-
-        assertThat(run.stopReason()).as(run.stopDetail()).isEqualTo(StopReason.HALT);
-        assertThat(run.counters().get("nested.device_accesses")).as("the words beyond its RAM: emulated, to nothing")
-                .isEqualTo((0x12000 - memory) / 4);
-        assertThat(victim.memory().digest()).isEqualTo(victimBefore);
-        RunResult victimRun = victim.run();
-        assertThat(victimRun.stopReason()).as(victimRun.stopDetail()).isEqualTo(StopReason.HALT);
-    }
-
     @Test
     void aGuestWritingAtTheNestedTablesMachineAddressWritesItsOwnFrameThere() throws AssemblyException {
         Hypervisor vmm = host();
