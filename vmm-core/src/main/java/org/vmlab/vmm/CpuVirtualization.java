@@ -136,4 +136,25 @@ public interface CpuVirtualization {
     default java.util.Optional<DomainEvents> domainEvents() {
         return java.util.Optional.empty();
     }
+
+    /**
+     * Why a VM of this technique cannot be captured ({@link VirtualMachine#capture}) and put back
+     * elsewhere (a snapshot's restore, a migration), or empty if it can: everything the guest
+     * relies on is then in its vCPU, memory and devices, and what the technique keeps besides
+     * (translations, a VMCS) it rebuilds from them on the VM it is attached to. A technique with
+     * state of the guest's own (a paravirtual guest's registered trap table and event channels)
+     * says what stops it. The default: nothing.
+     */
+    default java.util.Optional<String> whyNotCapturable() {
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * True if, between two runs of the guest, the technique holds nothing of the guest's that is
+     * in flight: no event to inject at the next entry, say. A capture waits for such a point
+     * ({@link VirtualMachine#settle}). The default: always.
+     */
+    default boolean settled(VirtualMachine vm) {
+        return true;
+    }
 }

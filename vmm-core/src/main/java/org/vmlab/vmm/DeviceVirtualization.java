@@ -84,4 +84,14 @@ public interface DeviceVirtualization {
     static DeviceVirtualization emulated() {
         return () -> "emulated";
     }
+
+    /**
+     * Why a VM of this technique cannot be captured and put back elsewhere, or empty if it can:
+     * the devices' state is then all in the VM's board ({@link org.vmlab.machine.device.Board#state}).
+     * A real device assigned to the guest, whose state the VMM cannot read, says what stops it.
+     * The default: nothing.
+     */
+    default java.util.Optional<String> whyNotCapturable() {
+        return java.util.Optional.empty();
+    }
 }

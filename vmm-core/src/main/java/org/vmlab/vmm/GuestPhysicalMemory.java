@@ -613,6 +613,56 @@ public final class GuestPhysicalMemory implements Ram {
         });
     }
 
+    // --- pages as values: snapshots and migration ------------------------------------------------
+
+    /**
+     * A copy of guest frame {@code gfn}'s bytes, for a snapshot or a migration to carry; null for
+     * a frame never touched (it reads as zeros, and its first use elsewhere backs it) or one the
+     * guest ballooned out ({@link #isBallooned}). Reading costs no machine frame.
+     */
+    public byte[] pageContents(int gfn) {
+        checkFrame("pageContents", gfn);
+        if (!(p2m[gfn] instanceof Backed backed)) {
+            return null;
+        }
+        byte[] bytes = new byte[PhysicalMemory.PAGE_SIZE];
+        int base = backed.mfn() << PAGE_SHIFT;
+        for (int i = 0; i < bytes.length; i += 4) {
+            int word = machine.readWord(base + i);
+            bytes[i] = (byte) word;
+            bytes[i + 1] = (byte) (word >>> 8);
+            bytes[i + 2] = (byte) (word >>> 16);
+            bytes[i + 3] = (byte) (word >>> 24);
+        }
+        return bytes;
+    }
+
+    /**
+     * Puts {@code bytes} (a whole page, as {@link #pageContents} gave it, taken here or on another
+     * host) into guest frame {@code gfn}, in a private machine frame: a snapshot's restore, or a
+     * page that migration sent. The listeners hear it as the VMM's write of the frame. A frame the
+     * guest had ballooned out is taken back first.
+     *
+     * @throws IllegalArgumentException if {@code bytes} is not one page
+     * @throws MemoryLimitExceeded if the VM already backs its limit of frames
+     */
+    public void restorePage(int gfn, byte[] bytes) {
+        checkFrame("restorePage", gfn);
+        if (bytes.length != PhysicalMemory.PAGE_SIZE) {
+            throw new IllegalArgumentException("restorePage(0x" + Integer.toHexString(gfn) + "): a page is "
+                    + PhysicalMemory.PAGE_SIZE + " bytes, not " + bytes.length);
+        }
+        if (p2m[gfn] instanceof Ballooned) {
+            unballoon(gfn);
+        }
+        int base = machineFrameForWrite(gfn) << PAGE_SHIFT;
+        for (int i = 0; i < bytes.length; i += 4) {
+            machine.writeWord(base + i, (bytes[i] & 0xFF) | (bytes[i + 1] & 0xFF) << 8
+                    | (bytes[i + 2] & 0xFF) << 16 | (bytes[i + 3] & 0xFF) << 24);
+        }
+        written(gfn << PAGE_SHIFT);
+    }
+
     /** A VM asked for more machine frames than its limit allows. */
     public static final class MemoryLimitExceeded extends RuntimeException {
         public MemoryLimitExceeded(String message) {

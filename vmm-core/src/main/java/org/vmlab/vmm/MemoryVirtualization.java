@@ -97,4 +97,24 @@ public interface MemoryVirtualization {
     default java.util.Optional<NestedTranslation> nestedTranslation() {
         return java.util.Optional.empty();
     }
+
+    /**
+     * Why a VM of this technique cannot be captured and put back elsewhere, or empty if it can:
+     * the technique's tables (shadows, nested tables) are then rebuilt from the guest's memory and
+     * cr3 on the VM it is attached to. A technique whose guest names machine frames (direct
+     * paging), or that gives the guest the machine's own memory, says what stops it. The default:
+     * nothing.
+     */
+    default java.util.Optional<String> whyNotCapturable() {
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * The VM's state was just put back ({@link VirtualMachine#restore}), the VM switched out: take
+     * the guest's control registers as they are now (paging on or off, cr3), as after an emulated
+     * write of cr0 and cr3, without touching the machine; {@link #activate} loads what is derived
+     * at the next world switch in. The default derives nothing.
+     */
+    default void restored() {
+    }
 }

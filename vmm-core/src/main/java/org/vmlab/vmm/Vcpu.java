@@ -330,6 +330,136 @@ public final class Vcpu {
         eventsWaited++;
     }
 
+    // --- state as a value -----------------------------------------------------------------------
+
+    /**
+     * Everything of this vCPU that a snapshot or a migration must carry: the guest's registers,
+     * pc and FLAGS as it sees them, its control registers and interrupt-table base, and its time
+     * (ticks, of which some were waited in {@code hlt}; the STI shadow; a wait in progress). Not
+     * the binding, which belongs to the CPU technique of wherever the vCPU runs.
+     *
+     * @param registers             the general registers, r0 included (it reads as zero)
+     * @param pc                    the next instruction
+     * @param flags                 FLAGS as the guest would read them ({@link #flags()})
+     * @param controlRegisters      cr0, cr2, cr3, cr4 and cr5, in that order
+     * @param idtr                  the interrupt-table base
+     * @param ticks                 the guest's ticks
+     * @param idleTicks             those of them waited in {@code hlt}
+     * @param directInstructions    instructions the real CPU ran directly
+     * @param interruptsBlockedUntil the tick before which no interrupt is taken (an {@code sti} shadow)
+     * @param waiting               waiting in {@code hlt}
+     * @param eventsWaited          device events passed while waiting
+     * @param stopReason            why the vCPU stopped, or null if it did not
+     * @param stopDetail            the stop's detail ("" if it did not stop)
+     */
+    public record State(int[] registers, int pc, int flags, int[] controlRegisters, int idtr, long ticks,
+            long idleTicks, long directInstructions, long interruptsBlockedUntil, boolean waiting,
+            long eventsWaited, StopReason stopReason, String stopDetail) {
+        public State {
+            if (registers.length != Registers.COUNT) {
+                throw new IllegalArgumentException("a vCPU has " + Registers.COUNT + " registers, not "
+                        + registers.length);
+            }
+            if (controlRegisters.length != CONTROL_REGISTERS.length) {
+                throw new IllegalArgumentException("a vCPU state holds " + CONTROL_REGISTERS.length
+                        + " control registers (cr0, cr2, cr3, cr4, cr5), not " + controlRegisters.length);
+            }
+            if (ticks < 0 || idleTicks < 0 || idleTicks > ticks || directInstructions < 0
+                    || directInstructions > ticks - idleTicks || eventsWaited < 0) {
+                throw new IllegalArgumentException(String.format("inconsistent vCPU time: %d ticks, %d idle,"
+                        + " %d direct, %d events waited", ticks, idleTicks, directInstructions, eventsWaited));
+            }
+            registers = registers.clone();
+            controlRegisters = controlRegisters.clone();
+            stopDetail = stopDetail == null ? "" : stopDetail;
+        }
+
+        @Override
+        public int[] registers() {
+            return registers.clone();
+        }
+
+        @Override
+        public int[] controlRegisters() {
+            return controlRegisters.clone();
+        }
+
+        /** Instructions retired. */
+        public long instructions() {
+            return ticks - idleTicks;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof State s && java.util.Arrays.equals(registers, s.registers) && pc == s.pc
+                    && flags == s.flags && java.util.Arrays.equals(controlRegisters, s.controlRegisters)
+                    && idtr == s.idtr && ticks == s.ticks && idleTicks == s.idleTicks
+                    && directInstructions == s.directInstructions
+                    && interruptsBlockedUntil == s.interruptsBlockedUntil && waiting == s.waiting
+                    && eventsWaited == s.eventsWaited && stopReason == s.stopReason
+                    && stopDetail.equals(s.stopDetail);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Arrays.hashCode(registers) * 31 + java.util.Objects.hash(pc, flags, ticks, stopReason);
+        }
+
+        @Override
+        public String toString() {
+            return String.format("vCPU at pc=0x%08x flags=0x%08x, %d instructions, %d ticks%s", pc, flags,
+                    instructions(), ticks, stopReason == null ? "" : ", stopped " + stopReason);
+        }
+    }
+
+    private static final int[] CONTROL_REGISTERS = {Registers.CR0, Registers.CR2, Registers.CR3, Registers.CR4,
+        Registers.CR5};
+
+    /** This vCPU's state as a value. */
+    public State state() {
+        int[] registers = new int[Registers.COUNT];
+        for (int r = 0; r < Registers.COUNT; r++) {
+            registers[r] = register(r);
+        }
+        int[] crs = new int[CONTROL_REGISTERS.length];
+        for (int i = 0; i < crs.length; i++) {
+            crs[i] = controlRegister(CONTROL_REGISTERS[i]);
+        }
+        return new State(registers, pc(), flags(), crs, idtr, ticks, idleTicks, directInstructions,
+                interruptsBlockedUntil, waiting, eventsWaited, stopReason, stopDetail);
+    }
+
+    /**
+     * Puts this vCPU in {@code state}, taken here or on another host. The vCPU must not be loaded
+     * on the real CPU (world switch in afterwards loads it).
+     *
+     * @throws IllegalStateException if the vCPU is loaded
+     */
+    public void restore(State state) {
+        if (loaded) {
+            throw new IllegalStateException("restore a vCPU while it is switched out, not loaded on the real CPU");
+        }
+        int[] registers = state.registers();
+        for (int r = 1; r < Registers.COUNT; r++) {
+            savedRegisters[r] = registers[r];
+        }
+        savedPc = state.pc();
+        setFlags(state.flags());
+        int[] crs = state.controlRegisters();
+        for (int i = 0; i < crs.length; i++) {
+            setControlRegister(CONTROL_REGISTERS[i], crs[i]);
+        }
+        idtr = state.idtr();
+        ticks = state.ticks();
+        idleTicks = state.idleTicks();
+        directInstructions = state.directInstructions();
+        interruptsBlockedUntil = state.interruptsBlockedUntil();
+        waiting = state.waiting();
+        eventsWaited = state.eventsWaited();
+        stopReason = state.stopReason();
+        stopDetail = state.stopDetail();
+    }
+
     // --- stopping ------------------------------------------------------------------------------
 
     public void stop(StopReason reason, String detail) {

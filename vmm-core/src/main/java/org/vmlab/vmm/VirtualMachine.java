@@ -446,6 +446,106 @@ public final class VirtualMachine {
         vcpu.idleUntil(next);
     }
 
+    // --- state as a value: snapshots and migration -------------------------------------------------
+
+    /**
+     * Why this VM cannot be captured and put back elsewhere, or empty if it can: the first reason
+     * that its CPU, memory or device technique gives ({@code whyNotCapturable}), or guest memory
+     * that the VMM cannot read page by page.
+     */
+    public java.util.Optional<String> whyNotCapturable() {
+        java.util.Optional<String> reason = cpuVirtualization == null ? java.util.Optional.empty()
+                : cpuVirtualization.whyNotCapturable();
+        if (reason.isEmpty()) {
+            reason = memoryVirtualization.whyNotCapturable();
+        }
+        if (reason.isEmpty()) {
+            reason = deviceVirtualization.whyNotCapturable();
+        }
+        return reason.map(why -> name() + " cannot be captured: " + why);
+    }
+
+    /** True if no technique holds anything of the guest's in flight ({@link CpuVirtualization#settled}). */
+    public boolean settled() {
+        return cpuVirtualization == null || cpuVirtualization.settled(this);
+    }
+
+    /**
+     * Runs the guest (switched in) one instruction at a time until it is {@link #settled}, or it
+     * stops, or {@code maxInstructions} have retired: the point a capture waits for. Guest time
+     * runs as it would have anyway, so that the capture stays exact.
+     *
+     * @return true if settled
+     */
+    public boolean settle(long maxInstructions) {
+        long end = vcpu.instructions() + maxInstructions;
+        while (!settled() && !vcpu.stopped() && vcpu.instructions() < end) {
+            runSlice(1);
+        }
+        return settled();
+    }
+
+    /**
+     * This VM's state besides memory, at a boundary between two runs of the guest (not while it
+     * runs): the vCPU and the board. With its pages, enough to go on exactly elsewhere
+     * ({@link #restore}).
+     *
+     * @throws NotCapturable if a technique keeps state of the guest's that cannot move ({@link
+     *         #whyNotCapturable}), or holds some in flight ({@link #settle} first)
+     */
+    public VmState capture() {
+        java.util.Optional<String> why = whyNotCapturable();
+        if (why.isPresent()) {
+            throw new NotCapturable(why.get());
+        }
+        if (running) {
+            throw new IllegalStateException("capture " + name() + " between runs of the guest, not while it runs");
+        }
+        if (!settled()) {
+            throw new NotCapturable(name() + " cannot be captured now: its CPU technique holds an event"
+                    + " in flight; settle() it first");
+        }
+        return new VmState(vcpu.state(), devices.state());
+    }
+
+    /**
+     * Puts this VM, which was made with the same {@link VmConfig} (its devices) and is switched
+     * out, in {@code state}, captured here or on another host: the board first (it is checked and
+     * left unchanged if it does not fit), then the vCPU. Its memory is put back page by page
+     * ({@link GuestPhysicalMemory#restorePage}). The techniques rebuild what they derive at the
+     * next world switch in.
+     *
+     * @throws IllegalArgumentException if the board's state does not fit this VM's devices
+     * @throws IllegalStateException if the vCPU is loaded on the real CPU, or the guest has run
+     *         already (what its techniques derived would be stale)
+     */
+    public void restore(VmState state) {
+        if (vcpu.loaded()) {
+            throw new IllegalStateException("restore " + name() + " while it is switched out");
+        }
+        if (vcpu.ticks() != 0) {
+            throw new IllegalStateException("restore into a VM whose guest has not run yet, not into " + name()
+                    + ", which has run " + vcpu.ticks() + " ticks");
+        }
+        // The VM's clock reads the guest's ticks (no offset); it may lag them between two steps,
+        // and catches up at the next one, as it would have where it was captured.
+        devices.restore(state.devices(), state.devices().clock().now());
+        vcpu.restore(state.vcpu());
+        memoryVirtualization.restored();
+    }
+
+    /** Names the symbols of the guest's program, for messages, on a VM whose memory was restored rather than loaded. */
+    public void useSymbols(SymbolTable symbols) {
+        this.symbols = java.util.Objects.requireNonNull(symbols, "symbols");
+    }
+
+    /** A VM whose state cannot be captured (now, or with its techniques), and why. */
+    public static final class NotCapturable extends RuntimeException {
+        public NotCapturable(String message) {
+            super(message);
+        }
+    }
+
     // --- results ---------------------------------------------------------------------------------
 
     /** What the guest did, in the bare machine's terms, so that the two compare directly. */

@@ -69,6 +69,12 @@ public final class HardwareAssist implements CpuVirtualization {
         return "hardware";
     }
 
+    /** An event an EPT violation interrupted waits for the next VM entry: it is in flight. */
+    @Override
+    public boolean settled(VirtualMachine vm) {
+        return reinject == 0;
+    }
+
     /** The guest's code runs unmodified on the real CPU, in non-root mode: its ticks are the guest's. */
     @Override
     public boolean guestRunsDirectly() {

@@ -80,6 +80,19 @@ public final class Paravirtualization implements CpuVirtualization {
         return "paravirt";
     }
 
+    /**
+     * A paravirtual guest has registered state with this VMM (its trap table, event callback,
+     * event channels and shared-info page) and, under direct paging, page tables naming this host's
+     * machine frames: Xen moves such a guest only after canonicalizing them [Clark et al., NSDI
+     * 2005, section 5], which vmlab does not do.
+     */
+    @Override
+    public java.util.Optional<String> whyNotCapturable() {
+        return java.util.Optional.of("a paravirtual guest's trap table, event channels and shared-info page are"
+                + " registered with this host's VMM, which does not capture them (run it with --cpu trap-emulate,"
+                + " binary-translation or hardware)");
+    }
+
     /** The guest's code runs unmodified on the real CPU: its ticks are the guest's. */
     @Override
     public boolean guestRunsDirectly() {

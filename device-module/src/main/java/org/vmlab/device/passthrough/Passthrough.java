@@ -63,6 +63,13 @@ public final class Passthrough implements DeviceVirtualization {
         return "passthrough";
     }
 
+    /** An assigned device is real hardware: its registers and in-flight DMA are not the VMM's to read. */
+    @Override
+    public java.util.Optional<String> whyNotCapturable() {
+        return java.util.Optional.of("its devices are assigned to it (passthrough): their state is the real"
+                + " hardware's, which the VMM cannot read or move (use --devices emulated)");
+    }
+
     /** Whether the IOMMU confines the assigned devices. */
     public boolean isConfined() {
         return rules != null;

@@ -119,6 +119,13 @@ public final class SplitDrivers implements DeviceVirtualization {
         return "split";
     }
 
+    /** The back ends' rings, grants and event channels are not captured. */
+    @Override
+    public java.util.Optional<String> whyNotCapturable() {
+        return java.util.Optional.of("its split drivers' back ends hold ring, grant and event-channel state in"
+                + " domain 0 that the VMM does not capture (use --devices emulated)");
+    }
+
     @Override
     public List<VmmEvent> events() {
         return DeviceEvent.ALL;

@@ -37,6 +37,13 @@ public final class IdentityPaging implements MemoryVirtualization {
         return "identity";
     }
 
+    /** Identity paging gives the guest the machine's own memory, which no VMM reads or moves. */
+    @Override
+    public java.util.Optional<String> whyNotCapturable() {
+        return java.util.Optional.of("under identity paging its memory is the machine's own, not the VMM's to"
+                + " move (use --mem shadow or nested)");
+    }
+
     /** One VM, the machine's memory frame for frame. */
     @Override
     public boolean ownsTheMachine() {

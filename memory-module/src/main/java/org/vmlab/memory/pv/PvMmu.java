@@ -63,6 +63,13 @@ public final class PvMmu implements MemoryVirtualization {
         return "pv-mmu";
     }
 
+    /** Under direct paging the guest's page tables hold this host's machine frame numbers. */
+    @Override
+    public java.util.Optional<String> whyNotCapturable() {
+        return java.util.Optional.of("under direct paging its page tables name this host's machine frames,"
+                + " which another host's would not be (use --mem shadow or nested)");
+    }
+
     @Override
     public List<VmmEvent> events() {
         return PvMmuEvent.ALL;

@@ -109,6 +109,12 @@ public final class ShadowPaging implements MemoryVirtualization {
         }
     }
 
+    /** The guest's cr0 and cr3 were put back: the shadow to run on is theirs. */
+    @Override
+    public void restored() {
+        current = shadowFor(guestKey());
+    }
+
     @Override
     public void invalidatePage(int va) {
         current.unmap(va);
