@@ -218,7 +218,7 @@ class VmlabTest {
         Outcome o = vmlab("grade", "lab99");
 
         assertThat(o.exitCode()).isEqualTo(2);
-        assertThat(o.err().strip()).isEqualTo("vmlab: unknown lab 'lab99' (expected one of: lab0, lab1, lab2, lab3, lab4, lab5, lab6)");
+        assertThat(o.err().strip()).isEqualTo("vmlab: unknown lab 'lab99' (expected one of: lab0, lab1, lab2, lab3, lab4, lab5, lab6, lab7)");
     }
 
     @Test

@@ -252,26 +252,29 @@ public final class GuestPhysicalMemory implements Ram {
     }
 
     /**
-     * Gives shared guest frame {@code gfn} a private machine frame with the same bytes: a copy,
-     * or the shared frame itself if no other entry maps it any more. The other sharers keep the
-     * shared frame, and never see what is written into the private one.
+     * Gives shared guest frame {@code gfn} a private machine frame with the same bytes, as the
+     * VMM's {@link CopyOnWrite} makes it: a copy, or the shared frame itself if no other entry maps
+     * it any more. The other sharers keep the shared frame, and never see what is written into the
+     * private one.
      *
      * @return the private machine frame
      * @throws MachineFrames.OutOfMachineMemory if no frame is free for the copy
      * @throws IllegalArgumentException if the frame is not shared
+     * @throws IllegalStateException if the copy-on-write break returned a frame that is not the
+     *         writer's alone (the p2m is then unchanged)
      */
     public int breakSharing(int gfn) {
         if (!(entry(gfn) instanceof Shared shared)) {
             throw new IllegalArgumentException(String.format("breakSharing(0x%x): guest frame 0x%x of %s is"
                     + " not shared (it is %s)", gfn, gfn, owner, p2m[gfn]));
         }
-        int mfn = shared.mfn();
-        if (machineFrames.references(mfn) == 1) {
-            machineFrames.makePrivate(mfn, owner);
-        } else {
-            int copy = machineFrames.copyOf(mfn, owner);
-            machineFrames.release(mfn);
-            mfn = copy;
+        int mfn = machineFrames.copyOnWrite().privateFrame(machineFrames, shared.mfn(), owner);
+        if (!owner.equals(machineFrames.owner(mfn)) || machineFrames.references(mfn) != 1) {
+            // the break must leave the writer a frame no one else maps: else a sharer would see the write
+            throw new IllegalStateException(String.format("the copy-on-write break gave %s machine frame %d, which"
+                    + " is %s with %d references: a writer needs a frame of its own, with one reference", owner,
+                    mfn, machineFrames.owner(mfn) == null ? "free" : "owned by " + machineFrames.owner(mfn),
+                    machineFrames.references(mfn)));
         }
         sharedFrames--;
         change(gfn, new P2mEntry.Ram(mfn));

@@ -21,6 +21,7 @@ public final class MachineFrames {
     private final String[] owners;
     private final int[] references;
     private final Deque<Integer> free = new ArrayDeque<>();
+    private CopyOnWrite copyOnWrite = CopyOnWrite.STANDARD;
 
     /** Manages every frame of {@code memory} except the first {@code reserved}, which stay out. */
     public MachineFrames(PhysicalMemory memory, int reserved) {
@@ -111,6 +112,16 @@ public final class MachineFrames {
                     + " references: only a frame with one can become private");
         }
         owners[frame] = owner;
+    }
+
+    /** How a write to a shared frame gets a frame of its own: {@link CopyOnWrite#STANDARD} unless told. */
+    public CopyOnWrite copyOnWrite() {
+        return copyOnWrite;
+    }
+
+    /** Makes {@code rule} the copy-on-write break of every VM whose frames come from here. */
+    public void useCopyOnWrite(CopyOnWrite rule) {
+        this.copyOnWrite = java.util.Objects.requireNonNull(rule, "rule");
     }
 
     /** Drops one reference to {@code frame}; with the last one it is free again. */

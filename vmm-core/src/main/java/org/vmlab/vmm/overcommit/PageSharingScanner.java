@@ -57,6 +57,7 @@ public final class PageSharingScanner implements SliceHook {
 
     private final Hypervisor vmm;
     private final int pagesPerSlice;
+    private final SharingRules rules;
     // The table of page contents: hash to the page that holds them (a hint, or a page shared).
     private final Map<Long, Page> table = new HashMap<>();
     // Where the round robin is: the VM (an index into the hypervisor's list) and its next frame.
@@ -80,11 +81,23 @@ public final class PageSharingScanner implements SliceHook {
      * slice; register it with {@link Hypervisor#betweenSlices}.
      */
     public PageSharingScanner(Hypervisor vmm, int pagesPerSlice) {
+        this(vmm, pagesPerSlice, StandardSharing.INSTANCE);
+    }
+
+    /**
+     * A scanner of {@code vmm}'s VMs that hashes at most {@code pagesPerSlice} pages after each
+     * slice and decides as {@code rules} say; {@code rules} becomes the copy-on-write break of
+     * every VM of {@code vmm} ({@link org.vmlab.vmm.MachineFrames#useCopyOnWrite}). Register it with
+     * {@link Hypervisor#betweenSlices}.
+     */
+    public PageSharingScanner(Hypervisor vmm, int pagesPerSlice, SharingRules rules) {
         if (pagesPerSlice <= 0) {
             throw new IllegalArgumentException("the scan rate must be at least one page a slice, was " + pagesPerSlice);
         }
         this.vmm = vmm;
         this.pagesPerSlice = pagesPerSlice;
+        this.rules = java.util.Objects.requireNonNull(rules, "rules");
+        vmm.frames().useCopyOnWrite(rules);
     }
 
     public int pagesPerSlice() {
@@ -132,7 +145,7 @@ public final class PageSharingScanner implements SliceHook {
                 continue;
             }
             int gfn = nextFrame++;
-            if (memory.entry(gfn) instanceof P2mEntry.Ram) {
+            if (rules.candidate(memory.entry(gfn))) {
                 scan(new Page(vm, gfn));
                 hashed++;
             }
@@ -141,54 +154,80 @@ public final class PageSharingScanner implements SliceHook {
 
     private void scan(Page page) {
         GuestPhysicalMemory memory = page.vm().memory();
-        long hash = fnv1a64(memory, page.gfn());
+        if (!(memory.entry(page.gfn()) instanceof P2mEntry.Backed)) {
+            return;   // no machine frame to save: hashing it would back it
+        }
+        long hash = rules.hash(words(memory, page.gfn()));
         page.vm().counters().event(CoreEvent.PAGE_SCAN);
         page.vm().counters().add(SCANNED, 1);
         scanned++;
         Page kept = table.get(hash);
+        switch (rules.onHashed(found(kept, page))) {
+            case REMEMBER_AS_HINT -> table.put(hash, page);
+            case SHARE_IF_IDENTICAL -> shareIfIdentical(hash, kept, page);
+            case LEAVE -> { }
+            default -> throw new IllegalStateException();
+        }
+    }
+
+    private SharingRules.Found found(Page kept, Page page) {
+        if (kept == null) {
+            return SharingRules.Found.NOTHING;
+        }
+        if (kept.equals(page)) {
+            return SharingRules.Found.THIS_PAGE;
+        }
+        if (!stillBacked(kept)) {
+            return SharingRules.Found.A_PAGE_GONE;
+        }
+        return kept.vm().memory().isShared(kept.gfn()) ? SharingRules.Found.A_SHARED_PAGE : SharingRules.Found.A_HINT;
+    }
+
+    /**
+     * Shares {@code page} with the table's {@code kept} if every byte is the same; if they differ
+     * (the hint changed since it was hashed, or the hashes collided) {@code page} takes its place.
+     * Nothing is shared with a page that is gone or with itself, whatever the rules say.
+     */
+    private void shareIfIdentical(long hash, Page kept, Page page) {
         if (kept == null || kept.equals(page) || !stillBacked(kept)) {
-            table.put(hash, page);   // a new hint, or one that replaces a stale one
+            table.put(hash, page);
             return;
         }
         GuestPhysicalMemory keptMemory = kept.vm().memory();
+        GuestPhysicalMemory memory = page.vm().memory();
         boolean keptWasPrivate = keptMemory.entry(kept.gfn()) instanceof P2mEntry.Ram;
+        boolean pageWasPrivate = memory.entry(page.gfn()) instanceof P2mEntry.Ram;
+        int before = vmm.frames().freeFrames();
         if (!keptMemory.share(kept.gfn(), memory, page.gfn())) {
-            table.put(hash, page);   // the hint's page changed since it was hashed (or a collision)
+            table.put(hash, page);
             return;
         }
         if (keptWasPrivate) {
             kept.vm().counters().add(SHARED, 1);
             shared++;
         }
-        page.vm().counters().add(SHARED, 1);
-        page.vm().counters().add(SAVED, 1);
-        shared++;
-        saved++;
+        if (pageWasPrivate) {
+            page.vm().counters().add(SHARED, 1);
+            shared++;
+        }
+        int freed = vmm.frames().freeFrames() - before;
+        page.vm().counters().add(SAVED, freed);
+        saved += freed;
+    }
+
+    /** The 1024 words of guest frame {@code gfn}, in order. */
+    private static int[] words(GuestPhysicalMemory memory, int gfn) {
+        int[] words = new int[PAGE / 4];
+        int base = gfn * PAGE;
+        for (int i = 0; i < words.length; i++) {
+            words[i] = memory.readWord(base + 4 * i);
+        }
+        return words;
     }
 
     /** A page in the table is still there to share with: its VM runs here, and it has a machine frame. */
     private boolean stillBacked(Page page) {
         return vmm.vms().contains(page.vm()) && page.vm().memory().entry(page.gfn()) instanceof P2mEntry.Backed
                 && page.vm().memory().whyNotSharable().isEmpty();
-    }
-
-    /**
-     * The 64-bit FNV-1a hash of guest frame {@code gfn}'s 4096 bytes (Fowler, Noll and Vo; the
-     * offset basis and prime are the published 64-bit ones). ESX used a fast 64-bit
-     * non-cryptographic hash too (Jenkins'); FNV-1a is as standard and a few lines. A collision,
-     * even one a hostile guest crafts, costs only a full comparison that fails: sharing never
-     * rests on the hash alone.
-     */
-    static long fnv1a64(GuestPhysicalMemory memory, int gfn) {
-        long hash = 0xcbf29ce484222325L;
-        int base = gfn * PAGE;
-        for (int offset = 0; offset < PAGE; offset += 4) {
-            int word = memory.readWord(base + offset);
-            for (int b = 0; b < 4; b++) {
-                hash ^= (word >>> (8 * b)) & 0xFF;
-                hash *= 0x100000001b3L;
-            }
-        }
-        return hash;
     }
 }
