@@ -5,10 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.vmlab.asm.Assembler;
-import org.vmlab.asm.AssemblyException;
 import org.vmlab.grader.Graded;
 import org.vmlab.grader.Visibility;
+import org.vmlab.labs.GuestRuns;
 import org.vmlab.labs.lab1.TrapAndEmulateTechnique;
 import org.vmlab.labs.lab3.ShadowPagingTechnique;
 import org.vmlab.machine.Machine;
@@ -26,34 +25,14 @@ import org.vmlab.vmm.overcommit.PageSharingScanner;
 /** Lab 7, overcommit and live migration: the hidden graded tests, hostile guests among them. */
 class Lab7HiddenTest {
 
-    /**
-     * Stores -1 into the first word of guest-physical 0x3000, 20,000 times, then its count beside
-     * it: between the stores the page holds the same bytes in every VM that runs it, so the
-     * scanner shares it, and the next store must break the sharing.
-     */
-    private static final String STORES_AS_SOON_AS_SHARED = """
-                .segment kernel, 0x1000
-                .entry start
-            start:
-                li r1, 0x3000
-                li r2, 0
-                li r3, -1
-                li r4, 20000
-            loop:
-                sw r3, 0(r1)
-                addi r2, r2, 1
-                cmp r2, r4
-                bne loop
-                sw r2, 4(r1)
-                cli
-                hlt
-            """;
+    /** Stores into one page 20,000 times: the scanner shares it between stores, each store breaks it. */
+    private static final String STORES_AS_SOON_AS_SHARED = "org/vmlab/guests/overcommit/store_when_shared.s";
 
     @Test
     @Graded(points = 2, number = "7.h1", name = "a guest that stores into a page the instant it is shared loses nothing",
             visibility = Visibility.HIDDEN)
-    void storesAsSoonAsShared() throws AssemblyException {
-        Image image = Assembler.assembleSource(STORES_AS_SOON_AS_SHARED);
+    void storesAsSoonAsShared() {
+        Image image = GuestRuns.program(STORES_AS_SOON_AS_SHARED);
         Hypervisor vmm = Lab7Test.host();
         List<VirtualMachine> vms = new ArrayList<>();
         for (int i = 1; i <= 2; i++) {

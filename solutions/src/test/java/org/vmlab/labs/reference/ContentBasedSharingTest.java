@@ -8,9 +8,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.vmlab.asm.Assembler;
-import org.vmlab.asm.AssemblyException;
 import org.vmlab.guests.Toyos;
+import org.vmlab.labs.GuestRuns;
 import org.vmlab.labs.lab1.TrapAndEmulateTechnique;
 import org.vmlab.labs.lab3.ShadowPagingTechnique;
 import org.vmlab.labs.lab6.HardwareTechnique;
@@ -93,34 +92,13 @@ class ContentBasedSharingTest {
                 with.vms().stream().mapToLong(vm -> vm.counters().named(VirtualMachine.COW_BREAKS)).sum());
     }
 
-    /**
-     * Stores -1 into the first word of guest-physical 0x3000, 20,000 times, then its count beside
-     * it: between the stores the page holds the same bytes in every VM that runs it, so the
-     * scanner shares it, and the next store must break the sharing.
-     */
-    private static final String HOSTILE = """
-                .segment kernel, 0x1000
-                .entry start
-            start:
-                li r1, 0x3000
-                li r2, 0
-                li r3, -1
-                li r4, 20000
-            loop:
-                sw r3, 0(r1)
-                addi r2, r2, 1
-                cmp r2, r4
-                bne loop
-                sw r2, 4(r1)
-                cli
-                hlt
-            """;
+    /** Stores into one page 20,000 times: the scanner shares it between stores, each store breaks it. */
+    private static final String HOSTILE = "org/vmlab/guests/overcommit/store_when_shared.s";
 
     @ParameterizedTest(name = "{0} + {1}")
     @MethodSource("techniques")
-    void aGuestThatStoresIntoAPageAsSoonAsItIsSharedLosesNothing(CpuTechnique cpu, MemoryTechnique memory)
-            throws AssemblyException {
-        Image image = Assembler.assembleSource(HOSTILE);
+    void aGuestThatStoresIntoAPageAsSoonAsItIsSharedLosesNothing(CpuTechnique cpu, MemoryTechnique memory) {
+        Image image = GuestRuns.program(HOSTILE);
         Hypervisor vmm = hypervisor(cpu);
         List<VirtualMachine> vms = new ArrayList<>();
         for (int i = 1; i <= 2; i++) {
