@@ -94,7 +94,7 @@ final class ReplayCommand implements Callable<Integer> {
                 if (to != null) {
                     print(out, travel.to(to));
                 }
-                new ReplaySession(travel, out).run(new BufferedReader(new InputStreamReader(System.in,
+                new ReplaySession(travel, out, System.console() == null).run(new BufferedReader(new InputStreamReader(System.in,
                         StandardCharsets.UTF_8)));
                 travel.close();
                 return 0;

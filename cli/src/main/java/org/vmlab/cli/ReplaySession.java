@@ -28,10 +28,16 @@ final class ReplaySession {
 
     private final TimeTravel travel;
     private final PrintWriter out;
+    private final boolean echo;
 
-    ReplaySession(TimeTravel travel, PrintWriter out) {
+    /**
+     * @param echo true to echo each command after its prompt, for commands from a script or a pipe
+     *             (the output then reads as a session transcript); false to prompt a person at a terminal
+     */
+    ReplaySession(TimeTravel travel, PrintWriter out, boolean echo) {
         this.travel = travel;
         this.out = out;
+        this.echo = echo;
     }
 
     /** Runs the commands in {@code in}; returns how many were refused. */
@@ -40,12 +46,20 @@ final class ReplaySession {
         out.println("replay: " + HELP);
         String line;
         while (true) {
-            out.print("(replay " + String.format("%,d", travel.position()) + ") ");
-            out.flush();
+            String prompt = "(replay " + String.format("%,d", travel.position()) + ") ";
+            if (!echo) {
+                out.print(prompt);
+                out.flush();
+            }
             line = in.readLine();
             if (line == null) {
-                out.println();
+                if (!echo) {
+                    out.println();
+                }
                 break;
+            }
+            if (echo) {
+                out.println(prompt + line);
             }
             String[] words = line.trim().split("\\s+");
             if (words[0].isEmpty()) {

@@ -119,6 +119,22 @@ class ReplayTest {
     }
 
     @Test
+    void aVmReplayedToAnInstructionStandsWhereBareMetalStandsAfterIt() {
+        assumeTrue(solutions(), "the instructors' repository");
+        Path file = dir.resolve("nested-net-to.rec");
+        vmlab("run", "toyos", "-w", "net", "-q", "--cpu", "hardware", "--mem", "nested", "--isa", "legacy",
+                "--record", file.toString());
+        Recording recording = RecordingFile.read(file.toString());
+        RecordedRun run = new RecordedRun(recording, "vm", () -> LabCode.techniques(LabCode.Impl.solutions));
+
+        TimeTravel.Position inVm = new TimeTravel(run::recorded, recording.end().instructions()).to(123_457);
+        TimeTravel.Position bare = new TimeTravel(run::bare, recording.end().instructions()).to(123_457);
+
+        assertThat(inVm.instructions()).isEqualTo(123_457);
+        assertThat(inVm).isEqualTo(bare);
+    }
+
+    @Test
     void divergenceNamesWhereTrapAndEmulateOnTheLegacyIsaLeavesBareMetal() {
         assumeTrue(solutions(), "the instructors' repository");
         Path file = dir.resolve("legacy.rec");
@@ -128,6 +144,22 @@ class ReplayTest {
 
         assertThat(o.exitCode()).isEqualTo(VirtualizedRun.DIVERGED);
         assertThat(o.out()).containsPattern("verdict: .*(guest diverged from bare metal at instruction|memory first differs)");
+    }
+
+    @Test
+    void aProgramOfOnesOwnIsReplayedFromTheImageInTheRecordingWithoutItsSource() throws IOException {
+        Path source = Files.writeString(dir.resolve("mine.s"), String.join("\n",
+                "start:", "    li r1, CHAR", "    out 0x3f8, r1", "    hlt", ""));
+        Path file = dir.resolve("mine.rec");
+        assertThat(vmlab("run", source.toString(), "-q", "-D", "CHAR=0x41", "--record", file.toString()).exitCode()).isZero();
+        Files.delete(source);
+
+        Outcome o = vmlab("replay", file.toString(), "--to", "3");
+
+        assertThat(o.exitCode()).as(o.err()).isZero();
+        assertThat(o.out()).contains("mine.s on classic, 4 instructions recorded (HALT), bare metal",
+                "pc:           0x0000000c (start+0xc) `hlt` (next)", "r1=0x00000041");
+        assertThat(RecordingFile.read(file.toString()).program().defines()).containsEntry("CHAR", 0x41);
     }
 
     @Test
@@ -245,13 +277,14 @@ class ReplayTest {
         RecordedRun run = new RecordedRun(recording, "net.rec", () -> null);
         StringWriter text = new StringWriter();
         ReplaySession session = new ReplaySession(new TimeTravel(run::recorded, recording.end().instructions()),
-                new PrintWriter(text, true));
+                new PrintWriter(text, true), true);
 
         int refused = session.run(new BufferedReader(new StringReader(String.join("\n",
                 "to 1000", "back", "step 2", "regs", "mem 0x1000 32", "back 5000", "to 1G", "jump", "quit", "to 1"))));
 
         assertThat(refused).isEqualTo(3);
-        assertThat(text.toString()).contains("instruction 1,000, tick", "instruction 999, tick", "instruction 1,001, tick",
+        assertThat(text.toString()).contains("(replay 0) to 1000", "(replay 1,000) back", "(replay 999) step 2",
+                "instruction 1,000, tick", "instruction 999, tick", "instruction 1,001, tick",
                 "0x00001000: ", "0x00001010: ", "error: back 5,000 would go before the start",
                 "error: instruction 1,000,000,000 is outside the recorded run", "error: unknown command 'jump'")
                 .doesNotContain("instruction 1, tick");
