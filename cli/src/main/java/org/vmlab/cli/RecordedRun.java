@@ -1,6 +1,7 @@
 package org.vmlab.cli;
 
 import java.io.IOException;
+import java.util.function.Supplier;
 import org.vmlab.guests.Toyos;
 import org.vmlab.machine.Machine;
 import org.vmlab.machine.MachineConfig;
@@ -37,10 +38,10 @@ final class RecordedRun {
 
     /**
      * @param name       the file's name, for messages
-     * @param techniques the VMM's techniques, for a recording made in a VM (unused otherwise)
+     * @param techniques the VMM's techniques, asked for only for a recording made in a VM
      * @throws UserError if the recording names a program, ISA or technique that cannot be had
      */
-    RecordedRun(Recording recording, String name, java.util.function.Supplier<Techniques> techniques) {
+    RecordedRun(Recording recording, String name, Supplier<Techniques> techniques) {
         this.recording = recording;
         try {
             this.image = recording.program().loadImage();
