@@ -86,7 +86,7 @@ final class ReplayCommand implements Callable<Integer> {
         TimeTravel travel = new TimeTravel(run::recorded, recording.end().instructions());
         long target = to == null ? -1 : to + (step == null ? 0 : step) - (back == null ? 0 : back);
         if (to != null) {
-            checkPosition("--to", to, travel.end());
+            checkPosition("--to " + to, to, travel.end());
             checkPosition(step != null || back != null ? "--to " + to + (step != null ? " --step " + step : "")
                     + (back != null ? " --back " + back : "") + ": instruction " + target : "--to", target, travel.end());
         }

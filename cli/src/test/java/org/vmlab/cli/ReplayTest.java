@@ -324,7 +324,7 @@ class ReplayTest {
                 Arguments.of(List.of("replay", wrongDisk.toString()), "the disk image does not match its SHA-256"),
                 Arguments.of(List.of("replay", wrongImage.toString()), "the recording is corrupt: its program"),
                 Arguments.of(List.of("replay", net, "--to", "217306"),
-                        "--to is beyond the recorded run, which retired 217,305 instructions (0..217,305)"),
+                        "--to 217306 is beyond the recorded run, which retired 217,305 instructions (0..217,305)"),
                 Arguments.of(List.of("replay", net, "--to", "217305", "--step", "1"), "instruction 217306 is beyond the recorded run"),
                 Arguments.of(List.of("replay", net, "--to", "5", "--back", "6"), "is before the start of the recorded run"),
                 Arguments.of(List.of("replay", net, "--to", "lots"), "'lots' is not a count"),
