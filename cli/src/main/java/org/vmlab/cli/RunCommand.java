@@ -150,6 +150,12 @@ final class RunCommand implements Callable<Integer> {
                     + " entries validated, traces, translations, ...), below each VM's summary.")
     boolean counters;
 
+    @Option(names = "--record", paramLabel = "FILE",
+            description = "Record the run for vmlab replay: the program, the machine, every input (the"
+                    + " network peer's frames and their ticks, console input, the disk) and how it ended,"
+                    + " as gzip-compressed JSON (docs/replay.md). With --cpu: one VM.")
+    java.nio.file.Path record;
+
     @Mixin
     ImplOption impl;
 
@@ -170,6 +176,9 @@ final class RunCommand implements Callable<Integer> {
         if (!defines.isEmpty() && (guest.equals(Programs.TOYOS) || guest.endsWith(".img"))) {
             throw new UserError("-D defines a symbol for the assembler: it applies to a .s guest only");
         }
+        if (record != null) {
+            OutputPlace.checkResultFile("--record", record.toString());
+        }
         if (cpuTechnique != null) {
             return runVirtualized();
         }
@@ -183,12 +192,16 @@ final class RunCommand implements Callable<Integer> {
             throw new UserError("the paravirtual kernel calls a hypervisor, which bare metal is not:"
                     + " run it with --cpu paravirt --mem pv-mmu");
         }
-        Machine machine = new Machine(config());
+        Image program = guest.equals(Programs.TOYOS) ? Toyos.image(flavor) : Programs.load(guest, flavor, defines);
+        RunRecorder recorder = record == null ? null : recorder(program, null, false);
+        Machine machine = new Machine(recorder == null ? config()
+                : MachineConfig.builder().isa(isa).fuel(fuel).memoryBytes(memoryMib << 20).tlbEntries(tlbEntries)
+                .devices(recorder.devices()).build());
         try {
             if (guest.equals(Programs.TOYOS)) {
-                Toyos.boot(machine, Toyos.image(flavor), workload == null ? "all" : workload);
+                Toyos.boot(machine, program, workload == null ? "all" : workload);
             } else {
-                machine.load(Programs.load(guest, flavor, defines));
+                machine.load(program);
             }
         } catch (IllegalArgumentException e) {
             throw new UserError(guest + ": " + e.getMessage() + " (give more with --memory)");
@@ -202,6 +215,9 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         Summary.print(out, machine, result);
+        if (recorder != null) {
+            recorder.finished(result, out);
+        }
         out.flush();
         return result.stopReason().isClean() ? 0 : STOPPED;
     }
@@ -215,6 +231,10 @@ final class RunCommand implements Callable<Integer> {
         }
         if (scanRate != null && !pageSharing) {
             throw new UserError("--scan-rate sets how many pages --page-sharing hashes a slice: add --page-sharing");
+        }
+        if (record != null && (vms != 1 || lockstep || pageSharing)) {
+            throw new UserError("--record records one VM as its VMM runs it alone: leave out "
+                    + (vms != 1 ? "--vms" : lockstep ? "--lockstep" : "--page-sharing"));
         }
         if (lockstep && pageSharing) {
             throw new UserError("--lockstep runs one VM instruction by instruction, with no slices to scan"
@@ -276,7 +296,9 @@ final class RunCommand implements Callable<Integer> {
         Equivalence.Level level = cpu.paravirtual() ? Equivalence.Level.OBSERVABLE : Equivalence.Level.EXACT;
         VirtualizedRun.Plan plan = new VirtualizedRun.Plan(config(), vms, cpu, memory, lockstep, trace, level,
                 counters, devices, hosting, pageSharing ? scanRate == null
-                ? PageSharingScanner.DEFAULT_PAGES_PER_SLICE : scanRate : 0);
+                ? PageSharingScanner.DEFAULT_PAGES_PER_SLICE : scanRate : 0,
+                record == null ? null : recorder(image, new Recording.Vmm(cpu.name(), memory.name(),
+                        devices == null ? null : devices.name(), hosting.spelling(), code.name()), cpu.paravirtual()));
         PrintWriter out = spec.commandLine().getOut();
         int exit = VirtualizedRun.run(out, plan, bootBare, bootVm, quiet);
         out.flush();
@@ -350,6 +372,14 @@ final class RunCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserError("--hosting: " + e.getMessage());
         }
+    }
+
+    /** What --record writes: the program as it runs, the machine, and {@code vmm} (null for bare metal). */
+    private RunRecorder recorder(Image program, Recording.Vmm vmm, boolean paravirtual) {
+        String flavorName = paravirtual ? "paravirt" : flavor.name().toLowerCase(java.util.Locale.ROOT);
+        return new RunRecorder(record, Recording.Program.of(guest, guest.equals(Programs.TOYOS)
+                ? (workload == null ? "all" : workload) : null, flavorName, defines, program),
+                new Recording.MachineSetup(isa.name(), memoryMib, tlbEntries, fuel), vmm);
     }
 
     /** True if the command line gave {@code option}, even with its default value. */

@@ -54,10 +54,18 @@ final class VirtualizedRun {
      * @param hosting  where the device technique's work runs
      * @param scanRate pages the page-sharing scanner hashes after every slice ({@link
      *                 PageSharingScanner}), or 0 for no page sharing
+     * @param recorder what records the (one) VM's run ({@code --record}), or null
      */
     record Plan(MachineConfig bare, int vms, CpuTechnique cpu, MemoryTechnique memory, boolean lockstep,
             Path trace, Equivalence.Level level, boolean counters, DeviceTechnique devices, Hosting hosting,
-            int scanRate) {
+            int scanRate, RunRecorder recorder) {
+
+        /** A plan that records nothing. */
+        Plan(MachineConfig bare, int vms, CpuTechnique cpu, MemoryTechnique memory, boolean lockstep,
+                Path trace, Equivalence.Level level, boolean counters, DeviceTechnique devices, Hosting hosting,
+                int scanRate) {
+            this(bare, vms, cpu, memory, lockstep, trace, level, counters, devices, hosting, scanRate, null);
+        }
 
         /** Whether identical pages are shared between slices. */
         boolean pageSharing() {
@@ -81,8 +89,12 @@ final class VirtualizedRun {
         try (ChromeTrace trace = plan.trace() == null ? null : openTrace(plan.trace())) {
             for (int i = 1; i <= plan.vms(); i++) {
                 VirtualMachine vm;
+                VmConfig config = VmConfig.named("vm" + i).withFuel(plan.bare().fuel());
+                if (plan.recorder() != null) {
+                    config = config.withDevices(plan.recorder().devices());
+                }
                 try {
-                    vm = vmm.create(VmConfig.named("vm" + i).withFuel(plan.bare().fuel()),
+                    vm = vmm.create(config,
                             plan.cpu().create(), plan.memory().create(), plan.createDevices());
                 } catch (IllegalStateException refused) {
                     // a device model that cannot serve this VM (devices already assigned, a CPU
@@ -110,6 +122,9 @@ final class VirtualizedRun {
             RunResult nativeRun = bare.run();
             vmm.run();
             int code = report(out, plan, bare, nativeRun, vms, quiet);
+            if (plan.recorder() != null) {
+                plan.recorder().finished(vms.get(0).result(), out);
+            }
             if (trace != null) {
                 out.printf("trace:        %s (open it in https://ui.perfetto.dev or chrome://tracing)%n", plan.trace());
             }
