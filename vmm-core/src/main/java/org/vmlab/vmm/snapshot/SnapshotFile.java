@@ -36,8 +36,9 @@ import java.util.zip.ZipException;
  * that does not decode into a consistent snapshot.
  */
 public final class SnapshotFile {
-    /** The first bytes of every snapshot file. */
-    static final byte[] MAGIC = "VMLABSNP".getBytes(StandardCharsets.US_ASCII);
+    /** The first bytes of every snapshot file, in ASCII. */
+    static final String MAGIC_TEXT = "VMLABSNP";
+    private static final byte[] MAGIC = MAGIC_TEXT.getBytes(StandardCharsets.US_ASCII);
     /** The format version this code writes and reads. */
     public static final int VERSION = 1;
     /** Bytes of the envelope before the body: magic, version, length. */
@@ -87,8 +88,7 @@ public final class SnapshotFile {
     public static Snapshot read(InputStream in) throws IOException {
         byte[] all = in.readAllBytes();
         if (all.length < MAGIC.length || !Arrays.equals(Arrays.copyOf(all, MAGIC.length), MAGIC)) {
-            throw new Unreadable("not a vmlab snapshot (it does not begin with " + new String(MAGIC,
-                    StandardCharsets.US_ASCII) + ")");
+            throw new Unreadable("not a vmlab snapshot (it does not begin with " + MAGIC_TEXT + ")");
         }
         if (all.length < HEADER) {
             throw new Unreadable("truncated: " + all.length + " bytes, shorter than a snapshot's header");

@@ -43,7 +43,7 @@ class SnapshotFileTest {
     @Property(tries = 40)
     void aFileCutShortAnywhereIsRefusedAsTruncated(@ForAll long seed) {
         byte[] file = SnapshotFile.bytes(RandomSnapshots.of(seed));
-        int length = SnapshotFile.MAGIC.length + (int) Math.floorMod(seed, (long) file.length - SnapshotFile.MAGIC.length);
+        int length = SnapshotFile.MAGIC_TEXT.length() + (int) Math.floorMod(seed, (long) file.length - SnapshotFile.MAGIC_TEXT.length());
 
         assertThatThrownBy(() -> read(Arrays.copyOf(file, length))).isInstanceOf(SnapshotFile.Unreadable.class)
                 .hasMessageStartingWith("truncated: ");
@@ -52,7 +52,7 @@ class SnapshotFileTest {
     @Test
     void aFileOfAnotherFormatVersionIsRefusedWithBothVersions() {
         byte[] file = SnapshotFile.bytes(RandomSnapshots.of(1));
-        ByteBuffer.wrap(file).putInt(SnapshotFile.MAGIC.length, 2);
+        ByteBuffer.wrap(file).putInt(SnapshotFile.MAGIC_TEXT.length(), 2);
 
         assertThatThrownBy(() -> read(file)).isInstanceOf(SnapshotFile.Unreadable.class)
                 .hasMessage("a snapshot of format version 2, but this vmlab reads version 1 only");
@@ -115,7 +115,7 @@ class SnapshotFileTest {
     /** {@code body} in a well-formed envelope, with its right digest. */
     private static byte[] sealed(byte[] body) {
         ByteBuffer b = ByteBuffer.allocate(SnapshotFile.HEADER + body.length + SnapshotFile.DIGEST);
-        b.put(SnapshotFile.MAGIC).putInt(SnapshotFile.VERSION).putLong(body.length).put(body)
+        b.put(SnapshotFile.MAGIC_TEXT.getBytes()).putInt(SnapshotFile.VERSION).putLong(body.length).put(body)
                 .put(SnapshotFile.sha256(body));
         return b.array();
     }
