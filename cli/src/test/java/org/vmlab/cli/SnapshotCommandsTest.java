@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.vmlab.cli.VmlabTest.vmlab;
 
+import java.io.ByteArrayInputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +18,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.vmlab.cli.VmlabTest.Outcome;
 import org.vmlab.guests.Toyos;
+import org.vmlab.vmm.VmConfig;
+import org.vmlab.vmm.snapshot.Snapshot;
+import org.vmlab.vmm.snapshot.SnapshotFile;
 
 /**
  * {@code vmlab snapshot} saves a VM mid-run in a file and {@code vmlab restore} runs it on to the
@@ -44,6 +48,11 @@ class SnapshotCommandsTest {
         ByteBuffer.wrap(version2).putInt(8, 2);
         Files.write(dir.resolve("version2.snap"), version2);
         Files.writeString(dir.resolve("notes.txt"), "not a snapshot\n");
+        // a well-formed file whose VM has a disk of 8 sectors, but whose board holds the whole toyos disk
+        Snapshot s = SnapshotFile.read(new ByteArrayInputStream(file));
+        VmConfig smallDisk = s.config().withDevices(s.config().devices().withDiskSectors(8));
+        Files.write(dir.resolve("otherdisk.snap"), SnapshotFile.bytes(new Snapshot(s.guest(), s.isa(), s.techniques(),
+                smallDisk, s.state(), s.pages())));
         Files.createDirectories(dir.resolve("folder.snap"));
     }
 
@@ -119,6 +128,8 @@ class SnapshotCommandsTest {
                 bad("restore DIR/version2.snap", "a snapshot of format version 2, but this vmlab reads version 1 only"),
                 bad("restore DIR/truncated.snap", "DIR/truncated.snap: truncated: "),
                 bad("restore DIR/corrupted.snap", "DIR/corrupted.snap: corrupted: the SHA-256 of its contents"),
+                bad("restore DIR/otherdisk.snap", "DIR/otherdisk.snap: the snapshot does not fit the VM it describes:"
+                        + " the disk's state is of 2048 sectors, this disk has 8"),
                 bad("restore DIR/forkwait.snap --cpu warp", "unknown --cpu 'warp'"),
                 bad("restore DIR/forkwait.snap --mem nested", "--mem nested is the processor's nested paging, which"
                         + " --cpu trap-emulate does not run"),
