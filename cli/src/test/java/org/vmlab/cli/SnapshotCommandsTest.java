@@ -109,6 +109,23 @@ class SnapshotCommandsTest {
     }
 
     @Test
+    void aProgramOfOneSAssemblySourceIsCarriedInTheSnapshotAndRunsOnWithItsSymbols() throws Exception {
+        Path source = dir.resolve("countdown.s");
+        Files.writeString(source, "start:\n    li r1, 100000\nloop:\n    addi r1, r1, -1\n    cmpi r1, 0\n"
+                + "    bne loop\n    hlt\n");
+        Path file = dir.resolve("countdown.snap");
+        assertThat(vmlab("snapshot", source.toString(), "--at", "1000", "-o", file.toString()).exitCode()).isZero();
+        Files.delete(source);
+
+        Outcome o = vmlab("restore", file.toString(), "--cpu", "hardware", "--mem", "nested", "--compare");
+
+        assertThat(o.exitCode()).as(o.err()).isZero();
+        assertThat(o.out()).contains("restored:     " + file + ": " + source + ", taken under trap-emulate + shadow"
+                + " at 1,000 instructions", "stopped:      HALT at pc=0x00000018 (loop+0x10)",
+                "instructions: 300,003, 299,003 since the restore", "equivalent to bare metal");
+    }
+
+    @Test
     void bothCommandsHaveHelp() {
         for (String command : new String[] {"snapshot", "restore"}) {
             Outcome o = vmlab(command, "--help");
