@@ -18,7 +18,6 @@ import org.vmlab.vmm.DeviceTechnique;
 import org.vmlab.vmm.Hosting;
 import org.vmlab.vmm.Equivalence;
 import org.vmlab.vmm.MemoryTechnique;
-import org.vmlab.vmm.Techniques;
 import org.vmlab.vmm.overcommit.PageSharingScanner;
 import org.vmlab.vmm.VirtualMachine;
 import picocli.CommandLine.Command;
@@ -245,22 +244,13 @@ final class RunCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("vmlab: note: --mem direct is now called --mem identity");
             memoryTechnique = "identity";
         }
-        LabCode.Impl code = impl.chosen();
-        Techniques techniques = impl.techniques();
-        CpuTechnique cpu = techniques.cpu(cpuTechnique).orElseThrow(() -> new UserError(
-                "unknown --cpu '" + cpuTechnique + "' (" + code + " has: "
-                        + String.join(", ", techniques.cpuNames()) + ")"));
-        MemoryTechnique memory = techniques.memory(memoryTechnique).orElseThrow(() -> new UserError(
-                "unknown --mem '" + memoryTechnique + "' (" + code + " has: "
-                        + String.join(", ", techniques.memoryNames()) + ")"));
+        TechniqueChoice techniques = new TechniqueChoice(impl);
+        CpuTechnique cpu = techniques.cpu(cpuTechnique);
+        MemoryTechnique memory = techniques.memory(memoryTechnique);
         if (memory.ownsTheMachine() && vms != 1) {
             throw new UserError("--mem " + memory.name() + " gives one VM the whole machine: leave out --vms");
         }
-        if (memory.nestedPaging() && !cpu.runsNestedPaging()) {
-            throw new UserError("--mem " + memory.name() + " is the processor's nested paging, which --cpu " + cpu.name()
-                    + " does not run: use --cpu " + String.join(" or --cpu ", techniques.cpuNames().stream()
-                    .filter(name -> techniques.cpu(name).orElseThrow().runsNestedPaging()).toList()));
-        }
+        techniques.checkRuns(cpu, memory);
         if (memoryMib != 16) {
             throw new UserError("--memory sets the bare machine's RAM; a VM has 16 MiB of guest memory");
         }
@@ -268,14 +258,9 @@ final class RunCommand implements Callable<Integer> {
         if (given("--hosting") && deviceModel == null) {
             throw new UserError("--hosting says where a device model's work runs: add --devices emulated or --devices split");
         }
-        DeviceTechnique devices = deviceModel == null ? null : techniques.devices(deviceModel).orElseThrow(() ->
-                new UserError("unknown --devices '" + deviceModel + "' (" + code + " has: "
-                        + String.join(", ", techniques.deviceNames()) + ")"));
-        Hosting hosting = hosting();
-        if (devices != null && devices.paravirtual() && !cpu.paravirtual()) {
-            throw new UserError("--devices " + devices.name() + " needs a paravirtual kernel's front ends:"
-                    + " run it with --cpu paravirt --mem pv-mmu");
-        }
+        DeviceTechnique devices = techniques.devices(deviceModel);
+        Hosting hosting = TechniqueChoice.hosting(hostingModel);
+        TechniqueChoice.checkRuns(cpu, devices);
         Image image = vmImage(cpu, devices != null && devices.paravirtual());
         Image nativeImage = cpu.paravirtual() ? nativeBuild() : image;
         String line = workload == null ? "all" : workload;
@@ -298,7 +283,7 @@ final class RunCommand implements Callable<Integer> {
                 counters, devices, hosting, pageSharing ? scanRate == null
                 ? PageSharingScanner.DEFAULT_PAGES_PER_SLICE : scanRate : 0,
                 record == null ? null : recorder(image, new Recording.Vmm(cpu.name(), memory.name(),
-                        devices == null ? null : devices.name(), hosting.spelling(), code.name()), cpu.paravirtual()));
+                        devices == null ? null : devices.name(), hosting.spelling(), impl.chosen().name()), cpu.paravirtual()));
         PrintWriter out = spec.commandLine().getOut();
         int exit = VirtualizedRun.run(out, plan, bootBare, bootVm, quiet);
         out.flush();
@@ -364,14 +349,6 @@ final class RunCommand implements Callable<Integer> {
         Map<String, Integer> all = new LinkedHashMap<>(defines);
         all.putIfAbsent("PARAVIRT", value);
         return all;
-    }
-
-    private Hosting hosting() {
-        try {
-            return Hosting.of(hostingModel);
-        } catch (IllegalArgumentException e) {
-            throw new UserError("--hosting: " + e.getMessage());
-        }
     }
 
     /** What --record writes: the program as it runs, the machine, and {@code vmm} (null for bare metal). */

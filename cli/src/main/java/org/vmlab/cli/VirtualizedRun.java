@@ -286,13 +286,13 @@ final class VirtualizedRun {
         }
     }
 
-    private static String exits(VirtualMachine vm) {
+    static String exits(VirtualMachine vm) {
         List<String> parts = new ArrayList<>();
         vm.counters().exitsByKind().forEach((kind, n) -> parts.add(String.format("%,d %s", n, kind)));
         return String.join(", ", parts);
     }
 
-    private static String events(VirtualMachine vm) {
+    static String events(VirtualMachine vm) {
         List<String> parts = new ArrayList<>();
         for (VmmEvent event : vm.events()) {
             long n = vm.counters().events(event);

@@ -23,7 +23,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
         mixinStandardHelpOptions = true,
         versionProvider = Vmlab.Version.class,
         description = "Learn virtualization by building a virtual machine monitor on a simulated machine.",
-        subcommands = {RunCommand.class, ReplayCommand.class, AsmCommand.class, DisasmCommand.class, DemoCommand.class,
+        subcommands = {RunCommand.class, SnapshotCommand.class, RestoreCommand.class, ReplayCommand.class, AsmCommand.class, DisasmCommand.class, DemoCommand.class,
                 ExperimentCommand.class,
                 GradeCommand.class, SyncLabsCommand.class, ExportHandoutCommand.class,
                 GradescopePackageCommand.class,

@@ -360,8 +360,8 @@ public final class Vcpu {
                 throw new IllegalArgumentException("a vCPU has " + Registers.COUNT + " registers, not "
                         + registers.length);
             }
-            if (controlRegisters.length != CONTROL_REGISTERS.length) {
-                throw new IllegalArgumentException("a vCPU state holds " + CONTROL_REGISTERS.length
+            if (controlRegisters.length != CONTROL_REGISTER_COUNT) {
+                throw new IllegalArgumentException("a vCPU state holds " + CONTROL_REGISTER_COUNT
                         + " control registers (cr0, cr2, cr3, cr4, cr5), not " + controlRegisters.length);
             }
             if (ticks < 0 || idleTicks < 0 || idleTicks > ticks || directInstructions < 0
@@ -411,6 +411,9 @@ public final class Vcpu {
                     instructions(), ticks, stopReason == null ? "" : ", stopped " + stopReason);
         }
     }
+
+    /** How many control registers a state holds; the record reads this, not the table (a static array it could write). */
+    private static final int CONTROL_REGISTER_COUNT = 5;
 
     private static final int[] CONTROL_REGISTERS = {Registers.CR0, Registers.CR2, Registers.CR3, Registers.CR4,
         Registers.CR5};
