@@ -14,6 +14,7 @@ bumpnext:   .word M2P + 4 * M2P_ENTRIES ; the next never-used frame, after the M
 bumpnext:   .word FRAMES_START  ; the next never-used frame
 .endif
 ticks:      .word 0             ; timer interrupts so far
+balloon_count: .word 0          ; frames the balloon holds (balloon.s)
 stat_switches: .word 0          ; context switches
 stat_demand: .word 0            ; pages allocated on demand
 stat_cow:   .word 0             ; pages copied on write
@@ -110,6 +111,12 @@ net_rx_cons: .word 0
 split_arg: .space 20            ; grant_table_op's and device_connect's arguments
 split_send_arg: .space 4        ; event_channel_op(send)'s
 .endif
+.endif
+
+.if PARAVIRT == 0
+; The frames the balloon holds, by address (balloon.s): kept here, never in the frames.
+    .align 4
+balloon_frames: .space 4 * BALLOON_MAX
 .endif
 
 ; The interrupt table: 256 gates, filled by idt_init.

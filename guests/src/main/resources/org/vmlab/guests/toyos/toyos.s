@@ -36,6 +36,9 @@ SPLIT = 0
     .include "net.s"
 .endif
     .include "console.s"
+.if PARAVIRT == 0
+    .include "balloon.s"
+.endif
     .include "lib.s"
 .if PARAVIRT
     .include "xen.s"
