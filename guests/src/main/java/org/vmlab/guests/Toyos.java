@@ -73,6 +73,7 @@ public final class Toyos {
     private static final int ALL_ITERATIONS = 200_000;
     private static final int ALL_WORKERS = 3;
     private static final int FORKWAIT_CHILDREN = 100;
+    private static final int MEMHOG_STEP = 20_000;
 
     private static final String BANNER = "toyos: boot\ntoyos: paging on\n";
     private static final String POWER_OFF = "toyos: no processes left, power off\n";
@@ -228,6 +229,9 @@ public final class Toyos {
                     + hex(diskChecksum()) + "\n";
             case "net" -> "net: sent 8 frames, received 8 echoes, 3280 bytes, OK\n";
             case "fault" -> faultOutput();
+            // not a workload of the menu: a program for the consolidation experiment ("memhog K")
+            case "memhog" -> "memhog: 96 pages touched and freed, checksum="
+                    + hex(checksum(1, 10 * MEMHOG_STEP)) + "\n";
             default -> throw new IllegalArgumentException("no such toyos workload: " + workload
                     + " (known: " + String.join(", ", WORKLOADS) + ")");
         } + POWER_OFF;

@@ -56,6 +56,14 @@ public final class BalloonDevice implements PortDevice {
         /** The guest takes frame {@code frame} back; false refuses it (nothing changes). */
         boolean deflate(int frame);
 
+        /**
+         * The device refused an inflate ({@code inflate} true) or a deflate of {@code frame}, for
+         * {@code status} ({@link #NOT_RAM}, {@link #WRONG_STATE} or {@link #REFUSED}): for the
+         * host's counts.
+         */
+        default void rejected(int frame, boolean inflate, int status) {
+        }
+
         /** Bare metal: frames stay where they are; every frame is accepted. */
         Host BARE_METAL = new Host() {
             @Override
@@ -148,9 +156,9 @@ public final class BalloonDevice implements PortDevice {
     @Override
     public void out(int offset, int value) {
         if (offset == INFLATE_PORT) {
-            finish(inflate(value));
+            finish(value, true, inflate(value));
         } else if (offset == DEFLATE_PORT) {
-            finish(deflate(value));
+            finish(value, false, deflate(value));
         }
     }
 
@@ -182,10 +190,11 @@ public final class BalloonDevice implements PortDevice {
         return ACCEPTED;
     }
 
-    private void finish(int outcome) {
+    private void finish(int frame, boolean inflate, int outcome) {
         status = outcome;
         if (outcome != ACCEPTED) {
             rejected++;
+            host.rejected(frame, inflate, outcome);
         }
     }
 
