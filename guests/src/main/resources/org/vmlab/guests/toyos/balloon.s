@@ -10,7 +10,7 @@
 ; free list first.
 ;
 ; The driver never touches a frame it holds: it keeps their addresses in its own array
-; (balloon_frames), not in the frames, and takes frames without zeroing them (balloon_take).
+; (BALLOON_FRAMES), not in the frames, and takes frames without zeroing them (balloon_take).
 ; It keeps BALLOON_RESERVE never-used frames for the kernel, and stops inflating when the
 ; allocator has nothing else to give, or the device refuses a frame: it never panics.
 ; On bare metal the target is the configuration's, 0 unless told: the driver only reads it.
@@ -49,7 +49,7 @@ balloon_inflate:
     pv_in r3, BALLOON_STATUS
     cmp r3, r0
     bne balloon_refused
-    la r3, balloon_frames       ; balloon_frames[count] = the frame; count++
+    li r3, BALLOON_FRAMES       ; BALLOON_FRAMES[count] = the frame; count++
     shli r4, r8, 2
     add r3, r3, r4
     sw r1, 0(r3)
@@ -64,7 +64,7 @@ balloon_deflate:
     cmp r9, r8
     bgeu balloon_done           ; count <= target
     addi r8, r8, -1
-    la r3, balloon_frames
+    li r3, BALLOON_FRAMES
     shli r4, r8, 2
     add r3, r3, r4
     lw r1, 0(r3)

@@ -115,12 +115,6 @@ split_send_arg: .space 4        ; event_channel_op(send)'s
 .endif
 .endif
 
-.if PARAVIRT == 0
-; The frames the balloon holds, by address (balloon.s): kept here, never in the frames.
-    .align 4
-balloon_frames: .space 4 * BALLOON_MAX
-.endif
-
 ; The interrupt table: 256 gates, filled by idt_init.
     .align 4096
 idt:

@@ -9,6 +9,7 @@
 ;   0x000A_0000  kernel stacks, one 4 KiB stack per process slot
 ;   0x000B_0000  boot stack (until the first process runs)
 ;   0x000C_0000  DMA buffers: disk bounce buffer, NIC rings and frame buffers
+;   0x000E_0000  the frames the balloon holds, by address (balloon.s; native kernel only)
 ;   0x0010_0000  free frames (page tables, user pages), handed out by kalloc
 ;   0x00C0_0000  the user image (segment "user"): every built-in user program
 ;
@@ -35,6 +36,7 @@ NIC_TXRING  = 0x000C1000        ; 16 transmit descriptors
 NIC_RXRING  = 0x000C1100        ; 16 receive descriptors
 NIC_TXBUF   = 0x000C8000        ; 16 transmit buffers of 2 KiB
 NIC_RXBUF   = 0x000D0000        ; 16 receive buffers of 2 KiB
+BALLOON_FRAMES = 0x000E0000     ; the balloon's list: BALLOON_MAX words (balloon.s)
 FRAMES_START = 0x00100000       ; first frame kalloc hands out
 FRAMES_END  = 0x00C00000        ; one past the last
 UIMG_PHYS   = 0x00C00000        ; where the loader puts the user image

@@ -25,12 +25,12 @@ import org.vmlab.vmm.VirtualMachine;
  *
  * <p>Ballooning first, then page sharing: a guest's driver may refuse (a driver that ignores the
  * target, or a guest with nothing left to spare). A VM whose balloon has not moved toward its
- * target in {@link #STALLED_SLICES} of its own slices is <em>unresponsive</em>: the policy stops
- * counting on it and asks the others; and while the machine stays short with nothing left to ask,
- * it gives the page-sharing scanner, if there is one, an extra pass after each slice (ESX would
- * page out to its swap file as the last resort; the simulator has none). A VM that then asks for
- * a frame when none is free stops with the reason {@code RESOURCE_LIMIT} ("the machine is out of
- * memory"), and the others go on.
+ * target in {@link #STALLED_SLICES} of its own slices is <em>unresponsive</em>. While the VM the
+ * policy would take from is unresponsive, it does not take from the others instead (their claim
+ * is the better one: ESX would page the unresponsive VM out to its swap file, which the simulator
+ * does not have), but gives the page-sharing scanner, if there is one, an extra pass after each
+ * slice. A VM that then asks for a frame when none is free stops with the reason
+ * {@code RESOURCE_LIMIT} ("the machine is out of memory"), and the others go on.
  */
 public final class BalloonController implements SliceHook {
     /** A VM's shares unless told otherwise (ESX's unit is arbitrary; only ratios matter). */
@@ -158,19 +158,22 @@ public final class BalloonController implements SliceHook {
     }
 
     /**
-     * Asks for {@code wanted} frames, less what responsive balloons are already inflating toward:
-     * the rest from the VM with the fewest shares per page that can still give. Returns false if
-     * no balloon is working on it (all refuse, or none can give more).
+     * Asks for {@code wanted} frames, less what balloons are already inflating toward, from the VM
+     * with the fewest shares per page that can still give (section 6). Returns false if that VM's
+     * balloon does not respond: the policy does not take from the others instead (they have the
+     * better claim), and falls back to sharing.
      */
     private boolean reclaim(int wanted) {
         int underway = 0;
         List<VirtualMachine> candidates = new ArrayList<>();
         for (VirtualMachine vm : vmm.vms()) {
-            if (vm.stopped() || unresponsive(vm)) {
+            if (vm.stopped()) {
                 continue;
             }
             Balloon balloon = vm.balloon();
-            underway += Math.max(0, balloon.target() - balloon.size());
+            if (!unresponsive(vm)) {
+                underway += Math.max(0, balloon.target() - balloon.size());
+            }
             if (balloon.target() < vm.memory().frames()) {
                 candidates.add(vm);
             }
@@ -184,6 +187,9 @@ public final class BalloonController implements SliceHook {
         }
         VirtualMachine victim = candidates.stream()
                 .min(Comparator.comparingDouble(this::sharesPerPage)).orElseThrow();
+        if (unresponsive(victim)) {
+            return false;
+        }
         Balloon balloon = victim.balloon();
         balloon.setTarget(Math.max(balloon.target(), balloon.size()) + more);
         targetChanges++;
