@@ -236,7 +236,7 @@ final class VirtualizedRun {
             }
         }
         if (plan.pageSharing() || plan.overcommit().balloon() || plan.overcommit().machineFrames() > 0) {
-            printMachineFrames(out, vms);
+            printMachineFrames(out, vms, plan.pageSharing() ? "page sharing:" : "machine:     ");
         }
         return code;
     }
@@ -284,9 +284,11 @@ final class VirtualizedRun {
 
     /**
      * The machine frames behind every VM's guest frames at the end: a shared frame counted once,
-     * so that the difference is what sharing saves now (after the copy-on-write breaks).
+     * so that the difference is what sharing saves now (after the copy-on-write breaks); then, per
+     * VM, its frames, its balloon's size, its frames shared, the frames sharing and the balloon
+     * saved, and how it stopped.
      */
-    private static void printMachineFrames(PrintWriter out, List<VirtualMachine> vms) {
+    private static void printMachineFrames(PrintWriter out, List<VirtualMachine> vms, String label) {
         java.util.Set<Integer> frames = new java.util.HashSet<>();
         long guestFrames = 0;
         for (VirtualMachine vm : vms) {
@@ -298,7 +300,7 @@ final class VirtualizedRun {
             }
         }
         out.println("---");
-        out.printf("page sharing: %,d machine frames back the VMs' %,d guest frames: %,d saved%n", frames.size(),
+        out.printf("%s %,d machine frames back the VMs' %,d guest frames: %,d saved%n", label, frames.size(),
                 guestFrames, guestFrames - frames.size());
         out.printf("%-6s %8s %8s %8s %8s %9s  %s%n", "vm", "frames", "balloon", "shared", "saved", "reclaimed",
                 "stopped");
