@@ -84,7 +84,7 @@ final class ConsolidationCommand implements Callable<Integer> {
                 + " trap-emulate + shadow%n%n", machineFrames, machineFrames * 4);
         out.printf("%3s %-8s %9s %11s %11s %11s %13s%n", "N", "policy", "completed", "peak frames",
                 "saved/VM", "balloon/VM", "instr/kcycle");
-        Image kernel = Toyos.image(Toyos.Flavor.NATIVE);
+        Image kernel = Toyos.memhogImage();
         List<ConsolidationData.Row> rows = new ArrayList<>();
         boolean allRight = true;
         for (int n : VM_COUNTS) {

@@ -113,6 +113,15 @@ public final class Toyos {
     }
 
     /**
+     * The native kernel with one more user program, {@code memhog K} (docs/toyos.md), for
+     * {@code vmlab experiment consolidation}: built apart (MEMHOG=1) so that the standard image,
+     * and so every other program's layout and figures, stay as they are.
+     */
+    public static Image memhogImage() {
+        return image(Flavor.NATIVE, Drivers.EMULATED, Map.of("MEMHOG", 1));
+    }
+
+    /**
      * Assembles the kernel and its user programs with {@code drivers}.
      *
      * @throws IllegalArgumentException for split drivers in the native kernel, which has no
@@ -229,7 +238,7 @@ public final class Toyos {
                     + hex(diskChecksum()) + "\n";
             case "net" -> "net: sent 8 frames, received 8 echoes, 3280 bytes, OK\n";
             case "fault" -> faultOutput();
-            // not a workload of the menu: a program for the consolidation experiment ("memhog K")
+            // not a workload of the menu: a program of memhogImage() for the consolidation experiment
             case "memhog" -> "memhog: 96 pages touched and freed, checksum="
                     + hex(checksum(1, 10 * MEMHOG_STEP)) + "\n";
             default -> throw new IllegalArgumentException("no such toyos workload: " + workload

@@ -52,7 +52,9 @@ progtab:
     .word str_lat_disk, u_lat_disk
     .word str_lat_net, u_lat_net
     .word str_true, u_true
+.if MEMHOG
     .word str_memhog, u_memhog
+.endif
     .word 0, 0
 
 str_init:       .asciz "init"
@@ -74,7 +76,9 @@ str_lat_sbrk:   .asciz "lat_sbrk"
 str_lat_disk:   .asciz "lat_disk"
 str_lat_net:    .asciz "lat_net"
 str_true:       .asciz "true"
+.if MEMHOG
 str_memhog:     .asciz "memhog"
+.endif
 
 msg_boot:       .asciz "toyos: boot\n"
 msg_paging:     .asciz "toyos: paging on\n"

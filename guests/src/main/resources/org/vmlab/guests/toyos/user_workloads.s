@@ -712,6 +712,8 @@ lnet_loop:
 ; (9 - K) * MEMHOG_STEP more: the same work for every K, 0..8, with the burst at a different
 ; time. VMs running memhog 0, 1, 2, ... need their memory one after the other, so that what one
 ; freed can be ballooned out of it and given to the next (docs/overcommit.md).
+; Only in a kernel built with MEMHOG=1 (Toyos.memhogImage()): the other programs keep their layout.
+.if MEMHOG
 MEMHOG_PAGES = 96
 MEMHOG_STEP = 20000
 
@@ -765,3 +767,4 @@ memhog_parent:
     call exit
 memhog_msg: .asciz "memhog: 96 pages touched and freed, checksum="
     .align 4
+.endif

@@ -95,7 +95,7 @@ class BallooningTest {
         for (int i = 0; i < 2; i++) {
             VirtualMachine vm = vmm.create(VmConfig.named("vm" + (i + 1)).withFuel(Toyos.FUEL), cpu.create(),
                     memory.create());
-            Toyos.boot(vm, Toyos.image(Toyos.Flavor.NATIVE), "memhog " + i);
+            Toyos.boot(vm, Toyos.memhogImage(), "memhog " + i);
             vms.add(vm);
         }
         if (balloon) {
