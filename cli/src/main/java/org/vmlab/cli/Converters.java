@@ -133,6 +133,30 @@ final class Converters {
         }
     }
 
+    /** {@code --machine-frames}: the host's RAM in 4 KiB frames, 64 (256 KiB) to 65536 (256 MiB). */
+    static final class MachineFrames extends Range {
+        MachineFrames() {
+            super(64, 65536, "frames");
+        }
+    }
+
+    /** {@code --idle-tax}: the idle memory tax rate, 0 to 0.99 (ESX's default is 0.75). */
+    static final class TaxRate implements ITypeConverter<Double> {
+        @Override
+        public Double convert(String value) {
+            double rate;
+            try {
+                rate = Double.parseDouble(value.trim());
+            } catch (NumberFormatException e) {
+                throw new TypeConversionException("'" + value + "' is not a number (0..0.99)");
+            }
+            if (!(rate >= 0 && rate <= 0.99)) {
+                throw new TypeConversionException("'" + value + "' is out of range: 0..0.99");
+            }
+            return rate;
+        }
+    }
+
     /** {@code --heap} of the graded tests' JVM: enough for a graded test, and no more than a laptop has. */
     static final class HeapMb extends Range {
         HeapMb() {

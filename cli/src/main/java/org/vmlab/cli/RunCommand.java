@@ -38,7 +38,8 @@ import picocli.CommandLine.Spec;
                 "triple fault), 4 if it diverged from bare metal (a VM stopped for the VMM's own error too).",
                 "Examples: vmlab run toyos --workload syscall --isa legacy --fuel 50M",
                 "          vmlab run toyos -w pagefault --cpu trap-emulate --mem shadow --vms 2",
-                "          vmlab run toyos --cpu trap-emulate --vms 4 --page-sharing"})
+                "          vmlab run toyos --cpu trap-emulate --vms 4 --page-sharing",
+                "          vmlab run toyos --cpu trap-emulate --vms 4 --balloon --machine-frames 160"})
 final class RunCommand implements Callable<Integer> {
     /** Exit code of a run the machine had to stop. */
     static final int STOPPED = 3;
@@ -134,6 +135,24 @@ final class RunCommand implements Callable<Integer> {
                     + " PAGE_SCAN cycles.")
     Integer scanRate;
 
+    @Option(names = "--balloon",
+            description = "With --cpu: a memory policy for an overcommitted machine, as VMware ESX's:"
+                    + " when free machine frames run low it asks the VMs' balloon drivers for frames"
+                    + " back (the VM with the fewest shares per page first), then gives the page-sharing"
+                    + " scanner extra passes (with --page-sharing); each VM's summary shows its balloon.")
+    boolean balloon;
+
+    @Option(names = "--machine-frames", paramLabel = "F", converter = Converters.MachineFrames.class,
+            description = "With --cpu: the host machine's RAM in 4 KiB frames, 64..65536 (default: enough"
+                    + " for every VM); fewer overcommits it.")
+    Integer machineFrames;
+
+    @Option(names = "--idle-tax", paramLabel = "RATE", converter = Converters.TaxRate.class,
+            description = "With --balloon: the idle memory tax rate, 0..0.99 (ESX's default 0.75; default"
+                    + " here: 0, plain proportional sharing): idle pages count more when choosing whom to"
+                    + " reclaim from.")
+    Double idleTax;
+
     @Option(names = "--lockstep",
             description = "With --cpu: run against bare metal instruction by instruction and report the"
                     + " first instruction after which the states differ.")
@@ -182,7 +201,8 @@ final class RunCommand implements Callable<Integer> {
             return runVirtualized();
         }
         for (String flag : new String[] {"--lockstep", "--vms", "--trace", "--mem", "--impl", "--counters",
-                "--devices", "--hosting", "--page-sharing", "--scan-rate"}) {
+                "--devices", "--hosting", "--page-sharing", "--scan-rate", "--balloon", "--machine-frames",
+                "--idle-tax"}) {
             if (given(flag)) {
                 throw new UserError(flag + " needs a VMM: add --cpu trap-emulate");
             }
@@ -235,6 +255,13 @@ final class RunCommand implements Callable<Integer> {
             throw new UserError("--record records one VM as its VMM runs it alone: leave out "
                     + (vms != 1 ? "--vms" : lockstep ? "--lockstep" : "--page-sharing"));
         }
+        if (idleTax != null && !balloon) {
+            throw new UserError("--idle-tax sets the policy's tax on idle memory: add --balloon");
+        }
+        if (lockstep && (balloon || machineFrames != null)) {
+            throw new UserError("--lockstep runs one VM instruction by instruction, with no slices for a"
+                    + " memory policy: leave out --balloon and --machine-frames");
+        }
         if (lockstep && pageSharing) {
             throw new UserError("--lockstep runs one VM instruction by instruction, with no slices to scan"
                     + " between: leave out --page-sharing");
@@ -283,7 +310,9 @@ final class RunCommand implements Callable<Integer> {
                 counters, devices, hosting, pageSharing ? scanRate == null
                 ? PageSharingScanner.DEFAULT_PAGES_PER_SLICE : scanRate : 0,
                 record == null ? null : recorder(image, new Recording.Vmm(cpu.name(), memory.name(),
-                        devices == null ? null : devices.name(), hosting.spelling(), impl.chosen().name()), cpu.paravirtual()));
+                        devices == null ? null : devices.name(), hosting.spelling(), impl.chosen().name()), cpu.paravirtual()),
+                new VirtualizedRun.Overcommit(machineFrames == null ? 0 : machineFrames, balloon,
+                        idleTax == null ? 0 : idleTax));
         PrintWriter out = spec.commandLine().getOut();
         int exit = VirtualizedRun.run(out, plan, bootBare, bootVm, quiet);
         out.flush();

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.vmlab.machine.Machine;
 import org.vmlab.machine.MachineConfig;
+import org.vmlab.machine.memory.PhysicalMemory;
 import org.vmlab.machine.RunResult;
 import org.vmlab.vmm.CpuTechnique;
 import org.vmlab.vmm.DeviceTechnique;
@@ -25,6 +26,9 @@ import org.vmlab.vmm.VmConfig;
 import org.vmlab.vmm.VmmCostModel;
 import org.vmlab.vmm.VmmCounters;
 import org.vmlab.vmm.VmmEvent;
+import org.vmlab.vmm.overcommit.Balloon;
+import org.vmlab.vmm.overcommit.BalloonController;
+import org.vmlab.vmm.overcommit.IdleMemoryTax;
 import org.vmlab.vmm.overcommit.PageSharingScanner;
 import org.vmlab.vmm.trace.ChromeTrace;
 
@@ -55,16 +59,18 @@ final class VirtualizedRun {
      * @param scanRate pages the page-sharing scanner hashes after every slice ({@link
      *                 PageSharingScanner}), or 0 for no page sharing
      * @param recorder what records the (one) VM's run ({@code --record}), or null
+     * @param overcommit the host's size and the memory policy
      */
     record Plan(MachineConfig bare, int vms, CpuTechnique cpu, MemoryTechnique memory, boolean lockstep,
             Path trace, Equivalence.Level level, boolean counters, DeviceTechnique devices, Hosting hosting,
-            int scanRate, RunRecorder recorder) {
+            int scanRate, RunRecorder recorder, Overcommit overcommit) {
 
-        /** A plan that records nothing. */
+        /** A plan that records nothing, with no memory policy. */
         Plan(MachineConfig bare, int vms, CpuTechnique cpu, MemoryTechnique memory, boolean lockstep,
                 Path trace, Equivalence.Level level, boolean counters, DeviceTechnique devices, Hosting hosting,
                 int scanRate) {
-            this(bare, vms, cpu, memory, lockstep, trace, level, counters, devices, hosting, scanRate, null);
+            this(bare, vms, cpu, memory, lockstep, trace, level, counters, devices, hosting, scanRate, null,
+                    Overcommit.NONE);
         }
 
         /** Whether identical pages are shared between slices. */
@@ -75,6 +81,17 @@ final class VirtualizedRun {
         DeviceVirtualization createDevices() {
             return devices == null ? DeviceVirtualization.emulated() : devices.create(hosting);
         }
+    }
+
+    /**
+     * The host's memory and what the VMM does when it runs short.
+     *
+     * @param machineFrames the host's RAM in frames, or 0 for enough for every VM
+     * @param balloon       true for the memory policy ({@link BalloonController})
+     * @param idleTax       its idle memory tax rate ({@link IdleMemoryTax})
+     */
+    record Overcommit(int machineFrames, boolean balloon, double idleTax) {
+        static final Overcommit NONE = new Overcommit(0, false, 0);
     }
 
     private VirtualizedRun() {
@@ -104,6 +121,7 @@ final class VirtualizedRun {
                 bootVm.accept(vm);
                 vms.add(vm);
             }
+            PageSharingScanner scanner = null;
             if (plan.pageSharing()) {
                 for (VirtualMachine vm : vms) {
                     vm.memory().whyNotSharable().ifPresent(why -> {
@@ -111,7 +129,18 @@ final class VirtualizedRun {
                                 + why);
                     });
                 }
-                vmm.betweenSlices(new PageSharingScanner(vmm, plan.scanRate()));
+                scanner = new PageSharingScanner(vmm, plan.scanRate());
+                vmm.betweenSlices(scanner);
+            }
+            if (plan.overcommit().balloon()) {
+                for (VirtualMachine vm : vms) {
+                    vm.memory().whyNotSharable().ifPresent(why -> {
+                        throw new UserError("--balloon cannot apply under --mem " + plan.memory().name() + ": "
+                                + why);
+                    });
+                }
+                vmm.betweenSlices(BalloonController.withDefaults(vmm,
+                        new IdleMemoryTax(plan.overcommit().idleTax()), scanner));
             }
             if (trace != null) {
                 vms.forEach(vm -> vm.setTrace(trace));
@@ -151,8 +180,12 @@ final class VirtualizedRun {
     }
 
     private static MachineConfig hostConfig(Plan plan) {
-        return SingleVm.hostConfig(plan.cpu(), plan.memory(), plan.bare().isa(), plan.vms())
-                .tlbEntries(plan.bare().tlbEntries()).fuel(Long.MAX_VALUE).build();
+        MachineConfig.Builder host = SingleVm.hostConfig(plan.cpu(), plan.memory(), plan.bare().isa(), plan.vms())
+                .tlbEntries(plan.bare().tlbEntries()).fuel(Long.MAX_VALUE);
+        if (plan.overcommit().machineFrames() > 0) {
+            host.memoryBytes(plan.overcommit().machineFrames() * PhysicalMemory.PAGE_SIZE);
+        }
+        return host.build();
     }
 
     private static int lockstep(PrintWriter out, Plan plan, Machine bare, VirtualMachine vm) {
@@ -211,8 +244,8 @@ final class VirtualizedRun {
                 code = RunCommand.STOPPED;
             }
         }
-        if (plan.pageSharing()) {
-            printMachineFrames(out, vms);
+        if (plan.pageSharing() || plan.overcommit().balloon() || plan.overcommit().machineFrames() > 0) {
+            printMachineFrames(out, vms, plan.pageSharing() ? "page sharing:" : "machine:     ");
         }
         return code;
     }
@@ -246,6 +279,13 @@ final class VirtualizedRun {
                     n.named(PageSharingScanner.SHARED), n.named(PageSharingScanner.SAVED),
                     n.named(VirtualMachine.COW_BREAKS), vm.memory().sharedFrames());
         }
+        if (plan.overcommit().balloon()) {
+            VmmCounters n = vm.counters();
+            out.printf("balloon:      target %,d, size %,d frames: %,d inflated, %,d deflated, %,d machine frames"
+                    + " reclaimed, %,d refused%n", vm.balloon().target(), vm.balloon().size(),
+                    n.named(Balloon.INFLATED), n.named(Balloon.DEFLATED), n.named(Balloon.RECLAIMED),
+                    n.named(Balloon.REJECTED));
+        }
         out.printf("equivalence:  %s%n", verdict.equivalent()
                 ? "equivalent to bare metal (" + verdict.level().checks() + ")"
                 : String.join("\n              ", verdict.differences()));
@@ -253,9 +293,11 @@ final class VirtualizedRun {
 
     /**
      * The machine frames behind every VM's guest frames at the end: a shared frame counted once,
-     * so that the difference is what sharing saves now (after the copy-on-write breaks).
+     * so that the difference is what sharing saves now (after the copy-on-write breaks); then, per
+     * VM, its frames, its balloon's size, its frames shared, the frames sharing and the balloon
+     * saved, and how it stopped.
      */
-    private static void printMachineFrames(PrintWriter out, List<VirtualMachine> vms) {
+    private static void printMachineFrames(PrintWriter out, List<VirtualMachine> vms, String label) {
         java.util.Set<Integer> frames = new java.util.HashSet<>();
         long guestFrames = 0;
         for (VirtualMachine vm : vms) {
@@ -267,8 +309,16 @@ final class VirtualizedRun {
             }
         }
         out.println("---");
-        out.printf("page sharing: %,d machine frames back the VMs' %,d guest frames: %,d saved%n", frames.size(),
+        out.printf("%s %,d machine frames back the VMs' %,d guest frames: %,d saved%n", label, frames.size(),
                 guestFrames, guestFrames - frames.size());
+        out.printf("%-6s %8s %8s %8s %8s %9s  %s%n", "vm", "frames", "balloon", "shared", "saved", "reclaimed",
+                "stopped");
+        for (VirtualMachine vm : vms) {
+            VmmCounters n = vm.counters();
+            out.printf("%-6s %8d %8d %8d %8d %9d  %s%n", vm.name(), vm.memory().framesInUse(), vm.balloon().size(),
+                    vm.memory().sharedFrames(), n.named(PageSharingScanner.SAVED), n.named(Balloon.RECLAIMED),
+                    vm.vcpu().stopReason());
+        }
     }
 
     /** The techniques' own counters, one per line, sorted by name. */

@@ -173,6 +173,88 @@ class VmmCommandsTest {
     }
 
     @Test
+    void theBalloonPolicyOnAnOvercommittedMachineShowsEachVmsBalloonAndFrames() {
+        Outcome o = vmlab("run", "toyos", "--cpu", "trap-emulate", "--vms", "2", "--balloon", "--machine-frames", "200",
+                "--idle-tax", "0.75", "-q");
+
+        assertThat(o.exitCode()).as(o.err()).isZero();
+        assertThat(o.out().lines().filter(line -> line.startsWith("equivalence:  equivalent to bare metal")))
+                .hasSize(2);
+        assertThat(o.out().lines().filter(line -> line.matches("balloon: +target [0-9,]+, size [0-9,]+ frames:"
+                + " [0-9,]+ inflated, [0-9,]+ deflated, [0-9,]+ machine frames reclaimed, [0-9,]+ refused")))
+                .hasSize(2);
+        assertThat(o.out()).containsPattern("(?m)^machine: +[0-9,]+ machine frames back the VMs' [0-9,]+ guest frames")
+                .containsPattern("(?m)^vm +frames +balloon +shared +saved +reclaimed +stopped$")
+                .containsPattern("(?m)^vm1 +[0-9]+ +[0-9]+ +0 +0 +[0-9]+ +HALT$");
+    }
+
+    @Test
+    void tooFewMachineFramesStopAVmWithAClearReason() {
+        Outcome o = vmlab("run", "toyos", "--cpu", "trap-emulate", "--vms", "2", "--machine-frames", "64", "-q");
+
+        assertThat(o.exitCode()).as("it stopped where bare metal went on").isEqualTo(VirtualizedRun.DIVERGED);
+        assertThat(o.out()).contains("detail:       stopped by the VMM: the machine is out of memory:");
+    }
+
+    @Test
+    void badOvercommitFlagsAreOneLineAndExitCode2() {
+        List<Outcome> outcomes = List.of(
+                vmlab("run", "toyos", "--balloon"),
+                vmlab("run", "toyos", "--machine-frames", "100"),
+                vmlab("run", "toyos", "--cpu", "trap-emulate", "--idle-tax", "0.5"),
+                vmlab("run", "toyos", "--cpu", "trap-emulate", "--balloon", "--idle-tax", "1"),
+                vmlab("run", "toyos", "--cpu", "trap-emulate", "--balloon", "--idle-tax", "lots"),
+                vmlab("run", "toyos", "--cpu", "trap-emulate", "--machine-frames", "63"),
+                vmlab("run", "toyos", "--cpu", "trap-emulate", "--lockstep", "--balloon"),
+                vmlab("run", "toyos", "--cpu", "trap-emulate", "--mem", "identity", "--balloon"),
+                vmlab("experiment", "consolidation", "--machine-frames", "0"));
+        assertThat(outcomes.get(0).err()).isEqualTo("vmlab: --balloon needs a VMM: add --cpu trap-emulate\n");
+        assertThat(outcomes.get(2).err()).isEqualTo("vmlab: --idle-tax sets the policy's tax on idle memory:"
+                + " add --balloon\n");
+        assertThat(outcomes.get(3).err()).startsWith("vmlab: Invalid value for option '--idle-tax': '1' is out of range");
+        assertThat(outcomes.get(5).err()).startsWith("vmlab: Invalid value for option '--machine-frames': '63' is out"
+                + " of range: 64..65536 frames");
+        assertThat(outcomes.get(7).err()).startsWith("vmlab: --balloon cannot apply under --mem identity");
+        for (Outcome o : outcomes) {
+            assertThat(o.exitCode()).as(o.err()).isEqualTo(2);
+            assertThat(o.err().lines()).as(o.err()).hasSize(1);
+            assertThat(o.out()).isEmpty();
+        }
+    }
+
+    @Test
+    void theConsolidationExperimentComparesThePoliciesAsVmsAreAdded(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("consolidation.json");
+        Path svg = dir.resolve("consolidation.svg");
+
+        Outcome o = vmlab("experiment", "consolidation", "-q", "--json", json.toString(), "--svg", svg.toString());
+
+        assertThat(o.exitCode()).as(o.err()).isZero();
+        for (int n : List.of(1, 2, 4, 8)) {
+            for (String policy : List.of("none", "sharing", "balloon", "both")) {
+                assertThat(o.out()).containsPattern("(?m)^ +" + n + " " + policy + " +[0-9]+/" + n + " ");
+            }
+        }
+        assertThat(o.out()).containsPattern("(?m)^ +1 none +1/1 ");
+        JsonNode data = new ObjectMapper().readTree(json.toFile());
+        assertThat(data.get("command").asText()).isEqualTo("vmlab experiment consolidation");
+        assertThat(data.get("rows")).hasSize(16);
+        int noneAtEight = 0;
+        int bothAtEight = 0;
+        for (JsonNode row : data.get("rows")) {
+            assertThat(row.get("wrongOutput").asInt()).isZero();
+            if (row.get("vms").asInt() == 8 && row.get("policy").asText().equals("none")) {
+                noneAtEight = row.get("completed").asInt();
+            }
+            if (row.get("vms").asInt() == 8 && row.get("policy").asText().equals("both")) {
+                bothAtEight = row.get("completed").asInt();
+            }
+        }
+        assertThat(bothAtEight).as("ballooning and sharing get more VMs through than no help").isGreaterThan(noneAtEight);
+        assertThat(Files.readString(svg)).contains("<svg", "<title>Consolidation: N toyos VMs on 480 machine frames");
+    }
+
+    @Test
     void aScanRateWithoutPageSharingOrOutOfRangeIsOneLine() {
         Outcome alone = vmlab("run", "toyos", "--cpu", "trap-emulate", "--vms", "2", "--scan-rate", "4");
         Outcome zero = vmlab("run", "toyos", "--cpu", "trap-emulate", "--vms", "2", "--page-sharing", "--scan-rate", "0");

@@ -73,6 +73,7 @@ public final class Toyos {
     private static final int ALL_ITERATIONS = 200_000;
     private static final int ALL_WORKERS = 3;
     private static final int FORKWAIT_CHILDREN = 100;
+    private static final int MEMHOG_STEP = 20_000;
 
     private static final String BANNER = "toyos: boot\ntoyos: paging on\n";
     private static final String POWER_OFF = "toyos: no processes left, power off\n";
@@ -109,6 +110,15 @@ public final class Toyos {
     /** Assembles the kernel and its user programs, with emulated drivers (about a millisecond; not cached). */
     public static Image image(Flavor flavor) {
         return image(flavor, Drivers.EMULATED);
+    }
+
+    /**
+     * The native kernel with one more user program, {@code memhog K} (docs/toyos.md), for
+     * {@code vmlab experiment consolidation}: built apart (MEMHOG=1) so that the standard image,
+     * and so every other program's layout and figures, stay as they are.
+     */
+    public static Image memhogImage() {
+        return image(Flavor.NATIVE, Drivers.EMULATED, Map.of("MEMHOG", 1));
     }
 
     /**
@@ -228,6 +238,9 @@ public final class Toyos {
                     + hex(diskChecksum()) + "\n";
             case "net" -> "net: sent 8 frames, received 8 echoes, 3280 bytes, OK\n";
             case "fault" -> faultOutput();
+            // not a workload of the menu: a program of memhogImage() for the consolidation experiment
+            case "memhog" -> "memhog: 96 pages touched and freed, checksum="
+                    + hex(checksum(1, 10 * MEMHOG_STEP)) + "\n";
             default -> throw new IllegalArgumentException("no such toyos workload: " + workload
                     + " (known: " + String.join(", ", WORKLOADS) + ")");
         } + POWER_OFF;

@@ -17,6 +17,7 @@ import org.vmlab.machine.device.InterruptController;
 import org.vmlab.machine.image.Image;
 import org.vmlab.machine.image.SymbolTable;
 import org.vmlab.machine.isa.Vector;
+import org.vmlab.vmm.overcommit.Balloon;
 
 /**
  * One virtual machine: guest-physical memory backed by machine frames, emulated devices, a vCPU,
@@ -41,6 +42,7 @@ public final class VirtualMachine {
     private final MemoryVirtualization memoryVirtualization;
     private final DeviceVirtualization deviceVirtualization;
     private final VmmCounters counters;
+    private final Balloon balloon;
     private final List<VmmEvent> events;
     private final ExitHandlers exitHandlers = new ExitHandlers();
     private final HypercallTable hypercalls = new HypercallTable();
@@ -87,6 +89,7 @@ public final class VirtualMachine {
         this.memoryVirtualization = memoryVirtualization;
         this.deviceVirtualization = deviceVirtualization;
         this.counters = new VmmCounters(costs);
+        this.balloon = new Balloon(memory, devices.standard().balloon(), counters);
         this.events = eventsOf(cpuVirtualization, memoryVirtualization, deviceVirtualization);
         registerCoreHandlers();
         memory.addListener(new CopyOnWriteBreaks());
@@ -634,6 +637,11 @@ public final class VirtualMachine {
 
     public VmmCounters counters() {
         return counters;
+    }
+
+    /** The VMM's end of the VM's memory balloon: the target it sets, what the guest gave back. */
+    public Balloon balloon() {
+        return balloon;
     }
 
     public SymbolTable symbols() {

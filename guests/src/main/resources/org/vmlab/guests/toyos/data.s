@@ -14,6 +14,7 @@ bumpnext:   .word M2P + 4 * M2P_ENTRIES ; the next never-used frame, after the M
 bumpnext:   .word FRAMES_START  ; the next never-used frame
 .endif
 ticks:      .word 0             ; timer interrupts so far
+balloon_count: .word 0          ; frames the balloon holds (balloon.s)
 stat_switches: .word 0          ; context switches
 stat_demand: .word 0            ; pages allocated on demand
 stat_cow:   .word 0             ; pages copied on write
@@ -51,6 +52,9 @@ progtab:
     .word str_lat_disk, u_lat_disk
     .word str_lat_net, u_lat_net
     .word str_true, u_true
+.if MEMHOG
+    .word str_memhog, u_memhog
+.endif
     .word 0, 0
 
 str_init:       .asciz "init"
@@ -72,6 +76,9 @@ str_lat_sbrk:   .asciz "lat_sbrk"
 str_lat_disk:   .asciz "lat_disk"
 str_lat_net:    .asciz "lat_net"
 str_true:       .asciz "true"
+.if MEMHOG
+str_memhog:     .asciz "memhog"
+.endif
 
 msg_boot:       .asciz "toyos: boot\n"
 msg_paging:     .asciz "toyos: paging on\n"

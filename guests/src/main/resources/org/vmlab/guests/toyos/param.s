@@ -9,6 +9,7 @@
 ;   0x000A_0000  kernel stacks, one 4 KiB stack per process slot
 ;   0x000B_0000  boot stack (until the first process runs)
 ;   0x000C_0000  DMA buffers: disk bounce buffer, NIC rings and frame buffers
+;   0x000E_0000  the frames the balloon holds, by address (balloon.s; native kernel only)
 ;   0x0010_0000  free frames (page tables, user pages), handed out by kalloc
 ;   0x00C0_0000  the user image (segment "user"): every built-in user program
 ;
@@ -35,6 +36,7 @@ NIC_TXRING  = 0x000C1000        ; 16 transmit descriptors
 NIC_RXRING  = 0x000C1100        ; 16 receive descriptors
 NIC_TXBUF   = 0x000C8000        ; 16 transmit buffers of 2 KiB
 NIC_RXBUF   = 0x000D0000        ; 16 receive buffers of 2 KiB
+BALLOON_FRAMES = 0x000E0000     ; the balloon's list: BALLOON_MAX words (balloon.s)
 FRAMES_START = 0x00100000       ; first frame kalloc hands out
 FRAMES_END  = 0x00C00000        ; one past the last
 UIMG_PHYS   = 0x00C00000        ; where the loader puts the user image
@@ -80,6 +82,14 @@ DISK_COUNT  = 0x1F1
 DISK_DMA    = 0x1F2
 DISK_CMD    = 0x1F3
 DISK_STATUS = 0x1F4
+BALLOON_TARGET = 0x5C0          ; the memory balloon (balloon.s; docs/devices.md)
+BALLOON_INFLATE = 0x5C1
+BALLOON_DEFLATE = 0x5C2
+BALLOON_SIZE = 0x5C3
+BALLOON_STATUS = 0x5C4
+BALLOON_POLL_TICKS = 8          ; poll the target every 8 timer ticks (a power of two)
+BALLOON_RESERVE = 64            ; never-used frames the balloon leaves to the kernel
+BALLOON_MAX = (FRAMES_END - FRAMES_START) / PAGE ; the most frames the balloon holds
 DISK_READ   = 1
 DISK_WRITE  = 2
 DISK_MAXSECT = 8                ; the bounce buffer holds 8 sectors

@@ -13,6 +13,9 @@
 .ifndef SPLIT
 SPLIT = 0
 .endif
+.ifndef MEMHOG
+MEMHOG = 0                      ; 1: with the memhog program (consolidation experiment)
+.endif
 .if SPLIT && PARAVIRT == 0
     .error "split drivers (SPLIT=1) need the paravirtual build (PARAVIRT=1)"
 .endif
@@ -36,6 +39,9 @@ SPLIT = 0
     .include "net.s"
 .endif
     .include "console.s"
+.if PARAVIRT == 0
+    .include "balloon.s"
+.endif
     .include "lib.s"
 .if PARAVIRT
     .include "xen.s"

@@ -192,7 +192,8 @@ trap_syscall:
     call syscall
     jmp trap_done
 
-; The timer: the scheduling quantum is over. Only a process interrupted in user mode is
+; The timer: the scheduling quantum is over; every few ticks the balloon driver polls its target
+; (balloon.s). Only a process interrupted in user mode is
 ; preempted; the kernel itself runs to completion (it runs with interrupts masked anyway,
 ; except while idle).
 trap_timer:
@@ -204,6 +205,9 @@ trap_tick:
     lw r2, 0(r1)
     addi r2, r2, 1
     sw r2, 0(r1)
+.if PARAVIRT == 0
+    call balloon_tick           ; the paravirtual flavor has no balloon driver
+.endif
     lw r2, TF_FLAGS(r8)
     andi r2, r2, FLAG_CPL
     cmp r2, r0

@@ -705,3 +705,66 @@ lnet_loop:
     cmp r8, r0
     bne lnet_loop
     jmp lm_done
+
+; --- memhog K: a burst of memory between two stretches of computing (the balloon's demo) ---------
+; Computes (K + 1) * MEMHOG_STEP iterations, forks a child that touches MEMHOG_PAGES new pages
+; and exits (its frames go back to the kernel's free list, written and idle), then computes
+; (9 - K) * MEMHOG_STEP more: the same work for every K, 0..8, with the burst at a different
+; time. VMs running memhog 0, 1, 2, ... need their memory one after the other, so that what one
+; freed can be ballooned out of it and given to the next (docs/overcommit.md).
+; Only in a kernel built with MEMHOG=1 (Toyos.memhogImage()): the other programs keep their layout.
+.if MEMHOG
+MEMHOG_PAGES = 96
+MEMHOG_STEP = 20000
+
+u_memhog:
+    la r2, argbuf
+    mov r3, r0
+    call argnum
+    cmpi r1, 9
+    bltu memhog_k
+    addi r1, r0, 8              ; K beyond 8: as 8
+memhog_k:
+    mov r10, r1                 ; r10 = K
+    addi r3, r10, 1
+    li r4, MEMHOG_STEP
+    mul r3, r3, r4
+    addi r2, r0, 1
+    call checksum
+    mov r8, r1                  ; r8 = the first checksum
+    call fork
+    cmp r1, r0
+    bne memhog_parent
+    li r2, MEMHOG_PAGES * 4096  ; the child: touch every page of a new heap, and exit
+    call sbrk
+    mov r9, r0
+memhog_touch:
+    shli r3, r9, 12
+    add r3, r1, r3
+    sw r3, 0(r3)
+    addi r9, r9, 1
+    cmpi r9, MEMHOG_PAGES
+    bne memhog_touch
+    mov r2, r0
+    call exit
+memhog_parent:
+    mov r2, r1
+    call wait
+    addi r3, r0, 9
+    sub r3, r3, r10
+    li r4, MEMHOG_STEP
+    mul r3, r3, r4
+    mov r2, r8
+    call checksum
+    mov r8, r1
+    la r2, memhog_msg
+    call puts
+    mov r2, r8
+    call puthex
+    la r2, nl
+    call puts
+    mov r2, r0
+    call exit
+memhog_msg: .asciz "memhog: 96 pages touched and freed, checksum="
+    .align 4
+.endif

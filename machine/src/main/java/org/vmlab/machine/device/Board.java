@@ -46,7 +46,8 @@ public final class Board {
     public Board(DmaSpace dma, DeviceConfig config, DeviceWiring wiring) {
         this.devices = StandardDevices.attach(clock, pic, io, mmio,
                 wiring.dma(Iommu.SOURCE_DISK, dma), wiring.interrupts(Iommu.SOURCE_DISK, pic),
-                wiring.dma(Iommu.SOURCE_NIC, dma), wiring.interrupts(Iommu.SOURCE_NIC, pic), config);
+                wiring.dma(Iommu.SOURCE_NIC, dma), wiring.interrupts(Iommu.SOURCE_NIC, pic), config,
+                dma instanceof BoundedDma bounded ? bounded.frames() : StandardDevices.ALL_FRAMES);
         this.iommu = null;
     }
 
@@ -54,7 +55,8 @@ public final class Board {
         this.iommu = new Iommu(memory, pic);
         this.devices = StandardDevices.attach(clock, pic, io, mmio,
                 iommu.dmaFor(Iommu.SOURCE_DISK), iommu.interruptsFor(Iommu.SOURCE_DISK),
-                iommu.dmaFor(Iommu.SOURCE_NIC), iommu.interruptsFor(Iommu.SOURCE_NIC), config);
+                iommu.dmaFor(Iommu.SOURCE_NIC), iommu.interruptsFor(Iommu.SOURCE_NIC), config,
+                memory.size() >>> 12);
         io.attach(Iommu.BASE, Iommu.PORTS, iommu);
     }
 
@@ -88,7 +90,7 @@ public final class Board {
         return pic;
     }
 
-    /** The standard device models themselves: timer, console, disk, NIC. */
+    /** The standard device models themselves: timer, console, disk, NIC, balloon. */
     public StandardDevices standard() {
         return devices;
     }
@@ -101,7 +103,8 @@ public final class Board {
     /** The board's state as a value: the clock and every device. */
     public State state() {
         return new State(clock.state(), pic.state(), devices.timer().state(),
-                devices.console().state(), devices.disk().state(), devices.nic().state());
+                devices.console().state(), devices.disk().state(), devices.nic().state(),
+                devices.balloon().state());
     }
 
     /**
@@ -121,12 +124,14 @@ public final class Board {
         devices.console().check(state.console());
         devices.disk().check(state.disk(), state.clock());
         devices.nic().check(state.clock());
+        devices.balloon().check(state.balloon());
         clock.restore(state.clock(), driverTick);
         pic.restore(state.pic());
         devices.timer().restore(state.timer());
         devices.console().restore(state.console());
         devices.disk().restore(state.disk());
         devices.nic().restore(state.nic());
+        devices.balloon().restore(state.balloon());
     }
 
     /**
@@ -140,9 +145,11 @@ public final class Board {
      * @param console the console
      * @param disk    the disk
      * @param nic     the network interface
+     * @param balloon the memory balloon
      */
     public record State(Clock.State clock, InterruptController.State pic, Timer.State timer,
-            Console.State console, BlockDevice.State disk, NetworkInterface.State nic) {
+            Console.State console, BlockDevice.State disk, NetworkInterface.State nic,
+            BalloonDevice.State balloon) {
         public State {
             Objects.requireNonNull(clock, "clock");
             Objects.requireNonNull(pic, "pic");
@@ -150,6 +157,7 @@ public final class Board {
             Objects.requireNonNull(console, "console");
             Objects.requireNonNull(disk, "disk");
             Objects.requireNonNull(nic, "nic");
+            Objects.requireNonNull(balloon, "balloon");
         }
     }
 }

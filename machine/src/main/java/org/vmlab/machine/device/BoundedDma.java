@@ -25,6 +25,11 @@ public final class BoundedDma implements DmaSpace {
         this.name = name;
     }
 
+    /** Frames of 4 KiB that the device reaches: the memory's size over 4096. */
+    public int frames() {
+        return memory.size() >>> 12;
+    }
+
     @Override
     public byte[] read(int address, int length) throws DmaFault {
         check(address, length);

@@ -6,8 +6,8 @@ import org.vmlab.machine.Clock;
 /**
  * The machine's standard set of devices, built and attached for one machine: the interrupt
  * controller at port 0x20, the timer at 0x40 (line 0), the console at 0x3F8 (line 1), the disk at
- * 0x1F0 (line 2) and the network interface at MMIO 0xF000_0000 (line 3), as {@code docs/devices.md}
- * lays them out.
+ * 0x1F0 (line 2), the network interface at MMIO 0xF000_0000 (line 3) and the memory balloon at
+ * 0x5C0 (no line: its driver polls it), as {@code docs/devices.md} lays them out.
  *
  * <p>It also gathers what the equivalence oracle compares of a run's devices: the console output,
  * the disk requests, the network frames and the disk's final contents.
@@ -21,14 +21,19 @@ public final class StandardDevices implements DeviceObservables {
     private final Console console;
     private final BlockDevice disk;
     private final NetworkInterface nic;
+    private final BalloonDevice balloon;
+
+    /** Frames of a 32-bit physical address space: a balloon's bound when RAM's size is not known. */
+    public static final int ALL_FRAMES = 1 << 20;
 
     private StandardDevices(InterruptController interruptController, Timer timer,
-            Console console, BlockDevice disk, NetworkInterface nic) {
+            Console console, BlockDevice disk, NetworkInterface nic, BalloonDevice balloon) {
         this.interruptController = interruptController;
         this.timer = timer;
         this.console = console;
         this.disk = disk;
         this.nic = nic;
+        this.balloon = balloon;
     }
 
     /**
@@ -51,6 +56,16 @@ public final class StandardDevices implements DeviceObservables {
     public static StandardDevices attach(Clock clock, InterruptController pic, IoBus ioBus,
             MmioBus mmioBus, DmaSpace diskDma, InterruptSink diskLine, DmaSpace nicDma,
             InterruptSink nicLine, DeviceConfig config) {
+        return attach(clock, pic, ioBus, mmioBus, diskDma, diskLine, nicDma, nicLine, config, ALL_FRAMES);
+    }
+
+    /**
+     * As {@link #attach(Clock, InterruptController, IoBus, MmioBus, DmaSpace, InterruptSink,
+     * DmaSpace, InterruptSink, DeviceConfig)}, with a balloon over {@code ramFrames} frames of RAM.
+     */
+    public static StandardDevices attach(Clock clock, InterruptController pic, IoBus ioBus,
+            MmioBus mmioBus, DmaSpace diskDma, InterruptSink diskLine, DmaSpace nicDma,
+            InterruptSink nicLine, DeviceConfig config, int ramFrames) {
         Timer timer = new Timer(clock, pic);
         Console console = new Console(pic, config.consoleInput(), config.consoleOutputCap());
         BlockDevice disk = new BlockDevice(clock, diskLine, diskDma, config.diskSectors(),
@@ -62,7 +77,9 @@ public final class StandardDevices implements DeviceObservables {
         ioBus.attach(Console.BASE, Console.PORTS, console);
         ioBus.attach(BlockDevice.BASE, BlockDevice.PORTS, disk);
         mmioBus.attach(NetworkInterface.BASE, NetworkInterface.WINDOW, nic);
-        return new StandardDevices(pic, timer, console, disk, nic);
+        BalloonDevice balloon = new BalloonDevice(ramFrames, config.balloonTarget());
+        ioBus.attach(BalloonDevice.BASE, BalloonDevice.PORTS, balloon);
+        return new StandardDevices(pic, timer, console, disk, nic, balloon);
     }
 
     /** The console output kept so far, as UTF-8 text. */
@@ -108,5 +125,9 @@ public final class StandardDevices implements DeviceObservables {
 
     public NetworkInterface nic() {
         return nic;
+    }
+
+    public BalloonDevice balloon() {
+        return balloon;
     }
 }

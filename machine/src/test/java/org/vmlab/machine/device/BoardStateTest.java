@@ -27,7 +27,7 @@ class BoardStateTest {
         board.clock().advanceTo(tick);
     }
 
-    /** Every device busy: the timer running, input waiting, a disk read and a frame in flight. */
+    /** Every device busy: the timer running, input waiting, a disk read and a frame in flight, a balloon. */
     private void busy() {
         IoBus io = board.io();
         MmioBus mmio = board.mmio();
@@ -37,6 +37,9 @@ class BoardStateTest {
         io.out(0x3F8, 'o');
         io.out(0x3F8, 'k');
         io.in(0x3F8);                         // the guest read one byte
+        io.out(0x5C1, 3);                     // balloon: frames 3 and 5 given back, one refusal
+        io.out(0x5C1, 5);
+        io.out(0x5C1, 5);
         memory.writeWord(0x100, 0x200);       // transmit descriptor: 8 bytes at 0x200
         memory.writeWord(0x104, 8);
         memory.writeWord(0x180, 0x400);       // receive descriptor: 64 bytes at 0x400

@@ -13,6 +13,7 @@ import org.vmlab.machine.Clock;
 import org.vmlab.machine.DeviceEvent;
 import org.vmlab.machine.StopReason;
 import org.vmlab.machine.device.BlockDevice;
+import org.vmlab.machine.device.BalloonDevice;
 import org.vmlab.machine.device.Board;
 import org.vmlab.machine.device.Console;
 import org.vmlab.machine.device.DeviceConfig;
@@ -96,6 +97,7 @@ final class SnapshotBody {
                     + d.networkPeer().getClass().getSimpleName());
         }
         string(out, ECHO_PEER);
+        out.writeInt(s.config().devices().balloonTarget());
 
         out.writeInt(VCPU);
         writeVcpu(s.state().vcpu(), out);
@@ -183,6 +185,14 @@ final class SnapshotBody {
         }
         out.writeLong(nic.droppedFrames());
         out.writeLong(nic.transmitErrors());
+        BalloonDevice.State balloon = b.balloon();
+        out.writeInt(balloon.target());
+        out.writeInt(balloon.givenBack().size());
+        for (int gfn : balloon.givenBack()) {
+            out.writeInt(gfn);
+        }
+        out.writeInt(balloon.status());
+        out.writeLong(balloon.rejected());
     }
 
     /** A device event: its kind, then what it carries. Java 17: no switch on types. */
@@ -261,8 +271,9 @@ final class SnapshotBody {
             throw new SnapshotFile.Unreadable("its network peer is '" + peer + "'; this vmlab knows '"
                     + ECHO_PEER + "' only");
         }
+        int balloonTarget = in.readInt();
         VmConfig config = new VmConfig(name, memoryBytes, frameLimit, fuel,
-                new DeviceConfig(consoleInput, outputCap, diskSectors, diskImage, new EchoPeer()));
+                new DeviceConfig(consoleInput, outputCap, diskSectors, diskImage, new EchoPeer(), balloonTarget));
 
         expect(in, VCPU, "the vCPU");
         Vcpu.State vcpu = readVcpu(in);
@@ -349,7 +360,14 @@ final class SnapshotBody {
         }
         NetworkInterface.State nic = new NetworkInterface.State(tx, rx, causes, enabled, frames, in.readLong(),
                 in.readLong());
-        return new Board.State(clock, pic, timer, console, disk, nic);
+        int target = in.readInt();
+        int givenBackCount = count(in);
+        List<Integer> givenBack = new ArrayList<>();
+        for (int i = 0; i < givenBackCount; i++) {
+            givenBack.add(in.readInt());
+        }
+        BalloonDevice.State balloon = new BalloonDevice.State(target, givenBack, in.readInt(), in.readLong());
+        return new Board.State(clock, pic, timer, console, disk, nic, balloon);
     }
 
     private static DeviceEvent readEvent(DataInputStream in) throws IOException {

@@ -9,6 +9,7 @@ import org.vmlab.machine.Clock;
 import org.vmlab.machine.DeviceEvent;
 import org.vmlab.machine.StopReason;
 import org.vmlab.machine.device.BlockDevice;
+import org.vmlab.machine.device.BalloonDevice;
 import org.vmlab.machine.device.Board;
 import org.vmlab.machine.device.Console;
 import org.vmlab.machine.device.DeviceConfig;
@@ -49,7 +50,7 @@ final class RandomSnapshots {
         VmConfig config = new VmConfig("vm" + r.nextInt(9), FRAMES * PhysicalMemory.PAGE_SIZE, 1 + r.nextInt(FRAMES),
                 1 + (r.nextLong() & 0xFFFF_FFFFL), DeviceConfig.defaults().withConsoleInput("ls\n\u00e9" + r.nextInt())
                 .withConsoleOutputCap(r.nextInt(1 << 20)).withDiskSectors(sectors)
-                .withDiskImage(bytes(r, r.nextInt(512))));
+                .withDiskImage(bytes(r, r.nextInt(512))).withBalloonTarget(r.nextInt(64)));
         return new Snapshot(guest, r.nextBoolean() ? "classic" : "legacy", techniques, config,
                 new VmState(vcpu(r), board(r, sectors)), pages(r));
     }
@@ -100,7 +101,16 @@ final class RandomSnapshots {
                 new NetworkInterface.State(new NetworkInterface.RingRegisters(r.nextInt(), txSize,
                         r.nextInt(Math.max(txSize, 1)), r.nextInt(Math.max(txSize, 1))),
                         new NetworkInterface.RingRegisters(0, 0, 0, 0), r.nextInt(4), r.nextInt(4), frames,
-                        r.nextInt(100), r.nextInt(100)));
+                        r.nextInt(100), r.nextInt(100)),
+                new BalloonDevice.State(r.nextInt(100), givenBack(r), r.nextInt(4), r.nextInt(100)));
+    }
+
+    private static List<Integer> givenBack(Random r) {
+        List<Integer> frames = new ArrayList<>();
+        for (int i = r.nextInt(5); i > 0; i--) {
+            frames.add(r.nextInt(FRAMES));
+        }
+        return frames;
     }
 
     private static DeviceEvent event(Random r) {
