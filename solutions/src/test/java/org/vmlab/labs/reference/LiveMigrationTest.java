@@ -1,0 +1,211 @@
+package org.vmlab.labs.reference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.vmlab.asm.Assembler;
+import org.vmlab.asm.AssemblyException;
+import org.vmlab.guests.Toyos;
+import org.vmlab.labs.lab1.TrapAndEmulateTechnique;
+import org.vmlab.labs.lab2.BinaryTranslationTechnique;
+import org.vmlab.labs.lab3.ShadowPagingTechnique;
+import org.vmlab.labs.lab4.ParavirtTechnique;
+import org.vmlab.labs.lab4.PvMmuTechnique;
+import org.vmlab.labs.lab6.HardwareTechnique;
+import org.vmlab.labs.lab6.NestedPagingTechnique;
+import org.vmlab.machine.Machine;
+import org.vmlab.machine.MachineConfig;
+import org.vmlab.machine.RunResult;
+import org.vmlab.machine.StopReason;
+import org.vmlab.machine.image.Image;
+import org.vmlab.vmm.CpuTechnique;
+import org.vmlab.vmm.Equivalence;
+import org.vmlab.vmm.Hypervisor;
+import org.vmlab.vmm.MemoryTechnique;
+import org.vmlab.vmm.VirtualMachine;
+import org.vmlab.vmm.VmConfig;
+import org.vmlab.vmm.VmmCostModel;
+import org.vmlab.vmm.migration.ClarkPreCopyPolicy;
+import org.vmlab.vmm.migration.LiveMigration;
+import org.vmlab.vmm.migration.Link;
+import org.vmlab.vmm.migration.MigrationReport;
+
+/**
+ * Live migration by pre-copy [Clark et al., NSDI 2005]: a VM moved from one host to another while
+ * it runs goes on there exactly as if it had never moved (the same stop, console, disk requests
+ * and frames at the same ticks, the same memory and registers, the same count of instructions and
+ * ticks), for every toyos workload under every full-virtualization technique; a guest that dirties
+ * memory faster than the link sends it is moved anyway, by the stop-and-copy, and loses nothing;
+ * a VM that cannot be captured is refused with the reason.
+ */
+@Execution(ExecutionMode.CONCURRENT)
+class LiveMigrationTest {
+    /** A link 32 times the gigabit one: rounds end while the short toyos workloads still run. */
+    private static final Link FAST = new Link(1_024, "a link 32 times the gigabit one, for the test");
+    /** The slice of the source host: short, so that rounds end soon after their pages arrive. */
+    private static final long SLICE = 5_000;
+
+    static Stream<Arguments> techniquesAndWorkloads() {
+        Stream.Builder<Arguments> cases = Stream.builder();
+        for (String workload : Toyos.workloads()) {
+            cases.add(Arguments.of(new TrapAndEmulateTechnique(), new ShadowPagingTechnique(), workload));
+            cases.add(Arguments.of(new BinaryTranslationTechnique(), new ShadowPagingTechnique(), workload));
+            cases.add(Arguments.of(new HardwareTechnique(), new ShadowPagingTechnique(), workload));
+            cases.add(Arguments.of(new HardwareTechnique(), new NestedPagingTechnique(), workload));
+        }
+        return cases.build();
+    }
+
+    @ParameterizedTest(name = "{0} + {1}, {2}")
+    @MethodSource("techniquesAndWorkloads")
+    void aVmMigratedLiveRunsOnAtTheDestinationExactlyAsIfItNeverMoved(CpuTechnique cpu, MemoryTechnique memory,
+            String workload) {
+        Image image = Toyos.image(Toyos.Flavor.NATIVE);
+        RunResult bare = bare(machine -> Toyos.boot(machine, image, workload));
+        for (Link link : new Link[] {Link.GIGABIT, FAST}) {
+            Hypervisor sourceHost = host(cpu);
+            VirtualMachine source = sourceHost.create(config(), cpu.create(), memory.create());
+            Toyos.boot(source, image, workload);
+            VirtualMachine destination = host(cpu).create(config(), cpu.create(), memory.create());
+            long at = bare.instructions() / 3;
+
+            MigrationReport report = LiveMigration.migrate(sourceHost, source, destination, at,
+                    ClarkPreCopyPolicy.DEFAULT, link);
+            RunResult moved = destination.run();
+
+            String what = String.format("%s + %s, %s, migrated at instruction %d over %s", cpu.name(),
+                    memory.name(), workload, at, link);
+            assertThat(Equivalence.compare(bare, moved).differences()).as(what).isEmpty();
+            assertThat(moved.instructions()).as(what).isEqualTo(bare.instructions());
+            assertThat(moved.ticks()).as(what).isEqualTo(bare.ticks());
+            assertThat(source.result().stopReason()).as("the source, moved (or stopped by itself during pre-copy)")
+                    .isEqualTo(report.why().startsWith("the guest stopped") ? bare.stopReason() : StopReason.MIGRATED);
+            assertThat(report.startedAt()).isEqualTo(at);
+            assertThat(report.rounds()).as(what).isNotEmpty();
+            assertThat(report.rounds().get(0).pagesSent()).as("round 1 sends every page the guest has").isPositive();
+            assertThat(report.downtimeCycles()).isEqualTo((report.stopAndCopyPages() + 1) * link.cyclesPerPage());
+        }
+    }
+
+    /**
+     * Stores a counter into the first word of each of 128 pages, again and again: the whole
+     * half-megabyte is dirty again long before the gigabit link has sent it once.
+     */
+    static final String DIRTIER = """
+                .segment kernel, 0x1000
+                .entry start
+            start:
+                li r5, 0
+                li r6, 40000
+            pass:
+                li r1, 0x100000
+                li r4, 0x180000
+            page:
+                sw r5, 0(r1)
+                addi r1, r1, 4096
+                cmp r1, r4
+                bne page
+                addi r5, r5, 1
+                cmp r5, r6
+                bne pass
+                cli
+                hlt
+            """;
+
+    static Stream<Arguments> fullVirtualization() {
+        return Stream.of(Arguments.of(new TrapAndEmulateTechnique(), new ShadowPagingTechnique()),
+                Arguments.of(new HardwareTechnique(), new NestedPagingTechnique()));
+    }
+
+    @ParameterizedTest(name = "{0} + {1}")
+    @MethodSource("fullVirtualization")
+    void aGuestThatDirtiesFasterThanTheLinkIsStoppedAndCopiedAndLosesNothing(CpuTechnique cpu,
+            MemoryTechnique memory) throws AssemblyException {
+        Image image = Assembler.assembleSource(DIRTIER);
+        RunResult bare = bare(machine -> machine.load(image));
+        assertThat(bare.stopReason()).isEqualTo(StopReason.HALT);
+
+        MigrationReport byRate = migrateDirtier(cpu, memory, image, bare, ClarkPreCopyPolicy.DEFAULT);
+        assertThat(byRate.converged()).isFalse();
+        assertThat(byRate.why()).contains("dirtied while");
+        assertThat(byRate.rounds()).hasSize(2);
+
+        MigrationReport byLimit = migrateDirtier(cpu, memory, image, bare, ClarkPreCopyPolicy.roundLimit(5));
+        assertThat(byLimit.converged()).isFalse();
+        assertThat(byLimit.why()).contains("round limit");
+        assertThat(byLimit.rounds()).hasSize(5);
+        assertThat(byLimit.rounds()).allSatisfy(round -> assertThat(round.dirtyPages()).isGreaterThanOrEqualTo(128));
+        assertThat(byLimit.stopAndCopyPages()).isGreaterThanOrEqualTo(128);
+    }
+
+    private static MigrationReport migrateDirtier(CpuTechnique cpu, MemoryTechnique memory, Image image,
+            RunResult bare, ClarkPreCopyPolicy policy) {
+        Hypervisor sourceHost = host(cpu);
+        VirtualMachine source = sourceHost.create(config(), cpu.create(), memory.create());
+        source.load(image);
+        VirtualMachine destination = host(cpu).create(config(), cpu.create(), memory.create());
+
+        MigrationReport report = LiveMigration.migrate(sourceHost, source, destination, 10_000, policy, Link.GIGABIT);
+        RunResult moved = destination.run();
+
+        assertThat(Equivalence.compare(bare, moved).differences()).as(report.describe()).isEmpty();
+        assertThat(moved.ticks()).isEqualTo(bare.ticks());
+        System.out.printf("a guest that dirties 128 pages in a loop, %s + %s:%n%s", cpu.name(), memory.name(),
+                report.describe());
+        return report;
+    }
+
+    @Test
+    void aVmWhoseStateCannotBeCapturedIsRefusedWithTheReason() {
+        Hypervisor host = host(new ParavirtTechnique());
+        VirtualMachine pv = host.create(VmConfig.named("pv").withFuel(Toyos.FUEL), new ParavirtTechnique().create(),
+                new PvMmuTechnique().create());
+        VirtualMachine other = host(new ParavirtTechnique()).create(VmConfig.named("pv2").withFuel(Toyos.FUEL),
+                new ParavirtTechnique().create(), new PvMmuTechnique().create());
+
+        assertThat(LiveMigration.whyNot(pv)).hasValueSatisfying(why -> assertThat(why)
+                .startsWith("pv cannot be captured: "));
+        assertThatThrownBy(() -> LiveMigration.migrate(host, pv, other, 0, ClarkPreCopyPolicy.DEFAULT, Link.GIGABIT))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("pv cannot be captured: ");
+    }
+
+    @Test
+    void theDefaultPolicyStopsWhenLittleIsLeftOrDirtyingOutrunsTheLink() {
+        ClarkPreCopyPolicy policy = ClarkPreCopyPolicy.DEFAULT;
+        assertThat(policy.afterRound(round(1, 300, 64)).converged()).isTrue();
+        assertThat(policy.afterRound(round(1, 300, 65)).stopAndCopy()).isFalse();
+        assertThat(policy.afterRound(round(2, 100, 100)).stopAndCopy()).isTrue();
+        assertThat(policy.afterRound(round(2, 100, 100)).converged()).isFalse();
+        assertThat(policy.afterRound(round(30, 100, 90)).why()).contains("round limit");
+        assertThat(ClarkPreCopyPolicy.roundLimit(5).afterRound(round(4, 100, 200)).stopAndCopy()).isFalse();
+    }
+
+    private static org.vmlab.vmm.migration.PreCopyPolicy.Round round(int number, int sent, int dirty) {
+        return new org.vmlab.vmm.migration.PreCopyPolicy.Round(number, sent, dirty, sent * 32_768L, 32_768, 300L * number,
+                4096);
+    }
+
+    private static VmConfig config() {
+        return VmConfig.named("vm").withFuel(Toyos.FUEL);
+    }
+
+    private static Hypervisor host(CpuTechnique cpu) {
+        Hypervisor host = new Hypervisor(MachineConfig.builder().memoryBytes(40 << 20).vt(cpu.needsVt())
+                .fuel(Long.MAX_VALUE).build(), VmmCostModel.DEFAULT);
+        host.setSlice(SLICE);
+        return host;
+    }
+
+    private static RunResult bare(java.util.function.Consumer<Machine> boot) {
+        Machine machine = new Machine(MachineConfig.builder().fuel(Toyos.FUEL).build());
+        boot.accept(machine);
+        return machine.run();
+    }
+}
