@@ -61,8 +61,9 @@ public record MigrationReport(String source, String destination, long startedAt,
     /** The report in a few lines, as {@code vmlab run --migrate-at} prints it. */
     public String describe() {
         StringBuilder s = new StringBuilder();
-        s.append(String.format("migration:    %s to %s, pre-copy from instruction %,d%n", source, destination,
-                startedAt));
+        s.append(String.format("migration:    %s to %s, pre-copy from instruction %,d, %,d cycles a page on the"
+                + " link%n", source, destination.equals(source) ? "another host" : destination, startedAt,
+                cyclesPerPage));
         for (Round r : rounds) {
             s.append(String.format("  round %2d:   %,6d pages sent, %,6d dirtied meanwhile, %,13d cycles, %,11d"
                     + " instructions%n", r.number(), r.pagesSent(), r.dirtyPages(), r.cycles(), r.instructions()));
