@@ -10,8 +10,7 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.vmlab.asm.Assembler;
-import org.vmlab.asm.AssemblyException;
+import org.vmlab.guests.Dirtier;
 import org.vmlab.guests.Toyos;
 import org.vmlab.labs.lab1.TrapAndEmulateTechnique;
 import org.vmlab.labs.lab2.BinaryTranslationTechnique;
@@ -94,31 +93,6 @@ class LiveMigrationTest {
         }
     }
 
-    /**
-     * Stores a counter into the first word of each of 128 pages, again and again: the whole
-     * half-megabyte is dirty again long before the gigabit link has sent it once.
-     */
-    static final String DIRTIER = """
-                .segment kernel, 0x1000
-                .entry start
-            start:
-                li r5, 0
-                li r6, 40000
-            pass:
-                li r1, 0x100000
-                li r4, 0x180000
-            page:
-                sw r5, 0(r1)
-                addi r1, r1, 4096
-                cmp r1, r4
-                bne page
-                addi r5, r5, 1
-                cmp r5, r6
-                bne pass
-                cli
-                hlt
-            """;
-
     static Stream<Arguments> fullVirtualization() {
         return Stream.of(Arguments.of(new TrapAndEmulateTechnique(), new ShadowPagingTechnique()),
                 Arguments.of(new HardwareTechnique(), new NestedPagingTechnique()));
@@ -127,8 +101,8 @@ class LiveMigrationTest {
     @ParameterizedTest(name = "{0} + {1}")
     @MethodSource("fullVirtualization")
     void aGuestThatDirtiesFasterThanTheLinkIsStoppedAndCopiedAndLosesNothing(CpuTechnique cpu,
-            MemoryTechnique memory) throws AssemblyException {
-        Image image = Assembler.assembleSource(DIRTIER);
+            MemoryTechnique memory) {
+        Image image = Dirtier.image();
         RunResult bare = bare(machine -> machine.load(image));
         assertThat(bare.stopReason()).isEqualTo(StopReason.HALT);
 
@@ -141,8 +115,8 @@ class LiveMigrationTest {
         assertThat(byLimit.converged()).isFalse();
         assertThat(byLimit.why()).contains("round limit");
         assertThat(byLimit.rounds()).hasSize(5);
-        assertThat(byLimit.rounds()).allSatisfy(round -> assertThat(round.dirtyPages()).isGreaterThanOrEqualTo(128));
-        assertThat(byLimit.stopAndCopyPages()).isGreaterThanOrEqualTo(128);
+        assertThat(byLimit.rounds()).allSatisfy(round -> assertThat(round.dirtyPages()).isGreaterThanOrEqualTo(Dirtier.PAGES));
+        assertThat(byLimit.stopAndCopyPages()).isGreaterThanOrEqualTo(Dirtier.PAGES);
     }
 
     private static MigrationReport migrateDirtier(CpuTechnique cpu, MemoryTechnique memory, Image image,
