@@ -35,7 +35,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "experiment", mixinStandardHelpOptions = true,
         description = "Repeat a published experiment on the simulator.",
         subcommands = {ExperimentCommand.NanobenchCommand.class, ExperimentCommand.AttacksCommand.class,
-                LmbenchCommand.class, IoCommand.class})
+                LmbenchCommand.class, IoCommand.class, MigrationCommand.class})
 final class ExperimentCommand {
 
     /**

@@ -147,7 +147,7 @@ public final class LiveMigration implements SliceHook {
                 source.runSlice(startAt - now);   // to the very instruction, rather than the next slice's end
             }
             if (source.stopped()) {
-                stopAndCopy("the guest stopped before pre-copy began", false);
+                stopAndCopy(new BitSet(), "the guest stopped before pre-copy began", false, true);
             } else if (source.vcpu().instructions() >= startAt) {
                 log.start();
                 BitSet everything = new BitSet();
@@ -169,13 +169,13 @@ public final class LiveMigration implements SliceHook {
                 source.cycles() - roundStartCycles, source.vcpu().instructions() - roundStartInstructions);
         rounds.add(round);
         if (source.stopped()) {
-            stopAndCopy(dirty, "the guest stopped during round " + round.number(), true);
+            stopAndCopy(dirty, "the guest stopped during round " + round.number(), false, true);
             return;
         }
         PreCopyPolicy.Decision decision = policy.afterRound(new PreCopyPolicy.Round(round.number(), round.pagesSent(),
                 round.dirtyPages(), round.cycles(), link.cyclesPerPage(), totalSent, source.memory().frames()));
         if (decision.stopAndCopy()) {
-            stopAndCopy(dirty, decision.why(), decision.converged());
+            stopAndCopy(dirty, decision.why(), decision.converged(), false);
         } else {
             beginRound(dirty);
         }
@@ -189,15 +189,11 @@ public final class LiveMigration implements SliceHook {
         phase = Phase.PRE_COPY;
     }
 
-    private void stopAndCopy(String why, boolean converged) {
-        stopAndCopy(new BitSet(), why, converged);
-    }
-
     /**
      * Stops the VM where no event is in flight, and moves it: {@code dirty} and whatever it dirtied
      * while settling, then its state.
      */
-    private void stopAndCopy(BitSet dirty, String why, boolean converged) {
+    private void stopAndCopy(BitSet dirty, String why, boolean converged, boolean guestStopped) {
         phase = Phase.DONE;
         if (!source.stopped() && !source.settle(SETTLE_INSTRUCTIONS)) {
             throw new IllegalStateException(source.name() + " did not settle in " + SETTLE_INSTRUCTIONS
@@ -231,7 +227,7 @@ public final class LiveMigration implements SliceHook {
         source.vcpu().stop(StopReason.MIGRATED, "moved to " + destination.name() + " at instruction " + stoppedAt);
         long stateCycles = link.cyclesPerPage();   // estimate: the vCPU and the board's registers fit in a page
         report = new MigrationReport(source.name(), destination.name(), Math.min(startAt, stoppedAt), rounds, why,
-                converged, pages, stateCycles, link.cyclesFor(pages) + stateCycles, stoppedAt, link.cyclesPerPage());
+                converged, guestStopped, pages, stateCycles, link.cyclesFor(pages) + stateCycles, stoppedAt, link.cyclesPerPage());
     }
 
     /**

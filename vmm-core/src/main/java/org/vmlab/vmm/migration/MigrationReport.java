@@ -12,6 +12,8 @@ import java.util.List;
  * @param rounds          the rounds of pre-copy, in order (none if the guest stopped before)
  * @param why             why pre-copy ended ({@link PreCopyPolicy.Decision#why}, or that the guest stopped)
  * @param converged       true if pre-copy ended because what was left was small
+ * @param guestStopped    true if the guest stopped by itself (powered off) before pre-copy ended:
+ *                        it was moved as it stopped
  * @param stopAndCopyPages pages sent while the VM was stopped
  * @param stateCycles     time to send the VM's state besides memory ({@link org.vmlab.vmm.VmState})
  * @param downtimeCycles  the stop-and-copy: its pages and the state on the link
@@ -19,7 +21,7 @@ import java.util.List;
  * @param cyclesPerPage   the link's cycles per page
  */
 public record MigrationReport(String source, String destination, long startedAt, List<Round> rounds, String why,
-        boolean converged, int stopAndCopyPages, long stateCycles, long downtimeCycles, long stoppedAt,
+        boolean converged, boolean guestStopped, int stopAndCopyPages, long stateCycles, long downtimeCycles, long stoppedAt,
         long cyclesPerPage) {
 
     /**
@@ -58,6 +60,11 @@ public record MigrationReport(String source, String destination, long startedAt,
         return downtimeCycles / 1_000.0;
     }
 
+    /** How pre-copy ended, in two words: converged, did not converge, or the guest stopped. */
+    public String outcome() {
+        return guestStopped ? "guest stopped" : converged ? "converged" : "did not converge";
+    }
+
     /** The report in a few lines, as {@code vmlab run --migrate-at} prints it. */
     public String describe() {
         StringBuilder s = new StringBuilder();
@@ -69,7 +76,7 @@ public record MigrationReport(String source, String destination, long startedAt,
                     + " instructions%n", r.number(), r.pagesSent(), r.dirtyPages(), r.cycles(), r.instructions()));
         }
         s.append(String.format("pre-copy:     %d round%s, %s: %s%n", rounds.size(), rounds.size() == 1 ? "" : "s",
-                converged ? "converged" : "did not converge", why));
+                outcome(), why));
         s.append(String.format("stop-copy:    %,d pages and the VM's state at instruction %,d%n", stopAndCopyPages,
                 stoppedAt));
         s.append(String.format("total:        %,d pages sent, %,d cycles%n", totalPages(), totalCycles()));
