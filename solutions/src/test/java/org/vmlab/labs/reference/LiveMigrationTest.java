@@ -137,6 +137,26 @@ class LiveMigrationTest {
     }
 
     @Test
+    void aGuestThatPowersOffBeforeTheMigrationBeginsIsMovedAsItStopped() {
+        Image image = Toyos.image(Toyos.Flavor.NATIVE);
+        RunResult bare = bare(machine -> Toyos.boot(machine, image, "syscall"));
+        Hypervisor sourceHost = host(new HardwareTechnique());
+        VirtualMachine source = sourceHost.create(config(), new HardwareTechnique().create(),
+                new NestedPagingTechnique().create());
+        Toyos.boot(source, image, "syscall");
+        VirtualMachine destination = host(new HardwareTechnique()).create(config(), new HardwareTechnique().create(),
+                new NestedPagingTechnique().create());
+
+        MigrationReport report = LiveMigration.migrate(sourceHost, source, destination, 2 * bare.instructions(),
+                ClarkPreCopyPolicy.DEFAULT, Link.GIGABIT);
+
+        assertThat(report.outcome()).isEqualTo("guest stopped");
+        assertThat(report.rounds()).isEmpty();
+        assertThat(report.stopAndCopyPages()).isEqualTo(source.memory().framesInUse());
+        assertThat(Equivalence.compare(bare, destination.run()).differences()).isEmpty();
+    }
+
+    @Test
     void aVmWhoseStateCannotBeCapturedIsRefusedWithTheReason() {
         Hypervisor host = host(new ParavirtTechnique());
         VirtualMachine pv = host.create(VmConfig.named("pv").withFuel(Toyos.FUEL), new ParavirtTechnique().create(),
@@ -148,22 +168,6 @@ class LiveMigrationTest {
                 .startsWith("pv cannot be captured: "));
         assertThatThrownBy(() -> LiveMigration.migrate(host, pv, other, 0, ClarkPreCopyPolicy.DEFAULT, Link.GIGABIT))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("pv cannot be captured: ");
-    }
-
-    @Test
-    void theDefaultPolicyStopsWhenLittleIsLeftOrDirtyingOutrunsTheLink() {
-        ClarkPreCopyPolicy policy = ClarkPreCopyPolicy.DEFAULT;
-        assertThat(policy.afterRound(round(1, 300, 64)).converged()).isTrue();
-        assertThat(policy.afterRound(round(1, 300, 65)).stopAndCopy()).isFalse();
-        assertThat(policy.afterRound(round(2, 100, 100)).stopAndCopy()).isTrue();
-        assertThat(policy.afterRound(round(2, 100, 100)).converged()).isFalse();
-        assertThat(policy.afterRound(round(30, 100, 90)).why()).contains("round limit");
-        assertThat(ClarkPreCopyPolicy.roundLimit(5).afterRound(round(4, 100, 200)).stopAndCopy()).isFalse();
-    }
-
-    private static org.vmlab.vmm.migration.PreCopyPolicy.Round round(int number, int sent, int dirty) {
-        return new org.vmlab.vmm.migration.PreCopyPolicy.Round(number, sent, dirty, sent * 32_768L, 32_768, 300L * number,
-                4096);
     }
 
     private static VmConfig config() {

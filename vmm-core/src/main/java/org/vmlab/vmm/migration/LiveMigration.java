@@ -46,7 +46,7 @@ public final class LiveMigration implements SliceHook {
     /** Instructions the VM may run to settle, one at a time, before its state is captured. */
     static final long SETTLE_INSTRUCTIONS = 10_000;
 
-    private enum Phase { WAITING, PRE_COPY, DONE }
+    private enum Phase { WAITING, PRE_COPY, STOPPING, DONE }
 
     private final VirtualMachine source;
     private final VirtualMachine destination;
@@ -61,6 +61,12 @@ public final class LiveMigration implements SliceHook {
     private long roundStartCycles;
     private long roundStartInstructions;
     private long totalSent;
+    private long startedAt;
+    // The stop-and-copy waiting for the VM to settle: what it owes, and why it stops.
+    private final BitSet owed = new BitSet();
+    private String stopWhy;
+    private boolean stopConverged;
+    private boolean stopGuestStopped;
     private MigrationReport report;
 
     /**
@@ -147,8 +153,10 @@ public final class LiveMigration implements SliceHook {
                 source.runSlice(startAt - now);   // to the very instruction, rather than the next slice's end
             }
             if (source.stopped()) {
+                startedAt = source.vcpu().instructions();
                 stopAndCopy(new BitSet(), "the guest stopped before pre-copy began", false, true);
             } else if (source.vcpu().instructions() >= startAt) {
+                startedAt = source.vcpu().instructions();
                 log.start();
                 BitSet everything = new BitSet();
                 GuestPhysicalMemory memory = source.memory();
@@ -159,6 +167,10 @@ public final class LiveMigration implements SliceHook {
                 }
                 beginRound(everything);
             }
+            return;
+        }
+        if (phase == Phase.STOPPING) {
+            stopAndCopy(new BitSet(), stopWhy, stopConverged, stopGuestStopped);
             return;
         }
         if (!source.stopped() && source.cycles() - roundStartCycles < link.cyclesFor(roundPages)) {
@@ -191,15 +203,24 @@ public final class LiveMigration implements SliceHook {
 
     /**
      * Stops the VM where no event is in flight, and moves it: {@code dirty} and whatever it dirtied
-     * while settling, then its state.
+     * while settling, then its state. A VM that does not settle within {@link #SETTLE_INSTRUCTIONS}
+     * runs on (logged) until the next slice's end, and the stop-and-copy is tried again then.
      */
     private void stopAndCopy(BitSet dirty, String why, boolean converged, boolean guestStopped) {
-        phase = Phase.DONE;
+        dirty.or(owed);
+        owed.clear();
         if (!source.stopped() && !source.settle(SETTLE_INSTRUCTIONS)) {
-            throw new IllegalStateException(source.name() + " did not settle in " + SETTLE_INSTRUCTIONS
-                    + " instructions: a CPU technique keeps an event in flight");
+            // An event still in flight: the guest runs on, its pages logged, and the stop-and-copy
+            // is tried again after the next slice.
+            owed.or(dirty);
+            stopWhy = why;
+            stopConverged = converged;
+            stopGuestStopped = guestStopped;
+            phase = Phase.STOPPING;
+            return;
         }
-        if (log != null && source.memory().dirtyLogging()) {
+        phase = Phase.DONE;
+        if (source.memory().dirtyLogging()) {
             dirty.or(log.collectAndClear());
             log.stop();
         }
@@ -226,7 +247,7 @@ public final class LiveMigration implements SliceHook {
         long stoppedAt = state.vcpu().instructions();
         source.vcpu().stop(StopReason.MIGRATED, "moved to " + destination.name() + " at instruction " + stoppedAt);
         long stateCycles = link.cyclesPerPage();   // estimate: the vCPU and the board's registers fit in a page
-        report = new MigrationReport(source.name(), destination.name(), Math.min(startAt, stoppedAt), rounds, why,
+        report = new MigrationReport(source.name(), destination.name(), startedAt, rounds, why,
                 converged, guestStopped, pages, stateCycles, link.cyclesFor(pages) + stateCycles, stoppedAt, link.cyclesPerPage());
     }
 
