@@ -3,6 +3,7 @@ package org.vmlab.labs.reference;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.BitSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Execution;
@@ -35,6 +36,7 @@ import org.vmlab.vmm.migration.ClarkPreCopyPolicy;
 import org.vmlab.vmm.migration.LiveMigration;
 import org.vmlab.vmm.migration.Link;
 import org.vmlab.vmm.migration.MigrationReport;
+import org.vmlab.vmm.migration.PreCopyPolicy;
 
 /**
  * Live migration by pre-copy [Clark et al., NSDI 2005]: a VM moved from one host to another while
@@ -153,6 +155,42 @@ class LiveMigrationTest {
         assertThat(report.outcome()).isEqualTo("guest stopped");
         assertThat(report.rounds()).isEmpty();
         assertThat(report.stopAndCopyPages()).isEqualTo(source.memory().framesInUse());
+        assertThat(Equivalence.compare(bare, destination.run()).differences()).isEmpty();
+    }
+
+    /** Sends one page a round, holds back the rest, and stops after three rounds. */
+    private static final class Stingy implements PreCopyPolicy {
+        @Override
+        public Decision afterRound(Round round) {
+            return round.number() >= 3 ? Decision.notConverging("three rounds") : Decision.anotherRound();
+        }
+
+        @Override
+        public BitSet pagesToSend(int round, BitSet dirty) {
+            BitSet one = new BitSet();
+            if (!dirty.isEmpty()) {
+                one.set(dirty.nextSetBit(0));
+            }
+            return one;
+        }
+    }
+
+    @ParameterizedTest(name = "{0} + {1}")
+    @MethodSource("fullVirtualization")
+    void pagesAPolicyHoldsBackAreSentLaterAndNothingIsLost(CpuTechnique cpu, MemoryTechnique memory) {
+        Image image = Toyos.image(Toyos.Flavor.NATIVE);
+        RunResult bare = bare(machine -> Toyos.boot(machine, image, "all"));
+        Hypervisor sourceHost = host(cpu);
+        VirtualMachine source = sourceHost.create(config(), cpu.create(), memory.create());
+        Toyos.boot(source, image, "all");
+        VirtualMachine destination = host(cpu).create(config(), cpu.create(), memory.create());
+
+        MigrationReport report = LiveMigration.migrate(sourceHost, source, destination, bare.instructions() / 3,
+                new Stingy(), FAST);
+
+        assertThat(report.rounds()).hasSize(3);
+        assertThat(report.rounds().subList(1, 3)).allSatisfy(r -> assertThat(r.pagesSent()).isEqualTo(1));
+        assertThat(report.stopAndCopyPages()).as("the pages held back, sent at the end").isGreaterThan(1);
         assertThat(Equivalence.compare(bare, destination.run()).differences()).isEmpty();
     }
 

@@ -64,6 +64,9 @@ public final class LiveMigration implements SliceHook {
     private long startedAt;
     // The stop-and-copy waiting for the VM to settle: what it owes, and why it stops.
     private final BitSet owed = new BitSet();
+    // Dirty pages the policy chose not to send in the round under way: sent later, at the latest
+    // in the stop-and-copy.
+    private final BitSet heldBack = new BitSet();
     private String stopWhy;
     private boolean stopConverged;
     private boolean stopGuestStopped;
@@ -180,17 +183,23 @@ public final class LiveMigration implements SliceHook {
         MigrationReport.Round round = new MigrationReport.Round(rounds.size() + 1, roundPages, dirty.cardinality(),
                 source.cycles() - roundStartCycles, source.vcpu().instructions() - roundStartInstructions);
         rounds.add(round);
+        dirty.or(heldBack);   // what the policy held back is owed as much as what was dirtied
+        heldBack.clear();
         if (source.stopped()) {
             stopAndCopy(dirty, "the guest stopped during round " + round.number(), false, true);
             return;
         }
         PreCopyPolicy.Decision decision = policy.afterRound(new PreCopyPolicy.Round(round.number(), round.pagesSent(),
-                round.dirtyPages(), round.cycles(), link.cyclesPerPage(), totalSent, source.memory().frames()));
+                dirty.cardinality(), round.cycles(), link.cyclesPerPage(), totalSent, source.memory().frames()));
         if (decision.stopAndCopy()) {
             stopAndCopy(dirty, decision.why(), decision.converged(), false);
-        } else {
-            beginRound(dirty);
+            return;
         }
+        BitSet chosen = policy.pagesToSend(round.number() + 1, (BitSet) dirty.clone());
+        chosen.and(dirty);   // only pages that are owed: a page sent that is not dirty is wasted link time
+        heldBack.or(dirty);
+        heldBack.andNot(chosen);
+        beginRound(chosen);
     }
 
     private void beginRound(BitSet pages) {
@@ -208,7 +217,9 @@ public final class LiveMigration implements SliceHook {
      */
     private void stopAndCopy(BitSet dirty, String why, boolean converged, boolean guestStopped) {
         dirty.or(owed);
+        dirty.or(heldBack);
         owed.clear();
+        heldBack.clear();
         if (!source.stopped() && !source.settle(SETTLE_INSTRUCTIONS)) {
             // An event still in flight: the guest runs on, its pages logged, and the stop-and-copy
             // is tried again after the next slice.

@@ -1,11 +1,11 @@
 package org.vmlab.vmm.migration;
 
 /**
- * When pre-copy stops: after each round, another round of the pages the guest dirtied meanwhile,
- * or the stop-and-copy, which stops the VM and sends what is left (its downtime). Clark et al.'s
- * rules ({@link ClarkPreCopyPolicy}) are the default; a policy sees only plain numbers, never the
- * VM. Whatever it decides, nothing is lost: every dirty page is sent in a later round or in the
- * stop-and-copy.
+ * The decisions of pre-copy: after each round, another round or the stop-and-copy, which stops
+ * the VM and sends what is left (its downtime); and which of the dirty pages the next round sends.
+ * Clark et al.'s rules ({@link ClarkPreCopyPolicy}) are the default; a policy sees only plain
+ * numbers and sets of guest frames, never the VM. Whatever it decides, nothing is lost: a dirty
+ * page it holds back is sent in a later round or, at the latest, in the stop-and-copy.
  */
 @FunctionalInterface
 public interface PreCopyPolicy {
@@ -15,8 +15,9 @@ public interface PreCopyPolicy {
      *
      * @param number        its number, from 1 (round 1 sent every page the guest had)
      * @param pagesSent     pages it sent
-     * @param dirtyPages    pages the guest (or the VMM, or a device) dirtied while it was sent:
-     *                      what the next round, or the stop-and-copy, must send
+     * @param dirtyPages    pages the next round, or the stop-and-copy, must send: those the guest
+     *                      (or the VMM, or a device) dirtied while this round was sent, and those
+     *                      the policy held back before
      * @param cycles        how long it lasted, in simulated cycles (its pages' time on the link,
      *                      to the end of the slice in which they arrived)
      * @param cyclesPerPage the link's cycles to send one page ({@link Link#cyclesPerPage})
@@ -54,4 +55,16 @@ public interface PreCopyPolicy {
 
     /** After {@code round}: another round, or the stop-and-copy. */
     Decision afterRound(Round round);
+
+    /**
+     * The pages round {@code round} sends, of the guest frames {@code dirty} (a copy, which the
+     * policy may change and return): all of them by default, as Clark et al. send every page
+     * dirtied in the round before. A page left out is held back, owed: in the next round's
+     * {@code dirty} again, and in the stop-and-copy at the latest (a policy that holds back the
+     * pages it expects to be dirtied again saves link time; Clark et al. skip pages dirtied again
+     * during the round, §5.3). Pages that are not in {@code dirty} are not sent.
+     */
+    default java.util.BitSet pagesToSend(int round, java.util.BitSet dirty) {
+        return dirty;
+    }
 }
