@@ -208,6 +208,21 @@ class LiveMigrationTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("pv cannot be captured: ");
     }
 
+    @Test
+    void theDestinationMustBeAFreshVmOfAnotherHypervisor() {
+        Hypervisor host = host(new HardwareTechnique());
+        VirtualMachine source = host.create(VmConfig.named("a").withFuel(Toyos.FUEL), new HardwareTechnique().create(),
+                new NestedPagingTechnique().create());
+        VirtualMachine sameHost = host.create(VmConfig.named("b").withFuel(Toyos.FUEL), new HardwareTechnique().create(),
+                new NestedPagingTechnique().create());
+
+        assertThatThrownBy(() -> LiveMigration.migrate(host, source, sameHost, 0, ClarkPreCopyPolicy.DEFAULT,
+                Link.GIGABIT)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("another hypervisor");
+        assertThatThrownBy(() -> LiveMigration.migrate(host, source, source, 0, ClarkPreCopyPolicy.DEFAULT,
+                Link.GIGABIT)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(source.vcpu().ticks()).as("nothing ran").isZero();
+    }
+
     private static VmConfig config() {
         return VmConfig.named("vm").withFuel(Toyos.FUEL);
     }

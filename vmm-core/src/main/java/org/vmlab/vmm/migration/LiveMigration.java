@@ -132,6 +132,10 @@ public final class LiveMigration implements SliceHook {
         if (!sourceHost.vms().contains(source)) {
             throw new IllegalArgumentException(source.name() + " does not run on the source hypervisor");
         }
+        if (sourceHost.vms().contains(destination)) {
+            throw new IllegalArgumentException("the destination must be a VM of another hypervisor: the source's"
+                    + " would run it before it holds anything");
+        }
         LiveMigration migration = new LiveMigration(source, destination, startAt, policy, link);
         sourceHost.betweenSlices(migration);
         sourceHost.run();
