@@ -35,7 +35,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "experiment", mixinStandardHelpOptions = true,
         description = "Repeat a published experiment on the simulator.",
         subcommands = {ExperimentCommand.NanobenchCommand.class, ExperimentCommand.AttacksCommand.class,
-                LmbenchCommand.class, IoCommand.class, ConsolidationCommand.class})
+                LmbenchCommand.class, IoCommand.class, ConsolidationCommand.class,
+                MigrationCommand.class})
 final class ExperimentCommand {
 
     /**

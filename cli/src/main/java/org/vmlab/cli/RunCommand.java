@@ -174,6 +174,13 @@ final class RunCommand implements Callable<Integer> {
                     + " as gzip-compressed JSON (docs/replay.md). With --cpu: one VM.")
     java.nio.file.Path record;
 
+    @Option(names = "--migrate-at", paramLabel = "N", converter = MigratedRun.At.class,
+            description = "With --cpu: move the VM live to another host at guest instruction N (k, M, G"
+                    + " suffixes): pre-copy rounds over a gigabit link while it runs, then the stop-and-copy"
+                    + " (docs/migration.md); prints each round's pages, the downtime, then the moved VM's"
+                    + " summary against bare metal. One VM, shadow or nested paging.")
+    Long migrateAt;
+
     @Mixin
     ImplOption impl;
 
@@ -202,7 +209,7 @@ final class RunCommand implements Callable<Integer> {
         }
         for (String flag : new String[] {"--lockstep", "--vms", "--trace", "--mem", "--impl", "--counters",
                 "--devices", "--hosting", "--page-sharing", "--scan-rate", "--balloon", "--machine-frames",
-                "--idle-tax"}) {
+                "--idle-tax", "--migrate-at"}) {
             if (given(flag)) {
                 throw new UserError(flag + " needs a VMM: add --cpu trap-emulate");
             }
@@ -314,9 +321,28 @@ final class RunCommand implements Callable<Integer> {
                 new VirtualizedRun.Overcommit(machineFrames == null ? 0 : machineFrames, balloon,
                         idleTax == null ? 0 : idleTax));
         PrintWriter out = spec.commandLine().getOut();
+        if (migrateAt != null) {
+            checkMigration();
+            int exit = MigratedRun.run(out, plan, bootBare, bootVm, quiet, migrateAt);
+            out.flush();
+            return exit;
+        }
         int exit = VirtualizedRun.run(out, plan, bootBare, bootVm, quiet);
         out.flush();
         return exit;
+    }
+
+    /** {@code --migrate-at} moves one VM between two hosts, with nothing else between its slices. */
+    private void checkMigration() {
+        if (vms != 1) {
+            throw new UserError("--migrate-at moves one VM: leave out --vms");
+        }
+        for (String flag : new String[] {"--lockstep", "--page-sharing", "--trace", "--record", "--balloon",
+                "--machine-frames", "--idle-tax"}) {
+            if (given(flag)) {
+                throw new UserError("--migrate-at cannot go with " + flag + ": leave out one of them");
+            }
+        }
     }
 
     /**

@@ -159,16 +159,30 @@ final class VirtualizedRun {
             }
             return code;
         } catch (RuntimeException | LinkageError | StackOverflowError e) {
-            String unwritten = LabCode.unwritten(e);
-            if (unwritten != null) {
-                throw new UserError(plan.cpu().name() + " + " + plan.memory().name() + ": " + unwritten);
-            }
-            String failure = LabCode.labFailure(e);
-            if (failure != null) {
-                throw UserError.located(failure);
-            }
-            throw e;
+            throw asUserError(plan, e);
         }
+    }
+
+    /** What lab code threw (a stub not written, a bug) as the user's error; anything else as it is. */
+    static RuntimeException asUserError(Plan plan, Throwable e) {
+        if (e instanceof UserError user) {
+            return user;
+        }
+        String unwritten = LabCode.unwritten(e);
+        if (unwritten != null) {
+            return new UserError(plan.cpu().name() + " + " + plan.memory().name() + ": " + unwritten);
+        }
+        String failure = LabCode.labFailure(e);
+        if (failure != null) {
+            return UserError.located(failure);
+        }
+        if (e instanceof RuntimeException runtime) {
+            throw runtime;
+        }
+        if (e instanceof Error error) {
+            throw error;
+        }
+        throw new IllegalStateException(e);
     }
 
     private static ChromeTrace openTrace(Path file) {
@@ -216,9 +230,15 @@ final class VirtualizedRun {
 
     private static int report(PrintWriter out, Plan plan, Machine bare, RunResult nativeRun,
             List<VirtualMachine> vms, boolean quiet) {
+        return report(out, plan, bare, nativeRun, vms, quiet, VirtualMachine::result);
+    }
+
+    /** The summaries, each VM's result as {@code resultOf} gives it (a VM that moved: its whole run's). */
+    static int report(PrintWriter out, Plan plan, Machine bare, RunResult nativeRun,
+            List<VirtualMachine> vms, boolean quiet, java.util.function.Function<VirtualMachine, RunResult> resultOf) {
         int code = 0;
         for (VirtualMachine vm : vms) {
-            RunResult r = vm.result();
+            RunResult r = resultOf.apply(vm);
             if (!quiet) {
                 if (vms.size() > 1) {
                     out.println("=== " + vm.name() + " console ===");

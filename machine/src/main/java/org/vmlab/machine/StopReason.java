@@ -39,6 +39,11 @@ public enum StopReason {
      */
     GUEST_ERROR,
     /**
+     * A monitor moved the guest to another machine (live migration's stop-and-copy): it goes on
+     * there, from exactly where it stopped here.
+     */
+    MIGRATED,
+    /**
      * With the vt feature: a guest that a Java monitor entered ({@link Cpu#vmlaunch}, {@link
      * Cpu#vmresume}) left non-root mode by a VM exit, or its entry failed on the guest state; the
      * current VMCS's exit reason says why (docs/isa.md, "Hardware-assisted virtualization").

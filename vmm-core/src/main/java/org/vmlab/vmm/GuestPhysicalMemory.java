@@ -49,6 +49,8 @@ public final class GuestPhysicalMemory implements Ram {
     // Machine frame to guest frame, for this VM's private frames; built on first use.
     private int[] m2p;
     private ChangeListener[] listeners = new ChangeListener[0];
+    // The dirty log (guest frames written since it was last collected), or null when not logging.
+    private java.util.BitSet dirty;
 
     /**
      * Told of every change the VMM or a virtual device makes to guest memory: writes (not the
@@ -327,6 +329,9 @@ public final class GuestPhysicalMemory implements Ram {
     private void change(int gfn, P2mEntry after) {
         P2mEntry before = p2m[gfn];
         p2m[gfn] = after;
+        if (dirty != null && !(after instanceof Backed)) {
+            dirty.set(gfn);   // its contents are gone (ballooned out): a copy elsewhere must follow
+        }
         if (m2p != null) {
             if (before instanceof P2mEntry.Ram old && m2p[old.mfn()] == gfn) {
                 m2p[old.mfn()] = -1;
@@ -491,6 +496,7 @@ public final class GuestPhysicalMemory implements Ram {
     }
 
     private void written(int gpa) {
+        logDirty(gpa);
         for (ChangeListener listener : listeners) {
             listener.written(gpa);
         }
@@ -543,6 +549,7 @@ public final class GuestPhysicalMemory implements Ram {
     public void writeWordQuietly(int gpa, int value) {
         checkAddress("writeWordQuietly", gpa);
         machine.writeWord(writeAddress(gpa), value);
+        logDirty(gpa);   // quiet for the listeners, not for the dirty log: the page's bytes changed
     }
 
     public int readByte(int gpa) {
@@ -664,6 +671,64 @@ public final class GuestPhysicalMemory implements Ram {
                     | (bytes[i + 2] & 0xFF) << 16 | (bytes[i + 3] & 0xFF) << 24);
         }
         written(gfn << PAGE_SHIFT);
+    }
+
+    // --- the dirty log: live migration's pre-copy ----------------------------------------------------
+
+    /**
+     * Starts the dirty log, empty: from now on every write the VMM or a device makes into guest
+     * memory (DMA included, and the accessed and dirty bits a software walk sets quietly), and every
+     * frame whose contents go (ballooned out), is logged, by guest frame. The guest's own stores run
+     * on the real MMU, unseen here: the memory technique catches them and logs them
+     * ({@link #logDirtyFrame}), as {@link DirtyLog} says. Starting a log that runs empties it.
+     */
+    public void startDirtyLog() {
+        dirty = new java.util.BitSet(p2m.length);
+    }
+
+    /** True while the dirty log runs. */
+    public boolean dirtyLogging() {
+        return dirty != null;
+    }
+
+    /** Logs guest frame {@code gfn} dirty, if the log runs: for a memory technique that caught a guest store. */
+    public void logDirtyFrame(int gfn) {
+        checkFrame("logDirtyFrame", gfn);
+        if (dirty != null) {
+            dirty.set(gfn);
+        }
+    }
+
+    /** True if guest frame {@code gfn} was logged dirty since the last collection (false when not logging). */
+    public boolean loggedDirty(int gfn) {
+        checkFrame("loggedDirty", gfn);
+        return dirty != null && dirty.get(gfn);
+    }
+
+    /**
+     * The guest frames logged dirty since the log started or was last collected, and an empty log
+     * from now on.
+     *
+     * @throws IllegalStateException if the log does not run
+     */
+    public java.util.BitSet collectDirtyLog() {
+        if (dirty == null) {
+            throw new IllegalStateException("collectDirtyLog: " + owner + "'s dirty log does not run (startDirtyLog first)");
+        }
+        java.util.BitSet collected = dirty;
+        dirty = new java.util.BitSet(p2m.length);
+        return collected;
+    }
+
+    /** Stops the dirty log and forgets it. */
+    public void stopDirtyLog() {
+        dirty = null;
+    }
+
+    private void logDirty(int gpa) {
+        if (dirty != null) {
+            dirty.set(gpa >>> PAGE_SHIFT);
+        }
     }
 
     /** A VM asked for more machine frames than its limit allows. */

@@ -117,4 +117,13 @@ public interface MemoryVirtualization {
      */
     default void restored() {
     }
+
+    /**
+     * The technique's dirty logging ({@link DirtyLog}), for live migration's pre-copy; empty for a
+     * technique that cannot catch the guest's stores, which then cannot be migrated live. The
+     * default: none.
+     */
+    default java.util.Optional<DirtyLog> dirtyLog() {
+        return java.util.Optional.empty();
+    }
 }

@@ -102,6 +102,32 @@ public final class NestedPageTable {
         return true;
     }
 
+    /**
+     * Clears the dirty bit of every entry that has it (the processor set it at a write through the
+     * entry, docs/isa.md "Nested paging") and tells {@code dirty} each such guest frame. The TLB
+     * may still hold translations that let the page be written without a walk: invalidate them.
+     *
+     * @return how many entries were dirty
+     */
+    public int collectDirty(java.util.function.IntConsumer dirty) {
+        int found = 0;
+        for (int pdi = 0; pdi < ENTRIES; pdi++) {
+            if (tables[pdi] == 0) {
+                continue;
+            }
+            for (int i = 0; i < ENTRIES; i++) {
+                int address = (tables[pdi] << PhysicalMemory.PAGE_SHIFT) + 4 * i;
+                int entry = machine.readWord(address);
+                if (NestedPte.present(entry) && (entry & NestedPte.DIRTY) != 0) {
+                    machine.writeWord(address, entry & ~NestedPte.DIRTY);
+                    dirty.accept(pdi << 10 | i);
+                    found++;
+                }
+            }
+        }
+        return found;
+    }
+
     /** Gives every frame of the tables back to the VMM's pool. */
     public void release() {
         for (int pdi = 0; pdi < ENTRIES; pdi++) {

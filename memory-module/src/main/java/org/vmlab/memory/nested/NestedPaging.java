@@ -8,6 +8,7 @@ import org.vmlab.machine.isa.Vector;
 import org.vmlab.machine.memory.NestedPageViolation;
 import org.vmlab.machine.memory.NestedPte;
 import org.vmlab.machine.memory.PhysicalMemory;
+import org.vmlab.vmm.DirtyLog;
 import org.vmlab.vmm.Exit;
 import org.vmlab.vmm.GuestPhysicalMemory;
 import org.vmlab.vmm.MemoryVirtualization;
@@ -48,6 +49,7 @@ public final class NestedPaging implements MemoryVirtualization, NestedTranslati
             frameRemapped(gfn, before, after);
         }
     };
+    private final NestedDirtyLog dirtyLog = new NestedDirtyLog(this);
     private VirtualMachine vm;
     private NestedPageTable tables;
 
@@ -105,7 +107,15 @@ public final class NestedPaging implements MemoryVirtualization, NestedTranslati
 
     @Override
     public List<VmmEvent> events() {
-        return NestedEvent.ALL;
+        List<VmmEvent> all = new java.util.ArrayList<>(NestedEvent.ALL);
+        all.addAll(DirtyLog.EVENTS);
+        return List.copyOf(all);
+    }
+
+    /** Dirty logging by the nested tables' dirty bits: {@link NestedDirtyLog}. */
+    @Override
+    public Optional<DirtyLog> dirtyLog() {
+        return Optional.of(dirtyLog);
     }
 
     /**
@@ -215,6 +225,9 @@ public final class NestedPaging implements MemoryVirtualization, NestedTranslati
      * be free, or another VM's, soon. The next access violates and maps what backs it now.
      */
     private void frameRemapped(int gfn, P2mEntry before, P2mEntry after) {
+        if ((tables.lookup(gfn) & NestedPte.DIRTY) != 0) {
+            vm.memory().logDirtyFrame(gfn);   // the entry goes or changes: its dirty bit must not be lost
+        }
         boolean sameFrame = before instanceof P2mEntry.Backed old && after instanceof P2mEntry.Backed now
                 && old.mfn() == now.mfn();
         boolean changed = sameFrame ? after instanceof P2mEntry.Shared && tables.writeProtect(gfn) : tables.unmap(gfn);

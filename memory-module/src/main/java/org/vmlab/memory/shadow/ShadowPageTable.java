@@ -117,6 +117,21 @@ public final class ShadowPageTable {
     }
 
     /**
+     * Takes write permission away from every mapping of every machine frame: what a dirty log
+     * does at its start and after each collection, so that the guest's next write to any page
+     * faults and is logged.
+     *
+     * @return the virtual pages whose entries changed (their TLB entries are stale)
+     */
+    public List<Integer> writeProtectAll() {
+        List<Integer> changed = new ArrayList<>();
+        for (int mfn : List.copyOf(writableMappings.keySet())) {
+            changed.addAll(writeProtect(mfn));
+        }
+        return changed;
+    }
+
+    /**
      * Removes every mapping of machine frame {@code mfn}: the guest frame it backed moved to
      * another frame, or was given back.
      *

@@ -13,6 +13,7 @@ import org.vmlab.machine.memory.Mmu;
 import org.vmlab.machine.memory.PhysicalMemory;
 import org.vmlab.machine.memory.Pte;
 import org.vmlab.vmm.CoreEvent;
+import org.vmlab.vmm.DirtyLog;
 import org.vmlab.vmm.Exit;
 import org.vmlab.vmm.GuestPageWalker;
 import org.vmlab.vmm.GuestPhysicalMemory;
@@ -74,6 +75,7 @@ public final class ShadowPaging implements MemoryVirtualization {
             frameRemapped(before, after);
         }
     };
+    private final ShadowDirtyLog dirtyLog = new ShadowDirtyLog(this);
     private VirtualMachine vm;
     private ShadowPageTable current;
 
@@ -123,7 +125,15 @@ public final class ShadowPaging implements MemoryVirtualization {
 
     @Override
     public java.util.List<VmmEvent> events() {
-        return ShadowEvent.ALL;
+        List<VmmEvent> all = new ArrayList<>(ShadowEvent.ALL);
+        all.addAll(DirtyLog.EVENTS);
+        return List.copyOf(all);
+    }
+
+    /** Dirty logging by write protection: {@link ShadowDirtyLog}. */
+    @Override
+    public java.util.Optional<DirtyLog> dirtyLog() {
+        return java.util.Optional.of(dirtyLog);
     }
 
     @Override
@@ -140,6 +150,7 @@ public final class ShadowPaging implements MemoryVirtualization {
             return PageFaultOutcome.FIXED;   // nothing to reflect or emulate: the VM stops here
         }
         breakSharingOnWrite(exit);
+        logGuestWrite(exit);
         PageFaultOutcome outcome = rules.pageFault(this, exit);
         if (outcome == PageFaultOutcome.DEVICE_ACCESS && mapAssignedDevice(exit)) {
             outcome = PageFaultOutcome.FIXED;
@@ -188,6 +199,35 @@ public final class ShadowPaging implements MemoryVirtualization {
         if (memory.isRam(gpa) && memory.isShared(gpa >>> PhysicalMemory.PAGE_SHIFT)) {
             memory.machineFrameForWrite(gpa >>> PhysicalMemory.PAGE_SHIFT);
             vm.counters().add("shadow.sharing_broken", 1);
+        }
+    }
+
+    /**
+     * While the dirty log runs, every shadow maps the guest's pages read-only until they are
+     * logged ({@link #map}): a write the guest's own tables allow faults here first, and its page
+     * is logged dirty before the rules fill the entry, which may then be writable until the next
+     * collection ({@link ShadowDirtyLog}). A write the guest's tables refuse is the guest's fault
+     * and writes nothing.
+     */
+    private void logGuestWrite(Exit.PageFault exit) {
+        GuestPhysicalMemory memory = vm.memory();
+        if (!memory.dirtyLogging() || (exit.errorCode() & Vector.PF_WRITE) == 0) {
+            return;
+        }
+        Vcpu vcpu = vm.vcpu();
+        int gpa = exit.address();
+        if (vcpu.pagingEnabled()) {
+            try {
+                gpa = vm.guestMemory().walker().walk(gpa, Mmu.WRITE, exit.privilege(),
+                        vcpu.controlRegister(Registers.CR3),
+                        (vcpu.controlRegister(Registers.CR0) & Registers.CR0_WP) != 0, false).gpa();
+            } catch (Fault guestFault) {
+                return;   // the rules reflect it
+            }
+        }
+        if (memory.isRam(gpa) && !memory.loggedDirty(gpa >>> PhysicalMemory.PAGE_SHIFT)) {
+            memory.logDirtyFrame(gpa >>> PhysicalMemory.PAGE_SHIFT);
+            vm.counters().add("shadow.dirty_log_faults", 1);
         }
     }
 
@@ -264,7 +304,7 @@ public final class ShadowPaging implements MemoryVirtualization {
                     + " a shadow entry's bits are PRESENT, with WRITABLE and USER as the guest's"
                     + " entry allows (the frame goes in mfn, not in bits)", va, mfn, bits));
         }
-        if (frames().isShared(mfn)) {
+        if (frames().isShared(mfn) || (bits & Pte.WRITABLE) != 0 && notYetLoggedDirty(mfn)) {
             bits &= ~Pte.WRITABLE;
         }
         current.map(va, mfn, bits);
@@ -306,6 +346,16 @@ public final class ShadowPaging implements MemoryVirtualization {
         current.map(va, gpa >>> PhysicalMemory.PAGE_SHIFT, bits);
         vm.host().mmu().invalidatePage(va);
         return true;
+    }
+
+    /** While the dirty log runs: machine frame {@code mfn} backs a guest frame not logged dirty yet. */
+    private boolean notYetLoggedDirty(int mfn) {
+        GuestPhysicalMemory memory = vm.memory();
+        if (!memory.dirtyLogging()) {
+            return false;
+        }
+        int gfn = memory.guestFrameOf(mfn);
+        return gfn >= 0 && !memory.loggedDirty(gfn);
     }
 
     /** Removes {@code va}'s entry from {@code shadow}, and from the real TLB if it is current. */

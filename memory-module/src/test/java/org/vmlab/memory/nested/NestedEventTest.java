@@ -9,8 +9,9 @@ import org.vmlab.vmm.CostModelDocs;
 class NestedEventTest {
 
     @Test
-    void nestedPagingDeclaresItsEvents() {
-        assertThat(new NestedPaging(null).events()).containsExactlyElementsOf(NestedEvent.ALL);
+    void nestedPagingDeclaresItsEventsAndThoseOfDirtyLogging() {
+        assertThat(new NestedPaging(null).events()).startsWith(NestedEvent.ALL.toArray(new org.vmlab.vmm.VmmEvent[0]))
+                .containsAll(org.vmlab.vmm.DirtyLog.EVENTS).hasSize(NestedEvent.ALL.size() + org.vmlab.vmm.DirtyLog.EVENTS.size());
     }
 
     @Test

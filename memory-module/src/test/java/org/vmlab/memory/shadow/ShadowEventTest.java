@@ -10,8 +10,9 @@ import org.vmlab.vmm.CostModelDocs;
 class ShadowEventTest {
 
     @Test
-    void shadowPagingDeclaresItsEvents() {
-        assertThat(new ShadowPaging(null).events()).containsExactlyElementsOf(ShadowEvent.ALL);
+    void shadowPagingDeclaresItsEventsAndThoseOfDirtyLogging() {
+        assertThat(new ShadowPaging(null).events()).startsWith(ShadowEvent.ALL.toArray(new org.vmlab.vmm.VmmEvent[0]))
+                .containsAll(org.vmlab.vmm.DirtyLog.EVENTS).hasSize(ShadowEvent.ALL.size() + org.vmlab.vmm.DirtyLog.EVENTS.size());
     }
 
     @Test
