@@ -22,6 +22,7 @@ import org.vmlab.vmm.overcommit.Balloon;
 import org.vmlab.vmm.overcommit.BalloonController;
 import org.vmlab.vmm.overcommit.IdleMemoryTax;
 import org.vmlab.vmm.overcommit.PageSharingScanner;
+import org.vmlab.vmm.overcommit.SharingRules;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -68,6 +69,9 @@ final class ConsolidationCommand implements Callable<Integer> {
     @Mixin
     ResultOptions results;
 
+    // Whose page-sharing rules the scanner asks: the chosen lab code's (Lab 7).
+    private SharingRules sharingRules;
+
     @Override
     public Integer call() {
         results.check();
@@ -76,6 +80,8 @@ final class ConsolidationCommand implements Callable<Integer> {
                 () -> new UserError("the implementation has no trap-emulate"));
         MemoryTechnique memory = techniques.memory("shadow").orElseThrow(
                 () -> new UserError("the implementation has no shadow paging"));
+        sharingRules = techniques.sharingRules().orElseThrow(
+                () -> new UserError("the implementation registers no page-sharing rules (Lab 7)"));
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter out = results.table(stdout);
         Progress progress = results.progress(spec.commandLine().getErr(), "consolidation",
@@ -128,7 +134,7 @@ final class ConsolidationCommand implements Callable<Integer> {
         boolean balloon = policy.equals("balloon") || policy.equals("both");
         PageSharingScanner scanner = null;
         if (sharing) {
-            scanner = new PageSharingScanner(vmm);
+            scanner = new PageSharingScanner(vmm, PageSharingScanner.DEFAULT_PAGES_PER_SLICE, sharingRules);
             vmm.betweenSlices(scanner);
         }
         if (balloon) {

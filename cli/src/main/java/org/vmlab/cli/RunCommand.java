@@ -319,7 +319,7 @@ final class RunCommand implements Callable<Integer> {
                 record == null ? null : recorder(image, new Recording.Vmm(cpu.name(), memory.name(),
                         devices == null ? null : devices.name(), hosting.spelling(), impl.chosen().name()), cpu.paravirtual()),
                 new VirtualizedRun.Overcommit(machineFrames == null ? 0 : machineFrames, balloon,
-                        idleTax == null ? 0 : idleTax));
+                        idleTax == null ? 0 : idleTax, pageSharing ? techniques.sharingRules() : null));
         PrintWriter out = spec.commandLine().getOut();
         if (migrateAt != null) {
             checkMigration();

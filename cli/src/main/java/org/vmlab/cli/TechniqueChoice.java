@@ -65,4 +65,10 @@ final class TechniqueChoice {
             throw new UserError("--hosting: " + e.getMessage());
         }
     }
+
+    /** The page-sharing rules of the chosen lab code (Lab 7's), which --page-sharing runs. */
+    org.vmlab.vmm.overcommit.SharingRules sharingRules() {
+        return techniques.sharingRules().orElseThrow(() -> new UserError("--page-sharing: " + code
+                + " registers no page-sharing rules (Lab 7's org.vmlab.labs.lab7.PageSharingRules)"));
+    }
 }

@@ -30,6 +30,7 @@ import org.vmlab.vmm.overcommit.Balloon;
 import org.vmlab.vmm.overcommit.BalloonController;
 import org.vmlab.vmm.overcommit.IdleMemoryTax;
 import org.vmlab.vmm.overcommit.PageSharingScanner;
+import org.vmlab.vmm.overcommit.SharingRules;
 import org.vmlab.vmm.trace.ChromeTrace;
 
 /**
@@ -90,8 +91,8 @@ final class VirtualizedRun {
      * @param balloon       true for the memory policy ({@link BalloonController})
      * @param idleTax       its idle memory tax rate ({@link IdleMemoryTax})
      */
-    record Overcommit(int machineFrames, boolean balloon, double idleTax) {
-        static final Overcommit NONE = new Overcommit(0, false, 0);
+    record Overcommit(int machineFrames, boolean balloon, double idleTax, SharingRules sharing) {
+        static final Overcommit NONE = new Overcommit(0, false, 0, null);
     }
 
     private VirtualizedRun() {
@@ -129,7 +130,7 @@ final class VirtualizedRun {
                                 + why);
                     });
                 }
-                scanner = new PageSharingScanner(vmm, plan.scanRate());
+                scanner = new PageSharingScanner(vmm, plan.scanRate(), plan.overcommit().sharing());
                 vmm.betweenSlices(scanner);
             }
             if (plan.overcommit().balloon()) {

@@ -32,7 +32,7 @@ class MigrationCommandsTest {
                 .containsPattern("(?m)^  round  1: +[0-9,]+ pages sent, +[0-9,]+ dirtied meanwhile")
                 .containsPattern("(?m)^pre-copy: +1 round, converged")
                 .containsPattern("(?m)^downtime: +[0-9,]+ cycles")
-                .containsPattern("(?m)^instructions: 4,460,435,")
+                .containsPattern("(?m)^instructions: 4,464,751,")
                 .contains("equivalence:  equivalent to bare metal");
     }
 

@@ -60,7 +60,7 @@ class ReplayTest {
         bareNet = dir.resolve("net.rec");
         Outcome o = vmlab("run", "toyos", "-w", "net", "-q", "--record", bareNet.toString());
         assertThat(o.exitCode()).as(o.err()).isZero();
-        assertThat(o.out()).contains("recorded:     " + bareNet + ": 217,305 instructions, 8 network frames");
+        assertThat(o.out()).contains("recorded:     " + bareNet + ": 217,443 instructions, 8 network frames");
     }
 
     private static boolean solutions() {
@@ -80,7 +80,7 @@ class ReplayTest {
         assertThat(read.inputs().network()).hasSize(8)
                 .allSatisfy(e -> assertThat(e.deliveries()).singleElement()
                         .satisfies(d -> assertThat(d.tick()).isEqualTo(e.sentTick() + 2000)));
-        assertThat(read.end().instructions()).isEqualTo(217_305);
+        assertThat(read.end().instructions()).isEqualTo(217_443);
     }
 
     @Test
@@ -323,9 +323,9 @@ class ReplayTest {
                 Arguments.of(List.of("replay", withoutEnd.toString()), "the recording is corrupt: "),
                 Arguments.of(List.of("replay", wrongDisk.toString()), "the disk image does not match its SHA-256"),
                 Arguments.of(List.of("replay", wrongImage.toString()), "the recording is corrupt: its program"),
-                Arguments.of(List.of("replay", net, "--to", "217306"),
-                        "--to 217306 is beyond the recorded run, which retired 217,305 instructions (0..217,305)"),
-                Arguments.of(List.of("replay", net, "--to", "217305", "--step", "1"), "instruction 217306 is beyond the recorded run"),
+                Arguments.of(List.of("replay", net, "--to", "217444"),
+                        "--to 217444 is beyond the recorded run, which retired 217,443 instructions (0..217,443)"),
+                Arguments.of(List.of("replay", net, "--to", "217443", "--step", "1"), "instruction 217444 is beyond the recorded run"),
                 Arguments.of(List.of("replay", net, "--to", "5", "--back", "6"), "is before the start of the recorded run"),
                 Arguments.of(List.of("replay", net, "--to", "lots"), "'lots' is not a count"),
                 Arguments.of(List.of("replay", net, "--to", "-1"), "must be 0 or more"),

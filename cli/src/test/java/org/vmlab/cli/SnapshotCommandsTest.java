@@ -153,7 +153,7 @@ class SnapshotCommandsTest {
                 bad("restore DIR/forkwait.snap --cpu paravirt", "cannot restore under paravirt + shadow: vm cannot be"
                         + " captured: a paravirtual guest's trap table"),
                 bad("snapshot toyos -w forkwait --at 100M -o DIR/x.snap", "--at 100000000: toyos -w forkwait stopped"
-                        + " (HALT) after 4,614,750 instructions: give --at below that"),
+                        + " (HALT) after 4,618,423 instructions: give --at below that"),
                 bad("snapshot toyos -w forkwait --at -5 -o DIR/x.snap", "'-5' must be positive"),
                 bad("snapshot toyos -w forkwait --at 0 -o DIR/x.snap", "'0' must be positive"),
                 bad("snapshot toyos -w forkwait -o DIR/x.snap", "Missing required option: '--at=N'"),

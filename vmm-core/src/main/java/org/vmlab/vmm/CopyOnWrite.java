@@ -24,16 +24,13 @@ public interface CopyOnWrite {
     int privateFrame(MachineFrames frames, int sharedFrame, String writer);
 
     /**
-     * The standard break: the last reference takes the shared frame as it is (no copy, no frame
-     * needed); any other gets a copy and drops its reference.
+     * The plain break, which a VMM without page-sharing rules of its own uses: every writer gets a
+     * copy and drops its reference, even the last sharer (which could have taken the frame as it
+     * is, without a free frame for the copy).
      */
-    CopyOnWrite STANDARD = (frames, shared, writer) -> {
-        if (frames.references(shared) == 1) {
-            frames.makePrivate(shared, writer);
-            return shared;
-        }
-        int copy = frames.copyOf(shared, writer);
-        frames.release(shared);
-        return copy;
+    CopyOnWrite ALWAYS_COPY = (frames, frame, who) -> {
+        int fresh = frames.copyOf(frame, who);
+        frames.release(frame);
+        return fresh;
     };
 }

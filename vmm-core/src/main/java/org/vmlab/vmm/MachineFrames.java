@@ -21,7 +21,7 @@ public final class MachineFrames {
     private final String[] owners;
     private final int[] references;
     private final Deque<Integer> free = new ArrayDeque<>();
-    private CopyOnWrite copyOnWrite = CopyOnWrite.STANDARD;
+    private CopyOnWrite copyOnWrite = CopyOnWrite.ALWAYS_COPY;
 
     /** Manages every frame of {@code memory} except the first {@code reserved}, which stay out. */
     public MachineFrames(PhysicalMemory memory, int reserved) {
@@ -114,7 +114,7 @@ public final class MachineFrames {
         owners[frame] = owner;
     }
 
-    /** How a write to a shared frame gets a frame of its own: {@link CopyOnWrite#STANDARD} unless told. */
+    /** How a write to a shared frame gets a frame of its own: {@link CopyOnWrite#ALWAYS_COPY} unless told. */
     public CopyOnWrite copyOnWrite() {
         return copyOnWrite;
     }

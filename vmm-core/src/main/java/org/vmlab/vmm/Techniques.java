@@ -10,15 +10,22 @@ public final class Techniques {
     private final List<CpuTechnique> cpu;
     private final List<MemoryTechnique> memory;
     private final List<DeviceTechnique> devices;
+    private final List<org.vmlab.vmm.overcommit.SharingRules> sharing;
 
     /**
      * @throws IllegalArgumentException if two techniques of a kind have the same name: one would
      *                                  silently hide the other
      */
-    Techniques(List<CpuTechnique> cpu, List<MemoryTechnique> memory, List<DeviceTechnique> devices) {
+    Techniques(List<CpuTechnique> cpu, List<MemoryTechnique> memory, List<DeviceTechnique> devices,
+            List<org.vmlab.vmm.overcommit.SharingRules> sharing) {
         this.cpu = List.copyOf(cpu);
         this.memory = List.copyOf(memory);
         this.devices = List.copyOf(devices);
+        this.sharing = List.copyOf(sharing);
+        if (this.sharing.size() > 1) {
+            throw new IllegalArgumentException("two page-sharing rules are registered: "
+                    + this.sharing.get(0).getClass().getName() + " and " + this.sharing.get(1).getClass().getName());
+        }
         unique("CPU", this.cpu, CpuTechnique::name);
         unique("memory", this.memory, MemoryTechnique::name);
         unique("device", this.devices, DeviceTechnique::name);
@@ -44,7 +51,17 @@ public final class Techniques {
         ServiceLoader.load(MemoryTechnique.class, loader).forEach(memory::add);
         List<DeviceTechnique> devices = new ArrayList<>();
         ServiceLoader.load(DeviceTechnique.class, loader).forEach(devices::add);
-        return new Techniques(cpu, memory, devices);
+        List<org.vmlab.vmm.overcommit.SharingRules> sharing = new ArrayList<>();
+        ServiceLoader.load(org.vmlab.vmm.overcommit.SharingRules.class, loader).forEach(sharing::add);
+        return new Techniques(cpu, memory, devices, sharing);
+    }
+
+    /**
+     * The page-sharing rules registered (a {@link org.vmlab.vmm.overcommit.SharingRules} service:
+     * Lab 7's), if any.
+     */
+    public Optional<org.vmlab.vmm.overcommit.SharingRules> sharingRules() {
+        return sharing.stream().findFirst();
     }
 
     public Optional<CpuTechnique> cpu(String name) {

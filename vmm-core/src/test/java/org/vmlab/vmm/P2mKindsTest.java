@@ -154,19 +154,32 @@ class P2mKindsTest {
     }
 
     @Test
-    void theLastSharerTakesTheFrameAsItsOwnWithoutACopy() {
+    void withThePlainBreakTheLastSharerGetsACopyTooAndTheSharedFrameIsFreed() {
         fill(a, 1, 7);
         fill(b, 4, 7);
         a.share(1, b, 4);
         int shared = a.machineFrame(1);
         b.breakSharing(4);
-        int free = frames.freeFrames();
 
-        assertThat(a.breakSharing(1)).isEqualTo(shared);
+        int mine = a.breakSharing(1);
 
-        assertThat(a.entry(1)).isEqualTo(new P2mEntry.Ram(shared));
-        assertThat(frames.owner(shared)).isEqualTo("a");
-        assertThat(frames.freeFrames()).as("no copy").isEqualTo(free);
+        assertThat(mine).isNotEqualTo(shared);
+        assertThat(a.entry(1)).isEqualTo(new P2mEntry.Ram(mine));
+        assertThat(frames.owner(shared)).as("the shared frame, with no one left").isNull();
+    }
+
+    @Test
+    void aBreakThatLeavesTheWriterAFrameOthersStillMapIsRefusedAndTheP2mIsUnchanged() {
+        fill(a, 1, 7);
+        fill(b, 4, 7);
+        a.share(1, b, 4);
+        int shared = a.machineFrame(1);
+        frames.useCopyOnWrite((allocator, frame, writer) -> frame);   // "writes in place": b would see it
+
+        assertThatThrownBy(() -> a.breakSharing(1)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("a writer needs a frame of its own, with one reference");
+        assertThat(a.entry(1)).isEqualTo(new P2mEntry.Shared(shared));
+        assertThat(b.entry(4)).isEqualTo(new P2mEntry.Shared(shared));
     }
 
     @Test

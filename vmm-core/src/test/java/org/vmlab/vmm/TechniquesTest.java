@@ -35,7 +35,7 @@ class TechniquesTest {
 
     @Test
     void aTechniqueIsFoundByItsName() {
-        Techniques techniques = new Techniques(List.of(), List.of(new Named("a"), new Named("b")), List.of());
+        Techniques techniques = new Techniques(List.of(), List.of(new Named("a"), new Named("b")), List.of(), List.of());
 
         assertThat(techniques.memory("b")).hasValue(new Named("b"));
         assertThat(techniques.memory("c")).isEmpty();
@@ -44,7 +44,7 @@ class TechniquesTest {
 
     @Test
     void twoTechniquesOfOneNameAreRefusedNamingBothClasses() {
-        assertThatThrownBy(() -> new Techniques(List.of(), List.of(new Named("shadow"), new AlsoNamed("shadow")), List.of()))
+        assertThatThrownBy(() -> new Techniques(List.of(), List.of(new Named("shadow"), new AlsoNamed("shadow")), List.of(), List.of()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("two memory techniques are named 'shadow': org.vmlab.vmm.TechniquesTest$Named and"
                         + " org.vmlab.vmm.TechniquesTest$AlsoNamed");

@@ -34,6 +34,7 @@ import org.vmlab.vmm.overcommit.Balloon;
 import org.vmlab.vmm.overcommit.BalloonController;
 import org.vmlab.vmm.overcommit.IdleMemoryTax;
 import org.vmlab.vmm.overcommit.PageSharingScanner;
+import org.vmlab.labs.lab7.PageSharingRules;
 
 /**
  * Ballooning under real techniques (Waldspurger, OSDI 2002, section 3): toyos's driver gives frames
@@ -242,7 +243,7 @@ class BallooningTest {
         refuser.load(assemble(REFUSER));
         VirtualMachine other = vmm.create(VmConfig.named("other").withFuel(Toyos.FUEL), cpu.create(), memory.create());
         Toyos.boot(other, Toyos.image(Toyos.Flavor.NATIVE), "all");
-        PageSharingScanner scanner = new PageSharingScanner(vmm);
+        PageSharingScanner scanner = new PageSharingScanner(vmm, PageSharingScanner.DEFAULT_PAGES_PER_SLICE, new PageSharingRules());
         vmm.betweenSlices(scanner);
         BalloonController policy = BalloonController.withDefaults(vmm, new IdleMemoryTax(0), scanner);
         vmm.betweenSlices(policy);

@@ -27,6 +27,7 @@ import org.vmlab.vmm.VirtualMachine;
 import org.vmlab.vmm.VmConfig;
 import org.vmlab.vmm.VmmCostModel;
 import org.vmlab.vmm.overcommit.PageSharingScanner;
+import org.vmlab.labs.lab7.PageSharingRules;
 
 /**
  * The page-sharing scanner under real techniques: identical toyos VMs give machine frames back
@@ -62,7 +63,7 @@ class ContentBasedSharingTest {
             Toyos.boot(vm, Toyos.image(Toyos.Flavor.NATIVE), "all");
             vms.add(vm);
         }
-        PageSharingScanner scanner = new PageSharingScanner(vmm);
+        PageSharingScanner scanner = new PageSharingScanner(vmm, PageSharingScanner.DEFAULT_PAGES_PER_SLICE, new PageSharingRules());
         if (sharing) {
             vmm.betweenSlices(scanner);
         }
@@ -108,7 +109,7 @@ class ContentBasedSharingTest {
             vms.add(vm);
         }
         vmm.setSlice(500);
-        vmm.betweenSlices(new PageSharingScanner(vmm, 64));
+        vmm.betweenSlices(new PageSharingScanner(vmm, 64, new PageSharingRules()));
 
         vmm.run();
 

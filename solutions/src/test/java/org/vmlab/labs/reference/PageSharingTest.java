@@ -24,6 +24,7 @@ import org.vmlab.vmm.VirtualMachine;
 import org.vmlab.vmm.VmConfig;
 import org.vmlab.vmm.VmmCostModel;
 import org.vmlab.vmm.overcommit.PageSharingScanner;
+import org.vmlab.labs.lab7.PageSharingRules;
 
 /**
  * Guest memory that is shared and given back while the guests run: with every identical page of
@@ -47,7 +48,7 @@ class PageSharingTest {
         VirtualMachine first = boot(vmm, cpu, VmConfig.named("first").withFuel(Toyos.FUEL), "all");
         VirtualMachine second = boot(vmm, cpu, VmConfig.named("second").withFuel(Toyos.FUEL), "all");
         // every page after every slice: a scan rate high enough to share all there is at once
-        PageSharingScanner scanner = new PageSharingScanner(vmm, 4096);
+        PageSharingScanner scanner = new PageSharingScanner(vmm, 4096, new PageSharingRules());
         vmm.setSlice(50_000);
         vmm.betweenSlices(scanner);
 

@@ -71,19 +71,6 @@ public final class PageSharingScanner implements SliceHook {
     private record Page(VirtualMachine vm, int gfn) {
     }
 
-    /** A scanner of {@code vmm}'s VMs at the default rate ({@link #DEFAULT_PAGES_PER_SLICE}). */
-    public PageSharingScanner(Hypervisor vmm) {
-        this(vmm, DEFAULT_PAGES_PER_SLICE);
-    }
-
-    /**
-     * A scanner of {@code vmm}'s VMs that hashes at most {@code pagesPerSlice} pages after each
-     * slice; register it with {@link Hypervisor#betweenSlices}.
-     */
-    public PageSharingScanner(Hypervisor vmm, int pagesPerSlice) {
-        this(vmm, pagesPerSlice, StandardSharing.INSTANCE);
-    }
-
     /**
      * A scanner of {@code vmm}'s VMs that hashes at most {@code pagesPerSlice} pages after each
      * slice and decides as {@code rules} say; {@code rules} becomes the copy-on-write break of

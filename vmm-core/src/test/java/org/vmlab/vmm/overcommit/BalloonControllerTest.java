@@ -111,7 +111,7 @@ class BalloonControllerTest {
     void aVmThatIgnoresItsTargetIsNotReplacedByAnotherVictimButSharingGetsExtraPasses() {
         VirtualMachine refuser = vm("refuser", 16);
         VirtualMachine other = vm("other", 10);
-        PageSharingScanner scanner = new PageSharingScanner(vmm, 4);
+        PageSharingScanner scanner = new PageSharingScanner(vmm, 4, new MechanismRules());
         BalloonController policy = policy(0, scanner);
 
         for (int slice = 0; slice < 2 * BalloonController.STALLED_SLICES; slice++) {

@@ -69,7 +69,7 @@ class BalloonProperties {
             vms[v] = vmm.create(new VmConfig("vm" + v, FRAMES * PAGE, FRAMES, 1000, DeviceConfig.defaults()), null,
                     new PageSharingScannerTest.NoMemory(null));
         }
-        PageSharingScanner scanner = new PageSharingScanner(vmm, 4);
+        PageSharingScanner scanner = new PageSharingScanner(vmm, 4, new MechanismRules());
         int[][] model = new int[VMS][FRAMES];
         boolean[][] givenBack = new boolean[VMS][FRAMES];
         int total = vmm.frames().freeFrames();

@@ -64,7 +64,7 @@ class PageSharingScannerProperties {
             vms[v] = vmm.create(new VmConfig("vm" + v, FRAMES * PAGE, FRAMES, 1000, DeviceConfig.defaults()), null,
                     new PageSharingScannerTest.NoMemory(null));
         }
-        PageSharingScanner scanner = new PageSharingScanner(vmm, pagesPerSlice);
+        PageSharingScanner scanner = new PageSharingScanner(vmm, pagesPerSlice, new MechanismRules());
         int[][][] model = new int[VMS][FRAMES][OFFSETS.length];
         boolean[][] touched = new boolean[VMS][FRAMES];
         boolean writtenWhileShared = false;

@@ -131,7 +131,7 @@ class PageSharingScannerTest {
             fill(b, gfn, 100 + gfn);
         }
         fill(b, 5, 7);   // b's own
-        PageSharingScanner scanner = new PageSharingScanner(vmm, 64);
+        PageSharingScanner scanner = new PageSharingScanner(vmm, 64, new MechanismRules());
         int before = framesInUse();
 
         scanUntilDone(scanner, a);
@@ -165,7 +165,7 @@ class PageSharingScannerTest {
         VirtualMachine a = vm("a");
         fill(a, 1, 9);
         fill(a, 3, 9);
-        PageSharingScanner scanner = new PageSharingScanner(vmm);
+        PageSharingScanner scanner = new PageSharingScanner(vmm, PageSharingScanner.DEFAULT_PAGES_PER_SLICE, new MechanismRules());
 
         scanUntilDone(scanner, a);
 
@@ -180,7 +180,7 @@ class PageSharingScannerTest {
         for (int gfn = 0; gfn < 10; gfn++) {
             fill(a, gfn, gfn);
         }
-        PageSharingScanner scanner = new PageSharingScanner(vmm, 3);
+        PageSharingScanner scanner = new PageSharingScanner(vmm, 3, new MechanismRules());
 
         scanner.afterSlice(a);
         assertThat(scanner.scanned()).isEqualTo(3);
@@ -189,7 +189,7 @@ class PageSharingScannerTest {
         scanner.afterSlice(a);
         scanner.afterSlice(a);
         assertThat(scanner.scanned()).as("the last one, then round again from frame 0").isEqualTo(12);
-        assertThatThrownBy(() -> new PageSharingScanner(vmm, 0)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new PageSharingScanner(vmm, 0, new MechanismRules())).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("the scan rate must be at least one page a slice, was 0");
     }
 
@@ -198,7 +198,7 @@ class PageSharingScannerTest {
         VirtualMachine a = vm("a");
         VirtualMachine b = vm("b");
         fill(a, 0, 5);
-        PageSharingScanner scanner = new PageSharingScanner(vmm, 1);
+        PageSharingScanner scanner = new PageSharingScanner(vmm, 1, new MechanismRules());
         scanner.afterSlice(a);   // a's frame 0 is the hint for "all fives"
         a.memory().writeWord(0, 6);   // and changes after it was hashed
         fill(b, 0, 5);
@@ -219,7 +219,7 @@ class PageSharingScannerTest {
                 null, new NoMemory("the guest's page tables name machine frames"));
         VirtualMachine other = vm("other");
         fill(other, 0, 0);   // the same bytes as fixed's zeroed frames
-        PageSharingScanner scanner = new PageSharingScanner(vmm, 64);
+        PageSharingScanner scanner = new PageSharingScanner(vmm, 64, new MechanismRules());
 
         scanUntilDone(scanner, fixed);
 
@@ -239,7 +239,7 @@ class PageSharingScannerTest {
         fill(b, 0, 1);
         fill(a, 1, 2);
         fill(b, 1, 2);
-        PageSharingScanner scanner = new PageSharingScanner(vmm, 64);
+        PageSharingScanner scanner = new PageSharingScanner(vmm, 64, new MechanismRules());
         scanUntilDone(scanner, a);
         assertThat(b.memory().sharedFrames()).isEqualTo(2);
 
@@ -259,7 +259,7 @@ class PageSharingScannerTest {
         VirtualMachine quiet = vmm.create(new VmConfig("quiet", FRAMES * PAGE, FRAMES, 400, DeviceConfig.defaults()),
                 new Idle(), new NoMemory(null));
         // quiet holds, in frame 2, what hostile's frame 2 will hold after each of its writes
-        PageSharingScanner scanner = new PageSharingScanner(vmm, 64);
+        PageSharingScanner scanner = new PageSharingScanner(vmm, 64, new MechanismRules());
         vmm.setSlice(1);
         vmm.betweenSlices(vm -> {
             if (vm == hostile) {
