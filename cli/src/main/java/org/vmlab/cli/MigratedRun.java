@@ -10,7 +10,7 @@ import org.vmlab.vmm.Hypervisor;
 import org.vmlab.vmm.VirtualMachine;
 import org.vmlab.vmm.VmConfig;
 import org.vmlab.vmm.VmmCostModel;
-import org.vmlab.vmm.migration.ClarkPreCopyPolicy;
+import org.vmlab.vmm.migration.PreCopyPolicy;
 import org.vmlab.vmm.migration.LiveMigration;
 import org.vmlab.vmm.migration.Link;
 import org.vmlab.vmm.migration.MigrationReport;
@@ -52,7 +52,7 @@ final class MigratedRun {
      *
      * @throws UserError if the VM cannot migrate live (a technique says why)
      */
-    static Moved migrate(VirtualizedRun.Plan plan, Consumer<VirtualMachine> boot, long at) {
+    static Moved migrate(VirtualizedRun.Plan plan, Consumer<VirtualMachine> boot, long at, PreCopyPolicy policy) {
         Hypervisor sourceHost = host(plan);
         VirtualMachine source = sourceHost.create(config(plan), plan.cpu().create(), plan.memory().create(),
                 plan.createDevices());
@@ -64,20 +64,20 @@ final class MigratedRun {
         });
         boot.accept(source);
         sourceHost.setSlice(SLICE);
-        MigrationReport report = LiveMigration.migrate(sourceHost, source, destination, at, ClarkPreCopyPolicy.DEFAULT,
+        MigrationReport report = LiveMigration.migrate(sourceHost, source, destination, at, policy,
                 Link.GIGABIT);
         return new Moved(report, source, destination, destination.run());
     }
 
     /** {@code vmlab run --cpu ... --migrate-at N}: the migration, then the summary as {@link VirtualizedRun} prints it. */
     static int run(PrintWriter out, VirtualizedRun.Plan plan, Consumer<Machine> bootBare, Consumer<VirtualMachine> bootVm,
-            boolean quiet, long at) {
+            boolean quiet, long at, PreCopyPolicy policy) {
         Machine bare = new Machine(plan.bare());
         bootBare.accept(bare);
         RunResult nativeRun = bare.run();
         Moved moved;
         try {
-            moved = migrate(plan, bootVm, at);
+            moved = migrate(plan, bootVm, at, policy);
         } catch (RuntimeException | LinkageError | StackOverflowError e) {
             throw VirtualizedRun.asUserError(plan, e);
         }

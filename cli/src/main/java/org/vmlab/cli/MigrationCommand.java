@@ -18,7 +18,6 @@ import org.vmlab.vmm.Hosting;
 import org.vmlab.vmm.MemoryTechnique;
 import org.vmlab.vmm.Techniques;
 import org.vmlab.vmm.VirtualMachine;
-import org.vmlab.vmm.migration.ClarkPreCopyPolicy;
 import org.vmlab.vmm.migration.Link;
 import org.vmlab.vmm.migration.MigrationReport;
 import picocli.CommandLine.Command;
@@ -139,7 +138,9 @@ final class MigrationCommand implements Callable<Integer> {
             RunResult nativeRun = bare.run();
             VirtualizedRun.Plan plan = new VirtualizedRun.Plan(bareConfig, 1, cpu, memory, false, null,
                     Equivalence.Level.EXACT, false, null, Hosting.HOSTED, 0);
-            MigratedRun.Moved moved = MigratedRun.migrate(plan, bootVm, nativeRun.instructions() / 2);
+            MigratedRun.Moved moved = MigratedRun.migrate(plan, bootVm, nativeRun.instructions() / 2,
+                    techniques.preCopyPolicy().orElseThrow(() -> new UserError("the implementation registers no"
+                            + " pre-copy policy (Lab 7's org.vmlab.labs.lab7.PreCopyRules)")));
             MigrationReport r = moved.report();
             Equivalence.Verdict verdict = Equivalence.compare(nativeRun, moved.result());
             String equivalence = verdict.equivalent() ? "equivalent"

@@ -323,7 +323,7 @@ final class RunCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         if (migrateAt != null) {
             checkMigration();
-            int exit = MigratedRun.run(out, plan, bootBare, bootVm, quiet, migrateAt);
+            int exit = MigratedRun.run(out, plan, bootBare, bootVm, quiet, migrateAt, techniques.preCopyPolicy());
             out.flush();
             return exit;
         }

@@ -71,4 +71,10 @@ final class TechniqueChoice {
         return techniques.sharingRules().orElseThrow(() -> new UserError("--page-sharing: " + code
                 + " registers no page-sharing rules (Lab 7's org.vmlab.labs.lab7.PageSharingRules)"));
     }
+
+    /** The pre-copy policy of the chosen lab code (Lab 7's), which --migrate-at runs. */
+    org.vmlab.vmm.migration.PreCopyPolicy preCopyPolicy() {
+        return techniques.preCopyPolicy().orElseThrow(() -> new UserError("--migrate-at: " + code
+                + " registers no pre-copy policy (Lab 7's org.vmlab.labs.lab7.PreCopyRules)"));
+    }
 }

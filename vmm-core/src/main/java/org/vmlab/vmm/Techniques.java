@@ -11,6 +11,7 @@ public final class Techniques {
     private final List<MemoryTechnique> memory;
     private final List<DeviceTechnique> devices;
     private final List<org.vmlab.vmm.overcommit.SharingRules> sharing;
+    private final List<org.vmlab.vmm.migration.PreCopyPolicy> preCopy = new ArrayList<>();
 
     /**
      * @throws IllegalArgumentException if two techniques of a kind have the same name: one would
@@ -53,7 +54,9 @@ public final class Techniques {
         ServiceLoader.load(DeviceTechnique.class, loader).forEach(devices::add);
         List<org.vmlab.vmm.overcommit.SharingRules> sharing = new ArrayList<>();
         ServiceLoader.load(org.vmlab.vmm.overcommit.SharingRules.class, loader).forEach(sharing::add);
-        return new Techniques(cpu, memory, devices, sharing);
+        Techniques techniques = new Techniques(cpu, memory, devices, sharing);
+        ServiceLoader.load(org.vmlab.vmm.migration.PreCopyPolicy.class, loader).forEach(techniques.preCopy::add);
+        return techniques;
     }
 
     /**
@@ -62,6 +65,14 @@ public final class Techniques {
      */
     public Optional<org.vmlab.vmm.overcommit.SharingRules> sharingRules() {
         return sharing.stream().findFirst();
+    }
+
+    /**
+     * The pre-copy policy registered (a {@link org.vmlab.vmm.migration.PreCopyPolicy} service:
+     * Lab 7's), if any; the first if several.
+     */
+    public Optional<org.vmlab.vmm.migration.PreCopyPolicy> preCopyPolicy() {
+        return preCopy.stream().findFirst();
     }
 
     public Optional<CpuTechnique> cpu(String name) {

@@ -113,4 +113,19 @@ class Lab7HiddenTest {
                 + " of the VMs that run now were not shared: the table still names a page of a VM that went"
                 + " (Found.A_PAGE_GONE must make the new page the hint)").isTrue();
     }
+
+    @Test
+    @Graded(points = 2, number = "7.h4", name = "a round limit alone: the dirtier is moved after exactly that many rounds, nothing lost",
+            visibility = Visibility.HIDDEN)
+    void roundLimitAlone() {
+        org.vmlab.machine.image.Image image = org.vmlab.guests.Dirtier.image();
+        RunResult bare = Lab7PreCopyTest.bare(m -> m.load(image));
+        org.vmlab.vmm.migration.MigrationReport report = Lab7PreCopyTest.migrateDirtier(image, bare,
+                PreCopyRules.roundLimit(5));
+        assertThat(report.rounds()).as("rounds with roundLimit(5) (the rate rule off)\n%s", report.describe())
+                .hasSize(5);
+        assertThat(report.converged()).isFalse();
+        assertThat(report.stopAndCopyPages()).as("the stop-and-copy sends every page still dirty")
+                .isGreaterThanOrEqualTo(org.vmlab.guests.Dirtier.PAGES);
+    }
 }

@@ -32,7 +32,7 @@ import org.vmlab.vmm.MemoryTechnique;
 import org.vmlab.vmm.VirtualMachine;
 import org.vmlab.vmm.VmConfig;
 import org.vmlab.vmm.VmmCostModel;
-import org.vmlab.vmm.migration.ClarkPreCopyPolicy;
+import org.vmlab.labs.lab7.PreCopyRules;
 import org.vmlab.vmm.migration.LiveMigration;
 import org.vmlab.vmm.migration.Link;
 import org.vmlab.vmm.migration.MigrationReport;
@@ -78,7 +78,7 @@ class LiveMigrationTest {
             long at = bare.instructions() / 3;
 
             MigrationReport report = LiveMigration.migrate(sourceHost, source, destination, at,
-                    ClarkPreCopyPolicy.DEFAULT, link);
+                    new PreCopyRules(), link);
             RunResult moved = destination.run();
 
             String what = String.format("%s + %s, %s, migrated at instruction %d over %s", cpu.name(),
@@ -108,12 +108,12 @@ class LiveMigrationTest {
         RunResult bare = bare(machine -> machine.load(image));
         assertThat(bare.stopReason()).isEqualTo(StopReason.HALT);
 
-        MigrationReport byRate = migrateDirtier(cpu, memory, image, bare, ClarkPreCopyPolicy.DEFAULT);
+        MigrationReport byRate = migrateDirtier(cpu, memory, image, bare, new PreCopyRules());
         assertThat(byRate.converged()).isFalse();
         assertThat(byRate.why()).contains("dirtied while");
         assertThat(byRate.rounds()).hasSize(2);
 
-        MigrationReport byLimit = migrateDirtier(cpu, memory, image, bare, ClarkPreCopyPolicy.roundLimit(5));
+        MigrationReport byLimit = migrateDirtier(cpu, memory, image, bare, PreCopyRules.roundLimit(5));
         assertThat(byLimit.converged()).isFalse();
         assertThat(byLimit.why()).contains("round limit");
         assertThat(byLimit.rounds()).hasSize(5);
@@ -122,7 +122,7 @@ class LiveMigrationTest {
     }
 
     private static MigrationReport migrateDirtier(CpuTechnique cpu, MemoryTechnique memory, Image image,
-            RunResult bare, ClarkPreCopyPolicy policy) {
+            RunResult bare, PreCopyRules policy) {
         Hypervisor sourceHost = host(cpu);
         VirtualMachine source = sourceHost.create(config(), cpu.create(), memory.create());
         source.load(image);
@@ -150,7 +150,7 @@ class LiveMigrationTest {
                 new NestedPagingTechnique().create());
 
         MigrationReport report = LiveMigration.migrate(sourceHost, source, destination, 2 * bare.instructions(),
-                ClarkPreCopyPolicy.DEFAULT, Link.GIGABIT);
+                new PreCopyRules(), Link.GIGABIT);
 
         assertThat(report.outcome()).isEqualTo("guest stopped");
         assertThat(report.rounds()).isEmpty();
@@ -204,7 +204,7 @@ class LiveMigrationTest {
 
         assertThat(LiveMigration.whyNot(pv)).hasValueSatisfying(why -> assertThat(why)
                 .startsWith("pv cannot be captured: "));
-        assertThatThrownBy(() -> LiveMigration.migrate(host, pv, other, 0, ClarkPreCopyPolicy.DEFAULT, Link.GIGABIT))
+        assertThatThrownBy(() -> LiveMigration.migrate(host, pv, other, 0, new PreCopyRules(), Link.GIGABIT))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("pv cannot be captured: ");
     }
 
@@ -216,9 +216,9 @@ class LiveMigrationTest {
         VirtualMachine sameHost = host.create(VmConfig.named("b").withFuel(Toyos.FUEL), new HardwareTechnique().create(),
                 new NestedPagingTechnique().create());
 
-        assertThatThrownBy(() -> LiveMigration.migrate(host, source, sameHost, 0, ClarkPreCopyPolicy.DEFAULT,
+        assertThatThrownBy(() -> LiveMigration.migrate(host, source, sameHost, 0, new PreCopyRules(),
                 Link.GIGABIT)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("another hypervisor");
-        assertThatThrownBy(() -> LiveMigration.migrate(host, source, source, 0, ClarkPreCopyPolicy.DEFAULT,
+        assertThatThrownBy(() -> LiveMigration.migrate(host, source, source, 0, new PreCopyRules(),
                 Link.GIGABIT)).isInstanceOf(IllegalArgumentException.class);
         assertThat(source.vcpu().ticks()).as("nothing ran").isZero();
     }

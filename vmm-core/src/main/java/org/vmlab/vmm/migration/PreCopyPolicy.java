@@ -3,7 +3,8 @@ package org.vmlab.vmm.migration;
 /**
  * The decisions of pre-copy: after each round, another round or the stop-and-copy, which stops
  * the VM and sends what is left (its downtime); and which of the dirty pages the next round sends.
- * Clark et al.'s rules ({@link ClarkPreCopyPolicy}) are the default; a policy sees only plain
+ * Clark et al.'s rules are Lab 7's to write ({@code org.vmlab.labs.lab7.PreCopyRules}, registered
+ * as a service, which the command line asks for); a policy sees only plain
  * numbers and sets of guest frames, never the VM. Whatever it decides, nothing is lost: a dirty
  * page it holds back is sent in a later round or, at the latest, in the stop-and-copy.
  */
