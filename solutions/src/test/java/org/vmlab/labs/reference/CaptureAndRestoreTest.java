@@ -12,14 +12,11 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.vmlab.guests.Toyos;
 import org.vmlab.labs.lab1.TrapAndEmulateTechnique;
-import org.vmlab.labs.lab2.BinaryTranslationTechnique;
 import org.vmlab.labs.lab3.ShadowPagingTechnique;
 import org.vmlab.labs.lab4.ParavirtTechnique;
 import org.vmlab.labs.lab4.PvMmuTechnique;
 import org.vmlab.labs.lab6.HardwareTechnique;
 import org.vmlab.labs.lab6.NestedPagingTechnique;
-import org.vmlab.machine.Machine;
-import org.vmlab.machine.MachineConfig;
 import org.vmlab.machine.RunResult;
 import org.vmlab.machine.image.Image;
 import org.vmlab.vmm.CpuTechnique;
@@ -29,7 +26,6 @@ import org.vmlab.vmm.MemoryTechnique;
 import org.vmlab.vmm.VirtualMachine;
 import org.vmlab.vmm.VmConfig;
 import org.vmlab.vmm.VmState;
-import org.vmlab.vmm.VmmCostModel;
 
 /**
  * A VM captured between two runs of its guest (its vCPU, its board, its pages) and put back on a
@@ -42,14 +38,7 @@ import org.vmlab.vmm.VmmCostModel;
 class CaptureAndRestoreTest {
 
     static Stream<Arguments> techniquesAndWorkloads() {
-        Stream.Builder<Arguments> cases = Stream.builder();
-        for (String workload : new String[] {"forkwait", "disk", "net", "all"}) {
-            cases.add(Arguments.of(new TrapAndEmulateTechnique(), new ShadowPagingTechnique(), workload));
-            cases.add(Arguments.of(new BinaryTranslationTechnique(), new ShadowPagingTechnique(), workload));
-            cases.add(Arguments.of(new HardwareTechnique(), new ShadowPagingTechnique(), workload));
-            cases.add(Arguments.of(new HardwareTechnique(), new NestedPagingTechnique(), workload));
-        }
-        return cases.build();
+        return ToyosHosts.movablePairs(java.util.List.of("forkwait", "disk", "net", "all"));
     }
 
     @ParameterizedTest(name = "{0} + {1}, {2}")
@@ -57,13 +46,13 @@ class CaptureAndRestoreTest {
     void aVmCapturedMidRunAndRestoredOnAnotherHostRunsOnAsIfItNeverMoved(CpuTechnique cpu,
             MemoryTechnique memory, String workload) {
         Image image = Toyos.image(Toyos.Flavor.NATIVE);
-        RunResult bare = bare(image, workload);
+        RunResult bare = ToyosHosts.bare(image, workload);
         for (long at : new long[] {bare.instructions() / 3, 2 * bare.instructions() / 3}) {
-            VirtualMachine source = vm(cpu, memory);
+            VirtualMachine source = ToyosHosts.vm(cpu, memory);
             Toyos.boot(source, image, workload);
             runFor(source, at);
 
-            VirtualMachine destination = vm(cpu, memory);
+            VirtualMachine destination = ToyosHosts.vm(cpu, memory);
             move(source, destination);
             destination.useSymbols(image.symbols());
             RunResult moved = destination.run();
@@ -78,10 +67,10 @@ class CaptureAndRestoreTest {
     @Test
     void aCaptureIsAValueThatTheRestoredVmGivesBackUnchanged() {
         Image image = Toyos.image(Toyos.Flavor.NATIVE);
-        VirtualMachine source = vm(new HardwareTechnique(), new NestedPagingTechnique());
+        VirtualMachine source = ToyosHosts.vm(new HardwareTechnique(), new NestedPagingTechnique());
         Toyos.boot(source, image, "all");
         runFor(source, 1_500_000);
-        VirtualMachine destination = vm(new HardwareTechnique(), new NestedPagingTechnique());
+        VirtualMachine destination = ToyosHosts.vm(new HardwareTechnique(), new NestedPagingTechnique());
 
         VmState state = move(source, destination);
 
@@ -92,7 +81,7 @@ class CaptureAndRestoreTest {
 
     @Test
     void aParavirtualGuestWithDirectPagingSaysWhyItCannotBeCaptured() {
-        Hypervisor host = host(new ParavirtTechnique());
+        Hypervisor host = ToyosHosts.host(new ParavirtTechnique());
         VirtualMachine vm = host.create(VmConfig.named("pv").withFuel(Toyos.FUEL), new ParavirtTechnique().create(),
                 new PvMmuTechnique().create());
 
@@ -105,11 +94,11 @@ class CaptureAndRestoreTest {
     @Test
     void aBoardStateOfOtherDevicesIsRefusedAndTheVmIsLeftAsItWas() {
         Image image = Toyos.image(Toyos.Flavor.NATIVE);
-        VirtualMachine source = vm(new TrapAndEmulateTechnique(), new ShadowPagingTechnique());
+        VirtualMachine source = ToyosHosts.vm(new TrapAndEmulateTechnique(), new ShadowPagingTechnique());
         Toyos.boot(source, image, "disk");
         runFor(source, 200_000);
         VmState state = source.capture();
-        Hypervisor other = host(new TrapAndEmulateTechnique());
+        Hypervisor other = ToyosHosts.host(new TrapAndEmulateTechnique());
         VirtualMachine smallDisk = other.create(VmConfig.named("small").withFuel(Toyos.FUEL)
                 .withDevices(org.vmlab.machine.device.DeviceConfig.defaults().withDiskSectors(8)),
                 new TrapAndEmulateTechnique().create(), new ShadowPagingTechnique().create());
@@ -142,18 +131,4 @@ class CaptureAndRestoreTest {
         vm.switchOut();
     }
 
-    private static VirtualMachine vm(CpuTechnique cpu, MemoryTechnique memory) {
-        return host(cpu).create(VmConfig.named("vm").withFuel(Toyos.FUEL), cpu.create(), memory.create());
-    }
-
-    private static Hypervisor host(CpuTechnique cpu) {
-        return new Hypervisor(MachineConfig.builder().memoryBytes(40 << 20).vt(cpu.needsVt()).fuel(Long.MAX_VALUE)
-                .build(), VmmCostModel.DEFAULT);
-    }
-
-    private static RunResult bare(Image image, String workload) {
-        Machine machine = new Machine(MachineConfig.builder().fuel(Toyos.FUEL).build());
-        Toyos.boot(machine, image, workload);
-        return machine.run();
-    }
 }

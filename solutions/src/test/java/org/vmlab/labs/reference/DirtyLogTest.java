@@ -13,14 +13,11 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.vmlab.guests.Toyos;
 import org.vmlab.labs.lab1.TrapAndEmulateTechnique;
-import org.vmlab.labs.lab2.BinaryTranslationTechnique;
 import org.vmlab.labs.lab3.ShadowPagingTechnique;
 import org.vmlab.labs.lab4.ParavirtTechnique;
 import org.vmlab.labs.lab4.PvMmuTechnique;
 import org.vmlab.labs.lab6.HardwareTechnique;
 import org.vmlab.labs.lab6.NestedPagingTechnique;
-import org.vmlab.machine.Machine;
-import org.vmlab.machine.MachineConfig;
 import org.vmlab.machine.RunResult;
 import org.vmlab.machine.image.Image;
 import org.vmlab.vmm.CpuTechnique;
@@ -31,7 +28,6 @@ import org.vmlab.vmm.Hypervisor;
 import org.vmlab.vmm.MemoryTechnique;
 import org.vmlab.vmm.VirtualMachine;
 import org.vmlab.vmm.VmConfig;
-import org.vmlab.vmm.VmmCostModel;
 
 /**
  * Dirty logging, the memory techniques' part of live migration: after the log starts, every page
@@ -44,14 +40,7 @@ class DirtyLogTest {
     private static final long ROUND = 20_000;
 
     static Stream<Arguments> techniquesAndWorkloads() {
-        Stream.Builder<Arguments> cases = Stream.builder();
-        for (String workload : new String[] {"forkwait", "disk", "net", "pagefault", "all"}) {
-            cases.add(Arguments.of(new TrapAndEmulateTechnique(), new ShadowPagingTechnique(), workload));
-            cases.add(Arguments.of(new BinaryTranslationTechnique(), new ShadowPagingTechnique(), workload));
-            cases.add(Arguments.of(new HardwareTechnique(), new ShadowPagingTechnique(), workload));
-            cases.add(Arguments.of(new HardwareTechnique(), new NestedPagingTechnique(), workload));
-        }
-        return cases.build();
+        return ToyosHosts.movablePairs(java.util.List.of("forkwait", "disk", "net", "pagefault", "all"));
     }
 
     @ParameterizedTest(name = "{0} + {1}, {2}")
@@ -59,8 +48,8 @@ class DirtyLogTest {
     void everyPageWhoseBytesChangedIsInTheNextCollectionAndTheGuestRunsAsOnBareMetal(CpuTechnique cpu,
             MemoryTechnique memory, String workload) {
         Image image = Toyos.image(Toyos.Flavor.NATIVE);
-        RunResult bare = bare(image, workload);
-        VirtualMachine vm = vm(cpu, memory);
+        RunResult bare = ToyosHosts.bare(image, workload);
+        VirtualMachine vm = ToyosHosts.vm(cpu, memory);
         Toyos.boot(vm, image, workload);
         DirtyLog log = vm.memoryVirtualization().dirtyLog().orElseThrow();
         vm.switchIn();
@@ -102,7 +91,7 @@ class DirtyLogTest {
     @ParameterizedTest(name = "{0} + {1}")
     @MethodSource("loggingTechniques")
     void theVmmsAndDevicesWritesAreLoggedAndACollectionEmptiesTheLog(CpuTechnique cpu, MemoryTechnique memory) {
-        VirtualMachine vm = vm(cpu, memory);
+        VirtualMachine vm = ToyosHosts.vm(cpu, memory);
         Toyos.boot(vm, Toyos.image(Toyos.Flavor.NATIVE), "compute");
         DirtyLog log = vm.memoryVirtualization().dirtyLog().orElseThrow();
         log.start();
@@ -120,7 +109,7 @@ class DirtyLogTest {
 
     @Test
     void aParavirtualMmuKeepsNoDirtyLog() {
-        Hypervisor host = host(new ParavirtTechnique());
+        Hypervisor host = ToyosHosts.host(new ParavirtTechnique());
         VirtualMachine vm = host.create(VmConfig.named("pv").withFuel(Toyos.FUEL), new ParavirtTechnique().create(),
                 new PvMmuTechnique().create());
         assertThat(vm.memoryVirtualization().dirtyLog()).isEmpty();
@@ -135,18 +124,4 @@ class DirtyLogTest {
         return pages;
     }
 
-    private static VirtualMachine vm(CpuTechnique cpu, MemoryTechnique memory) {
-        return host(cpu).create(VmConfig.named("vm").withFuel(Toyos.FUEL), cpu.create(), memory.create());
-    }
-
-    private static Hypervisor host(CpuTechnique cpu) {
-        return new Hypervisor(MachineConfig.builder().memoryBytes(40 << 20).vt(cpu.needsVt()).fuel(Long.MAX_VALUE)
-                .build(), VmmCostModel.DEFAULT);
-    }
-
-    private static RunResult bare(Image image, String workload) {
-        Machine machine = new Machine(MachineConfig.builder().fuel(Toyos.FUEL).build());
-        Toyos.boot(machine, image, workload);
-        return machine.run();
-    }
 }

@@ -14,7 +14,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.vmlab.guests.Dirtier;
 import org.vmlab.guests.Toyos;
 import org.vmlab.labs.lab1.TrapAndEmulateTechnique;
-import org.vmlab.labs.lab2.BinaryTranslationTechnique;
 import org.vmlab.labs.lab3.ShadowPagingTechnique;
 import org.vmlab.labs.lab4.ParavirtTechnique;
 import org.vmlab.labs.lab4.PvMmuTechnique;
@@ -54,14 +53,7 @@ class LiveMigrationTest {
     private static final long SLICE = 5_000;
 
     static Stream<Arguments> techniquesAndWorkloads() {
-        Stream.Builder<Arguments> cases = Stream.builder();
-        for (String workload : Toyos.workloads()) {
-            cases.add(Arguments.of(new TrapAndEmulateTechnique(), new ShadowPagingTechnique(), workload));
-            cases.add(Arguments.of(new BinaryTranslationTechnique(), new ShadowPagingTechnique(), workload));
-            cases.add(Arguments.of(new HardwareTechnique(), new ShadowPagingTechnique(), workload));
-            cases.add(Arguments.of(new HardwareTechnique(), new NestedPagingTechnique(), workload));
-        }
-        return cases.build();
+        return ToyosHosts.movablePairs(Toyos.workloads());
     }
 
     @ParameterizedTest(name = "{0} + {1}, {2}")

@@ -18,8 +18,6 @@ import org.vmlab.labs.lab2.BinaryTranslationTechnique;
 import org.vmlab.labs.lab3.ShadowPagingTechnique;
 import org.vmlab.labs.lab6.HardwareTechnique;
 import org.vmlab.labs.lab6.NestedPagingTechnique;
-import org.vmlab.machine.Machine;
-import org.vmlab.machine.MachineConfig;
 import org.vmlab.machine.RunResult;
 import org.vmlab.machine.device.DeviceConfig;
 import org.vmlab.machine.image.Image;
@@ -29,7 +27,6 @@ import org.vmlab.vmm.Hypervisor;
 import org.vmlab.vmm.MemoryTechnique;
 import org.vmlab.vmm.VirtualMachine;
 import org.vmlab.vmm.VmConfig;
-import org.vmlab.vmm.VmmCostModel;
 import org.vmlab.vmm.snapshot.Snapshot;
 import org.vmlab.vmm.snapshot.SnapshotFile;
 
@@ -63,16 +60,16 @@ class SnapshotFileRestoreTest {
     void aVmRestoredFromItsSnapshotFileRunsOnAsOnBareMetal(CpuTechnique fromCpu, MemoryTechnique fromMemory,
             CpuTechnique toCpu, MemoryTechnique toMemory, String workload) throws IOException {
         Image image = Toyos.image(Toyos.Flavor.NATIVE);
-        RunResult bare = bare(image, workload);
+        RunResult bare = ToyosHosts.bare(image, workload);
         long at = bare.instructions() / 2;
-        VirtualMachine source = vm(fromCpu, fromMemory);
+        VirtualMachine source = ToyosHosts.vm(fromCpu, fromMemory);
         Toyos.boot(source, image, workload);
         CaptureAndRestoreTest.runFor(source, at);
 
         byte[] file = SnapshotFile.bytes(Snapshot.take(source, new Snapshot.Guest("toyos", workload, image),
                 "classic", new Snapshot.TechniqueNames(fromCpu.name(), fromMemory.name(), "", "hosted"), 1_000));
         Snapshot read = SnapshotFile.read(new ByteArrayInputStream(file));
-        VirtualMachine destination = vm(toCpu, toMemory);
+        VirtualMachine destination = ToyosHosts.vm(toCpu, toMemory);
         read.restoreOnto(destination);
         RunResult restored = destination.run();
 
@@ -87,7 +84,7 @@ class SnapshotFileRestoreTest {
     @Test
     void aSnapshotCarriesOnlyThePagesTheGuestTouched() {
         Image image = Toyos.image(Toyos.Flavor.NATIVE);
-        VirtualMachine source = vm(new TrapAndEmulateTechnique(), new ShadowPagingTechnique());
+        VirtualMachine source = ToyosHosts.vm(new TrapAndEmulateTechnique(), new ShadowPagingTechnique());
         Toyos.boot(source, image, "forkwait");
         CaptureAndRestoreTest.runFor(source, 100_000);
 
@@ -102,12 +99,12 @@ class SnapshotFileRestoreTest {
     @Test
     void aSnapshotWhoseBoardDoesNotFitTheVmIsRefused() {
         Image image = Toyos.image(Toyos.Flavor.NATIVE);
-        VirtualMachine source = vm(new TrapAndEmulateTechnique(), new ShadowPagingTechnique());
+        VirtualMachine source = ToyosHosts.vm(new TrapAndEmulateTechnique(), new ShadowPagingTechnique());
         Toyos.boot(source, image, "disk");
         CaptureAndRestoreTest.runFor(source, 200_000);
         Snapshot s = Snapshot.take(source, new Snapshot.Guest("toyos", "disk", image), "classic",
                 new Snapshot.TechniqueNames("trap-emulate", "shadow", "", "hosted"), 1_000);
-        Hypervisor other = host(new TrapAndEmulateTechnique());
+        Hypervisor other = ToyosHosts.host(new TrapAndEmulateTechnique());
         VirtualMachine smallDisk = other.create(VmConfig.named("small").withFuel(Toyos.FUEL)
                 .withDevices(DeviceConfig.defaults().withDiskSectors(8)),
                 new TrapAndEmulateTechnique().create(), new ShadowPagingTechnique().create());
@@ -116,18 +113,4 @@ class SnapshotFileRestoreTest {
                 .hasMessageContaining("disk");
     }
 
-    private static VirtualMachine vm(CpuTechnique cpu, MemoryTechnique memory) {
-        return host(cpu).create(VmConfig.named("vm").withFuel(Toyos.FUEL), cpu.create(), memory.create());
-    }
-
-    private static Hypervisor host(CpuTechnique cpu) {
-        return new Hypervisor(MachineConfig.builder().memoryBytes(40 << 20).vt(cpu.needsVt()).fuel(Long.MAX_VALUE)
-                .build(), VmmCostModel.DEFAULT);
-    }
-
-    private static RunResult bare(Image image, String workload) {
-        Machine machine = new Machine(MachineConfig.builder().fuel(Toyos.FUEL).build());
-        Toyos.boot(machine, image, workload);
-        return machine.run();
-    }
 }
