@@ -7,7 +7,9 @@ import org.vmlab.machine.memory.PhysicalMemory;
  * Decoded instructions, kept per physical frame so that each instruction word is decoded once.
  *
  * <p>A frame's {@link Page} holds, per word slot, the {@link Opcode} (null until first executed)
- * and the instruction word its fields are cut from. The frame is marked as code in {@link PhysicalMemory}, which
+ * and the instruction word its fields are cut from, 0 while the opcode is null: opcode byte 0 is
+ * no instruction, so a loop that dispatches on the word's byte alone finds an undecoded slot on
+ * the same path as an invalid instruction, and decodes it there. The frame is marked as code in {@link PhysicalMemory}, which
  * reports every later write into it; the written slot is forgotten, so self-modifying code and
  * a loader writing new code are seen at once, and data that shares a page with code costs only
  * its own slots.
@@ -68,7 +70,9 @@ final class DecodedCache implements PhysicalMemory.CodeWriteListener {
     public void codeWritten(int pa) {
         Page p = pages[pa >>> PhysicalMemory.PAGE_SHIFT];
         if (p != null) {
-            p.ops[(pa & 0xFFF) >>> 2] = null;
+            int slot = (pa & 0xFFF) >>> 2;
+            p.ops[slot] = null;
+            p.words[slot] = 0;   // the word's byte must not dispatch to the old instruction
         }
     }
 

@@ -328,78 +328,72 @@ public final class Interpreter implements ExecutionEngine {
                 DecodedCache.Page page = codePage;
                 int slot = (pc & 0xFFF) >>> 2;
                 // The immediate is cut from the word by each case, as its format says: cheaper
-                // than keeping it decoded.
-                Opcode op = page.ops[slot];
-                if (op == null) {
-                    op = decoded.decode(page, slot);
-                    if (op == null) {
-                        throw new Fault(Vector.INVALID_OPCODE, 0);
-                    }
-                }
+                // than keeping it decoded. The switch is on the word's opcode byte (OpcodeBytes):
+                // a slot not decoded yet holds word 0, whose byte goes to the default case.
                 int w = page.words[slot];
                 int a = (w >>> 20) & 0xF;
                 int b = (w >>> 16) & 0xF;
                 int c = (w >>> 12) & 0xF;
                 int next = pc + 4;
                 ticks = t;   // current for a device behind memory-mapped I/O (see the constructor)
-                switch (op) {
-                    case ADD -> r[a] = r[b] + r[c];
-                    case SUB -> r[a] = r[b] - r[c];
-                    case AND -> r[a] = r[b] & r[c];
-                    case OR -> r[a] = r[b] | r[c];
-                    case XOR -> r[a] = r[b] ^ r[c];
-                    case SHL -> r[a] = r[b] << r[c];
-                    case SHR -> r[a] = r[b] >>> r[c];
-                    case SAR -> r[a] = r[b] >> r[c];
-                    case MUL -> {
+                switch (w >>> 24) {
+                    case OpcodeBytes.ADD -> r[a] = r[b] + r[c];
+                    case OpcodeBytes.SUB -> r[a] = r[b] - r[c];
+                    case OpcodeBytes.AND -> r[a] = r[b] & r[c];
+                    case OpcodeBytes.OR -> r[a] = r[b] | r[c];
+                    case OpcodeBytes.XOR -> r[a] = r[b] ^ r[c];
+                    case OpcodeBytes.SHL -> r[a] = r[b] << r[c];
+                    case OpcodeBytes.SHR -> r[a] = r[b] >>> r[c];
+                    case OpcodeBytes.SAR -> r[a] = r[b] >> r[c];
+                    case OpcodeBytes.MUL -> {
                         r[a] = r[b] * r[c];
                         extra += MULTIPLY_EXTRA;
                     }
-                    case DIV -> r[a] = divide(r[b], r[c], false, false);
-                    case DIVU -> r[a] = divide(r[b], r[c], true, false);
-                    case REM -> r[a] = divide(r[b], r[c], false, true);
-                    case REMU -> r[a] = divide(r[b], r[c], true, true);
-                    case CMP -> flags = compare(flags, r[b], r[c]);
-                    case TST -> flags = test(flags, r[b] & r[c]);
-                    case MOV -> r[a] = r[b];
-                    case ADDI -> r[a] = r[b] + (short) w;
-                    case ANDI -> r[a] = r[b] & (w & 0xFFFF);
-                    case ORI -> r[a] = r[b] | (w & 0xFFFF);
-                    case XORI -> r[a] = r[b] ^ (w & 0xFFFF);
-                    case SHLI -> r[a] = r[b] << w;
-                    case SHRI -> r[a] = r[b] >>> w;
-                    case SARI -> r[a] = r[b] >> w;
-                    case LUI -> r[a] = w << 16;
-                    case CMPI -> flags = compare(flags, r[b], (short) w);
-                    case MULI -> {
+                    case OpcodeBytes.DIV -> r[a] = divide(r[b], r[c], false, false);
+                    case OpcodeBytes.DIVU -> r[a] = divide(r[b], r[c], true, false);
+                    case OpcodeBytes.REM -> r[a] = divide(r[b], r[c], false, true);
+                    case OpcodeBytes.REMU -> r[a] = divide(r[b], r[c], true, true);
+                    case OpcodeBytes.CMP -> flags = compare(flags, r[b], r[c]);
+                    case OpcodeBytes.TST -> flags = test(flags, r[b] & r[c]);
+                    case OpcodeBytes.MOV -> r[a] = r[b];
+                    case OpcodeBytes.ADDI -> r[a] = r[b] + (short) w;
+                    case OpcodeBytes.ANDI -> r[a] = r[b] & (w & 0xFFFF);
+                    case OpcodeBytes.ORI -> r[a] = r[b] | (w & 0xFFFF);
+                    case OpcodeBytes.XORI -> r[a] = r[b] ^ (w & 0xFFFF);
+                    case OpcodeBytes.SHLI -> r[a] = r[b] << w;
+                    case OpcodeBytes.SHRI -> r[a] = r[b] >>> w;
+                    case OpcodeBytes.SARI -> r[a] = r[b] >> w;
+                    case OpcodeBytes.LUI -> r[a] = w << 16;
+                    case OpcodeBytes.CMPI -> flags = compare(flags, r[b], (short) w);
+                    case OpcodeBytes.MULI -> {
                         r[a] = r[b] * (short) w;
                         extra += MULTIPLY_EXTRA;
                     }
-                    case LW -> r[a] = mmu.readWord(r[b] + (short) w, cpl);
-                    case LB -> r[a] = (byte) mmu.readByte(r[b] + (short) w, cpl);
-                    case LBU -> r[a] = mmu.readByte(r[b] + (short) w, cpl);
-                    case SW -> mmu.writeWord(r[b] + (short) w, r[a], cpl);
-                    case SB -> mmu.writeByte(r[b] + (short) w, r[a], cpl);
-                    case PUSH -> {
+                    case OpcodeBytes.LW -> r[a] = mmu.readWord(r[b] + (short) w, cpl);
+                    case OpcodeBytes.LB -> r[a] = (byte) mmu.readByte(r[b] + (short) w, cpl);
+                    case OpcodeBytes.LBU -> r[a] = mmu.readByte(r[b] + (short) w, cpl);
+                    case OpcodeBytes.SW -> mmu.writeWord(r[b] + (short) w, r[a], cpl);
+                    case OpcodeBytes.SB -> mmu.writeByte(r[b] + (short) w, r[a], cpl);
+                    case OpcodeBytes.PUSH -> {
                         int sp = r[SP] - 4;
                         mmu.writeWord(sp, r[b], cpl);
                         r[SP] = sp;
                     }
-                    case POP -> {
+                    case OpcodeBytes.POP -> {
                         int value = mmu.readWord(r[SP], cpl);
                         r[SP] += 4;
                         r[a] = value;
                     }
-                    case JMP -> next = pc + branchOffset(w);
-                    case CALL -> {
+                    case OpcodeBytes.JMP -> next = pc + branchOffset(w);
+                    case OpcodeBytes.CALL -> {
                         int sp = r[SP] - 4;
                         mmu.writeWord(sp, next, cpl);
                         r[SP] = sp;
                         next = pc + branchOffset(w);
                         extra += CALL_EXTRA;
                     }
-                    case JR -> next = r[b];
-                    case CALLR -> {
+                    case OpcodeBytes.JR -> next = r[b];
+                    case OpcodeBytes.CALLR -> {
                         int target = r[b];
                         int sp = r[SP] - 4;
                         mmu.writeWord(sp, next, cpl);
@@ -407,20 +401,28 @@ public final class Interpreter implements ExecutionEngine {
                         next = target;
                         extra += CALL_EXTRA;
                     }
-                    case RET -> {
+                    case OpcodeBytes.RET -> {
                         next = mmu.readWord(r[SP], cpl);
                         r[SP] += 4;
                         extra += CALL_EXTRA;
                     }
-                    case BEQ -> next = (flags & FLAG_Z) != 0 ? pc + branchOffset(w) : next;
-                    case BNE -> next = (flags & FLAG_Z) == 0 ? pc + branchOffset(w) : next;
-                    case BLT -> next = lessSigned(flags) ? pc + branchOffset(w) : next;
-                    case BGE -> next = !lessSigned(flags) ? pc + branchOffset(w) : next;
-                    case BLE -> next = (flags & FLAG_Z) != 0 || lessSigned(flags) ? pc + branchOffset(w) : next;
-                    case BGT -> next = (flags & FLAG_Z) == 0 && !lessSigned(flags) ? pc + branchOffset(w) : next;
-                    case BLTU -> next = (flags & FLAG_C) != 0 ? pc + branchOffset(w) : next;
-                    case BGEU -> next = (flags & FLAG_C) == 0 ? pc + branchOffset(w) : next;
+                    case OpcodeBytes.BEQ -> next = (flags & FLAG_Z) != 0 ? pc + branchOffset(w) : next;
+                    case OpcodeBytes.BNE -> next = (flags & FLAG_Z) == 0 ? pc + branchOffset(w) : next;
+                    case OpcodeBytes.BLT -> next = lessSigned(flags) ? pc + branchOffset(w) : next;
+                    case OpcodeBytes.BGE -> next = !lessSigned(flags) ? pc + branchOffset(w) : next;
+                    case OpcodeBytes.BLE -> next = (flags & FLAG_Z) != 0 || lessSigned(flags) ? pc + branchOffset(w) : next;
+                    case OpcodeBytes.BGT -> next = (flags & FLAG_Z) == 0 && !lessSigned(flags) ? pc + branchOffset(w) : next;
+                    case OpcodeBytes.BLTU -> next = (flags & FLAG_C) != 0 ? pc + branchOffset(w) : next;
+                    case OpcodeBytes.BGEU -> next = (flags & FLAG_C) == 0 ? pc + branchOffset(w) : next;
                     default -> {
+                        Opcode op = page.ops[slot];
+                        if (op == null) {
+                            // Not decoded yet: decode, then dispatch again; or not an instruction.
+                            if (decoded.decode(page, slot) == null) {
+                                throw new Fault(Vector.INVALID_OPCODE, 0);
+                            }
+                            continue;
+                        }
                         // A system instruction: run it with the state written back, then let
                         // the outer loop look at interrupts and events before going on.
                         this.pc = pc;
