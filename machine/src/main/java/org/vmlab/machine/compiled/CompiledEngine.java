@@ -69,9 +69,13 @@ public final class CompiledEngine implements ExecutionEngine {
                 }
                 steps = Math.max(entry.span, 1);
             }
-            StopReason reason = interpreter.run(state, exits, fuel, Math.min(end, done + steps));
-            if (reason != StopReason.FUEL_EXHAUSTED
-                    || interpreter.instructions() >= Math.min(Math.min(fuel, until), devicePause)) {
+            long pause = Math.min(end, done + steps);
+            StopReason reason = interpreter.run(state, exits, fuel, pause);
+            // It paused where asked only if it retired exactly that many: it checks the pause
+            // before anything else. Short of it, the run ended (a pause a device asked for, or
+            // traps in a row that spent the fuel): this run ends there too.
+            boolean pausedWhereAsked = reason == StopReason.FUEL_EXHAUSTED && interpreter.instructions() == pause;
+            if (!pausedWhereAsked || pause >= Math.min(Math.min(fuel, until), devicePause)) {
                 return reason;
             }
         }
