@@ -67,10 +67,11 @@ public final class BlockCompiler {
 
     private static final int MULTIPLY_EXTRA = Opcode.MUL.cycles() - 1;
     private static final String CONDITIONS = Type.getInternalName(ConditionCodes.class);
-    // Locals of execute(int[] r, int flags): 0 this, 1 r, 2 flags, 3..17 r1..r15, 18 next pc.
+    // Locals of execute(int[] r, int flags, int pc): 0 this, 1 r, 2 flags, 3 pc, 4..18 r1..r15, 19 next pc.
     private static final int FLAGS = 2;
-    private static final int FIRST_REGISTER = 2;   // the local of rN is FIRST_REGISTER + N
-    private static final int NEXT_PC = 3 + Registers.COUNT - 1;
+    private static final int PC = 3;
+    private static final int FIRST_REGISTER = 3;   // the local of rN is FIRST_REGISTER + N
+    private static final int NEXT_PC = FIRST_REGISTER + Registers.COUNT;
 
     private final MethodHandles.Lookup lookup = MethodHandles.lookup();
     private long blocksCompiled;
@@ -172,7 +173,7 @@ public final class BlockCompiler {
         init.visitInsn(RETURN);
         init.visitMaxs(0, 0);
         init.visitEnd();
-        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "execute", "([II)J", null, null);
+        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "execute", "([III)J", null, null);
         mv.visitCode();
         new Emitter(mv, pa).block(code);
         mv.visitMaxs(0, 0);
@@ -213,7 +214,7 @@ public final class BlockCompiler {
                 instruction(Opcode.fromCode(insn[0] >>> 24), insn[0], insn[1]);
             }
             if (!endsBlock(Opcode.fromCode(last[0] >>> 24))) {
-                push(pa + last[1] + 4);   // fell through to an instruction the block does not hold
+                relative(last[1] + 4);   // fell through to an instruction the block does not hold
                 mv.visitVarInsn(ISTORE, NEXT_PC);
             }
             for (int n = 1; n < Registers.COUNT; n++) {
@@ -242,7 +243,6 @@ public final class BlockCompiler {
             int a = (w >>> 20) & 0xF;
             int b = (w >>> 16) & 0xF;
             int c = (w >>> 12) & 0xF;
-            int pc = pa + offset;
             switch (op) {
                 case ADD -> binary(a, b, c, IADD);
                 case SUB -> binary(a, b, c, ISUB);
@@ -289,21 +289,21 @@ public final class BlockCompiler {
                     setFlags("test", "(II)I");
                 }
                 case JMP -> {
-                    push(pc + branchOffset(w));
+                    relative(offset + branchOffset(w));
                     mv.visitVarInsn(ISTORE, NEXT_PC);
                 }
                 case JR -> {
                     read(b);
                     mv.visitVarInsn(ISTORE, NEXT_PC);
                 }
-                case BEQ -> branch("equal", pc, w);
-                case BNE -> branch("notEqual", pc, w);
-                case BLT -> branch("less", pc, w);
-                case BGE -> branch("greaterOrEqual", pc, w);
-                case BLE -> branch("lessOrEqual", pc, w);
-                case BGT -> branch("greater", pc, w);
-                case BLTU -> branch("below", pc, w);
-                case BGEU -> branch("aboveOrEqual", pc, w);
+                case BEQ -> branch("equal", offset, w);
+                case BNE -> branch("notEqual", offset, w);
+                case BLT -> branch("less", offset, w);
+                case BGE -> branch("greaterOrEqual", offset, w);
+                case BLE -> branch("lessOrEqual", offset, w);
+                case BGT -> branch("greater", offset, w);
+                case BLTU -> branch("below", offset, w);
+                case BGEU -> branch("aboveOrEqual", offset, w);
                 default -> throw new IllegalArgumentException("not a block instruction: " + op);
             }
         }
@@ -327,19 +327,32 @@ public final class BlockCompiler {
             mv.visitVarInsn(ISTORE, FLAGS);
         }
 
-        /** A conditional branch: next pc is its target if {@code condition} holds on FLAGS, else the next word. */
-        private void branch(String condition, int pc, int w) {
+        /**
+         * A conditional branch at byte {@code offset} of the block: next pc is its target if
+         * {@code condition} holds on FLAGS, else the next word.
+         */
+        private void branch(String condition, int offset, int w) {
             Label notTaken = new Label();
             Label done = new Label();
             mv.visitVarInsn(ILOAD, FLAGS);
             mv.visitMethodInsn(INVOKESTATIC, CONDITIONS, condition, "(I)Z", false);
             mv.visitJumpInsn(IFEQ, notTaken);
-            push(pc + branchOffset(w));
+            relative(offset + branchOffset(w));
             mv.visitJumpInsn(GOTO, done);
             mv.visitLabel(notTaken);
-            push(pc + 4);
+            relative(offset + 4);
             mv.visitLabel(done);
             mv.visitVarInsn(ISTORE, NEXT_PC);
+        }
+
+        /**
+         * Pushes the virtual address {@code distance} bytes from the block's start: the block is
+         * compiled once per physical frame, and the same frame may be mapped at any address.
+         */
+        private void relative(int distance) {
+            mv.visitVarInsn(ILOAD, PC);
+            push(distance);
+            mv.visitInsn(IADD);
         }
 
         /** r0 reads as zero: it is never loaded. */

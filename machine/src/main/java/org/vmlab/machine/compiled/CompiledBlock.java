@@ -8,12 +8,13 @@ public interface CompiledBlock {
 
     /**
      * Runs the block on the general registers {@code r} (r0 zero, and kept zero) with FLAGS
-     * {@code flags}; none of its instructions can trap.
+     * {@code flags}, from the virtual address {@code pc} (where the guest fetches the block's
+     * frame from now: branch targets are relative to it); none of its instructions can trap.
      *
      * @return the next pc in the low 32 bits, FLAGS after the block in the high 32 bits
      *     ({@link #nextPc}, {@link #flags})
      */
-    long execute(int[] r, int flags);
+    long execute(int[] r, int flags, int pc);
 
     /** The next pc of an {@link #execute} result. */
     static int nextPc(long result) {

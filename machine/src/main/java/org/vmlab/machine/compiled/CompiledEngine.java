@@ -82,7 +82,7 @@ public final class CompiledEngine implements ExecutionEngine {
     }
 
     private void runCompiled(CpuState state, Block block) {
-        long result = block.code().execute(port.registers(state), port.flags(state));
+        long result = block.code().execute(port.registers(state), port.flags(state), state.pc());
         port.retire(state, block.length(), block.extraCycles(),
                 CompiledBlock.nextPc(result), CompiledBlock.flags(result));
         compiledInstructions += block.length();

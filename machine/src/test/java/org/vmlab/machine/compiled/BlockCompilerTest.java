@@ -37,7 +37,7 @@ class BlockCompilerTest {
     }
 
     private long run(Block block, int flags) {
-        return block.code().execute(r, flags);
+        return block.code().execute(r, flags, block.address());
     }
 
     @Test
@@ -169,6 +169,16 @@ class BlockCompilerTest {
 
         assertThat(CompiledBlock.nextPc(run(direct, 0))).isEqualTo(BASE + 4 + 0x40);
         assertThat(CompiledBlock.nextPc(run(register, 0))).isEqualTo(0x4444);
+    }
+
+    @Test
+    void branchTargetsAreRelativeToTheVirtualAddressTheBlockRunsAt() {
+        r[1] = 1;
+        Block block = compile(insn(Opcode.ADDI, 1, 1, 0, 1), insn(Opcode.JMP, 0, 0, 0, 3));
+        Block fallsThrough = compileAt(BASE + 0x100, insn(Opcode.ADDI, 1, 1, 0, 1), insn(Opcode.NOP, 0, 0, 0, 0));
+
+        assertThat(CompiledBlock.nextPc(block.code().execute(r, 0, 0x00C0_0000))).isEqualTo(0x00C0_0000 + 4 + 4 + 12);
+        assertThat(CompiledBlock.nextPc(fallsThrough.code().execute(r, 0, 0x00C0_0100))).isEqualTo(0x00C0_0104);
     }
 
     @Test
