@@ -97,7 +97,12 @@ class EngineDifferentialProperties {
             RunResult expected = run(reference, program.fuel(), step);
             RunResult actual = run(compiled, program.fuel(), step);
             if (!expected.equals(actual)) {
-                int word = (pc & 3) == 0 && pc >= 0 && pc < MEMORY ? reference.memory().readWord(pc) : 0;
+                int word;
+                try {
+                    word = reference.mmu().readWord(pc, 0);   // through paging, after the runs: counts nothing compared
+                } catch (RuntimeException unmapped) {
+                    word = 0;
+                }
                 return String.format("%s: the engines part at instruction %d, pc=0x%08x (%s)", program, step, pc,
                         disassembler.disassemble(word, pc));
             }
