@@ -1,6 +1,5 @@
 package org.vmlab.machine.compiled;
 
-import java.util.Arrays;
 import java.util.function.IntPredicate;
 import org.vmlab.machine.memory.PhysicalMemory;
 
@@ -78,11 +77,5 @@ final class BlockCache implements PhysicalMemory.CodeWriteListener {
     /** Frames whose blocks a write dropped, so far. */
     long invalidations() {
         return invalidations;
-    }
-
-    /** Stops listening to the memory (the engine is dropped). */
-    void detach() {
-        memory.removeCodeWriteListener(this);
-        Arrays.fill(frames, null);
     }
 }

@@ -175,7 +175,7 @@ public final class BlockCompiler {
         init.visitEnd();
         MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "execute", "([III)J", null, null);
         mv.visitCode();
-        new Emitter(mv, pa).block(code);
+        new Emitter(mv).block(code);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
         cw.visitEnd();
@@ -185,13 +185,11 @@ public final class BlockCompiler {
     /** Writes the body of one block's {@code execute}. */
     private static final class Emitter {
         private final MethodVisitor mv;
-        private final int pa;
         private final boolean[] used = new boolean[Registers.COUNT];
         private final boolean[] written = new boolean[Registers.COUNT];
 
-        Emitter(MethodVisitor mv, int pa) {
+        Emitter(MethodVisitor mv) {
             this.mv = mv;
-            this.pa = pa;
         }
 
         void block(List<int[]> code) {
