@@ -39,6 +39,11 @@ public final class InterpreterPort {
         return interpreter.cachedFetchAddress(state, state.pc);
     }
 
+    /** As above, for {@code pc} (where compiled blocks run in a row have taken the state, not yet retired). */
+    public int cachedFetchAddress(CpuState state, int pc) {
+        return interpreter.cachedFetchAddress(state, pc);
+    }
+
     /**
      * True if the interpreter has decoded the instruction at physical address {@code pa} (and
      * counted the decode): a compiled block holds only such instructions, so that

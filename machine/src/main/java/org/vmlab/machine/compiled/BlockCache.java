@@ -65,6 +65,13 @@ final class BlockCache implements PhysicalMemory.CodeWriteListener {
         return e;
     }
 
+    /** The compiled block at {@code pa}, or null: not a visit (nothing counted, nothing compiled). */
+    Block compiled(int pa) {
+        Entry[] slots = frames[pa >>> PhysicalMemory.PAGE_SHIFT];
+        Entry e = slots == null ? null : slots[(pa & 0xFFF) >>> 2];
+        return e == null ? null : e.block;
+    }
+
     @Override
     public void codeWritten(int pa) {
         int frame = pa >>> PhysicalMemory.PAGE_SHIFT;

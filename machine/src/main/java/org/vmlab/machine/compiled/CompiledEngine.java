@@ -27,6 +27,9 @@ public final class CompiledEngine implements ExecutionEngine {
     /** Visits of a block start before it is compiled (an estimate: enough to skip code run once). */
     public static final int DEFAULT_THRESHOLD = 16;
 
+    // Instructions run in one row of compiled blocks at most, so the count of a row fits an int.
+    private static final int CHAIN_LIMIT = 1 << 24;
+
     private final Interpreter interpreter;
     private final InterpreterPort port;
     private final BlockCompiler compiler = new BlockCompiler();
@@ -63,9 +66,12 @@ public final class CompiledEngine implements ExecutionEngine {
             if (pa >= 0) {
                 BlockCache.Entry entry = cache.visit(pa, port::decodedAt);
                 Block block = entry.block;
-                if (block != null && port.straightLineBudget(state, fuel, end) >= block.length()) {
-                    runCompiled(state, block);
-                    continue;
+                if (block != null) {
+                    long budget = port.straightLineBudget(state, fuel, end);
+                    if (budget >= block.length()) {
+                        runCompiled(state, block, budget);
+                        continue;
+                    }
                 }
                 steps = Math.max(entry.span, 1);
             }
@@ -81,11 +87,30 @@ public final class CompiledEngine implements ExecutionEngine {
         }
     }
 
-    private void runCompiled(CpuState state, Block block) {
-        long result = block.code().execute(port.registers(state), port.flags(state), state.pc());
-        port.retire(state, block.length(), block.extraCycles(),
-                CompiledBlock.nextPc(result), CompiledBlock.flags(result));
-        compiledInstructions += block.length();
+    /**
+     * Runs {@code block}, then the compiled blocks it leads to, in a row while they fit in
+     * {@code budget}; then retires them all at once. The budget holds all along: compiled blocks
+     * touch no device and change neither IF nor the fetch translations, so only their length
+     * spends it.
+     */
+    private void runCompiled(CpuState state, Block block, long budget) {
+        int[] registers = port.registers(state);
+        int pc = state.pc();
+        int flags = port.flags(state);
+        int retired = 0;
+        long extra = 0;
+        do {
+            long result = block.code().execute(registers, flags, pc);
+            pc = CompiledBlock.nextPc(result);
+            flags = CompiledBlock.flags(result);
+            retired += block.length();
+            extra += block.extraCycles();
+            budget -= block.length();
+            int pa = port.cachedFetchAddress(state, pc);
+            block = pa < 0 ? null : cache.compiled(pa);
+        } while (block != null && block.length() <= budget && retired < CHAIN_LIMIT);
+        port.retire(state, retired, extra, pc, flags);
+        compiledInstructions += retired;
     }
 
     /** The interpreter pauses itself within its own run; a later block of this run must not pass the pause either. */
