@@ -1247,7 +1247,8 @@ public final class Interpreter implements ExecutionEngine {
      * How many instructions may retire on {@code state}, from now on, with nothing looked at
      * between them: the count before the outer loop would next run a device event, deliver an
      * interrupt, end an STI shadow or pause at {@code min(fuel, until)}. 0 if it would look now,
-     * in {@code hlt}, with the vt feature (whose exits it leaves to the interpreter), or for a state this interpreter did not run last.
+     * in {@code hlt}, with the vt feature (whose exits a composed engine leaves to this one), or
+     * for a state this interpreter did not run last.
      */
     long straightLineBudget(CpuState state, long fuel, long until) {
         if (state != this.state || state.generation() != generation || waiting || vmx != null) {
