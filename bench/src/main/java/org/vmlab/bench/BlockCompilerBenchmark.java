@@ -16,6 +16,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.vmlab.asm.Assembler;
 import org.vmlab.asm.AssemblyException;
+import org.vmlab.guests.Toyos;
 import org.vmlab.machine.EngineFactory;
 import org.vmlab.machine.Machine;
 import org.vmlab.machine.MachineConfig;
@@ -25,8 +26,9 @@ import org.vmlab.machine.image.Image;
 
 /**
  * Host speed of the interpreter and of the compiled engine side by side, on a tight arithmetic
- * loop (toyos's checksum loop, in ring 0 without paging, to {@code hlt}): guest instructions per
- * host second, the "instructions" line of the result. Both engines retire exactly the same
+ * loop (toyos's checksum loop, in ring 0 without paging, to {@code hlt}) and on toyos's
+ * {@code compute} workload booted natively (paging, timer preemption, system calls): guest
+ * instructions per host second, the "instructions" line of the result. Both engines retire exactly the same
  * instructions (the differential tests hold them to it), so the ratio of the two lines is the
  * compiled engine's speed-up.
  * Run with {@code java -jar bench/target/benchmarks.jar BlockCompilerBenchmark}.
@@ -53,10 +55,14 @@ public class BlockCompilerBenchmark {
                 bne loop
                 hlt
             """;
-    private static final long FUEL = 10_000_000L;
+    private static final long FUEL = Toyos.FUEL;
 
     @Param({"interpreter", "compiled"})
     public String engine;
+
+    /** {@code loop}, or {@code toyos-compute}. */
+    @Param({"loop", "toyos-compute"})
+    public String program;
 
     private Image image;
     private Machine machine;
@@ -70,22 +76,26 @@ public class BlockCompilerBenchmark {
 
     @Setup(Level.Trial)
     public void assemble() throws AssemblyException {
-        image = Assembler.assembleSource(LOOP);
+        image = program.equals("loop") ? Assembler.assembleSource(LOOP) : Toyos.image(Toyos.Flavor.NATIVE);
     }
 
     @Setup(Level.Invocation)
     public void load() {
         EngineFactory factory = engine.equals("compiled") ? CompiledEngine::new : EngineFactory.INTERPRETER;
         machine = new Machine(MachineConfig.builder().fuel(FUEL).engine(factory).build());
-        machine.load(image);
+        if (program.equals("loop")) {
+            machine.load(image);
+        } else {
+            Toyos.boot(machine, image, "compute");
+        }
     }
 
-    /** Runs the loop to its hlt. */
+    /** Runs the program to its end ({@code hlt}, or toyos's power-off). */
     @Benchmark
     public long run(Retired retired) {
         StopReason reason = machine.cpu().run(FUEL);
         if (reason != StopReason.HALT) {
-            throw new IllegalStateException("the loop did not finish: " + machine.cpu().stopDetail());
+            throw new IllegalStateException("the program did not finish: " + machine.cpu().stopDetail());
         }
         retired.instructions += machine.cpu().instructions();
         return machine.cpu().instructions();
