@@ -30,10 +30,16 @@ public final class Cpu {
 
     /** As above, with the {@code vt} feature if {@code vt} (docs/isa.md, "Hardware-assisted virtualization"). */
     public Cpu(IsaVariant isa, Mmu mmu, IoBus io, InterruptController pic, Clock clock, boolean vt) {
+        this(isa, mmu, io, pic, clock, vt, EngineFactory.INTERPRETER);
+    }
+
+    /** As above, run by the engine {@code engine} builds over the interpreter. */
+    public Cpu(IsaVariant isa, Mmu mmu, IoBus io, InterruptController pic, Clock clock, boolean vt,
+               EngineFactory engine) {
         this.isa = isa;
         this.state = new CpuState(mmu);
         this.interpreter = new Interpreter(isa, mmu, io, pic, clock, vt);
-        this.engine = interpreter;
+        this.engine = engine.over(new InterpreterPort(interpreter, mmu.memory()));
     }
 
     public IsaVariant isa() {

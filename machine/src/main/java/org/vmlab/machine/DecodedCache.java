@@ -66,6 +66,12 @@ final class DecodedCache implements PhysicalMemory.CodeWriteListener {
         return op;
     }
 
+    /** True if the instruction at physical address {@code pa} is decoded now (nothing is decoded by asking). */
+    boolean holds(int pa) {
+        Page p = pages[pa >>> PhysicalMemory.PAGE_SHIFT];
+        return p != null && p.ops[(pa & 0xFFF) >>> 2] != null;
+    }
+
     @Override
     public void codeWritten(int pa) {
         Page p = pages[pa >>> PhysicalMemory.PAGE_SHIFT];

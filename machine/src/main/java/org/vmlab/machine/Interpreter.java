@@ -1229,6 +1229,62 @@ public final class Interpreter implements ExecutionEngine {
         }
     }
 
+    // --- for an engine composed over this one (InterpreterPort): read-only but for retire ------
+
+    /**
+     * The physical address {@code pc} is fetched from on {@code state}, if this interpreter holds
+     * the translation of its page for that state now, else -1. Translates nothing, so no TLB or
+     * page-walk figure moves.
+     */
+    int cachedFetchAddress(CpuState state, int pc) {
+        if (state != this.state || state.generation() != generation || (pc & 3) != 0) {
+            return -1;
+        }
+        int vpn = pc >>> PhysicalMemory.PAGE_SHIFT;
+        int way = vpn & (FETCH_WAYS - 1);
+        return fetchVpns[way] == vpn ? fetchPages[way].base | (pc & 0xFFF) : -1;
+    }
+
+    /**
+     * How many instructions may retire on {@code state}, from now on, with nothing looked at
+     * between them: the count before the outer loop would next run a device event, deliver an
+     * interrupt, end an STI shadow or pause at {@code min(fuel, until)}. 0 if it would look now,
+     * in {@code hlt}, with the vt feature (whose exits a composed engine leaves to this one), or
+     * for a state this interpreter did not run last.
+     */
+    long straightLineBudget(CpuState state, long fuel, long until) {
+        if (state != this.state || state.generation() != generation || waiting || vmx != null) {
+            return 0;
+        }
+        if ((state.flags & FLAG_IF) != 0 && ticks >= interruptsBlockedUntil && pic.hasDeliverable()) {
+            return 0;
+        }
+        long budget = Math.min(fuel, until) - instructions();
+        budget = Math.min(budget, clock.nextDeadline() - ticks);
+        if (interruptsBlockedUntil > ticks) {
+            budget = Math.min(budget, interruptsBlockedUntil - ticks);
+        }
+        return Math.max(budget, 0);
+    }
+
+    /** True if the instruction at physical address {@code pa} is decoded (its decode counted). */
+    boolean decodedAt(int pa) {
+        return decoded.holds(pa);
+    }
+
+    /**
+     * Accounts for {@code count} instructions that a composed engine executed on {@code state}
+     * within {@link #straightLineBudget}: they retired at the next ticks, cost {@code extra}
+     * cycles beyond one each, and left pc and FLAGS (whose ring and IF they did not change) as
+     * given. The registers are written in the state already.
+     */
+    void retired(CpuState state, int count, long extra, int pc, int flags) {
+        state.pc = pc;
+        state.flags = flags;
+        ticks += count;
+        extraCycles += extra;
+    }
+
     // --- the run's end and its figures ------------------------------------------------------
 
     private void stop(StopReason reason, String detail) {

@@ -36,7 +36,8 @@ public final class Machine {
         this.memory = new PhysicalMemory(config.memoryBytes());
         this.board = Board.withIommu(memory, config.devices());
         this.mmu = new Mmu(memory, board.mmio(), new Tlb(config.tlbEntries()));
-        this.cpu = new Cpu(config.isa(), mmu, board.io(), board.pic(), board.clock(), config.vt());
+        this.cpu = new Cpu(config.isa(), mmu, board.io(), board.pic(), board.clock(), config.vt(),
+                config.engine());
     }
 
     public MachineConfig config() {

@@ -16,9 +16,11 @@ import org.vmlab.machine.isa.IsaVariant;
  * @param costModel   what events cost in simulated cycles
  * @param vt          the hardware assistance for virtualization (docs/isa.md, "Hardware-assisted
  *                    virtualization"); without it its instructions are #UD
+ * @param engine      the execution engine, over the interpreter ({@link EngineFactory#INTERPRETER}
+ *                    unless a faster one is asked for; every engine gives the same results)
  */
 public record MachineConfig(IsaVariant isa, int memoryBytes, int tlbEntries, long fuel,
-                            DeviceConfig devices, CostModel costModel, boolean vt) {
+                            DeviceConfig devices, CostModel costModel, boolean vt, EngineFactory engine) {
 
     public static final int DEFAULT_MEMORY = 16 << 20;
     public static final int DEFAULT_TLB_ENTRIES = 64;
@@ -28,6 +30,7 @@ public record MachineConfig(IsaVariant isa, int memoryBytes, int tlbEntries, lon
         Objects.requireNonNull(isa, "isa");
         Objects.requireNonNull(devices, "devices");
         Objects.requireNonNull(costModel, "costModel");
+        Objects.requireNonNull(engine, "engine");
         if (fuel <= 0) {
             throw new IllegalArgumentException("fuel must be positive, was " + fuel);
         }
@@ -44,6 +47,12 @@ public record MachineConfig(IsaVariant isa, int memoryBytes, int tlbEntries, lon
     public MachineConfig(IsaVariant isa, int memoryBytes, int tlbEntries, long fuel,
                          DeviceConfig devices, CostModel costModel) {
         this(isa, memoryBytes, tlbEntries, fuel, devices, costModel, false);
+    }
+
+    /** A machine run by the interpreter. */
+    public MachineConfig(IsaVariant isa, int memoryBytes, int tlbEntries, long fuel,
+                         DeviceConfig devices, CostModel costModel, boolean vt) {
+        this(isa, memoryBytes, tlbEntries, fuel, devices, costModel, vt, EngineFactory.INTERPRETER);
     }
 
     /** The defaults: classic ISA, 16 MiB, 64 TLB entries, 100 million instructions of fuel. */
@@ -64,6 +73,7 @@ public record MachineConfig(IsaVariant isa, int memoryBytes, int tlbEntries, lon
         private DeviceConfig devices = DeviceConfig.defaults();
         private CostModel costModel = CostModel.DEFAULT;
         private boolean vt;
+        private EngineFactory engine = EngineFactory.INTERPRETER;
 
         public Builder isa(IsaVariant isa) {
             this.isa = isa;
@@ -107,8 +117,14 @@ public record MachineConfig(IsaVariant isa, int memoryBytes, int tlbEntries, lon
             return this;
         }
 
+        /** The execution engine (default: the interpreter). */
+        public Builder engine(EngineFactory engine) {
+            this.engine = engine;
+            return this;
+        }
+
         public MachineConfig build() {
-            return new MachineConfig(isa, memoryBytes, tlbEntries, fuel, devices, costModel, vt);
+            return new MachineConfig(isa, memoryBytes, tlbEntries, fuel, devices, costModel, vt, engine);
         }
     }
 }

@@ -60,10 +60,15 @@ class MachineFuzzProperties {
 
     /** A machine made from {@code random}: the same seed makes the same machine. */
     static Setup randomMachine(Random random) {
+        return randomMachine(random, EngineFactory.INTERPRETER);
+    }
+
+    /** As above, run by the engine {@code engine} makes. */
+    static Setup randomMachine(Random random, EngineFactory engine) {
         StringBuilder how = new StringBuilder();
         IsaVariant isa = random.nextBoolean() ? IsaVariant.CLASSIC : IsaVariant.LEGACY;
         Machine machine = new Machine(MachineConfig.builder().isa(isa).memoryBytes(MEMORY)
-                .fuel(FUEL).build());
+                .fuel(FUEL).engine(engine).build());
         byte[] contents = new byte[MEMORY];
         int kind = random.nextInt(4);
         how.append(isa).append(", memory ").append(kind == 0 ? "random bytes" : "random instructions");
