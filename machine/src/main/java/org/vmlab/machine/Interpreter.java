@@ -12,6 +12,7 @@ import static org.vmlab.machine.isa.Registers.SP;
 
 import org.vmlab.machine.device.InterruptController;
 import org.vmlab.machine.device.IoBus;
+import org.vmlab.machine.isa.ConditionCodes;
 import org.vmlab.machine.isa.IsaVariant;
 import org.vmlab.machine.isa.Opcode;
 import org.vmlab.machine.isa.Registers;
@@ -460,32 +461,11 @@ public final class Interpreter implements ExecutionEngine {
     }
 
     private static int compare(int flags, int x, int y) {
-        int result = x - y;
-        int f = flags & ~CONDITION_BITS;
-        if (result == 0) {
-            f |= FLAG_Z;
-        }
-        if (result < 0) {
-            f |= FLAG_N;
-        }
-        if (Integer.compareUnsigned(x, y) < 0) {
-            f |= FLAG_C;
-        }
-        if (((x ^ y) & (x ^ result)) < 0) {
-            f |= FLAG_V;
-        }
-        return f;
+        return ConditionCodes.compare(flags, x, y);
     }
 
     private static int test(int flags, int result) {
-        int f = flags & ~CONDITION_BITS;
-        if (result == 0) {
-            f |= FLAG_Z;
-        }
-        if (result < 0) {
-            f |= FLAG_N;
-        }
-        return f;
+        return ConditionCodes.test(flags, result);
     }
 
     private int divide(int x, int y, boolean unsigned, boolean remainder) {

@@ -42,6 +42,7 @@ import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Type;
+import org.vmlab.machine.isa.ConditionCodes;
 import org.vmlab.machine.isa.Opcode;
 import org.vmlab.machine.isa.Registers;
 import org.vmlab.machine.memory.PhysicalMemory;

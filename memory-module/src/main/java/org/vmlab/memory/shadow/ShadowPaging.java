@@ -175,6 +175,28 @@ public final class ShadowPaging implements MemoryVirtualization {
         }
     }
 
+    /** What {@link #writtenGuestPhysical} gives for a write the guest's own tables refuse. */
+    private static final int NOT_WRITABLE = -1;
+
+    /**
+     * The guest-physical address the faulting write is to, through the guest's own tables as the
+     * access's privilege sees them (the address itself with paging off), or {@link #NOT_WRITABLE}
+     * if those tables refuse the write: then the fault is the guest's.
+     */
+    private int writtenGuestPhysical(Exit.PageFault exit) {
+        Vcpu vcpu = vm.vcpu();
+        if (!vcpu.pagingEnabled()) {
+            return exit.address();
+        }
+        try {
+            return vm.guestMemory().walker().walk(exit.address(), Mmu.WRITE, exit.privilege(),
+                    vcpu.controlRegister(Registers.CR3),
+                    (vcpu.controlRegister(Registers.CR0) & Registers.CR0_WP) != 0, false).gpa();
+        } catch (Fault guestFault) {
+            return NOT_WRITABLE;
+        }
+    }
+
     /**
      * A write to a shared frame faults, as {@link #map} keeps it read-only. If the guest's own
      * tables allow the write, the frame becomes the guest's own (copied), and the rules map the
@@ -185,16 +207,9 @@ public final class ShadowPaging implements MemoryVirtualization {
         if (memory.sharedFrames() == 0 || (exit.errorCode() & Vector.PF_WRITE) == 0) {
             return;
         }
-        Vcpu vcpu = vm.vcpu();
-        int gpa = exit.address();
-        if (vcpu.pagingEnabled()) {
-            try {
-                gpa = vm.guestMemory().walker().walk(gpa, Mmu.WRITE, exit.privilege(),
-                        vcpu.controlRegister(Registers.CR3),
-                        (vcpu.controlRegister(Registers.CR0) & Registers.CR0_WP) != 0, false).gpa();
-            } catch (Fault guestFault) {
-                return;   // the rules reflect it
-            }
+        int gpa = writtenGuestPhysical(exit);
+        if (gpa == NOT_WRITABLE) {
+            return;   // the guest's own fault: the rules reflect it
         }
         if (memory.isRam(gpa) && memory.isShared(gpa >>> PhysicalMemory.PAGE_SHIFT)) {
             memory.machineFrameForWrite(gpa >>> PhysicalMemory.PAGE_SHIFT);
@@ -214,16 +229,9 @@ public final class ShadowPaging implements MemoryVirtualization {
         if (!memory.dirtyLogging() || (exit.errorCode() & Vector.PF_WRITE) == 0) {
             return;
         }
-        Vcpu vcpu = vm.vcpu();
-        int gpa = exit.address();
-        if (vcpu.pagingEnabled()) {
-            try {
-                gpa = vm.guestMemory().walker().walk(gpa, Mmu.WRITE, exit.privilege(),
-                        vcpu.controlRegister(Registers.CR3),
-                        (vcpu.controlRegister(Registers.CR0) & Registers.CR0_WP) != 0, false).gpa();
-            } catch (Fault guestFault) {
-                return;   // the rules reflect it
-            }
+        int gpa = writtenGuestPhysical(exit);
+        if (gpa == NOT_WRITABLE) {
+            return;   // the guest's own fault: the rules reflect it
         }
         if (memory.isRam(gpa) && !memory.loggedDirty(gpa >>> PhysicalMemory.PAGE_SHIFT)) {
             memory.logDirtyFrame(gpa >>> PhysicalMemory.PAGE_SHIFT);

@@ -1,4 +1,4 @@
-package org.vmlab.machine.compiled;
+package org.vmlab.machine.isa;
 
 import static org.vmlab.machine.isa.Registers.CONDITION_BITS;
 import static org.vmlab.machine.isa.Registers.FLAG_C;
@@ -7,9 +7,9 @@ import static org.vmlab.machine.isa.Registers.FLAG_V;
 import static org.vmlab.machine.isa.Registers.FLAG_Z;
 
 /**
- * The condition bits as docs/isa.md defines them, for compiled blocks to call (the JIT inlines
- * these): what {@code cmp} and {@code tst} set, and when each conditional branch is taken. The
- * differential properties hold them to the interpreter's.
+ * The condition bits as docs/isa.md defines them: what {@code cmp} and {@code tst} set, and when
+ * each conditional branch is taken. One definition for every execution engine: the interpreter
+ * calls these, and so does the bytecode of compiled blocks (the JIT inlines them).
  */
 public final class ConditionCodes {
     private ConditionCodes() {
