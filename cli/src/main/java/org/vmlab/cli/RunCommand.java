@@ -39,7 +39,7 @@ import picocli.CommandLine.Spec;
                 "Examples: vmlab run toyos --workload syscall --isa legacy --fuel 50M",
                 "          vmlab run toyos -w pagefault --cpu trap-emulate --mem shadow --vms 2",
                 "          vmlab run toyos --cpu trap-emulate --vms 4 --page-sharing",
-                "          vmlab run toyos --cpu trap-emulate --vms 4 --balloon --machine-frames 160"})
+                "          vmlab run toyos --cpu trap-emulate --vms 4 --balloon --machine-frames 260"})
 final class RunCommand implements Callable<Integer> {
     /** Exit code of a run the machine had to stop. */
     static final int STOPPED = 3;
