@@ -138,6 +138,9 @@ final class Fork {
         }
     }
 
+    /** The machine's engine choice ({@code org.vmlab.machine.Engine.PROPERTY}; the grader does not depend on the machine). */
+    static final String ENGINE_PROPERTY = "vmlab.engine";
+
     private List<String> command(Limits limits) throws IOException {
         List<String> command = new ArrayList<>(Sandbox.launcherPrefix(request.runAs()));
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -149,6 +152,10 @@ final class Fork {
         command.add("-Djunit.platform.launcher.interceptors.enabled=false");
         command.add("-Djunit.jupiter.extensions.autodetection.enabled=false");
         command.addAll(limits.jvmOptions());
+        String engine = System.getProperty(ENGINE_PROPERTY);
+        if (engine != null) {
+            command.add("-D" + ENGINE_PROPERTY + "=" + engine);   // the tests' machines run on the engine the grader was asked for
+        }
         command.add("-cp");
         command.add(request.classpath());
         command.add(TestJvm.class.getName());

@@ -3,7 +3,10 @@ package org.vmlab.cli;
 import java.io.PrintWriter;
 import java.util.List;
 import picocli.CommandLine;
+import org.vmlab.machine.Engine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
@@ -32,6 +35,18 @@ public final class Vmlab {
     /** Exit code for a user mistake: bad flag, missing file, bad program. */
     public static final int USAGE = 2;
 
+    /**
+     * The engine every machine of this command runs on: an option of every command. It names the
+     * engine through the system property the machine reads ({@link Engine#standard()}), so that
+     * machines built anywhere in the command (and JVMs it starts) use it.
+     */
+    @Option(names = "--engine", scope = ScopeType.INHERIT, paramLabel = "ENGINE",
+            description = "The execution engine: ${COMPLETION-CANDIDATES} (default: compiled). Both give the same "
+                    + "results, instruction for instruction; compiled runs hot guest code as JVM bytecode.")
+    void setEngine(Engine engine) {
+        System.setProperty(Engine.PROPERTY, engine.userName());
+    }
+
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
@@ -47,6 +62,7 @@ public final class Vmlab {
         cli.setOut(out);
         cli.setErr(err);
         withVersionEverywhere(cli);
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setParameterExceptionHandler(Vmlab::usageError);
         cli.setExecutionExceptionHandler((e, cmd, parseResult) -> {
             cmd.getOut().flush();

@@ -39,7 +39,7 @@ public final class Cpu {
         this.isa = isa;
         this.state = new CpuState(mmu);
         this.interpreter = new Interpreter(isa, mmu, io, pic, clock, vt);
-        this.engine = engine.over(new InterpreterPort(interpreter, mmu.memory()));
+        this.engine = engine.over(new InterpreterPort(interpreter, mmu));
     }
 
     public IsaVariant isa() {

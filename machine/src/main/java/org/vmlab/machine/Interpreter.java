@@ -1258,7 +1258,7 @@ public final class Interpreter implements ExecutionEngine {
      * cycles beyond one each, and left pc and FLAGS (whose ring and IF they did not change) as
      * given. The registers are written in the state already.
      */
-    void retired(CpuState state, int count, long extra, int pc, int flags) {
+    void retired(CpuState state, long count, long extra, int pc, int flags) {
         state.pc = pc;
         state.flags = flags;
         ticks += count;

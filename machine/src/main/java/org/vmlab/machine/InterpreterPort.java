@@ -1,5 +1,7 @@
 package org.vmlab.machine;
 
+import org.vmlab.machine.isa.Registers;
+import org.vmlab.machine.memory.Mmu;
 import org.vmlab.machine.memory.PhysicalMemory;
 
 /**
@@ -9,17 +11,18 @@ import org.vmlab.machine.memory.PhysicalMemory;
  * device, so reading it changes no counter.
  *
  * <p>The contract for {@link #retire}: the instructions were executed within
- * {@link #straightLineBudget} on the state the interpreter last ran, none of them could trap,
- * touch memory or a device, or change the ring or IF.
+ * {@link #straightLineBudget} on the state the interpreter last ran; none of them trapped,
+ * touched a device, changed the ring, IF or a paging register, or wrote into a code frame; and
+ * each memory access went through {@link Mmu#cachedRamAddress}, which counts its TLB hit.
  */
 public final class InterpreterPort {
     private final Interpreter interpreter;
-    private final PhysicalMemory memory;
+    private final Mmu mmu;
 
-    /** The port of {@code interpreter}, whose machine's RAM is {@code memory}. */
-    public InterpreterPort(Interpreter interpreter, PhysicalMemory memory) {
+    /** The port of {@code interpreter}, whose machine's MMU is {@code mmu}. */
+    public InterpreterPort(Interpreter interpreter, Mmu mmu) {
         this.interpreter = interpreter;
-        this.memory = memory;
+        this.mmu = mmu;
     }
 
     public Interpreter interpreter() {
@@ -28,7 +31,17 @@ public final class InterpreterPort {
 
     /** The machine's RAM, where the code is. */
     public PhysicalMemory memory() {
-        return memory;
+        return mmu.memory();
+    }
+
+    /** The machine's MMU, whose TLB compiled memory accesses go through ({@link Mmu#cachedRamAddress}). */
+    public Mmu mmu() {
+        return mmu;
+    }
+
+    /** The ring {@code state} runs in. */
+    public int cpl(CpuState state) {
+        return (state.flags & Registers.CPL_MASK) >>> Registers.CPL_SHIFT;
     }
 
     /**
@@ -81,7 +94,7 @@ public final class InterpreterPort {
      * FLAGS become {@code pc} and {@code flags}, time moves on by {@code count}, and
      * {@code extraCycles} are added.
      */
-    public void retire(CpuState state, int count, long extraCycles, int pc, int flags) {
+    public void retire(CpuState state, long count, long extraCycles, int pc, int flags) {
         interpreter.retired(state, count, extraCycles, pc, flags);
     }
 }

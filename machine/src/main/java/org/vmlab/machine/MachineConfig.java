@@ -16,8 +16,8 @@ import org.vmlab.machine.isa.IsaVariant;
  * @param costModel   what events cost in simulated cycles
  * @param vt          the hardware assistance for virtualization (docs/isa.md, "Hardware-assisted
  *                    virtualization"); without it its instructions are #UD
- * @param engine      the execution engine, over the interpreter ({@link EngineFactory#INTERPRETER}
- *                    unless a faster one is asked for; every engine gives the same results)
+ * @param engine      the execution engine, over the interpreter ({@link Engine#standard()} unless
+ *                    another is asked for; every engine gives the same results)
  */
 public record MachineConfig(IsaVariant isa, int memoryBytes, int tlbEntries, long fuel,
                             DeviceConfig devices, CostModel costModel, boolean vt, EngineFactory engine) {
@@ -73,7 +73,7 @@ public record MachineConfig(IsaVariant isa, int memoryBytes, int tlbEntries, lon
         private DeviceConfig devices = DeviceConfig.defaults();
         private CostModel costModel = CostModel.DEFAULT;
         private boolean vt;
-        private EngineFactory engine = EngineFactory.INTERPRETER;
+        private EngineFactory engine = Engine.standard();
 
         public Builder isa(IsaVariant isa) {
             this.isa = isa;
@@ -117,7 +117,7 @@ public record MachineConfig(IsaVariant isa, int memoryBytes, int tlbEntries, lon
             return this;
         }
 
-        /** The execution engine (default: the interpreter). */
+        /** The execution engine (default: {@link Engine#standard()}, which the system property {@value Engine#PROPERTY} may name). */
         public Builder engine(EngineFactory engine) {
             this.engine = engine;
             return this;

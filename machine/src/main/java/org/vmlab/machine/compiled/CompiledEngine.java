@@ -7,41 +7,49 @@ import org.vmlab.machine.Interpreter;
 import org.vmlab.machine.InterpreterPort;
 import org.vmlab.machine.StopReason;
 import org.vmlab.machine.Trap;
+import org.vmlab.machine.memory.PhysicalMemory;
 
 /**
- * An execution engine that runs hot guest basic blocks as JVM bytecode ({@link BlockCompiler})
- * and everything else through the {@link Interpreter}, the reference it is composed over: every
+ * An execution engine that runs hot guest code as JVM bytecode ({@link RegionCompiler}) and
+ * everything else through the {@link Interpreter}, the reference it is composed over: every
  * figure (ticks, fuel, traps, counters) is the interpreter's, and a run ends exactly as the
  * interpreter's alone would.
  *
- * <p>It drives the interpreter one block at a time: at each block start it counts a visit of the
- * block's physical address; a hot block runs compiled if it fits in what the interpreter calls its
- * straight-line budget (the instructions before it would next look at a device event, an
- * interrupt, an STI shadow's end, or the pause at the fuel's end or {@code until}), else the
- * interpreter runs as many instructions as the block holds (at least one) and stops, as a run
- * paused at {@code until} stops and goes on exactly. A compiled block holds no instruction that
- * can trap, so traps, interrupts and device events all happen in the interpreter, at their exact
- * instruction. With the vt feature every run is the interpreter's alone.
+ * <p>It drives the interpreter one basic block at a time: at each block start it counts a visit
+ * of the block's physical address; a hot address's region runs compiled if its entry block fits
+ * in what the interpreter calls its straight-line budget (the instructions before it would next
+ * look at a device event, an interrupt, an STI shadow's end, or the pause at the fuel's end or
+ * {@code until}), else the interpreter runs as many instructions as the block holds (at least
+ * one) and stops, as a run paused at {@code until} stops and goes on exactly. Compiled code holds
+ * no instruction that can change the ring, IF, the paging registers or a device, and makes a
+ * memory access only through a TLB hit to RAM; anything else it leaves to the interpreter, which
+ * runs that one instruction next. So traps, interrupts and device events all happen in the
+ * interpreter, at their exact instruction. With the vt feature every run is the interpreter's
+ * alone.
  */
 public final class CompiledEngine implements ExecutionEngine {
-    /** Visits of a block start before it is compiled (an estimate: enough to skip code run once). */
+    /** Visits of an address before its region is compiled (an estimate: enough to skip code run once). */
     public static final int DEFAULT_THRESHOLD = 16;
 
-    // Instructions run in one row of compiled blocks at most, so the count of a row fits an int.
-    private static final int CHAIN_LIMIT = 1 << 24;
+    // Instructions one region's run may retire at most, so its counts fit an int.
+    private static final int RUN_LIMIT = 1 << 24;
 
     private final Interpreter interpreter;
     private final InterpreterPort port;
-    private final BlockCompiler compiler = new BlockCompiler();
-    private final BlockCache cache;
+    private final RegionCompiler compiler = new RegionCompiler();
+    private final RegionCache cache;
+    private final RegionRun regionRun;
     private long devicePause = Long.MAX_VALUE;   // pauseBy's, for the run under way
     private long compiledInstructions;
+    private long sideExits;
+    private long regionRuns;
 
-    /** Over the interpreter behind {@code port}, compiling a block at its {@code threshold}th visit. */
+    /** Over the interpreter behind {@code port}, compiling a region at its {@code threshold}th visit. */
     public CompiledEngine(InterpreterPort port, int threshold) {
         this.port = port;
         this.interpreter = port.interpreter();
-        this.cache = new BlockCache(port.memory(), compiler, threshold);
+        this.cache = new RegionCache(port.memory(), compiler, threshold);
+        this.regionRun = new RegionRun(port.mmu(), port.memory());
     }
 
     /** Over the interpreter behind {@code port}, with {@link #DEFAULT_THRESHOLD}. */
@@ -55,6 +63,7 @@ public final class CompiledEngine implements ExecutionEngine {
             return interpreter.run(state, exits, fuel, until);
         }
         devicePause = Long.MAX_VALUE;
+        boolean interpretNext = false;   // after a side exit: the instruction compiled code left
         while (true) {
             long end = Math.min(Math.min(fuel, until), devicePause);
             long done = interpreter.instructions();
@@ -63,18 +72,19 @@ public final class CompiledEngine implements ExecutionEngine {
             }
             int pa = port.cachedFetchAddress(state);
             long steps = 1;
-            if (pa >= 0) {
-                BlockCache.Entry entry = cache.visit(pa, port::decodedAt);
-                Block block = entry.block;
-                if (block != null) {
+            if (pa >= 0 && !interpretNext) {
+                RegionCache.Entry entry = cache.visit(pa, port::decodedAt);
+                Region region = entry.region;
+                if (region != null) {
                     long budget = port.straightLineBudget(state, fuel, end);
-                    if (budget >= block.length()) {
-                        runCompiled(state, block, budget);
+                    if (budget >= region.entryLength()) {
+                        interpretNext = runCompiled(state, region, budget);
                         continue;
                     }
                 }
                 steps = Math.max(entry.span, 1);
             }
+            interpretNext = false;
             long pause = Math.min(end, done + steps);
             StopReason reason = interpreter.run(state, exits, fuel, pause);
             // It paused where asked only if it retired exactly that many: it checks the pause
@@ -88,29 +98,38 @@ public final class CompiledEngine implements ExecutionEngine {
     }
 
     /**
-     * Runs {@code block}, then the compiled blocks it leads to, in a row while they fit in
-     * {@code budget}; then retires them all at once. The budget holds all along: compiled blocks
-     * touch no device and change neither IF nor the fetch translations, so only their length
-     * spends it.
+     * Runs {@code region}, then the compiled regions it leads to, in a row while their entry
+     * blocks fit in {@code budget}; then retires them all at once. The budget holds all along:
+     * compiled code touches no device and changes neither IF nor the translations.
+     *
+     * @return true if the last region stopped before an instruction it leaves to the interpreter
      */
-    private void runCompiled(CpuState state, Block block, long budget) {
-        int[] registers = port.registers(state);
+    private boolean runCompiled(CpuState state, Region region, long budget) {
+        RegionRun r = regionRun;
+        r.registers = port.registers(state);
+        r.flags = port.flags(state);
+        r.cpl = port.cpl(state);
         int pc = state.pc();
-        int flags = port.flags(state);
-        int retired = 0;
+        long retired = 0;
         long extra = 0;
         do {
-            long result = block.code().execute(registers, flags, pc);
-            pc = CompiledBlock.nextPc(result);
-            flags = CompiledBlock.flags(result);
-            retired += block.length();
-            extra += block.extraCycles();
-            budget -= block.length();
+            r.pageBase = pc - (region.address() & (PhysicalMemory.PAGE_SIZE - 1));
+            r.budget = (int) Math.min(budget, RUN_LIMIT);
+            pc = region.code().run(r);
+            regionRuns++;
+            retired += r.retired;
+            extra += r.extraCycles;
+            budget -= r.retired;
+            if (r.sideExit) {
+                sideExits++;
+                break;
+            }
             int pa = port.cachedFetchAddress(state, pc);
-            block = pa < 0 ? null : cache.compiled(pa);
-        } while (block != null && block.length() <= budget && retired < CHAIN_LIMIT);
-        port.retire(state, retired, extra, pc, flags);
+            region = pa < 0 ? null : cache.compiled(pa);
+        } while (region != null && region.entryLength() <= budget);
+        port.retire(state, retired, extra, pc, r.flags);
         compiledInstructions += retired;
+        return r.sideExit;
     }
 
     /** The interpreter pauses itself within its own run; a later block of this run must not pass the pause either. */
@@ -120,17 +139,27 @@ public final class CompiledEngine implements ExecutionEngine {
         interpreter.pauseBy(until);
     }
 
-    /** Instructions retired in compiled blocks (a part of {@link #instructions}). */
+    /** Instructions retired in compiled code (a part of {@link #instructions}). */
     public long compiledInstructions() {
         return compiledInstructions;
     }
 
-    /** Blocks compiled so far. */
-    public long blocksCompiled() {
-        return compiler.blocksCompiled();
+    /** Regions this engine generated code for (not those it found compiled by another machine). */
+    public long regionsCompiled() {
+        return compiler.regionsCompiled();
     }
 
-    /** Frames whose compiled blocks a write into their code dropped. */
+    /** Calls of compiled regions so far (each runs one region's blocks, as long as the budget lets it). */
+    public long regionRuns() {
+        return regionRuns;
+    }
+
+    /** Times compiled code stopped before an instruction it left to the interpreter. */
+    public long sideExits() {
+        return sideExits;
+    }
+
+    /** Frames whose compiled regions a write into their code dropped. */
     public long invalidations() {
         return cache.invalidations();
     }

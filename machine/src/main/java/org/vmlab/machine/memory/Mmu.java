@@ -264,6 +264,37 @@ public final class Mmu {
         return nested ? nestedWalk(va, access, cpl) : walk(va, access, cpl);
     }
 
+    /**
+     * The RAM address of a {@code size}-byte access at {@code va} if it can be made without a
+     * look at anything but the TLB: aligned, a TLB hit with the permissions {@link #translate}
+     * requires, in RAM (not a device), and for a write not into a code frame (whose write the
+     * caches of decoded and compiled code must see). Counts the TLB hit as {@code translate}
+     * would; otherwise -1, with nothing counted or changed, and the access is the ordinary
+     * path's to make, with its faults, walks and devices. For compiled guest code.
+     */
+    public int cachedRamAddress(int va, int size, int access, int cpl) {
+        if ((va & (size - 1)) != 0) {
+            return -1;
+        }
+        int pa = va;
+        if (translating) {
+            int required = (cpl == USER_RING ? Pte.USER : 0)
+                    | (access == WRITE ? writeRequirement(cpl) : access);
+            int frame = tlb.probe(va >>> PhysicalMemory.PAGE_SHIFT, tag, required);
+            if (frame < 0) {
+                return -1;
+            }
+            pa = (frame << PhysicalMemory.PAGE_SHIFT) | (va & 0xFFF);
+        }
+        if (!isRam(pa) || (access == WRITE && memory.isCode(pa >>> PhysicalMemory.PAGE_SHIFT))) {
+            return -1;
+        }
+        if (translating) {
+            tlb.countHit();
+        }
+        return pa;
+    }
+
     private int writeRequirement(int cpl) {
         boolean honourReadOnly = cpl == USER_RING || (cr0 & Registers.CR0_WP) != 0;
         return honourReadOnly ? Pte.WRITABLE | Pte.DIRTY : Pte.DIRTY;

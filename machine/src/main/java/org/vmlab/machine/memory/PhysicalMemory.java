@@ -71,6 +71,11 @@ public final class PhysicalMemory implements Ram {
         codeFrames[frame] = true;
     }
 
+    /** True if {@code frame} is marked as holding code. */
+    public boolean isCode(int frame) {
+        return codeFrames[frame];
+    }
+
     public int readWord(int pa) {
         return words[pa >>> 2];
     }

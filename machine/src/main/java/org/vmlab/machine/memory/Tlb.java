@@ -74,6 +74,21 @@ public final class Tlb {
         return -1;
     }
 
+    /**
+     * The frame {@link #lookup} would return for a hit, or -1, counting nothing: for a caller that
+     * goes on only on a hit, and then counts it ({@link #countHit}); on a miss it leaves the
+     * lookup, and its count, to the ordinary path.
+     */
+    public int probe(int vpn, long tag, int required) {
+        int i = vpn & mask;
+        return vpns[i] == vpn && tags[i] == tag && (flags[i] & required) == required ? frames[i] : -1;
+    }
+
+    /** Counts a hit that {@link #probe} found and its caller used. */
+    public void countHit() {
+        hits++;
+    }
+
     /** Fills the entry for {@code vpn}, replacing whatever shared its slot. */
     public void insert(int vpn, long tag, int frame, int entryFlags) {
         int i = vpn & mask;

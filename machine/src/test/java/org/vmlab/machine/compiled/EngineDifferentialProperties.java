@@ -23,7 +23,8 @@ import org.vmlab.machine.memory.Pte;
 
 /**
  * The compiled engine is the interpreter, observably: random programs (straight lines and loops
- * of arithmetic, compares and branches, with loads, stores into data and into their own code,
+ * of arithmetic, compares and branches, with loads and stores of words and bytes, aligned or not,
+ * into data, a read-only page, devices and their own code, pushes, pops, calls and returns,
  * divisions that trap, system instructions, a timer that interrupts, ring 0 or 3) run on both,
  * paused at random points, give equal results at every pause: stop reason and detail, registers,
  * pc and FLAGS, memory digest, device observables, instructions, ticks, cycles and every counter.
@@ -35,6 +36,8 @@ class EngineDifferentialProperties {
     private static final int DATA = 0x4000;
     private static final int IDT = 0x6000;
     private static final int HANDLER = 0x7000;
+    /** A page mapped read-only when paging is on. */
+    private static final int READ_ONLY = 0x5000;
 
     /** A program and how to run it; the same seed makes the same machine. */
     record Program(long seed, int length, long fuel, int threshold, boolean ring3, int timer, int[] pauses,
@@ -138,6 +141,41 @@ class EngineDifferentialProperties {
                 1 + random.nextInt(3), ring3, timer, at, random.nextBoolean(), quiet);
     }
 
+    /**
+     * A load or store: of a word or a byte of the data page (now and then misaligned, or of the
+     * read-only page), at a register plus an offset (often far out of RAM, into devices or
+     * unmapped pages), or of the stack (push, pop, call, ret). {@code quiet}: only aligned
+     * accesses to the data page, which never fault.
+     */
+    private static Instruction memoryAccess(Random random, int a, int b, int length, int i, boolean quiet) {
+        int word = DATA + 4 * random.nextInt(256);
+        if (quiet) {
+            Opcode[] ops = {Opcode.LW, Opcode.SW, Opcode.LB, Opcode.LBU, Opcode.SB};
+            Opcode op = ops[random.nextInt(ops.length)];
+            return new Instruction(op, a, 0, 0, op == Opcode.LW || op == Opcode.SW ? word : word + random.nextInt(4));
+        }
+        switch (random.nextInt(8)) {
+            case 0:
+                return new Instruction(random.nextBoolean() ? Opcode.LW : Opcode.SW, a, 0, 0, word + random.nextInt(4));
+            case 1:
+                return new Instruction(random.nextBoolean() ? Opcode.LB : Opcode.SB, a, 0, 0, word + random.nextInt(4));
+            case 2:
+                return new Instruction(Opcode.LBU, a, 0, 0, word + random.nextInt(4));
+            case 3:
+                return new Instruction(random.nextBoolean() ? Opcode.LW : Opcode.SW, a, b, 0,
+                        (random.nextBoolean() ? READ_ONLY : DATA) + 4 * random.nextInt(64));
+            case 4:   // now and then sp itself: the value pushed is sp before the push
+                return new Instruction(Opcode.PUSH, 0, random.nextInt(6) == 0 ? Registers.SP : b, 0, 0);
+            case 5:   // pop sp leaves the value popped
+                return new Instruction(Opcode.POP, random.nextInt(6) == 0 ? Registers.SP : a, 0, 0, 0);
+            case 6:
+                return new Instruction(Opcode.CALL, 0, 0, 0, random.nextInt(length + 1) - i - 1);
+            default:
+                return random.nextBoolean() ? new Instruction(Opcode.RET, 0, 0, 0, 0)
+                        : new Instruction(random.nextBoolean() ? Opcode.LW : Opcode.SW, a, 0, 0, word);
+        }
+    }
+
     /** A fresh machine with {@code program} loaded, run by the engine {@code engine} makes. */
     private static Machine machine(Program program, EngineFactory engine) {
         Machine m = new Machine(MachineConfig.builder().memoryBytes(MEMORY).fuel(program.fuel())
@@ -190,11 +228,12 @@ class EngineDifferentialProperties {
         m.memory().writeWord(directory, Pte.entry(identity, flags));
         m.memory().writeWord(directory + 4 * (ALIAS >>> 22), Pte.entry(alias, flags));
         for (int page = 0; page < MEMORY / 4096; page++) {
-            m.memory().writeWord(identity + 4 * page, Pte.entry(page << 12, flags));
+            int identityFlags = page == READ_ONLY >>> 12 ? flags & ~Pte.WRITABLE : flags;
+            m.memory().writeWord(identity + 4 * page, Pte.entry(page << 12, identityFlags));
             m.memory().writeWord(alias + 4 * page, Pte.entry(page << 12, flags));
         }
         m.cpu().setControlRegister(Registers.CR3, directory);
-        m.cpu().setControlRegister(Registers.CR0, Registers.CR0_PG);
+        m.cpu().setControlRegister(Registers.CR0, Registers.CR0_PG | Registers.CR0_WP);   // ring 0 honours read-only too
     }
 
     /**
@@ -231,20 +270,20 @@ class EngineDifferentialProperties {
             int target = random.nextInt(length + 1);   // anywhere in the program, or its closing jump
             return new Instruction(ops[random.nextInt(ops.length)], 0, 0, 0, target - i - 1);
         }
-        if (quiet) {
-            return new Instruction(Opcode.ADDI, a, b, 0, random.nextInt(9) - 4);
-        }
         if (quiet || kind < 90) {
-            // a word of data, read or written
-            boolean load = random.nextBoolean();
-            return new Instruction(load ? Opcode.LW : Opcode.SW, a, 0, 0, DATA + 4 * random.nextInt(256));
+            return memoryAccess(random, a, b, length, i, quiet);
         }
         return switch (random.nextInt(7)) {
             case 0 -> new Instruction(Opcode.SW, a, 0, 0, CODE + 4 * random.nextInt(length));   // self-modifying
-            case 1 -> new Instruction(Opcode.DIV, a, b, c, 0);       // #DE when rc is zero
+            case 1 -> {   // #DE when rc is zero
+                Opcode[] ops = {Opcode.DIV, Opcode.DIVU, Opcode.REM, Opcode.REMU};
+                yield new Instruction(ops[random.nextInt(ops.length)], a, b, c, 0);
+            }
             case 2 -> new Instruction(Opcode.NOP, 0, 0, 0, 0);
             case 3 -> new Instruction(random.nextBoolean() ? Opcode.CLI : Opcode.STI, 0, 0, 0, 0);
-            case 4 -> new Instruction(Opcode.JR, 0, b, 0, 0);        // most likely #GP or off into memory
+            case 4 -> random.nextBoolean()
+                    ? new Instruction(Opcode.JR, 0, b, 0, 0)           // most likely #GP or off into memory
+                    : new Instruction(Opcode.CALLR, 0, b, 0, 0);
             case 5 -> new Instruction(Opcode.SB, a, 0, 0, CODE + random.nextInt(4 * length));
             default -> new Instruction(Opcode.INT, 0, 0, 0, 0x30 + random.nextInt(4));
         };

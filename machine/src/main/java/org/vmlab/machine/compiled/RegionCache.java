@@ -4,29 +4,31 @@ import java.util.function.IntPredicate;
 import org.vmlab.machine.memory.PhysicalMemory;
 
 /**
- * Compiled blocks by physical address, kept per frame, with the count of visits that makes a
- * block hot. A frame marked as code reports every write into it (CPU store or DMA alike): the
- * whole frame's blocks and counts are dropped, so self-modifying code and a loader writing new
- * code are seen before the next block starts, and a block is compiled again only once hot again.
+ * A machine's compiled regions by physical address, kept per frame, with the count of visits
+ * that makes an address hot. A frame marked as code reports every write into it (CPU store or
+ * DMA alike): the whole frame's regions and counts are dropped, so self-modifying code and a
+ * loader writing new code are seen before the next region starts, and a region is compiled
+ * again only once hot again. (Compiled code never stores into a code frame: it leaves that
+ * store to the interpreter, so a region never runs on after its own code changed.)
  */
-final class BlockCache implements PhysicalMemory.CodeWriteListener {
+final class RegionCache implements PhysicalMemory.CodeWriteListener {
     private static final int SLOTS = PhysicalMemory.PAGE_SIZE / 4;
 
-    /** What the cache knows of one block start. */
+    /** What the cache knows of one address. */
     static final class Entry {
         int visits;
-        int span = -1;       // instructions the block would hold, -1 until scanned
-        Block block;         // null until compiled
+        int span = -1;       // instructions of the basic block there, -1 until scanned
+        Region region;       // null until compiled
     }
 
     private final PhysicalMemory memory;
-    private final BlockCompiler compiler;
+    private final RegionCompiler compiler;
     private final int threshold;
     private final Entry[][] frames;
     private long invalidations;
 
-    /** Blocks from {@code memory}, compiled by {@code compiler} at the {@code threshold}th visit. */
-    BlockCache(PhysicalMemory memory, BlockCompiler compiler, int threshold) {
+    /** Regions from {@code memory}, compiled by {@code compiler} at the {@code threshold}th visit. */
+    RegionCache(PhysicalMemory memory, RegionCompiler compiler, int threshold) {
         if (threshold < 1) {
             throw new IllegalArgumentException("the hot threshold must be at least 1, was " + threshold);
         }
@@ -38,8 +40,8 @@ final class BlockCache implements PhysicalMemory.CodeWriteListener {
     }
 
     /**
-     * One visit of the block at {@code pa}: its entry, with the block compiled if this visit made
-     * it hot. {@code admitted} says which instructions a block may hold.
+     * One visit of the address {@code pa}: its entry, with the region there compiled if this
+     * visit made it hot. {@code admitted} says which instructions a region may hold.
      */
     Entry visit(int pa, IntPredicate admitted) {
         int frame = pa >>> PhysicalMemory.PAGE_SHIFT;
@@ -56,20 +58,20 @@ final class BlockCache implements PhysicalMemory.CodeWriteListener {
             slots[slot] = e;
         }
         if (e.span < 0) {
-            e.span = BlockCompiler.span(memory, pa);
+            e.span = RegionShape.span(memory, pa);
         }
-        if (e.block == null && e.span > 0 && ++e.visits >= threshold) {
+        if (e.region == null && e.span > 0 && ++e.visits >= threshold) {
             // null while its first instruction is not decoded yet: tried again at the next visit
-            e.block = compiler.compile(memory, pa, admitted);
+            e.region = compiler.compile(memory, pa, admitted);
         }
         return e;
     }
 
-    /** The compiled block at {@code pa}, or null: not a visit (nothing counted, nothing compiled). */
-    Block compiled(int pa) {
+    /** The compiled region at {@code pa}, or null: not a visit (nothing counted, nothing compiled). */
+    Region compiled(int pa) {
         Entry[] slots = frames[pa >>> PhysicalMemory.PAGE_SHIFT];
         Entry e = slots == null ? null : slots[(pa & 0xFFF) >>> 2];
-        return e == null ? null : e.block;
+        return e == null ? null : e.region;
     }
 
     @Override
@@ -81,7 +83,7 @@ final class BlockCache implements PhysicalMemory.CodeWriteListener {
         }
     }
 
-    /** Frames whose blocks a write dropped, so far. */
+    /** Frames whose regions a write dropped, so far. */
     long invalidations() {
         return invalidations;
     }
