@@ -28,6 +28,17 @@ final class Converters {
         }
     }
 
+    static final class EngineName implements ITypeConverter<org.vmlab.machine.Engine> {
+        @Override
+        public org.vmlab.machine.Engine convert(String value) {
+            try {
+                return org.vmlab.machine.Engine.named(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException("unknown engine '" + value + "' (expected interpreter or compiled)");
+            }
+        }
+    }
+
     static final class Flavor implements ITypeConverter<Toyos.Flavor> {
         @Override
         public Toyos.Flavor convert(String value) {

@@ -40,8 +40,8 @@ public final class Vmlab {
      * engine through the system property the machine reads ({@link Engine#standard()}), so that
      * machines built anywhere in the command (and JVMs it starts) use it.
      */
-    @Option(names = "--engine", scope = ScopeType.INHERIT, paramLabel = "ENGINE",
-            description = "The execution engine: ${COMPLETION-CANDIDATES} (default: compiled). Both give the same "
+    @Option(names = "--engine", scope = ScopeType.INHERIT, paramLabel = "ENGINE", converter = Converters.EngineName.class,
+            description = "The execution engine: interpreter or compiled (default: compiled). Both give the same "
                     + "results, instruction for instruction; compiled runs hot guest code as JVM bytecode.")
     void setEngine(Engine engine) {
         System.setProperty(Engine.PROPERTY, engine.userName());
@@ -62,7 +62,6 @@ public final class Vmlab {
         cli.setOut(out);
         cli.setErr(err);
         withVersionEverywhere(cli);
-        cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setParameterExceptionHandler(Vmlab::usageError);
         cli.setExecutionExceptionHandler((e, cmd, parseResult) -> {
             cmd.getOut().flush();
@@ -75,7 +74,17 @@ public final class Vmlab {
             e.printStackTrace(cmd.getErr());
             return 1;
         });
-        return cli.execute(args);
+        String engine = System.getProperty(Engine.PROPERTY);
+        try {
+            return cli.execute(args);
+        } finally {
+            // --engine is this command's: a caller in the same JVM gets its own choice back
+            if (engine == null) {
+                System.clearProperty(Engine.PROPERTY);
+            } else {
+                System.setProperty(Engine.PROPERTY, engine);
+            }
+        }
     }
 
     /**

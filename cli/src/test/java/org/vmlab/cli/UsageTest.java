@@ -25,7 +25,7 @@ class UsageTest {
         assertThat(o.exitCode()).isEqualTo(Vmlab.USAGE);
         assertThat(o.out()).isEmpty();
         assertThat(o.err().lines().findFirst()).hasValue("vmlab: 'vmlab' needs a command (listed below)");
-        assertThat(o.err()).contains("Usage: vmlab [-hV] [COMMAND]", "experiment", "run");
+        assertThat(o.err()).contains("Usage: vmlab [-hV] [--engine=ENGINE] [COMMAND]", "experiment", "run");
     }
 
     @Test

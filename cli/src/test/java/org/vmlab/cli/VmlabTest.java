@@ -71,6 +71,25 @@ class VmlabTest {
     }
 
     @Test
+    void bothEnginesRunAGuestToTheSameEnd() {
+        Outcome interpreted = vmlab("run", "toyos", "--workload", "compute", "--engine", "interpreter");
+        Outcome compiled = vmlab("--engine", "COMPILED", "run", "toyos", "--workload", "compute");
+
+        assertThat(interpreted.exitCode()).as(interpreted.err()).isZero();
+        assertThat(compiled.out()).isEqualTo(interpreted.out());
+        assertThat(System.getProperty(org.vmlab.machine.Engine.PROPERTY)).as("the choice ends with the command")
+                .isNull();
+    }
+
+    @Test
+    void anUnknownEngineIsOneLineNamingTheEngines() {
+        Outcome o = vmlab("run", "toyos", "--engine", "turbo");
+
+        assertThat(o.exitCode()).isEqualTo(2);
+        assertThat(o.err().strip()).doesNotContain("\n").contains("--engine", "turbo", "interpreter", "compiled");
+    }
+
+    @Test
     void runPrintsTheGuestsConsoleAndASummary() {
         Outcome o = vmlab("run", "toyos", "--workload", "syscall", "--isa", "legacy", "--fuel", "50000000");
 

@@ -1228,12 +1228,15 @@ public final class Interpreter implements ExecutionEngine {
     /**
      * How many instructions may retire on {@code state}, from now on, with nothing looked at
      * between them: the count before the outer loop would next run a device event, deliver an
-     * interrupt, end an STI shadow or pause at {@code min(fuel, until)}. 0 if it would look now,
-     * in {@code hlt}, with the vt feature (whose exits a composed engine leaves to this one), or
-     * for a state this interpreter did not run last.
+     * interrupt, end an STI shadow, take a VM exit between instructions (the preemption timer,
+     * the interrupt window, an external interrupt) or pause at {@code min(fuel, until)}. 0 if it
+     * would look now, in {@code hlt}, or for a state this interpreter did not run last.
      */
     long straightLineBudget(CpuState state, long fuel, long until) {
-        if (state != this.state || state.generation() != generation || waiting || vmx != null) {
+        if (state != this.state || state.generation() != generation || waiting) {
+            return 0;
+        }
+        if (vmx != null && vmx.nonRoot() && wouldExitBetweenInstructions()) {
             return 0;
         }
         if ((state.flags & FLAG_IF) != 0 && ticks >= interruptsBlockedUntil && pic.hasDeliverable()) {
@@ -1244,7 +1247,18 @@ public final class Interpreter implements ExecutionEngine {
         if (interruptsBlockedUntil > ticks) {
             budget = Math.min(budget, interruptsBlockedUntil - ticks);
         }
+        if (vmx != null) {
+            budget = Math.min(budget, vmx.timerDeadline() - ticks);
+        }
         return Math.max(budget, 0);
+    }
+
+    /** {@link #exitBetweenInstructions}'s test, with nothing done: true if one of those exits is due now. */
+    private boolean wouldExitBetweenInstructions() {
+        return ticks >= vmx.timerDeadline()
+                || vmx.proc(VmxControls.PROC_INTERRUPT_WINDOW_EXITING) && interruptsEnabled()
+                        && ticks >= interruptsBlockedUntil
+                || vmx.externalInterruptExiting() && pic.hasDeliverable();
     }
 
     /** True if the instruction at physical address {@code pa} is decoded (its decode counted). */

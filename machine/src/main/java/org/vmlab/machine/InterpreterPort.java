@@ -66,10 +66,6 @@ public final class InterpreterPort {
         return interpreter.decodedAt(pa);
     }
 
-    /** True if a composed engine may run instructions itself: not with the vt feature, whose exits it leaves to the interpreter. */
-    public boolean composable() {
-        return interpreter.vmx() == null;
-    }
 
     /** How many instructions may retire now with nothing else looked at (see {@link Interpreter}). */
     public long straightLineBudget(CpuState state, long fuel, long until) {

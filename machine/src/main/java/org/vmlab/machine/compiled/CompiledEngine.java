@@ -24,8 +24,9 @@ import org.vmlab.machine.memory.PhysicalMemory;
  * no instruction that can change the ring, IF, the paging registers or a device, and makes a
  * memory access only through a TLB hit to RAM; anything else it leaves to the interpreter, which
  * runs that one instruction next. So traps, interrupts and device events all happen in the
- * interpreter, at their exact instruction. With the vt feature every run is the interpreter's
- * alone.
+ * interpreter, at their exact instruction. So do VM entries and exits, with the vt feature:
+ * a guest in non-root mode runs compiled between them as any code does, the budget ending
+ * before the preemption timer or an interrupt would exit.
  */
 public final class CompiledEngine implements ExecutionEngine {
     /** Visits of an address before its region is compiled (an estimate: enough to skip code run once). */
@@ -59,9 +60,6 @@ public final class CompiledEngine implements ExecutionEngine {
 
     @Override
     public StopReason run(CpuState state, ExitControls exits, long fuel, long until) {
-        if (!port.composable()) {
-            return interpreter.run(state, exits, fuel, until);
-        }
         devicePause = Long.MAX_VALUE;
         boolean interpretNext = false;   // after a side exit: the instruction compiled code left
         while (true) {
