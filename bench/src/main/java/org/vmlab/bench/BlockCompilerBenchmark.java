@@ -17,11 +17,11 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.vmlab.asm.Assembler;
 import org.vmlab.asm.AssemblyException;
 import org.vmlab.guests.Toyos;
+import org.vmlab.machine.Engine;
 import org.vmlab.machine.EngineFactory;
 import org.vmlab.machine.Machine;
 import org.vmlab.machine.MachineConfig;
 import org.vmlab.machine.StopReason;
-import org.vmlab.machine.compiled.CompiledEngine;
 import org.vmlab.machine.image.Image;
 
 /**
@@ -81,7 +81,7 @@ public class BlockCompilerBenchmark {
 
     @Setup(Level.Invocation)
     public void load() {
-        EngineFactory factory = engine.equals("compiled") ? CompiledEngine::new : EngineFactory.INTERPRETER;
+        EngineFactory factory = Engine.named(engine);
         machine = new Machine(MachineConfig.builder().fuel(FUEL).engine(factory).build());
         if (program.equals("loop")) {
             machine.load(image);

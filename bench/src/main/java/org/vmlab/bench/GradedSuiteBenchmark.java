@@ -18,6 +18,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.vmlab.guests.Toyos;
+import org.vmlab.machine.Engine;
 import org.vmlab.machine.EngineFactory;
 import org.vmlab.machine.RunResult;
 import org.vmlab.machine.image.Image;
@@ -91,7 +92,7 @@ public class GradedSuiteBenchmark {
                     + new java.util.TreeSet<>(SUITES.keySet()) + ")");
         }
         techniques = TechniquePair.named(suite.techniques());
-        factory = Engines.named(engine);
+        factory = Engine.named(engine);
         nativeKernel = Toyos.image(Toyos.Flavor.NATIVE);
         vmKernel = techniques.cpu().paravirtual() ? Toyos.image(Toyos.Flavor.PARAVIRT) : nativeKernel;
     }

@@ -17,6 +17,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.vmlab.guests.Toyos;
+import org.vmlab.machine.Engine;
 import org.vmlab.machine.EngineFactory;
 import org.vmlab.machine.image.Image;
 import org.vmlab.machine.isa.IsaVariant;
@@ -77,7 +78,7 @@ public class VmmBenchmark {
     @Setup(Level.Trial)
     public void choose() {
         variant = IsaVariant.named(isa).orElseThrow(() -> new IllegalArgumentException("no ISA variant " + isa));
-        factory = Engines.named(engine);
+        factory = Engine.named(engine);
         techniques = technique.equals("bare") ? null : TechniquePair.named(technique);
         kernel = Toyos.image(techniques != null && techniques.cpu().paravirtual()
                 ? Toyos.Flavor.PARAVIRT : Toyos.Flavor.NATIVE);

@@ -233,7 +233,7 @@ public final class Interpreter implements ExecutionEngine {
                 vmExit(VmExitReason.PREEMPTION_TIMER, 0, 0, 0, 0, 0);
                 return;
             }
-            stop(StopReason.FUEL_EXHAUSTED, "retired " + instructions() + " instructions");
+            stop(StopReason.FUEL_EXHAUSTED, null);   // its detail is written when asked for: pauses are frequent
             return;
         }
         clock.advanceTo(ticks);
@@ -1288,6 +1288,9 @@ public final class Interpreter implements ExecutionEngine {
 
     @Override
     public String stopDetail() {
+        if (stopDetail == null) {
+            stopDetail = "retired " + instructions() + " instructions";
+        }
         return stopDetail;
     }
 

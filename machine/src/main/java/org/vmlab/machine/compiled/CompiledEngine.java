@@ -1,5 +1,6 @@
 package org.vmlab.machine.compiled;
 
+import java.util.function.IntPredicate;
 import org.vmlab.machine.CpuState;
 import org.vmlab.machine.ExecutionEngine;
 import org.vmlab.machine.ExitControls;
@@ -40,6 +41,7 @@ public final class CompiledEngine implements ExecutionEngine {
     private final RegionCompiler compiler = new RegionCompiler();
     private final RegionCache cache;
     private final RegionRun regionRun;
+    private final IntPredicate decoded;
     private long devicePause = Long.MAX_VALUE;   // pauseBy's, for the run under way
     private long compiledInstructions;
     private long sideExits;
@@ -51,6 +53,7 @@ public final class CompiledEngine implements ExecutionEngine {
         this.interpreter = port.interpreter();
         this.cache = new RegionCache(port.memory(), compiler, threshold);
         this.regionRun = new RegionRun(port.mmu(), port.memory());
+        this.decoded = port::decodedAt;
     }
 
     /** Over the interpreter behind {@code port}, with {@link #DEFAULT_THRESHOLD}. */
@@ -71,7 +74,7 @@ public final class CompiledEngine implements ExecutionEngine {
             int pa = port.cachedFetchAddress(state);
             long steps = 1;
             if (pa >= 0 && !interpretNext) {
-                RegionCache.Entry entry = cache.visit(pa, port::decodedAt);
+                RegionCache.Entry entry = cache.visit(pa, decoded);
                 Region region = entry.region;
                 if (region != null) {
                     long budget = port.straightLineBudget(state, fuel, end);

@@ -6,10 +6,12 @@ import org.vmlab.machine.memory.PhysicalMemory;
 /**
  * A machine's compiled regions by physical address, kept per frame, with the count of visits
  * that makes an address hot. A frame marked as code reports every write into it (CPU store or
- * DMA alike): the whole frame's regions and counts are dropped, so self-modifying code and a
- * loader writing new code are seen before the next region starts, and a region is compiled
- * again only once hot again. (Compiled code never stores into a code frame: it leaves that
- * store to the interpreter, so a region never runs on after its own code changed.)
+ * DMA alike). A write into a word some compiled region of the frame holds drops the whole
+ * frame's regions and counts, so self-modifying code and a loader writing new code are seen
+ * before the next region starts, and a region is compiled again only once hot again; a write
+ * into any other word of the frame (data beside code, as a kernel's variables often are)
+ * changes nothing compiled and drops nothing. (Compiled code never stores into a code frame: it
+ * leaves that store to the interpreter, so a region never runs on after its own code changed.)
  */
 final class RegionCache implements PhysicalMemory.CodeWriteListener {
     private static final int SLOTS = PhysicalMemory.PAGE_SIZE / 4;
@@ -25,6 +27,7 @@ final class RegionCache implements PhysicalMemory.CodeWriteListener {
     private final RegionCompiler compiler;
     private final int threshold;
     private final Entry[][] frames;
+    private final long[][] compiledWords;   // per frame, a bit for each word a compiled region holds
     private long invalidations;
 
     /** Regions from {@code memory}, compiled by {@code compiler} at the {@code threshold}th visit. */
@@ -36,6 +39,7 @@ final class RegionCache implements PhysicalMemory.CodeWriteListener {
         this.compiler = compiler;
         this.threshold = threshold;
         this.frames = new Entry[memory.frames()][];
+        this.compiledWords = new long[memory.frames()][];
         memory.addCodeWriteListener(this);
     }
 
@@ -63,6 +67,9 @@ final class RegionCache implements PhysicalMemory.CodeWriteListener {
         if (e.region == null && e.span > 0 && ++e.visits >= threshold) {
             // null while its first instruction is not decoded yet: tried again at the next visit
             e.region = compiler.compile(memory, pa, admitted);
+            if (e.region != null) {
+                holds(frame, e.region);
+            }
         }
         return e;
     }
@@ -74,11 +81,26 @@ final class RegionCache implements PhysicalMemory.CodeWriteListener {
         return e == null ? null : e.region;
     }
 
+    /** Marks the words of {@code region}'s blocks as held by compiled code. */
+    private void holds(int frame, Region region) {
+        long[] words = compiledWords[frame];
+        if (words == null) {
+            words = new long[SLOTS / 64];
+            compiledWords[frame] = words;
+        }
+        for (int word : region.words()) {
+            words[word >>> 6] |= 1L << word;
+        }
+    }
+
     @Override
     public void codeWritten(int pa) {
         int frame = pa >>> PhysicalMemory.PAGE_SHIFT;
-        if (frames[frame] != null) {
+        long[] words = compiledWords[frame];
+        int word = (pa & 0xFFF) >>> 2;
+        if (words != null && (words[word >>> 6] & 1L << word) != 0) {
             frames[frame] = null;
+            compiledWords[frame] = null;
             invalidations++;
         }
     }

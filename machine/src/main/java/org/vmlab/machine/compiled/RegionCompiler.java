@@ -51,7 +51,7 @@ public final class RegionCompiler {
             code = CodeCache.keep(key, define(shape, pa));
             regionsCompiled++;
         }
-        return new Region(pa, shape.entryBlock().length(), shape.instructions(), code);
+        return new Region(pa, shape.entryBlock().length(), shape.wordIndexes(), code);
     }
 
     /** Regions this compiler generated code for (not those it found compiled already). */

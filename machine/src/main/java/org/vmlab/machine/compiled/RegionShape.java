@@ -96,7 +96,7 @@ record RegionShape(int entry, List<GuestBlock> blocks) {
 
     /** The instructions of the basic block at {@code pa}, admitting every address (0 if none). */
     static int span(PhysicalMemory memory, int pa) {
-        return scan(memory, pa, any -> true, MAX_BLOCK_LENGTH).length;
+        return length(memory, pa, MAX_BLOCK_LENGTH);
     }
 
     /** The page offsets control may go to after {@code block}, where a direct target says so. */
@@ -128,6 +128,12 @@ record RegionShape(int entry, List<GuestBlock> blocks) {
     /** Instructions in all its blocks. */
     int instructions() {
         return blocks.stream().mapToInt(GuestBlock::length).sum();
+    }
+
+    /** The index in the page of every word its blocks hold (twice, if two blocks hold it). */
+    int[] wordIndexes() {
+        return blocks.stream().flatMapToInt(b -> java.util.stream.IntStream.range(0, b.length())
+                .map(i -> b.offsetOf(i) >>> 2)).toArray();
     }
 
     /** The block starting at page offset {@code offset}, or null. */
@@ -182,15 +188,47 @@ record RegionShape(int entry, List<GuestBlock> blocks) {
         int n = 0;
         for (int at = pa; at < pageEnd && n < limit && admitted.test(at); at += 4) {
             int word = memory.readWord(at);
-            Opcode op = Opcode.fromCode(word >>> 24);
-            if (op == null || !handles(op)) {
+            byte kind = KINDS[word >>> 24];
+            if (kind == NOT_HANDLED) {
                 break;
             }
             words[n++] = word;
-            if (endsBlock(op)) {
+            if (kind == ENDS_BLOCK) {
                 break;
             }
         }
         return Arrays.copyOf(words, n);
+    }
+
+    /** The instructions of the block at {@code pa} (scanned for every new address the engine meets: kept cheap). */
+    private static int length(PhysicalMemory memory, int pa, int limit) {
+        int pageEnd = (pa & ~(PhysicalMemory.PAGE_SIZE - 1)) + PhysicalMemory.PAGE_SIZE;
+        int n = 0;
+        for (int at = pa; at < pageEnd && n < limit; at += 4) {
+            byte kind = KINDS[memory.readWord(at) >>> 24];
+            if (kind == NOT_HANDLED) {
+                break;
+            }
+            n++;
+            if (kind == ENDS_BLOCK) {
+                break;
+            }
+        }
+        return n;
+    }
+
+    private static final byte NOT_HANDLED = 0;
+    private static final byte HANDLED = 1;
+    private static final byte ENDS_BLOCK = 2;
+    /** What a region makes of each opcode byte: {@link #handles} and {@link #endsBlock} as a table. */
+    private static final byte[] KINDS = new byte[256];
+
+    static {
+        for (int code = 0; code < 256; code++) {
+            Opcode op = Opcode.fromCode(code);
+            if (op != null && handles(op)) {
+                KINDS[code] = endsBlock(op) ? ENDS_BLOCK : HANDLED;
+            }
+        }
     }
 }
