@@ -4,7 +4,7 @@
     .text
 _start:
     mov $7, %eax
-    mov $200000000, %ecx
+    mov $1000000000, %ecx
     mov $1103515245, %edx
 1:
     imul %edx, %eax

@@ -30,8 +30,13 @@ import org.vmlab.machine.memory.PhysicalMemory;
  * before the preemption timer or an interrupt would exit.
  */
 public final class CompiledEngine implements ExecutionEngine {
-    /** Visits of an address before its region is compiled (an estimate: enough to skip code run once). */
-    public static final int DEFAULT_THRESHOLD = 16;
+    /**
+     * Visits of an address before its region is compiled. Measured (docs/architecture.md): a
+     * region the JVM runs only a few hundred times costs more to define and warm up than it
+     * saves, so a fresh test JVM running short guests is fastest with 128 to 1024, and 16 was
+     * the slowest tried.
+     */
+    public static final int DEFAULT_THRESHOLD = 128;
 
     // Instructions one region's run may retire at most, so its counts fit an int.
     private static final int RUN_LIMIT = 1 << 24;
@@ -51,8 +56,8 @@ public final class CompiledEngine implements ExecutionEngine {
     public CompiledEngine(InterpreterPort port, int threshold) {
         this.port = port;
         this.interpreter = port.interpreter();
-        this.cache = new RegionCache(port.memory(), compiler, threshold);
         this.regionRun = new RegionRun(port.mmu(), port.memory());
+        this.cache = new RegionCache(port.memory(), compiler, threshold, regionRun);
         this.decoded = port::decodedAt;
     }
 
@@ -116,6 +121,7 @@ public final class CompiledEngine implements ExecutionEngine {
         do {
             r.pageBase = pc - (region.address() & (PhysicalMemory.PAGE_SIZE - 1));
             r.budget = (int) Math.min(budget, RUN_LIMIT);
+            r.codeChanged = false;
             pc = region.code().run(r);
             regionRuns++;
             retired += r.retired;

@@ -10,8 +10,9 @@ import org.vmlab.machine.memory.PhysicalMemory;
  * frame's regions and counts, so self-modifying code and a loader writing new code are seen
  * before the next region starts, and a region is compiled again only once hot again; a write
  * into any other word of the frame (data beside code, as a kernel's variables often are)
- * changes nothing compiled and drops nothing. (Compiled code never stores into a code frame: it
- * leaves that store to the interpreter, so a region never runs on after its own code changed.)
+ * changes nothing compiled and drops nothing. A drop also tells the compiled code running now
+ * ({@link RegionRun#codeChanged}): a region ends after a store that changed compiled code, so
+ * it never runs on past its own code's change.
  */
 final class RegionCache implements PhysicalMemory.CodeWriteListener {
     private static final int SLOTS = PhysicalMemory.PAGE_SIZE / 4;
@@ -26,18 +27,23 @@ final class RegionCache implements PhysicalMemory.CodeWriteListener {
     private final PhysicalMemory memory;
     private final RegionCompiler compiler;
     private final int threshold;
+    private final RegionRun run;
     private final Entry[][] frames;
     private final long[][] compiledWords;   // per frame, a bit for each word a compiled region holds
     private long invalidations;
 
-    /** Regions from {@code memory}, compiled by {@code compiler} at the {@code threshold}th visit. */
-    RegionCache(PhysicalMemory memory, RegionCompiler compiler, int threshold) {
+    /**
+     * Regions from {@code memory}, compiled by {@code compiler} at the {@code threshold}th visit,
+     * run on {@code run}.
+     */
+    RegionCache(PhysicalMemory memory, RegionCompiler compiler, int threshold, RegionRun run) {
         if (threshold < 1) {
             throw new IllegalArgumentException("the hot threshold must be at least 1, was " + threshold);
         }
         this.memory = memory;
         this.compiler = compiler;
         this.threshold = threshold;
+        this.run = run;
         this.frames = new Entry[memory.frames()][];
         this.compiledWords = new long[memory.frames()][];
         memory.addCodeWriteListener(this);
@@ -102,6 +108,7 @@ final class RegionCache implements PhysicalMemory.CodeWriteListener {
             frames[frame] = null;
             compiledWords[frame] = null;
             invalidations++;
+            run.codeChanged = true;
         }
     }
 

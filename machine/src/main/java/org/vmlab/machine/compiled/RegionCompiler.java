@@ -30,7 +30,8 @@ import org.vmlab.machine.memory.PhysicalMemory;
  * check, and a branch to a block of the region is a jump. A memory access asks the MMU for the
  * RAM address its TLB holds ({@link Mmu#cachedRamAddress}); when there is none the region stops
  * before the access with everything before it retired (a side exit), so a fault, a walk or a
- * device access is the interpreter's, at its exact instruction.
+ * device access is the interpreter's, at its exact instruction. A store that changed compiled
+ * code (of any region: {@link RegionRun#codeChanged}) ends the region after it.
  */
 public final class RegionCompiler {
     private long regionsCompiled;
@@ -272,6 +273,12 @@ public final class RegionCompiler {
                     mv.visitVarInsn(ISTORE, VALUE);
                     pushWord(b, i);
                     count(b.length(), b.extraCycles(b.length()));
+                    Label unchanged = new Label();
+                    mv.visitVarInsn(ALOAD, C);
+                    mv.visitFieldInsn(GETFIELD, RUN, "codeChanged", "Z");
+                    mv.visitJumpInsn(IFEQ, unchanged);
+                    leave(target);   // the push changed compiled code: not a jump into it
+                    mv.visitLabel(unchanged);
                     goTo(target);
                 }
                 case CALLR -> {
@@ -393,15 +400,18 @@ public final class RegionCompiler {
                 case SW -> {
                     translate(b, i, r1, (short) w, 4, Mmu.WRITE);
                     store("writeWord", a);
+                    endIfCodeChanged(b, i);
                 }
                 case SB -> {
                     translate(b, i, r1, (short) w, 1, Mmu.WRITE);
                     store("writeByte", a);
+                    endIfCodeChanged(b, i);
                 }
                 case PUSH -> {
                     translate(b, i, SP, -4, 4, Mmu.WRITE);
                     store("writeWord", r1);   // the old sp, if it pushes sp
                     addToSp(-4);
+                    endIfCodeChanged(b, i);
                 }
                 case POP -> {
                     translate(b, i, SP, 0, 4, Mmu.READ);
@@ -413,6 +423,20 @@ public final class RegionCompiler {
                 }
                 default -> throw new IllegalArgumentException("not a region instruction: " + b.opcode(i));
             }
+        }
+
+        /**
+         * After a store, instruction {@code i} of {@code b}: if it changed compiled code, the
+         * region ends after it (retired), before code that may be stale.
+         */
+        private void endIfCodeChanged(GuestBlock b, int i) {
+            Label unchanged = new Label();
+            mv.visitVarInsn(ALOAD, C);
+            mv.visitFieldInsn(GETFIELD, RUN, "codeChanged", "Z");
+            mv.visitJumpInsn(IFEQ, unchanged);
+            count(i + 1, b.extraCycles(i + 1));
+            leave(b.offsetOf(i + 1));
+            mv.visitLabel(unchanged);
         }
 
         /** Pushes VALUE as call does: the slot below sp, checked, written, then sp moved. */

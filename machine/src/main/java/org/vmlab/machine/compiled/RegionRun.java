@@ -24,6 +24,9 @@ final class RegionRun {
     // in and out
     int flags;
 
+    /** Set when a store dropped compiled code (it wrote a word some region holds): the region ends after it. */
+    boolean codeChanged;
+
     // out
     int retired;
     int extraCycles;

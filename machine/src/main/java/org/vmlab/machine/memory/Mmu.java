@@ -267,10 +267,9 @@ public final class Mmu {
     /**
      * The RAM address of a {@code size}-byte access at {@code va} if it can be made without a
      * look at anything but the TLB: aligned, a TLB hit with the permissions {@link #translate}
-     * requires, in RAM (not a device), and for a write not into a code frame (whose write the
-     * caches of decoded and compiled code must see). Counts the TLB hit as {@code translate}
-     * would; otherwise -1, with nothing counted or changed, and the access is the ordinary
-     * path's to make, with its faults, walks and devices. For compiled guest code.
+     * requires, and in RAM (not a device). Counts the TLB hit as {@code translate} would;
+     * otherwise -1, with nothing counted or changed, and the access is the ordinary path's to
+     * make, with its faults, walks and devices. For compiled guest code.
      */
     public int cachedRamAddress(int va, int size, int access, int cpl) {
         if ((va & (size - 1)) != 0) {
@@ -286,7 +285,7 @@ public final class Mmu {
             }
             pa = (frame << PhysicalMemory.PAGE_SHIFT) | (va & 0xFFF);
         }
-        if (!isRam(pa) || (access == WRITE && memory.isCode(pa >>> PhysicalMemory.PAGE_SHIFT))) {
+        if (!isRam(pa)) {
             return -1;
         }
         if (translating) {

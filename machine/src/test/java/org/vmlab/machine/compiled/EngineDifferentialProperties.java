@@ -274,7 +274,10 @@ class EngineDifferentialProperties {
             return memoryAccess(random, a, b, length, i, quiet);
         }
         return switch (random.nextInt(7)) {
-            case 0 -> new Instruction(Opcode.SW, a, 0, 0, CODE + 4 * random.nextInt(length));   // self-modifying
+            case 0 -> {   // self-modifying: anywhere, or just ahead, where the change is run at once
+                int word = random.nextBoolean() ? random.nextInt(length) : Math.min(i + 1 + random.nextInt(3), length - 1);
+                yield new Instruction(Opcode.SW, a, 0, 0, CODE + 4 * word);
+            }
             case 1 -> {   // #DE when rc is zero
                 Opcode[] ops = {Opcode.DIV, Opcode.DIVU, Opcode.REM, Opcode.REMU};
                 yield new Instruction(ops[random.nextInt(ops.length)], a, b, c, 0);

@@ -314,15 +314,21 @@ class RegionCompilerTest {
     }
 
     @Test
-    void aStoreIntoACodeFrameIsTheInterpretersSoThatCachesSeeIt() {
+    void aStoreThatChangesCompiledCodeEndsTheRegionAfterIt() {
         memory.markCode(0x4000 >>> 12);
+        memory.addCodeWriteListener(pa -> state.codeChanged = true);   // as the engine's cache does when it drops code
         r[2] = 0x4000;
         Region region = compile(insn(Opcode.ADDI, 3, 3, 0, 1), insn(Opcode.SW, 3, 2, 0, 0),
-                insn(Opcode.HLT, 0, 0, 0, 0));
+                insn(Opcode.ADDI, 3, 3, 0, 1), insn(Opcode.HLT, 0, 0, 0, 0));
 
-        assertThat(run(region, 0)).isEqualTo(BASE + 4);
-        assertThat(state.sideExit).isTrue();
-        assertThat(memory.readWord(0x4000)).isZero();
+        state.codeChanged = false;
+        int next = run(region, 0);
+
+        assertThat(memory.readWord(0x4000)).as("the store is made, and the caches told").isEqualTo(1);
+        assertThat(next).isEqualTo(BASE + 8);
+        assertThat(state.retired).isEqualTo(2);
+        assertThat(state.sideExit).as("the store retired").isFalse();
+        assertThat(r[3]).isEqualTo(1);
     }
 
     @Test
