@@ -312,13 +312,22 @@ public final class Interpreter implements ExecutionEngine {
 
     // --- the inner loop -----------------------------------------------------------------------
 
-    /** Executes instructions until the tick {@code boundary}, a system instruction or a fault. */
+    /**
+     * Executes instructions until the tick {@code boundary}, a system instruction or a fault.
+     *
+     * <p>The loop keeps pc, the tick and FLAGS in locals and writes them back only when it leaves,
+     * and its switch holds only the instructions that touch nothing but registers: C2 compiles
+     * a switch by computing, before the jump, every value that several cases share, and a loop
+     * whose cases call into the MMU keeps its locals on the stack across those calls. With the
+     * memory, stack, call and divide instructions in {@link #executeAccess}, a call away, the
+     * dispatch of an arithmetic or branch instruction stays in registers (bench/README.md,
+     * "Why the figures spread").
+     */
     private void execute(long boundary) {
         final int[] r = regs;
-        final int cpl = cpl();               // only system instructions change it, and they return
         int pc = this.pc;
+        int f = flags;   // only system instructions change the ring or IF, and they return
         long t = ticks;
-        long extra = 0;
         try {
             while (t < boundary) {
                 // A pc off the word grid (a jump to a misaligned target) must not round down to
@@ -336,7 +345,6 @@ public final class Interpreter implements ExecutionEngine {
                 int b = (w >>> 16) & 0xF;
                 int c = (w >>> 12) & 0xF;
                 int next = pc + 4;
-                ticks = t;   // current for a device behind memory-mapped I/O (see the constructor)
                 switch (w >>> 24) {
                     case OpcodeBytes.ADD -> r[a] = r[b] + r[c];
                     case OpcodeBytes.SUB -> r[a] = r[b] - r[c];
@@ -348,14 +356,10 @@ public final class Interpreter implements ExecutionEngine {
                     case OpcodeBytes.SAR -> r[a] = r[b] >> r[c];
                     case OpcodeBytes.MUL -> {
                         r[a] = r[b] * r[c];
-                        extra += MULTIPLY_EXTRA;
+                        extraCycles += MULTIPLY_EXTRA;
                     }
-                    case OpcodeBytes.DIV -> r[a] = divide(r[b], r[c], false, false);
-                    case OpcodeBytes.DIVU -> r[a] = divide(r[b], r[c], true, false);
-                    case OpcodeBytes.REM -> r[a] = divide(r[b], r[c], false, true);
-                    case OpcodeBytes.REMU -> r[a] = divide(r[b], r[c], true, true);
-                    case OpcodeBytes.CMP -> flags = compare(flags, r[b], r[c]);
-                    case OpcodeBytes.TST -> flags = test(flags, r[b] & r[c]);
+                    case OpcodeBytes.CMP -> f = compare(f, r[b], r[c]);
+                    case OpcodeBytes.TST -> f = test(f, r[b] & r[c]);
                     case OpcodeBytes.MOV -> r[a] = r[b];
                     case OpcodeBytes.ADDI -> r[a] = r[b] + (short) w;
                     case OpcodeBytes.ANDI -> r[a] = r[b] & (w & 0xFFFF);
@@ -365,56 +369,26 @@ public final class Interpreter implements ExecutionEngine {
                     case OpcodeBytes.SHRI -> r[a] = r[b] >>> w;
                     case OpcodeBytes.SARI -> r[a] = r[b] >> w;
                     case OpcodeBytes.LUI -> r[a] = w << 16;
-                    case OpcodeBytes.CMPI -> flags = compare(flags, r[b], (short) w);
+                    case OpcodeBytes.CMPI -> f = compare(f, r[b], (short) w);
                     case OpcodeBytes.MULI -> {
                         r[a] = r[b] * (short) w;
-                        extra += MULTIPLY_EXTRA;
-                    }
-                    case OpcodeBytes.LW -> r[a] = mmu.readWord(r[b] + (short) w, cpl);
-                    case OpcodeBytes.LB -> r[a] = (byte) mmu.readByte(r[b] + (short) w, cpl);
-                    case OpcodeBytes.LBU -> r[a] = mmu.readByte(r[b] + (short) w, cpl);
-                    case OpcodeBytes.SW -> mmu.writeWord(r[b] + (short) w, r[a], cpl);
-                    case OpcodeBytes.SB -> mmu.writeByte(r[b] + (short) w, r[a], cpl);
-                    case OpcodeBytes.PUSH -> {
-                        int sp = r[SP] - 4;
-                        mmu.writeWord(sp, r[b], cpl);
-                        r[SP] = sp;
-                    }
-                    case OpcodeBytes.POP -> {
-                        int value = mmu.readWord(r[SP], cpl);
-                        r[SP] += 4;
-                        r[a] = value;
-                    }
-                    case OpcodeBytes.JMP -> next = pc + branchOffset(w);
-                    case OpcodeBytes.CALL -> {
-                        int sp = r[SP] - 4;
-                        mmu.writeWord(sp, next, cpl);
-                        r[SP] = sp;
-                        next = pc + branchOffset(w);
-                        extra += CALL_EXTRA;
+                        extraCycles += MULTIPLY_EXTRA;
                     }
                     case OpcodeBytes.JR -> next = r[b];
-                    case OpcodeBytes.CALLR -> {
-                        int target = r[b];
-                        int sp = r[SP] - 4;
-                        mmu.writeWord(sp, next, cpl);
-                        r[SP] = sp;
-                        next = target;
-                        extra += CALL_EXTRA;
+                    case OpcodeBytes.JMP, OpcodeBytes.BEQ, OpcodeBytes.BNE, OpcodeBytes.BLT, OpcodeBytes.BGE,
+                            OpcodeBytes.BLE, OpcodeBytes.BGT, OpcodeBytes.BLTU, OpcodeBytes.BGEU -> {
+                        // One case for all, so that the target is computed only where a branch is taken.
+                        if (taken(w, f)) {
+                            next = pc + branchOffset(w);
+                        }
                     }
-                    case OpcodeBytes.RET -> {
-                        next = mmu.readWord(r[SP], cpl);
-                        r[SP] += 4;
-                        extra += CALL_EXTRA;
+                    case OpcodeBytes.DIV, OpcodeBytes.DIVU, OpcodeBytes.REM, OpcodeBytes.REMU,
+                            OpcodeBytes.LW, OpcodeBytes.LB, OpcodeBytes.LBU, OpcodeBytes.SW, OpcodeBytes.SB,
+                            OpcodeBytes.PUSH, OpcodeBytes.POP, OpcodeBytes.CALL, OpcodeBytes.CALLR,
+                            OpcodeBytes.RET -> {
+                        ticks = t;   // current for a device behind memory-mapped I/O (see the constructor)
+                        next = executeAccess(w, pc, (f & CPL_MASK) >>> CPL_SHIFT);
                     }
-                    case OpcodeBytes.BEQ -> next = (flags & FLAG_Z) != 0 ? pc + branchOffset(w) : next;
-                    case OpcodeBytes.BNE -> next = (flags & FLAG_Z) == 0 ? pc + branchOffset(w) : next;
-                    case OpcodeBytes.BLT -> next = lessSigned(flags) ? pc + branchOffset(w) : next;
-                    case OpcodeBytes.BGE -> next = !lessSigned(flags) ? pc + branchOffset(w) : next;
-                    case OpcodeBytes.BLE -> next = (flags & FLAG_Z) != 0 || lessSigned(flags) ? pc + branchOffset(w) : next;
-                    case OpcodeBytes.BGT -> next = (flags & FLAG_Z) == 0 && !lessSigned(flags) ? pc + branchOffset(w) : next;
-                    case OpcodeBytes.BLTU -> next = (flags & FLAG_C) != 0 ? pc + branchOffset(w) : next;
-                    case OpcodeBytes.BGEU -> next = (flags & FLAG_C) == 0 ? pc + branchOffset(w) : next;
                     default -> {
                         Opcode op = page.ops[slot];
                         if (op == null) {
@@ -428,8 +402,7 @@ public final class Interpreter implements ExecutionEngine {
                         // the outer loop look at interrupts and events before going on.
                         this.pc = pc;
                         ticks = t;
-                        extraCycles += extra;
-                        extra = 0;   // counted: a fault of the system instruction must not count it again
+                        flags = f;
                         executeSystem(op, a, b, w & 0xFFFF, next);
                         return;
                     }
@@ -440,24 +413,109 @@ public final class Interpreter implements ExecutionEngine {
             }
             this.pc = pc;
             ticks = t;
-            extraCycles += extra;
+            flags = f;
         } catch (Fault | EndOfBlock | TwoDimensionalWalk.Violation | ExitDuringDelivery e) {
             // A faulting instruction did not retire: pc stays on it, as faults require. At the end
             // of a block, pc is the next instruction's.
             this.pc = pc;
             ticks = t;
-            extraCycles += extra;
+            flags = f;
             throw e;
         }
+    }
+
+    /**
+     * Executes the memory, stack, call and divide instruction {@code w} at {@code pc} in ring
+     * {@code cpl}, with {@link #ticks} current, and returns the pc of the next instruction. It
+     * writes no register if it faults; its extra cycles count only once it cannot fault.
+     */
+    private int executeAccess(int w, int pc, int cpl) {
+        final int[] r = regs;
+        int a = (w >>> 20) & 0xF;
+        int b = (w >>> 16) & 0xF;
+        int c = (w >>> 12) & 0xF;
+        int next = pc + 4;
+        switch (w >>> 24) {
+            case OpcodeBytes.DIV -> r[a] = divide(r[b], r[c], false, false);
+            case OpcodeBytes.DIVU -> r[a] = divide(r[b], r[c], true, false);
+            case OpcodeBytes.REM -> r[a] = divide(r[b], r[c], false, true);
+            case OpcodeBytes.REMU -> r[a] = divide(r[b], r[c], true, true);
+            case OpcodeBytes.LW -> r[a] = mmu.readWord(r[b] + (short) w, cpl);
+            case OpcodeBytes.LB -> r[a] = (byte) mmu.readByte(r[b] + (short) w, cpl);
+            case OpcodeBytes.LBU -> r[a] = mmu.readByte(r[b] + (short) w, cpl);
+            case OpcodeBytes.SW -> mmu.writeWord(r[b] + (short) w, r[a], cpl);
+            case OpcodeBytes.SB -> mmu.writeByte(r[b] + (short) w, r[a], cpl);
+            case OpcodeBytes.PUSH -> {
+                int sp = r[SP] - 4;
+                mmu.writeWord(sp, r[b], cpl);
+                r[SP] = sp;
+            }
+            case OpcodeBytes.POP -> {
+                int value = mmu.readWord(r[SP], cpl);
+                r[SP] += 4;
+                r[a] = value;
+            }
+            case OpcodeBytes.CALL -> {
+                int sp = r[SP] - 4;
+                mmu.writeWord(sp, next, cpl);
+                r[SP] = sp;
+                next = pc + branchOffset(w);
+                extraCycles += CALL_EXTRA;
+            }
+            case OpcodeBytes.CALLR -> {
+                int target = r[b];
+                int sp = r[SP] - 4;
+                mmu.writeWord(sp, next, cpl);
+                r[SP] = sp;
+                next = target;
+                extraCycles += CALL_EXTRA;
+            }
+            case OpcodeBytes.RET -> {
+                next = mmu.readWord(r[SP], cpl);
+                r[SP] += 4;
+                extraCycles += CALL_EXTRA;
+            }
+            default -> throw new IllegalStateException("not a memory or call instruction: " + (w >>> 24));
+        }
+        return next;
+    }
+
+    /**
+     * For {@code jmp} and each conditional branch, by opcode byte from {@code jmp}'s: the values of
+     * the condition bits (FLAGS &amp; {@link Registers#CONDITION_BITS}, 0 to 15) under which it is
+     * taken, as the bits of a mask. Computed from {@link ConditionCodes}' definitions: a branch
+     * then costs the inner loop one load and one shift, whatever its condition.
+     */
+    private static final int[] TAKEN_WHEN = takenWhen();
+
+    private static int[] takenWhen() {
+        int[] masks = new int[OpcodeBytes.BGEU - OpcodeBytes.JMP + 1];
+        for (int cc = 0; cc <= CONDITION_BITS; cc++) {
+            boolean[] taken = new boolean[masks.length];
+            taken[0] = true;   // jmp
+            taken[OpcodeBytes.BEQ - OpcodeBytes.JMP] = ConditionCodes.equal(cc);
+            taken[OpcodeBytes.BNE - OpcodeBytes.JMP] = ConditionCodes.notEqual(cc);
+            taken[OpcodeBytes.BLT - OpcodeBytes.JMP] = ConditionCodes.less(cc);
+            taken[OpcodeBytes.BGE - OpcodeBytes.JMP] = ConditionCodes.greaterOrEqual(cc);
+            taken[OpcodeBytes.BLE - OpcodeBytes.JMP] = ConditionCodes.lessOrEqual(cc);
+            taken[OpcodeBytes.BGT - OpcodeBytes.JMP] = ConditionCodes.greater(cc);
+            taken[OpcodeBytes.BLTU - OpcodeBytes.JMP] = ConditionCodes.below(cc);
+            taken[OpcodeBytes.BGEU - OpcodeBytes.JMP] = ConditionCodes.aboveOrEqual(cc);
+            for (int i = 0; i < masks.length; i++) {
+                masks[i] |= taken[i] ? 1 << cc : 0;
+            }
+        }
+        return masks;
+    }
+
+    /** True if the branch {@code word} (jmp or a conditional branch) is taken under {@code flags}. */
+    private static boolean taken(int word, int flags) {
+        return (TAKEN_WHEN[(word >>> 24) - OpcodeBytes.JMP] >>> (flags & CONDITION_BITS) & 1) != 0;
     }
 
     /** The byte distance from a branch to its target: the signed 24-bit word offset, plus 4. */
     private static int branchOffset(int word) {
         return (((word << 8) >> 8) << 2) + 4;
-    }
-
-    private static boolean lessSigned(int flags) {
-        return ((flags & FLAG_N) != 0) != ((flags & FLAG_V) != 0);
     }
 
     private static int compare(int flags, int x, int y) {
