@@ -315,32 +315,40 @@ public final class Interpreter implements ExecutionEngine {
     /**
      * Executes instructions until the tick {@code boundary}, a system instruction or a fault.
      *
-     * <p>The loop keeps pc, the tick and FLAGS in locals and writes them back only when it leaves,
-     * and its switch holds only the instructions that touch nothing but registers: C2 compiles
-     * a switch by computing, before the jump, every value that several cases share, and a loop
-     * whose cases call into the MMU keeps its locals on the stack across those calls. With the
-     * memory, stack, call and divide instructions in {@link #executeAccess}, a call away, the
-     * dispatch of an arithmetic or branch instruction stays in registers (bench/README.md,
-     * "Why the figures spread").
+     * <p>The loop is shaped for C2, which compiles it to one jump through a table per
+     * instruction. It computes before that jump every value that several cases share and keeps
+     * live across it every value a case uses, and what does not fit in registers it keeps on the
+     * stack, for every instruction. So the switch holds only the instructions that touch nothing
+     * but registers, pc, the tick and the condition bits are locals written back when the loop
+     * leaves (the rest of FLAGS, the ring and IF, only system instructions change, and they
+     * return), and the cases share as little as they can: one case for every branch, whose
+     * target is computed only when it is taken. The memory, stack, call, divide and
+     * multiply-immediate instructions are a call away ({@link #executeAccess}), and so is
+     * decoding ({@link #decode}); a system instruction ends the loop and runs after it. The
+     * state is written back in one place as the loop leaves normally, since a value that the
+     * loop's exits share C2 would compute at the top of every turn. bench/README.md has the
+     * figures.
      */
     private void execute(long boundary) {
         final int[] r = regs;
         int pc = this.pc;
-        int f = flags;   // only system instructions change the ring or IF, and they return
+        int cc = flags & CONDITION_BITS;
+        // The ring and IF, which only system instructions change: kept apart so that writing
+        // FLAGS back reads no field (a load of FLAGS the exits share, C2 would make every turn).
+        final int ringAndIf = flags & ~CONDITION_BITS;
         long t = ticks;
         try {
+            loop:
             while (t < boundary) {
                 // A pc off the word grid (a jump to a misaligned target) must not round down to
                 // the word below it: enterCodePage raises #GP for it, in this page as in another.
                 if ((pc >>> PhysicalMemory.PAGE_SHIFT) != codeVpn | (pc & 3) != 0) {
                     enterCodePage(pc);
                 }
-                DecodedCache.Page page = codePage;
-                int slot = (pc & 0xFFF) >>> 2;
                 // The immediate is cut from the word by each case, as its format says: cheaper
                 // than keeping it decoded. The switch is on the word's opcode byte (OpcodeBytes):
                 // a slot not decoded yet holds word 0, whose byte goes to the default case.
-                int w = page.words[slot];
+                int w = codePage.words[(pc & 0xFFF) >>> 2];
                 int a = (w >>> 20) & 0xF;
                 int b = (w >>> 16) & 0xF;
                 int c = (w >>> 12) & 0xF;
@@ -358,8 +366,8 @@ public final class Interpreter implements ExecutionEngine {
                         r[a] = r[b] * r[c];
                         extraCycles += MULTIPLY_EXTRA;
                     }
-                    case OpcodeBytes.CMP -> f = compare(f, r[b], r[c]);
-                    case OpcodeBytes.TST -> f = test(f, r[b] & r[c]);
+                    case OpcodeBytes.CMP -> cc = ConditionCodes.compare(0, r[b], r[c]);
+                    case OpcodeBytes.TST -> cc = ConditionCodes.test(0, r[b] & r[c]);
                     case OpcodeBytes.MOV -> r[a] = r[b];
                     case OpcodeBytes.ADDI -> r[a] = r[b] + (short) w;
                     case OpcodeBytes.ANDI -> r[a] = r[b] & (w & 0xFFFF);
@@ -369,73 +377,97 @@ public final class Interpreter implements ExecutionEngine {
                     case OpcodeBytes.SHRI -> r[a] = r[b] >>> w;
                     case OpcodeBytes.SARI -> r[a] = r[b] >> w;
                     case OpcodeBytes.LUI -> r[a] = w << 16;
-                    case OpcodeBytes.CMPI -> f = compare(f, r[b], (short) w);
-                    case OpcodeBytes.MULI -> {
-                        r[a] = r[b] * (short) w;
-                        extraCycles += MULTIPLY_EXTRA;
-                    }
+                    case OpcodeBytes.CMPI -> cc = ConditionCodes.compare(0, r[b], (short) w);
                     case OpcodeBytes.JR -> next = r[b];
                     case OpcodeBytes.JMP, OpcodeBytes.BEQ, OpcodeBytes.BNE, OpcodeBytes.BLT, OpcodeBytes.BGE,
                             OpcodeBytes.BLE, OpcodeBytes.BGT, OpcodeBytes.BLTU, OpcodeBytes.BGEU -> {
-                        // One case for all, so that the target is computed only where a branch is taken.
-                        if (taken(w, f)) {
+                        if (taken(w, cc)) {
                             next = pc + branchOffset(w);
                         }
                     }
-                    case OpcodeBytes.DIV, OpcodeBytes.DIVU, OpcodeBytes.REM, OpcodeBytes.REMU,
+                    case OpcodeBytes.MULI, OpcodeBytes.DIV, OpcodeBytes.DIVU, OpcodeBytes.REM, OpcodeBytes.REMU,
                             OpcodeBytes.LW, OpcodeBytes.LB, OpcodeBytes.LBU, OpcodeBytes.SW, OpcodeBytes.SB,
                             OpcodeBytes.PUSH, OpcodeBytes.POP, OpcodeBytes.CALL, OpcodeBytes.CALLR,
                             OpcodeBytes.RET -> {
                         ticks = t;   // current for a device behind memory-mapped I/O (see the constructor)
-                        next = executeAccess(w, pc, (f & CPL_MASK) >>> CPL_SHIFT);
+                        next = executeAccess(w, pc);
                     }
                     default -> {
-                        Opcode op = page.ops[slot];
-                        if (op == null) {
-                            // Not decoded yet: decode, then dispatch again; or not an instruction.
-                            if (decoded.decode(page, slot) == null) {
-                                throw new Fault(Vector.INVALID_OPCODE, 0);
-                            }
-                            continue;
+                        if (decode(pc)) {
+                            continue;   // decoded: dispatch again
                         }
-                        // A system instruction: run it with the state written back, then let
-                        // the outer loop look at interrupts and events before going on.
-                        this.pc = pc;
-                        ticks = t;
-                        flags = f;
-                        executeSystem(op, a, b, w & 0xFFFF, next);
-                        return;
+                        break loop;   // a system instruction, run below with the state written back
                     }
                 }
                 r[0] = 0;
                 pc = next;
                 t++;
             }
-            this.pc = pc;
-            ticks = t;
-            flags = f;
         } catch (Fault | EndOfBlock | TwoDimensionalWalk.Violation | ExitDuringDelivery e) {
             // A faulting instruction did not retire: pc stays on it, as faults require. At the end
             // of a block, pc is the next instruction's.
             this.pc = pc;
             ticks = t;
-            flags = f;
+            flags = ringAndIf | cc;
             throw e;
+        }
+        this.pc = pc;
+        ticks = t;
+        flags = ringAndIf | cc;
+        if (t < boundary) {
+            // The loop left before the boundary: at a system instruction. The outer loop looks
+            // at interrupts and events before going on.
+            try {
+                executeSystem(pc);
+            } catch (Fault | EndOfBlock | TwoDimensionalWalk.Violation | ExitDuringDelivery e) {
+                this.pc = pc;   // the instruction did not retire
+                ticks = t;
+                throw e;
+            }
         }
     }
 
     /**
-     * Executes the memory, stack, call and divide instruction {@code w} at {@code pc} in ring
-     * {@code cpl}, with {@link #ticks} current, and returns the pc of the next instruction. It
+     * Decodes the instruction at {@code pc} in the current code page if it is not decoded yet,
+     * and returns true; returns false if it is (a system instruction, which the inner loop does
+     * not run itself). Raises #UD if the word is not an instruction.
+     */
+    private boolean decode(int pc) {
+        DecodedCache.Page page = codePage;
+        int slot = (pc & 0xFFF) >>> 2;
+        if (page.ops[slot] != null) {
+            return false;
+        }
+        if (decoded.decode(page, slot) == null) {
+            throw new Fault(Vector.INVALID_OPCODE, 0);
+        }
+        return true;
+    }
+
+    /** Executes the system instruction at {@code pc} in the current code page. */
+    private void executeSystem(int pc) {
+        int slot = (pc & 0xFFF) >>> 2;
+        int w = codePage.words[slot];
+        executeSystem(codePage.ops[slot], (w >>> 20) & 0xF, (w >>> 16) & 0xF, w & 0xFFFF, pc + 4);
+    }
+
+    /**
+     * Executes the memory, stack, call, divide or multiply-immediate instruction {@code w} at
+     * {@code pc}, with {@link #ticks} current, and returns the pc of the next instruction. It
      * writes no register if it faults; its extra cycles count only once it cannot fault.
      */
-    private int executeAccess(int w, int pc, int cpl) {
+    private int executeAccess(int w, int pc) {
         final int[] r = regs;
+        final int cpl = cpl();
         int a = (w >>> 20) & 0xF;
         int b = (w >>> 16) & 0xF;
         int c = (w >>> 12) & 0xF;
         int next = pc + 4;
         switch (w >>> 24) {
+            case OpcodeBytes.MULI -> {
+                r[a] = r[b] * (short) w;
+                extraCycles += MULTIPLY_EXTRA;
+            }
             case OpcodeBytes.DIV -> r[a] = divide(r[b], r[c], false, false);
             case OpcodeBytes.DIVU -> r[a] = divide(r[b], r[c], true, false);
             case OpcodeBytes.REM -> r[a] = divide(r[b], r[c], false, true);
@@ -518,13 +550,7 @@ public final class Interpreter implements ExecutionEngine {
         return (((word << 8) >> 8) << 2) + 4;
     }
 
-    private static int compare(int flags, int x, int y) {
-        return ConditionCodes.compare(flags, x, y);
-    }
 
-    private static int test(int flags, int result) {
-        return ConditionCodes.test(flags, result);
-    }
 
     private int divide(int x, int y, boolean unsigned, boolean remainder) {
         if (y == 0) {
