@@ -82,12 +82,19 @@ public final class Interpreter implements ExecutionEngine {
     private long interruptsBlockedUntil;
     private StopReason stopReason;
     private String stopDetail = "";
-    private int codeVpn = -1;
+    // The virtual address of the current code page, or NO_CODE_PAGE when the next fetch must
+    // translate: the inner loop compares pc & ~0xFFC with it, so that another page and a pc off
+    // the word grid both miss it (the address has its two low bits 0; NO_CODE_PAGE has bits 2 to
+    // 11 set, which pc & ~0xFFC never has).
+    private static final int NO_CODE_PAGE = -1;
+    private int codePageAddress = NO_CODE_PAGE;
     // Set when a load or store reached a device register: the device may have raised a line, so
     // the inner loop must end after this instruction and let the outer loop look at interrupts.
     private boolean deviceAccessed;
     private Trap lastTrap;
     private DecodedCache.Page codePage;
+    // The words of codePage, which the inner loop reads without going through the page.
+    private int[] codeWords;
     // Pages recently fetched from, by virtual page: a loop that straddles a page boundary must not
     // translate on every crossing. Emptied whenever any translation changes, so it is never stale.
     private static final int FETCH_WAYS = 8;
@@ -342,13 +349,13 @@ public final class Interpreter implements ExecutionEngine {
             while (t < boundary) {
                 // A pc off the word grid (a jump to a misaligned target) must not round down to
                 // the word below it: enterCodePage raises #GP for it, in this page as in another.
-                if ((pc >>> PhysicalMemory.PAGE_SHIFT) != codeVpn | (pc & 3) != 0) {
+                if ((pc & ~0xFFC) != codePageAddress) {
                     enterCodePage(pc);
                 }
                 // The immediate is cut from the word by each case, as its format says: cheaper
                 // than keeping it decoded. The switch is on the word's opcode byte (OpcodeBytes):
                 // a slot not decoded yet holds word 0, whose byte goes to the default case.
-                int w = codePage.words[(pc & 0xFFF) >>> 2];
+                int w = codeWords[(pc & 0xFFF) >>> 2];
                 int a = (w >>> 20) & 0xF;
                 int b = (w >>> 16) & 0xF;
                 int c = (w >>> 12) & 0xF;
@@ -569,7 +576,7 @@ public final class Interpreter implements ExecutionEngine {
      */
     private void endBlockAfterDeviceAccess() {
         deviceAccessed = true;
-        codeVpn = -1;
+        codePageAddress = NO_CODE_PAGE;
     }
 
     /** Translates the fetch of {@code pc} and makes its frame the current code page. */
@@ -591,12 +598,13 @@ public final class Interpreter implements ExecutionEngine {
             fetchVpns[way] = vpn;
         }
         codePage = fetchPages[way];
-        codeVpn = vpn;
+        codeWords = codePage.words;
+        codePageAddress = vpn << PhysicalMemory.PAGE_SHIFT;
     }
 
     /** A translation or the ring changed: the next fetch must translate its page again. */
     private void forgetCodePage() {
-        codeVpn = -1;
+        codePageAddress = NO_CODE_PAGE;
         java.util.Arrays.fill(fetchVpns, -1);
     }
 
