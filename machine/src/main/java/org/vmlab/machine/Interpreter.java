@@ -82,12 +82,19 @@ public final class Interpreter implements ExecutionEngine {
     private long interruptsBlockedUntil;
     private StopReason stopReason;
     private String stopDetail = "";
-    private int codeVpn = -1;
+    // The virtual address of the current code page, or NO_CODE_PAGE when the next fetch must
+    // translate: the inner loop compares pc & ~0xFFC with it, so that another page and a pc off
+    // the word grid both miss it (the address has its two low bits 0; NO_CODE_PAGE has bits 2 to
+    // 11 set, which pc & ~0xFFC never has).
+    private static final int NO_CODE_PAGE = -1;
+    private int codePageAddress = NO_CODE_PAGE;
     // Set when a load or store reached a device register: the device may have raised a line, so
     // the inner loop must end after this instruction and let the outer loop look at interrupts.
     private boolean deviceAccessed;
     private Trap lastTrap;
     private DecodedCache.Page codePage;
+    // The words of codePage, which the inner loop reads without going through the page.
+    private int[] codeWords;
     // Pages recently fetched from, by virtual page: a loop that straddles a page boundary must not
     // translate on every crossing. Emptied whenever any translation changes, so it is never stale.
     private static final int FETCH_WAYS = 8;
@@ -312,31 +319,47 @@ public final class Interpreter implements ExecutionEngine {
 
     // --- the inner loop -----------------------------------------------------------------------
 
-    /** Executes instructions until the tick {@code boundary}, a system instruction or a fault. */
+    /**
+     * Executes instructions until the tick {@code boundary}, a system instruction or a fault.
+     *
+     * <p>The loop is shaped for C2, which compiles it to one jump through a table per
+     * instruction. It computes before that jump every value that several cases share and keeps
+     * live across it every value a case uses, and what does not fit in registers it keeps on the
+     * stack, for every instruction. So the switch holds only the instructions that touch nothing
+     * but registers, pc, the tick and the condition bits are locals written back when the loop
+     * leaves (the rest of FLAGS, the ring and IF, only system instructions change, and they
+     * return), and the cases share as little as they can: one case for every branch, whose
+     * target is computed only when it is taken. The memory, stack, call, divide and
+     * multiply-immediate instructions are a call away ({@link #executeAccess}), and so is
+     * decoding ({@link #decode}); a system instruction ends the loop and runs after it. The
+     * state is written back in one place as the loop leaves normally, since a value that the
+     * loop's exits share C2 would compute at the top of every turn. bench/README.md has the
+     * figures.
+     */
     private void execute(long boundary) {
         final int[] r = regs;
-        final int cpl = cpl();               // only system instructions change it, and they return
         int pc = this.pc;
+        int cc = flags & CONDITION_BITS;
+        // The ring and IF, which only system instructions change: kept apart so that writing
+        // FLAGS back reads no field (a load of FLAGS the exits share, C2 would make every turn).
+        final int ringAndIf = flags & ~CONDITION_BITS;
         long t = ticks;
-        long extra = 0;
         try {
+            loop:
             while (t < boundary) {
                 // A pc off the word grid (a jump to a misaligned target) must not round down to
                 // the word below it: enterCodePage raises #GP for it, in this page as in another.
-                if ((pc >>> PhysicalMemory.PAGE_SHIFT) != codeVpn | (pc & 3) != 0) {
+                if ((pc & ~0xFFC) != codePageAddress) {
                     enterCodePage(pc);
                 }
-                DecodedCache.Page page = codePage;
-                int slot = (pc & 0xFFF) >>> 2;
                 // The immediate is cut from the word by each case, as its format says: cheaper
                 // than keeping it decoded. The switch is on the word's opcode byte (OpcodeBytes):
                 // a slot not decoded yet holds word 0, whose byte goes to the default case.
-                int w = page.words[slot];
+                int w = codeWords[(pc & 0xFFF) >>> 2];
                 int a = (w >>> 20) & 0xF;
                 int b = (w >>> 16) & 0xF;
                 int c = (w >>> 12) & 0xF;
                 int next = pc + 4;
-                ticks = t;   // current for a device behind memory-mapped I/O (see the constructor)
                 switch (w >>> 24) {
                     case OpcodeBytes.ADD -> r[a] = r[b] + r[c];
                     case OpcodeBytes.SUB -> r[a] = r[b] - r[c];
@@ -348,14 +371,10 @@ public final class Interpreter implements ExecutionEngine {
                     case OpcodeBytes.SAR -> r[a] = r[b] >> r[c];
                     case OpcodeBytes.MUL -> {
                         r[a] = r[b] * r[c];
-                        extra += MULTIPLY_EXTRA;
+                        extraCycles += MULTIPLY_EXTRA;
                     }
-                    case OpcodeBytes.DIV -> r[a] = divide(r[b], r[c], false, false);
-                    case OpcodeBytes.DIVU -> r[a] = divide(r[b], r[c], true, false);
-                    case OpcodeBytes.REM -> r[a] = divide(r[b], r[c], false, true);
-                    case OpcodeBytes.REMU -> r[a] = divide(r[b], r[c], true, true);
-                    case OpcodeBytes.CMP -> flags = compare(flags, r[b], r[c]);
-                    case OpcodeBytes.TST -> flags = test(flags, r[b] & r[c]);
+                    case OpcodeBytes.CMP -> cc = ConditionCodes.compare(0, r[b], r[c]);
+                    case OpcodeBytes.TST -> cc = ConditionCodes.test(0, r[b] & r[c]);
                     case OpcodeBytes.MOV -> r[a] = r[b];
                     case OpcodeBytes.ADDI -> r[a] = r[b] + (short) w;
                     case OpcodeBytes.ANDI -> r[a] = r[b] & (w & 0xFFFF);
@@ -365,90 +384,172 @@ public final class Interpreter implements ExecutionEngine {
                     case OpcodeBytes.SHRI -> r[a] = r[b] >>> w;
                     case OpcodeBytes.SARI -> r[a] = r[b] >> w;
                     case OpcodeBytes.LUI -> r[a] = w << 16;
-                    case OpcodeBytes.CMPI -> flags = compare(flags, r[b], (short) w);
-                    case OpcodeBytes.MULI -> {
-                        r[a] = r[b] * (short) w;
-                        extra += MULTIPLY_EXTRA;
-                    }
-                    case OpcodeBytes.LW -> r[a] = mmu.readWord(r[b] + (short) w, cpl);
-                    case OpcodeBytes.LB -> r[a] = (byte) mmu.readByte(r[b] + (short) w, cpl);
-                    case OpcodeBytes.LBU -> r[a] = mmu.readByte(r[b] + (short) w, cpl);
-                    case OpcodeBytes.SW -> mmu.writeWord(r[b] + (short) w, r[a], cpl);
-                    case OpcodeBytes.SB -> mmu.writeByte(r[b] + (short) w, r[a], cpl);
-                    case OpcodeBytes.PUSH -> {
-                        int sp = r[SP] - 4;
-                        mmu.writeWord(sp, r[b], cpl);
-                        r[SP] = sp;
-                    }
-                    case OpcodeBytes.POP -> {
-                        int value = mmu.readWord(r[SP], cpl);
-                        r[SP] += 4;
-                        r[a] = value;
-                    }
-                    case OpcodeBytes.JMP -> next = pc + branchOffset(w);
-                    case OpcodeBytes.CALL -> {
-                        int sp = r[SP] - 4;
-                        mmu.writeWord(sp, next, cpl);
-                        r[SP] = sp;
-                        next = pc + branchOffset(w);
-                        extra += CALL_EXTRA;
-                    }
+                    case OpcodeBytes.CMPI -> cc = ConditionCodes.compare(0, r[b], (short) w);
                     case OpcodeBytes.JR -> next = r[b];
-                    case OpcodeBytes.CALLR -> {
-                        int target = r[b];
-                        int sp = r[SP] - 4;
-                        mmu.writeWord(sp, next, cpl);
-                        r[SP] = sp;
-                        next = target;
-                        extra += CALL_EXTRA;
-                    }
-                    case OpcodeBytes.RET -> {
-                        next = mmu.readWord(r[SP], cpl);
-                        r[SP] += 4;
-                        extra += CALL_EXTRA;
-                    }
-                    case OpcodeBytes.BEQ -> next = (flags & FLAG_Z) != 0 ? pc + branchOffset(w) : next;
-                    case OpcodeBytes.BNE -> next = (flags & FLAG_Z) == 0 ? pc + branchOffset(w) : next;
-                    case OpcodeBytes.BLT -> next = lessSigned(flags) ? pc + branchOffset(w) : next;
-                    case OpcodeBytes.BGE -> next = !lessSigned(flags) ? pc + branchOffset(w) : next;
-                    case OpcodeBytes.BLE -> next = (flags & FLAG_Z) != 0 || lessSigned(flags) ? pc + branchOffset(w) : next;
-                    case OpcodeBytes.BGT -> next = (flags & FLAG_Z) == 0 && !lessSigned(flags) ? pc + branchOffset(w) : next;
-                    case OpcodeBytes.BLTU -> next = (flags & FLAG_C) != 0 ? pc + branchOffset(w) : next;
-                    case OpcodeBytes.BGEU -> next = (flags & FLAG_C) == 0 ? pc + branchOffset(w) : next;
-                    default -> {
-                        Opcode op = page.ops[slot];
-                        if (op == null) {
-                            // Not decoded yet: decode, then dispatch again; or not an instruction.
-                            if (decoded.decode(page, slot) == null) {
-                                throw new Fault(Vector.INVALID_OPCODE, 0);
-                            }
-                            continue;
+                    case OpcodeBytes.JMP, OpcodeBytes.BEQ, OpcodeBytes.BNE, OpcodeBytes.BLT, OpcodeBytes.BGE,
+                            OpcodeBytes.BLE, OpcodeBytes.BGT, OpcodeBytes.BLTU, OpcodeBytes.BGEU -> {
+                        if (taken(w, cc)) {
+                            next = pc + branchOffset(w);
                         }
-                        // A system instruction: run it with the state written back, then let
-                        // the outer loop look at interrupts and events before going on.
-                        this.pc = pc;
-                        ticks = t;
-                        extraCycles += extra;
-                        extra = 0;   // counted: a fault of the system instruction must not count it again
-                        executeSystem(op, a, b, w & 0xFFFF, next);
-                        return;
+                    }
+                    case OpcodeBytes.MULI, OpcodeBytes.DIV, OpcodeBytes.DIVU, OpcodeBytes.REM, OpcodeBytes.REMU,
+                            OpcodeBytes.LW, OpcodeBytes.LB, OpcodeBytes.LBU, OpcodeBytes.SW, OpcodeBytes.SB,
+                            OpcodeBytes.PUSH, OpcodeBytes.POP, OpcodeBytes.CALL, OpcodeBytes.CALLR,
+                            OpcodeBytes.RET -> {
+                        ticks = t;   // current for a device behind memory-mapped I/O (see the constructor)
+                        next = executeAccess(w, pc);
+                    }
+                    default -> {
+                        if (decode(pc)) {
+                            continue;   // decoded: dispatch again
+                        }
+                        break loop;   // a system instruction, run below with the state written back
                     }
                 }
                 r[0] = 0;
                 pc = next;
                 t++;
             }
-            this.pc = pc;
-            ticks = t;
-            extraCycles += extra;
         } catch (Fault | EndOfBlock | TwoDimensionalWalk.Violation | ExitDuringDelivery e) {
             // A faulting instruction did not retire: pc stays on it, as faults require. At the end
             // of a block, pc is the next instruction's.
             this.pc = pc;
             ticks = t;
-            extraCycles += extra;
+            flags = ringAndIf | cc;
             throw e;
         }
+        this.pc = pc;
+        ticks = t;
+        flags = ringAndIf | cc;
+        if (t < boundary) {
+            // The loop left before the boundary: at a system instruction. The outer loop looks
+            // at interrupts and events before going on.
+            try {
+                executeSystem(pc);
+            } catch (Fault | EndOfBlock | TwoDimensionalWalk.Violation | ExitDuringDelivery e) {
+                this.pc = pc;   // the instruction did not retire
+                ticks = t;
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Decodes the instruction at {@code pc} in the current code page if it is not decoded yet,
+     * and returns true; returns false if it is (a system instruction, which the inner loop does
+     * not run itself). Raises #UD if the word is not an instruction.
+     */
+    private boolean decode(int pc) {
+        DecodedCache.Page page = codePage;
+        int slot = (pc & 0xFFF) >>> 2;
+        if (page.ops[slot] != null) {
+            return false;
+        }
+        if (decoded.decode(page, slot) == null) {
+            throw new Fault(Vector.INVALID_OPCODE, 0);
+        }
+        return true;
+    }
+
+    /** Executes the system instruction at {@code pc} in the current code page. */
+    private void executeSystem(int pc) {
+        int slot = (pc & 0xFFF) >>> 2;
+        int w = codePage.words[slot];
+        executeSystem(codePage.ops[slot], (w >>> 20) & 0xF, (w >>> 16) & 0xF, w & 0xFFFF, pc + 4);
+    }
+
+    /**
+     * Executes the memory, stack, call, divide or multiply-immediate instruction {@code w} at
+     * {@code pc}, with {@link #ticks} current, and returns the pc of the next instruction. It
+     * writes no register if it faults; its extra cycles count only once it cannot fault.
+     */
+    private int executeAccess(int w, int pc) {
+        final int[] r = regs;
+        final int cpl = cpl();
+        int a = (w >>> 20) & 0xF;
+        int b = (w >>> 16) & 0xF;
+        int c = (w >>> 12) & 0xF;
+        int next = pc + 4;
+        switch (w >>> 24) {
+            case OpcodeBytes.MULI -> {
+                r[a] = r[b] * (short) w;
+                extraCycles += MULTIPLY_EXTRA;
+            }
+            case OpcodeBytes.DIV -> r[a] = divide(r[b], r[c], false, false);
+            case OpcodeBytes.DIVU -> r[a] = divide(r[b], r[c], true, false);
+            case OpcodeBytes.REM -> r[a] = divide(r[b], r[c], false, true);
+            case OpcodeBytes.REMU -> r[a] = divide(r[b], r[c], true, true);
+            case OpcodeBytes.LW -> r[a] = mmu.readWord(r[b] + (short) w, cpl);
+            case OpcodeBytes.LB -> r[a] = (byte) mmu.readByte(r[b] + (short) w, cpl);
+            case OpcodeBytes.LBU -> r[a] = mmu.readByte(r[b] + (short) w, cpl);
+            case OpcodeBytes.SW -> mmu.writeWord(r[b] + (short) w, r[a], cpl);
+            case OpcodeBytes.SB -> mmu.writeByte(r[b] + (short) w, r[a], cpl);
+            case OpcodeBytes.PUSH -> {
+                int sp = r[SP] - 4;
+                mmu.writeWord(sp, r[b], cpl);
+                r[SP] = sp;
+            }
+            case OpcodeBytes.POP -> {
+                int value = mmu.readWord(r[SP], cpl);
+                r[SP] += 4;
+                r[a] = value;
+            }
+            case OpcodeBytes.CALL -> {
+                int sp = r[SP] - 4;
+                mmu.writeWord(sp, next, cpl);
+                r[SP] = sp;
+                next = pc + branchOffset(w);
+                extraCycles += CALL_EXTRA;
+            }
+            case OpcodeBytes.CALLR -> {
+                int target = r[b];
+                int sp = r[SP] - 4;
+                mmu.writeWord(sp, next, cpl);
+                r[SP] = sp;
+                next = target;
+                extraCycles += CALL_EXTRA;
+            }
+            case OpcodeBytes.RET -> {
+                next = mmu.readWord(r[SP], cpl);
+                r[SP] += 4;
+                extraCycles += CALL_EXTRA;
+            }
+            default -> throw new IllegalStateException("not a memory or call instruction: " + (w >>> 24));
+        }
+        return next;
+    }
+
+    /**
+     * For {@code jmp} and each conditional branch, by opcode byte from {@code jmp}'s: the values of
+     * the condition bits (FLAGS &amp; {@link Registers#CONDITION_BITS}, 0 to 15) under which it is
+     * taken, as the bits of a mask. Computed from {@link ConditionCodes}' definitions: a branch
+     * then costs the inner loop one load and one shift, whatever its condition.
+     */
+    private static final int[] TAKEN_WHEN = takenWhen();
+
+    private static int[] takenWhen() {
+        int[] masks = new int[OpcodeBytes.BGEU - OpcodeBytes.JMP + 1];
+        for (int cc = 0; cc <= CONDITION_BITS; cc++) {
+            boolean[] taken = new boolean[masks.length];
+            taken[0] = true;   // jmp
+            taken[OpcodeBytes.BEQ - OpcodeBytes.JMP] = ConditionCodes.equal(cc);
+            taken[OpcodeBytes.BNE - OpcodeBytes.JMP] = ConditionCodes.notEqual(cc);
+            taken[OpcodeBytes.BLT - OpcodeBytes.JMP] = ConditionCodes.less(cc);
+            taken[OpcodeBytes.BGE - OpcodeBytes.JMP] = ConditionCodes.greaterOrEqual(cc);
+            taken[OpcodeBytes.BLE - OpcodeBytes.JMP] = ConditionCodes.lessOrEqual(cc);
+            taken[OpcodeBytes.BGT - OpcodeBytes.JMP] = ConditionCodes.greater(cc);
+            taken[OpcodeBytes.BLTU - OpcodeBytes.JMP] = ConditionCodes.below(cc);
+            taken[OpcodeBytes.BGEU - OpcodeBytes.JMP] = ConditionCodes.aboveOrEqual(cc);
+            for (int i = 0; i < masks.length; i++) {
+                masks[i] |= taken[i] ? 1 << cc : 0;
+            }
+        }
+        return masks;
+    }
+
+    /** True if the branch {@code word} (jmp or a conditional branch) is taken under {@code flags}. */
+    private static boolean taken(int word, int flags) {
+        return (TAKEN_WHEN[(word >>> 24) - OpcodeBytes.JMP] >>> (flags & CONDITION_BITS) & 1) != 0;
     }
 
     /** The byte distance from a branch to its target: the signed 24-bit word offset, plus 4. */
@@ -456,17 +557,7 @@ public final class Interpreter implements ExecutionEngine {
         return (((word << 8) >> 8) << 2) + 4;
     }
 
-    private static boolean lessSigned(int flags) {
-        return ((flags & FLAG_N) != 0) != ((flags & FLAG_V) != 0);
-    }
 
-    private static int compare(int flags, int x, int y) {
-        return ConditionCodes.compare(flags, x, y);
-    }
-
-    private static int test(int flags, int result) {
-        return ConditionCodes.test(flags, result);
-    }
 
     private int divide(int x, int y, boolean unsigned, boolean remainder) {
         if (y == 0) {
@@ -485,7 +576,7 @@ public final class Interpreter implements ExecutionEngine {
      */
     private void endBlockAfterDeviceAccess() {
         deviceAccessed = true;
-        codeVpn = -1;
+        codePageAddress = NO_CODE_PAGE;
     }
 
     /** Translates the fetch of {@code pc} and makes its frame the current code page. */
@@ -507,12 +598,13 @@ public final class Interpreter implements ExecutionEngine {
             fetchVpns[way] = vpn;
         }
         codePage = fetchPages[way];
-        codeVpn = vpn;
+        codeWords = codePage.words;
+        codePageAddress = vpn << PhysicalMemory.PAGE_SHIFT;
     }
 
     /** A translation or the ring changed: the next fetch must translate its page again. */
     private void forgetCodePage() {
-        codeVpn = -1;
+        codePageAddress = NO_CODE_PAGE;
         java.util.Arrays.fill(fetchVpns, -1);
     }
 
