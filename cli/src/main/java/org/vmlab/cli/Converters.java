@@ -223,8 +223,9 @@ final class Converters {
     }
 
     /**
-     * {@code --fuel}: at most 10G instructions, a few minutes of simulation (the machine runs some
-     * 100 million a second); the fuel is what guarantees that every run ends.
+     * {@code --fuel}: at most 10G instructions, a minute or so of simulation (the machine runs some
+     * 100 to 200 million a second, billions in a hot loop compiled); the fuel is what guarantees
+     * that every run ends.
      */
     static final class Fuel extends Count {
         static final long MAX = 10_000_000_000L;

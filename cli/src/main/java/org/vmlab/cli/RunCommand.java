@@ -68,7 +68,7 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--fuel", paramLabel = "N", converter = Converters.Fuel.class,
             defaultValue = "100M", description = "Stop after N instructions, 1..10G; k, M and G count"
                     + " thousands, millions and billions (default: ${DEFAULT-VALUE}; the machine runs"
-                    + " some 100M a second).")
+                    + " some 100M to 200M a second, billions in a hot loop on the compiled engine).")
     long fuel;
 
     @Option(names = "--memory", paramLabel = "MIB", defaultValue = "16", converter = Converters.MemoryMib.class,

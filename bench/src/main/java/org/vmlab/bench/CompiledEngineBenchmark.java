@@ -31,7 +31,7 @@ import org.vmlab.machine.image.Image;
  * instructions per host second, the "instructions" line of the result. Both engines retire exactly the same
  * instructions (the differential tests hold them to it), so the ratio of the two lines is the
  * compiled engine's speed-up.
- * Run with {@code java -jar bench/target/benchmarks.jar BlockCompilerBenchmark}.
+ * Run with {@code java -jar bench/target/benchmarks.jar CompiledEngineBenchmark}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -39,7 +39,7 @@ import org.vmlab.machine.image.Image;
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
-public class BlockCompilerBenchmark {
+public class CompiledEngineBenchmark {
     /** The loop: 7 instructions an iteration, 200,000 iterations. */
     static final String LOOP = """
                 ori r2, r0, 7
