@@ -149,14 +149,19 @@ public final class Cpu {
      * failed as an instruction: nothing was loaded, the VM-instruction error says why.
      */
     public StopReason vmlaunch(long fuel) {
-        rootOnly();
-        return interpreter.vmEntry(state, exits, true, fuel);
+        return vmEntry(true, fuel);
     }
 
     /** {@code vmresume}: as {@link #vmlaunch}, for a VMCS launched before. */
     public StopReason vmresume(long fuel) {
+        return vmEntry(false, fuel);
+    }
+
+    /** The entry is the interpreter's; the guest then runs on the engine, as any code does. */
+    private StopReason vmEntry(boolean launch, long fuel) {
         rootOnly();
-        return interpreter.vmEntry(state, exits, false, fuel);
+        StopReason entry = interpreter.vmEntryAlone(state, exits, launch, fuel);
+        return entry != null ? entry : engine.run(state, exits, fuel, fuel);
     }
 
     private VmxOperation vmx() {

@@ -146,6 +146,22 @@ public final class Interpreter implements ExecutionEngine {
         }
     }
 
+    /**
+     * As {@link #run(CpuState, ExitControls, long, long)}, for an engine composed over this one
+     * when a device asked, during an earlier run of this interpreter, to pause at
+     * {@code devicePause} ({@link #pauseBy}), and that pause is still to come: it is this run's
+     * as if asked for in it (in non-root mode, a preemption-timer VM exit there).
+     */
+    StopReason run(CpuState state, ExitControls exits, long fuel, long until, long devicePause) {
+        begin(state, exits);
+        try {
+            return run(fuel, until, devicePause);
+        } finally {
+            state.pc = pc;
+            state.flags = flags;
+        }
+    }
+
     /** Takes the state into the interpreter's hands for a run. */
     private void begin(CpuState state, ExitControls exits) {
         if (state != this.state || state.generation() != generation) {
@@ -171,6 +187,18 @@ public final class Interpreter implements ExecutionEngine {
      * @throws IllegalStateException without the vt feature, or in non-root mode
      */
     public StopReason vmEntry(CpuState state, ExitControls exits, boolean launch, long fuel) {
+        StopReason entry = vmEntryAlone(state, exits, launch, fuel);
+        return entry != null ? entry : run(state, exits, fuel, fuel);
+    }
+
+    /**
+     * The VM entry of {@link #vmEntry} without the guest's run: null if the guest was entered (in
+     * non-root mode, to be run by {@link #run}, or by an engine composed over this one), else how
+     * the entry ended ({@link StopReason#VM_ENTRY_FAILED}, or a VM exit at entry).
+     *
+     * @throws IllegalStateException without the vt feature, or in non-root mode
+     */
+    public StopReason vmEntryAlone(CpuState state, ExitControls exits, boolean launch, long fuel) {
         if (vmx == null || vmx.nonRoot()) {
             throw new IllegalStateException(vmx == null ? "the machine has no vt feature"
                     : "the processor is in non-root mode already");
@@ -182,10 +210,7 @@ public final class Interpreter implements ExecutionEngine {
             if (!enter(launch, true)) {
                 return StopReason.VM_ENTRY_FAILED;
             }
-            if (stopReason != null) {
-                return stopReason;   // the guest state was invalid, or the injection triple-faulted
-            }
-            return run(fuel, fuel);
+            return stopReason;   // non-null: the guest state was invalid, or the injection triple-faulted
         } finally {
             state.pc = pc;
             state.flags = flags;
@@ -211,10 +236,16 @@ public final class Interpreter implements ExecutionEngine {
     }
 
     private StopReason run(long fuel, long until) {
+        return run(fuel, until, Long.MAX_VALUE);
+    }
+
+    /** The run, with a pause a device asked for ({@link #pauseBy}) before it began. */
+    private StopReason run(long fuel, long until, long devicePause) {
         this.fuel = fuel;
         pause = Math.min(fuel, until);
         runPause = pause;
         pausedByDevice = false;
+        pauseBy(devicePause);
         stopReason = null;
         while (stopReason == null) {
             try {

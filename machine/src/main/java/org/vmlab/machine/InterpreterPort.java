@@ -86,6 +86,14 @@ public final class InterpreterPort {
     }
 
     /**
+     * Runs the interpreter as {@link Interpreter#run} would, with the pause at
+     * {@code devicePause} that a device asked for in an earlier run of it still standing.
+     */
+    public StopReason run(CpuState state, ExitControls exits, long fuel, long until, long devicePause) {
+        return interpreter.run(state, exits, fuel, until, devicePause);
+    }
+
+    /**
      * Retires {@code count} instructions executed elsewhere (see the class's contract): pc and
      * FLAGS become {@code pc} and {@code flags}, time moves on by {@code count}, and
      * {@code extraCycles} are added.

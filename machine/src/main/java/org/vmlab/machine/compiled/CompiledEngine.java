@@ -74,7 +74,9 @@ public final class CompiledEngine implements ExecutionEngine {
             long end = Math.min(Math.min(fuel, until), devicePause);
             long done = interpreter.instructions();
             if (done >= end) {
-                return interpreter.run(state, exits, fuel, end);   // pauses at once, as it would itself
+                // pauses at once, as it would itself; at a device's pause, as at its own (in
+                // non-root mode that is a preemption-timer exit)
+                return port.run(state, exits, fuel, until, devicePause);
             }
             int pa = port.cachedFetchAddress(state);
             long steps = 1;
@@ -92,12 +94,14 @@ public final class CompiledEngine implements ExecutionEngine {
             }
             interpretNext = false;
             long pause = Math.min(end, done + steps);
-            StopReason reason = interpreter.run(state, exits, fuel, pause);
+            StopReason reason = port.run(state, exits, fuel, pause, devicePause);
             // It paused where asked only if it retired exactly that many: it checks the pause
             // before anything else. Short of it, the run ended (a pause a device asked for, or
             // traps in a row that spent the fuel): this run ends there too.
+            // At a device's pause the next turn runs the interpreter there, which ends the run as
+            // its own would have (in non-root mode, with a VM exit).
             boolean pausedWhereAsked = reason == StopReason.FUEL_EXHAUSTED && interpreter.instructions() == pause;
-            if (!pausedWhereAsked || pause >= Math.min(Math.min(fuel, until), devicePause)) {
+            if (!pausedWhereAsked || pause >= Math.min(fuel, until)) {
                 return reason;
             }
         }
