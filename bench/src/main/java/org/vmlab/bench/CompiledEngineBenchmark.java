@@ -1,7 +1,6 @@
 package org.vmlab.bench;
 
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -67,12 +66,6 @@ public class CompiledEngineBenchmark {
     private Image image;
     private Machine machine;
 
-    /** Guest instructions retired, reported by JMH as a rate. */
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.OPERATIONS)
-    public static class Retired {
-        public long instructions;
-    }
 
     @Setup(Level.Trial)
     public void assemble() throws AssemblyException {
@@ -93,11 +86,12 @@ public class CompiledEngineBenchmark {
     /** Runs the program to its end ({@code hlt}, or toyos's power-off). */
     @Benchmark
     public long run(Retired retired) {
-        StopReason reason = machine.cpu().run(FUEL);
-        if (reason != StopReason.HALT) {
-            throw new IllegalStateException("the program did not finish: " + machine.cpu().stopDetail());
-        }
-        retired.instructions += machine.cpu().instructions();
-        return machine.cpu().instructions();
+        return retired.count(() -> {
+            StopReason reason = machine.cpu().run(FUEL);
+            if (reason != StopReason.HALT) {
+                throw new IllegalStateException("the program did not finish: " + machine.cpu().stopDetail());
+            }
+            return machine.cpu().instructions();
+        });
     }
 }

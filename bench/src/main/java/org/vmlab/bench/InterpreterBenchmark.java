@@ -1,9 +1,6 @@
 package org.vmlab.bench;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -55,15 +52,7 @@ public class InterpreterBenchmark {
     private Image kernel;
     private Machine machine;
 
-    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
-    /** Guest instructions retired, and the thread's CPU time, reported by JMH as rates. */
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.OPERATIONS)
-    public static class Retired {
-        public long instructions;
-        public long cpuNanos;
-    }
 
     @Setup(Level.Trial)
     public void assemble() {
@@ -80,13 +69,12 @@ public class InterpreterBenchmark {
     /** Executes the workload to power-off; the run's observables are not gathered. */
     @Benchmark
     public long run(Retired retired) {
-        long cpuBefore = THREADS.getCurrentThreadCpuTime();
-        StopReason reason = machine.cpu().run(Toyos.FUEL);
-        retired.cpuNanos += THREADS.getCurrentThreadCpuTime() - cpuBefore;
-        if (reason != StopReason.HALT) {
-            throw new IllegalStateException("the workload did not finish: " + machine.cpu().stopDetail());
-        }
-        retired.instructions += machine.cpu().instructions();
-        return machine.cpu().instructions();
+        return retired.count(() -> {
+            StopReason reason = machine.cpu().run(Toyos.FUEL);
+            if (reason != StopReason.HALT) {
+                throw new IllegalStateException("the workload did not finish: " + machine.cpu().stopDetail());
+            }
+            return machine.cpu().instructions();
+        });
     }
 }

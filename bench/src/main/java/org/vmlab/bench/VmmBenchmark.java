@@ -1,9 +1,6 @@
 package org.vmlab.bench;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -65,15 +62,7 @@ public class VmmBenchmark {
     private Image kernel;
     private ToyosRun run;
 
-    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
-    /** Guest instructions retired, and the thread's CPU time, reported by JMH as rates. */
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.OPERATIONS)
-    public static class Retired {
-        public long instructions;
-        public long cpuNanos;
-    }
 
     @Setup(Level.Trial)
     public void choose() {
@@ -93,10 +82,6 @@ public class VmmBenchmark {
     /** Runs the workload to power-off. */
     @Benchmark
     public long run(Retired retired) {
-        long cpuBefore = THREADS.getCurrentThreadCpuTime();
-        long instructions = run.toEnd();
-        retired.cpuNanos += THREADS.getCurrentThreadCpuTime() - cpuBefore;
-        retired.instructions += instructions;
-        return instructions;
+        return retired.count(run::toEnd);
     }
 }
