@@ -82,6 +82,7 @@ public final class Interpreter implements ExecutionEngine {
     private long interruptsBlockedUntil;
     private StopReason stopReason;
     private String stopDetail = "";
+    private long instructionsAtStop;
     // The virtual address of the current code page, or NO_CODE_PAGE when the next fetch must
     // translate: the inner loop compares pc & ~0xFFC with it, so that another page and a pc off
     // the word grid both miss it (the address has its two low bits 0; NO_CODE_PAGE has bits 2 to
@@ -961,7 +962,7 @@ public final class Interpreter implements ExecutionEngine {
     private void trapToMonitor(Trap trap) {
         lastTrap = trap;
         waiting = false;
-        stop(StopReason.TRAP, trap.toString());
+        stop(StopReason.TRAP, null);   // its detail (the trap) is written when asked for: exits are frequent
     }
 
     @Override
@@ -1404,15 +1405,18 @@ public final class Interpreter implements ExecutionEngine {
 
     // --- the run's end and its figures ------------------------------------------------------
 
+    /** Ends the run; a null {@code detail} is written when asked for ({@link #stopDetail}), from what it is now. */
     private void stop(StopReason reason, String detail) {
         stopReason = reason;
         stopDetail = detail;
+        instructionsAtStop = instructions();
     }
 
     @Override
     public String stopDetail() {
         if (stopDetail == null) {
-            stopDetail = "retired " + instructions() + " instructions";
+            stopDetail = stopReason == StopReason.TRAP ? lastTrap.toString()
+                    : "retired " + instructionsAtStop + " instructions";
         }
         return stopDetail;
     }
