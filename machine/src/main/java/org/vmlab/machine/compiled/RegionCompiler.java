@@ -273,12 +273,7 @@ public final class RegionCompiler {
                     mv.visitVarInsn(ISTORE, VALUE);
                     pushWord(b, i);
                     count(b.length(), b.extraCycles(b.length()));
-                    Label unchanged = new Label();
-                    mv.visitVarInsn(ALOAD, C);
-                    mv.visitFieldInsn(GETFIELD, RUN, "codeChanged", "Z");
-                    mv.visitJumpInsn(IFEQ, unchanged);
-                    leave(target);   // the push changed compiled code: not a jump into it
-                    mv.visitLabel(unchanged);
+                    ifCodeChanged(() -> leave(target));   // the push changed compiled code: not a jump into it
                     goTo(target);
                 }
                 case CALLR -> {
@@ -430,12 +425,19 @@ public final class RegionCompiler {
          * region ends after it (retired), before code that may be stale.
          */
         private void endIfCodeChanged(GuestBlock b, int i) {
+            ifCodeChanged(() -> {
+                count(i + 1, b.extraCycles(i + 1));
+                leave(b.offsetOf(i + 1));
+            });
+        }
+
+        /** Emits {@code changed} to run only if the last store changed compiled code ({@link RegionRun#codeChanged}). */
+        private void ifCodeChanged(Runnable changed) {
             Label unchanged = new Label();
             mv.visitVarInsn(ALOAD, C);
             mv.visitFieldInsn(GETFIELD, RUN, "codeChanged", "Z");
             mv.visitJumpInsn(IFEQ, unchanged);
-            count(i + 1, b.extraCycles(i + 1));
-            leave(b.offsetOf(i + 1));
+            changed.run();
             mv.visitLabel(unchanged);
         }
 
