@@ -76,6 +76,12 @@ public final class Vmlab {
         });
         String engine = System.getProperty(Engine.PROPERTY);
         try {
+            Engine.standard();   // a bad -Dvmlab.engine is the user's mistake: one line, before any machine
+        } catch (IllegalArgumentException e) {
+            err.println("vmlab: " + e.getMessage());
+            return USAGE;
+        }
+        try {
             return cli.execute(args);
         } finally {
             // --engine is this command's: a caller in the same JVM gets its own choice back

@@ -91,6 +91,25 @@ class VmlabTest {
     }
 
     @Test
+    void aBadEnginePropertyIsOneLineAndExitCode2() {
+        String before = System.getProperty(org.vmlab.machine.Engine.PROPERTY);
+        System.setProperty(org.vmlab.machine.Engine.PROPERTY, "turbo");
+        try {
+            Outcome o = vmlab("run", "toyos", "-w", "syscall");
+
+            assertThat(o.exitCode()).isEqualTo(2);
+            assertThat(o.err().strip()).isEqualTo("vmlab: system property vmlab.engine: no engine named 'turbo'"
+                    + " (the engines: interpreter, compiled)");
+        } finally {
+            if (before == null) {
+                System.clearProperty(org.vmlab.machine.Engine.PROPERTY);
+            } else {
+                System.setProperty(org.vmlab.machine.Engine.PROPERTY, before);
+            }
+        }
+    }
+
+    @Test
     void runPrintsTheGuestsConsoleAndASummary() {
         Outcome o = vmlab("run", "toyos", "--workload", "syscall", "--isa", "legacy", "--fuel", "50000000");
 
